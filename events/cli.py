@@ -1,0 +1,325 @@
+"""The ``events`` command: a thin layer over the library. Heavy imports happen inside each command so
+that ``events --help`` starts at once. Every user-fixable problem prints one line, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(func: F) -> F:
+    """Turn our own errors into one readable line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from events.errors import EventfeedError
+
+        try:
+            return func(*args, **kwargs)
+        except EventfeedError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _config(ctx: click.Context) -> Any:
+    from events.config import load_config
+
+    return load_config(ctx.obj["config"])
+
+
+def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
+    from feeds.build import build_feeds
+
+    def publish(sources: set[str] | None) -> Any:
+        """None: every feed. A set: the feeds showing those sources (none at all if it is empty)."""
+        missing = not all((config.service.feeds_dir / f"{f.id}.ics").exists() for f in config.feeds)
+        if sources is not None and not sources and not missing:
+            return {}
+        return build_feeds(config, store, sources=None if missing else sources or None)
+
+    return publish
+
+
+def _store(config: Any) -> Any:
+    from events.store import Store
+
+    store = Store(config.service.database_url)
+    store.ensure_sources((s.id, s.url, s.name) for s in config.sources)
+    return store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    envvar="EVENTS_CONFIG",
+    type=click.Path(dir_okay=False),
+    default="config.toml",
+    show_default=True,
+    help="Config file (or set EVENTS_CONFIG).",
+)
+@click.version_option(package_name="eventfeed")
+@click.pass_context
+def main(ctx: click.Context, config_path: str) -> None:
+    """eventfeed: watch organisations' web pages and publish their events as calendar and JSON feeds.
+
+    \b
+    Example:
+        events extract https://www.hcsa.com/
+        events fetch && events serve
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config_path
+
+
+@main.command()
+@click.argument("page_or_url")
+@click.option("--url", help="The page's own address, to resolve its links (when PAGE_OR_URL is a file).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the page was fetched (years are inferred from it). Default: today.",
+)
+@click.option("--timezone", "tz", help="IANA zone of the page's times. Default: the source's, or Europe/London.")
+@click.option(
+    "--source",
+    "source_id",
+    help="Read the page as this configured source (its zone, date order, "
+    "selectors); with no PAGE_OR_URL file, fetches the source's URL.",
+)
+@click.pass_context
+@friendly
+def extract(
+    ctx: click.Context, page_or_url: str, url: str | None, today: Any, tz: str | None, source_id: str | None
+) -> None:
+    """Print the events found on one page as a JSON array; touches no store.
+
+    \b
+    Example:
+        events extract saved.html --url https://www.hcsa.com/ --today 2024-01-29
+        events extract https://www.hcsa.com/
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    import orjson
+
+    from events.errors import ExtractError
+    from events.extract import extract_events
+
+    source = _config(ctx).source(source_id) if source_id else None
+    zone = tz or (source.timezone if source else "Europe/London")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{zone!r} is not an IANA time zone", param_hint="--timezone") from None
+    day = today.date() if today else date.today()
+    if page_or_url.startswith(("http://", "https://")):
+        html, url = _download(page_or_url, ctx if source else None)
+    else:
+        try:
+            with open(page_or_url, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            raise ExtractError(f"{page_or_url}: cannot read: {exc.strerror or exc}") from None
+        from events.fetch import decode
+
+        html, _ = decode(raw, None)
+    found = extract_events(
+        html,
+        url=url,
+        today=day,
+        timezone=zone,
+        source=source.id if source else "page",
+        date_order=source.date_order if source else None,
+    )
+    records = [e.as_dict(day) for e in found]
+    sys.stdout.buffer.write(orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _download(url: str, ctx: click.Context | None) -> tuple[str, str]:
+    import asyncio
+
+    from events.errors import ExtractError
+    from events.fetch import Failure, Fetcher, FetchPolicy, NotModified
+
+    policy = FetchPolicy()
+    if ctx is not None:
+        policy.user_agent = _config(ctx).service.user_agent
+
+    async def get() -> Any:
+        async with Fetcher(policy) as fetcher:
+            return await fetcher.fetch(url)
+
+    outcome = asyncio.run(get())
+    if isinstance(outcome, Failure | NotModified):
+        raise ExtractError(f"{url}: {outcome.reason}")
+    return outcome.text, outcome.url
+
+
+@main.command()
+@click.option("--source", "source_ids", multiple=True, help="Only this source (repeatable).")
+@click.pass_context
+@friendly
+def fetch(ctx: click.Context, source_ids: tuple[str, ...]) -> None:
+    """Run one cycle now: fetch, extract, reconcile into the store, rebuild the feeds.
+
+    \b
+    Example:
+        events fetch
+        events fetch --source hcsa
+    """
+    import asyncio
+
+    from events.service import run_cycle
+
+    config = _config(ctx)
+    sources = [config.source(s) for s in source_ids] if source_ids else list(config.sources)
+    store = _store(config)
+    publish = _publisher(config, store)
+    reports = asyncio.run(run_cycle(config, store, sources, lambda touched: publish(touched or None)))
+    for report in reports:
+        click.echo(report.line())
+    if all(r.outcome == "failed" for r in reports) and reports:
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_context
+@friendly
+def build(ctx: click.Context) -> None:
+    """Rebuild every feed file from the store.
+
+    \b
+    Example:
+        events build
+    """
+    from feeds.build import build_feeds
+
+    config = _config(ctx)
+    counts = build_feeds(config, _store(config))
+    for feed_id, count in counts.items():
+        click.echo(f"{config.service.feeds_dir / feed_id}.ics and .json: {count} events")
+
+
+@main.command()
+@click.pass_context
+@friendly
+def serve(ctx: click.Context) -> None:
+    """Serve the feeds, the subscribe page and /healthz (no fetching).
+
+    \b
+    Example:
+        events serve     # then open http://127.0.0.1:8080/
+    """
+    import uvicorn
+
+    from feeds.build import build_feeds
+    from feeds.web import create_app
+
+    config = _config(ctx)
+    store = _store(config)
+    if not all((config.service.feeds_dir / f"{f.id}.ics").exists() for f in config.feeds):
+        build_feeds(config, store)
+    uvicorn.run(
+        create_app(config, store), host=config.service.listen_host, port=config.service.listen_port, log_level="info"
+    )
+
+
+@main.command()
+@click.pass_context
+@friendly
+def run(ctx: click.Context) -> None:
+    """Run the service: each source fetched on its own interval, plus the web server, until Ctrl-C.
+
+    \b
+    Example:
+        events run
+    """
+    import asyncio
+    import logging
+
+    from events.service import serve_and_schedule
+    from feeds.build import build_feeds
+    from feeds.web import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = _config(ctx)
+    store = _store(config)
+    build_feeds(config, store)
+    publish = _publisher(config, store)
+    asyncio.run(serve_and_schedule(config, store, publish, create_app(config, store)))
+
+
+@main.command()
+@click.pass_context
+@friendly
+def sources(ctx: click.Context) -> None:
+    """Show each source: last fetch, result, events found, next run.
+
+    \b
+    Example:
+        events sources
+    """
+    config = _config(ctx)
+    states = {s["id"]: s for s in _store(config).source_states()}
+    rows = [("SOURCE", "LAST FETCH", "RESULT", "EVENTS", "FAILURES", "NEXT RUN", "LAST ERROR")]
+    for source in config.sources:
+        s = states.get(source.id, {})
+        rows.append(
+            (
+                source.id,
+                _when(s.get("last_fetch_at")),
+                ("ok" if s.get("healthy", True) else "UNHEALTHY")
+                + (f" ({s['last_outcome']})" if s.get("last_outcome") else ""),
+                str(s.get("events_stored", 0)),
+                str(s.get("consecutive_failures") or 0),
+                _when(s.get("next_run_at")),
+                (s.get("last_error") or "")[:80],
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@main.command()
+@click.argument("event_id")
+@click.pass_context
+@friendly
+def history(ctx: click.Context, event_id: str) -> None:
+    """Show one event's changes over time (ids are in the JSON feed and `events extract`).
+
+    \b
+    Example:
+        events history 08d99379ab4279450d01
+    """
+    config = _config(ctx)
+    rows = _store(config).history(event_id)
+    if not rows:
+        raise click.ClickException(f"no changes recorded for event {event_id!r}")
+    for row in rows:
+        detail = row["detail"]
+        if "fields" in detail:
+            what = "; ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in detail["fields"].items())
+        else:
+            event = detail.get("event", {})
+            what = f"{event.get('title')!r} on {event.get('start')}"
+        click.echo(f"{_when(row['at'])}  {row['kind']:<11} {what}")
+
+
+def _when(value: Any) -> str:
+    if value is None:
+        return "-"
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""One event found twice (in JSON-LD and in the visible card, say) comes out once.
+
+Two records are the same event when they start on the same day and either share their own link or
+have titles where one contains the other once normalised. The record found first (by the more
+trusted strategy) keeps its fields; the other only fills in what it lacks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import fields, replace
+
+from events.record import Event, event_id, title_key
+
+_FILLABLE = [f.name for f in fields(Event) if f.name not in ("source", "title", "start", "id", "found_by")]
+
+
+def same_event(a: Event, b: Event) -> bool:
+    if a.first_day != b.first_day:
+        return False
+    if a.url and b.url and a.url.rstrip("/") == b.url.rstrip("/"):
+        return True
+    ka, kb = title_key(a.title), title_key(b.title)
+    return bool(ka and kb) and (ka == kb or ka in kb or kb in ka)
+
+
+def _fill(base: Event, other: Event) -> Event:
+    changes = {}
+    defaults = {"event_status": "scheduled", "booking": "none", "online": False, "categories": ()}
+    for name in _FILLABLE:
+        mine, theirs = getattr(base, name), getattr(other, name)
+        empty = mine is None or mine == "" or (name in defaults and mine == defaults[name])
+        if empty and theirs not in (None, "", defaults.get(name)):
+            changes[name] = theirs
+    if base.all_day and not other.all_day and other.first_day == base.first_day:
+        changes["start"], changes["end"] = other.start, other.end
+    return replace(base, **changes) if changes else base
+
+
+def merge_events(found: list[Event], page_url: str | None = None) -> list[Event]:
+    merged: list[Event] = []
+    for event in found:
+        for i, kept in enumerate(merged):
+            if same_event(kept, event):
+                merged[i] = _fill(kept, event)
+                break
+        else:
+            merged.append(event)
+    return assign_ids(merged, page_url)
+
+
+def assign_ids(events: list[Event], page_url: str | None) -> list[Event]:
+    """Ids from each event's own link, unless several events share a link; then from the title and
+    year, unless several share those too (a monthly "Board meeting"), when the day itself is the key."""
+    events = sorted(events, key=lambda e: (e.first_day, e.title))
+    urls = Counter(e.url.rstrip("/") for e in events if e.url)
+    titles = Counter((e.source, title_key(e.title), e.first_day.year) for e in events)
+    out = []
+    seen: set[str] = set()
+    for event in events:
+        use_url = bool(event.url) and urls[event.url.rstrip("/")] == 1
+        with_day = titles[(event.source, title_key(event.title), event.first_day.year)] > 1
+        ident = event_id(event, page_url, use_url=use_url, with_day=with_day)
+        base, n = ident, 2
+        while ident in seen:  # the same title on the same day twice: keep both, in page order
+            ident = f"{base}-{n}"
+            n += 1
+        seen.add(ident)
+        out.append(replace(event, id=ident))
+    return out

@@ -1,0 +1,282 @@
+"""Events in pages with no event markup: cards, list items, table rows, slides and promo banners.
+
+Every date in the page's text is a possible event. Each one is mapped to the smallest element that
+holds it, then widened to the largest element that holds no *other* date: in a listing that is the
+card or the row, because its parent holds the neighbours' dates too. What is left of that block once
+the date, times, status phrases and "in <Town>" are cut out gives the title and the venue.
+
+Dates in prose (a news article), publication stamps ("Posted on …") and deadlines are not events.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from events.extract.context import PageContext
+from events.extract.textmap import TextMap
+from events.normalise.dates import DateMatch, find_dates, find_months
+from events.normalise.places import find_locality, is_online, looks_like_venue, tidy_place
+from events.normalise.status import find_booking, find_event_status
+from events.normalise.times import TimeMatch, find_times
+from events.normalise.titles import tidy_title
+from events.record import Event
+
+MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
+_STOP_CLIMB = frozenset({"body", "html", "main", "table", "ul", "ol", "tbody", "thead"})
+_NOT_EVENT = re.compile(
+    r"\b(?:posted|published|updated|last\s+modified|modified|written\s+by|submitted|issued|deadline|"
+    r"closing\s+date|apply\s+by|expires?|expiry|copyright|vacancy|vacancies|salary|job\s+ref|"
+    r"press\s+release)\b|©",
+    re.IGNORECASE,
+)
+_GENERIC_LINK = re.compile(
+    r"^(?:read\s+more|more(?:\s+info(?:rmation)?)?|find\s+out\s+more|learn\s+more|details|view(?:\s+\w+)?|"
+    r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
+    r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+calendar|google\s+calendar|ical|"
+    r"outlook|export|share|agenda|minutes|video|audio|download|pdf|map|directions)\W*$",
+    re.IGNORECASE,
+)
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|name|heading|headline|summary)(?:$|[\s_-])", re.IGNORECASE)
+_LABEL = re.compile(
+    r"^(?:date|dates|time|times|when|where|venue|location|status|price|cost|"
+    r"event|category|type)s?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class _Block:
+    index: int
+    dates: list[DateMatch]
+
+
+def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
+    dates = find_dates(tm.text, ctx.today, ctx.month_first)
+    if not dates:
+        return []
+    blocks: dict[int, _Block] = {}
+    for match in dates:
+        index = _block_for(tm, match, dates)
+        blocks.setdefault(index, _Block(index, [])).dates.append(match)
+    events = []
+    for block in blocks.values():
+        event = _read_block(ctx, tm, block)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _block_for(tm: TextMap, match: DateMatch, dates: list[DateMatch]) -> int:
+    index = tm.container(*match.span)
+    while True:
+        parent = tm.elements[index].parent
+        if parent <= 0:
+            return index
+        p = tm.elements[parent]
+        if p.tag in _STOP_CLIMB or p.end - p.start > MAX_BLOCK:
+            return index
+        if any(p.start <= d.span[0] < p.end and (d.start, d.end) != (match.start, match.end) for d in dates):
+            return index
+        index = parent
+
+
+def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
+    el = tm.elements[block.index]
+    start, end = el.start, el.end
+    text = tm.text[start:end]
+    if len(text) > MAX_BLOCK or _NOT_EVENT.search(text) or _is_prose(tm, block):
+        return None
+    first = block.dates[0]
+    distinct = {(d.start, d.end) for d in block.dates}
+    if len(distinct) > 1:
+        return None  # a block listing several dates is a schedule or prose, not one event
+    removed: list[tuple[int, int]] = [_shift(d.span, -start) for d in block.dates]
+    times = [t for t in find_times(text) if not _overlaps(t.span, removed)]
+    removed += [t.span for t in times]
+    booking = find_booking(text, ctx.today)
+    if booking.span:
+        removed.append(booking.span)
+    status, status_span = find_event_status(text)
+    if status_span:
+        removed.append(status_span)
+    locality = find_locality(_blank(text, removed))
+    if locality:
+        removed.append(locality[1])
+    removed += [m.span for m in find_months(text) if not _overlaps(m.span, removed)]
+    segments = _segments(tm, start, end, removed)
+    title_span = _structural_title(ctx, tm, block.index, removed)
+    if title_span is None:
+        title_span = next(
+            (
+                s
+                for s in segments
+                if _is_title_like(text[s[0] : s[1]]) and not looks_like_venue(text[s[0] : s[1]], strong=True)
+            ),
+            None,
+        )
+        if title_span is None:
+            title_span = next((s for s in segments if _is_title_like(text[s[0] : s[1]])), None)
+    if title_span is None:
+        return None
+    title = tidy_title(_cut(text, title_span, removed), ctx.acronyms)
+    if len(_LETTERS.findall(title)) < 3:
+        return None
+    venue = _venue(text, segments, title_span)
+    clock = times[0] if times else None
+    return Event(
+        source=ctx.source,
+        title=title,
+        start=ctx.at(first.start, clock.start if clock else None),
+        end=_end(ctx, first, clock),
+        timezone=ctx.timezone,
+        venue=venue,
+        locality=locality[0] if locality else None,
+        online=is_online(text) and not venue,
+        event_status=status,
+        booking=booking.state,
+        booking_label=booking.label,
+        booking_opens=booking.opens,
+        url=_link(ctx, tm, block.index),
+        found_by="text",
+    )
+
+
+def _end(ctx: PageContext, first: DateMatch, clock: TimeMatch | None) -> date | datetime | None:
+    """The last day for all-day events; for timed ones the end time, or the last day's end."""
+    if clock is None:
+        return first.end
+    if first.end is not None:
+        return ctx.at(first.end, clock.end or time(23, 59))
+    return ctx.at(first.start, clock.end) if clock.end else None
+
+
+def _is_prose(tm: TextMap, block: _Block) -> bool:
+    """A date inside a long sentence belongs to an article, not to an event listing."""
+    for d in block.dates:
+        owner = tm.container(*d.span)
+        sentence = tm.text_of(owner)
+        words = len(sentence.split())
+        if words > 45 or (words > 25 and re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", sentence)):
+            return True
+    return False
+
+
+def _shift(span: tuple[int, int], by: int) -> tuple[int, int]:
+    return span[0] + by, span[1] + by
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = "\n" * (e - s)
+    return "".join(chars)
+
+
+def _segments(tm: TextMap, start: int, end: int, removed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of block text (offsets relative to the block) between text-node edges and removed spans."""
+    cuts = sorted(removed)
+    out = []
+    for cs, ce in tm.chunks_in(start, end):
+        pos = cs - start
+        stop = ce - start
+        for rs, re_ in cuts:
+            if re_ <= pos or rs >= stop:
+                continue
+            if rs > pos:
+                out.append((pos, rs))
+            pos = max(pos, re_)
+        if pos < stop:
+            out.append((pos, stop))
+    text = tm.text[start:end]
+    cleaned = []
+    for s, e in out:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip(" ,;:|-–—•·"))
+        trail = len(piece) - len(piece.rstrip(" ,;:|-–—•·"))
+        s, e = s + lead, e - trail
+        if e > s and _LETTERS.search(text[s:e]) and not _LABEL.match(text[s:e]):
+            cleaned.append((s, e))
+    return cleaned
+
+
+def _cut(text: str, span: tuple[int, int], removed: list[tuple[int, int]]) -> str:
+    s, e = span
+    pieces = []
+    pos = s
+    for rs, re_ in sorted(removed):
+        if re_ <= pos or rs >= e:
+            continue
+        if rs > pos:
+            pieces.append(text[pos:rs])
+        pos = max(pos, re_)
+    if pos < e:
+        pieces.append(text[pos:e])
+    return " ".join(p.strip(" ,;:|-–—•·") for p in pieces if p.strip(" ,;:|-–—•·"))
+
+
+def _is_title_like(text: str) -> bool:
+    return len(_LETTERS.findall(text)) >= 3 and not _GENERIC_LINK.match(text.strip()) and len(text) <= 200
+
+
+def _structural_title(
+    ctx: PageContext, tm: TextMap, index: int, removed: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A heading, a *title* element, or a link's own text inside the block, as a span of the block."""
+    block = tm.elements[index]
+    ranked: list[tuple[int, int, int]] = []
+    for i in tm.descendants(index):
+        el = tm.elements[i]
+        if el.end <= el.start:
+            continue
+        if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            rank = 0
+        elif _TITLE_CLASS.search(el.node.attributes.get("class") or "") or el.node.attributes.get("itemprop") in (
+            "name",
+            "summary",
+        ):
+            rank = 1
+        elif el.tag == "a" and (el.end - el.start) < (block.end - block.start) * 0.9:
+            rank = 2
+        elif el.tag in ("strong", "b") and (el.end - el.start) < (block.end - block.start) * 0.9:
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, el.start, i))
+    for _rank, _start, i in sorted(ranked):
+        el = tm.elements[i]
+        span = (el.start - block.start, el.end - block.start)
+        text = _cut(tm.text[block.start : block.end], span, removed)
+        if _is_title_like(text):
+            return span
+    return None
+
+
+def _venue(text: str, segments: list[tuple[int, int]], title_span: tuple[int, int]) -> str | None:
+    rest = [text[s:e] for s, e in segments if not (s >= title_span[0] and e <= title_span[1])]
+    for strong in (True, False):
+        for piece in rest:
+            if looks_like_venue(piece, strong=strong) and len(piece) <= 150:
+                return tidy_place(piece)
+    return None
+
+
+def _link(ctx: PageContext, tm: TextMap, index: int) -> str | None:
+    for i in tm.ancestors(index):
+        node = tm.elements[i].node
+        if tm.elements[i].tag == "a":
+            return ctx.absolute(node.attributes.get("href"))
+    block = tm.elements[index]
+    for a in block.node.css("a[href]"):
+        text = (a.text(separator=" ") or "").strip()
+        url = ctx.absolute(a.attributes.get("href"))
+        if url and not _GENERIC_LINK.match(text):
+            return url
+    first = block.node.css_first("a[href]")
+    return ctx.absolute(first.attributes.get("href")) if first is not None else None

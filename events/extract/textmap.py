@@ -1,0 +1,207 @@
+"""A page flattened to one string, with every element's span in it.
+
+Regular expressions then run once over the whole text (fast), and a match is mapped back to the
+smallest element that holds it, and from there to the card, row or banner it belongs to. One
+iterative walk builds it, so 10,000-deep nesting cannot overflow the stack.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "head",
+        "iframe",
+        "select",
+        "button",
+        "form",
+        "textarea",
+        "object",
+        "canvas",
+        "math",
+    }
+)
+# Elements that break a line when rendered: the text of two of them never runs together.
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "tbody",
+        "thead",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dl",
+        "dt",
+        "dd",
+        "br",
+        "hr",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "address",
+        "caption",
+        "time",
+    }
+)
+_SPACE = re.compile(r"[\s\u200b\u00a0\ufeff]+")
+
+
+@dataclass
+class Element:
+    node: Any  # selectolax LexborNode
+    tag: str
+    parent: int  # index into TextMap.elements, -1 for the root
+    depth: int
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class TextMap:
+    text: str
+    elements: list[Element]
+    # each text node's start offset, and the element that holds it, in document order
+    chunk_starts: list[int] = field(default_factory=list)
+    chunk_ends: list[int] = field(default_factory=list)
+    chunk_owner: list[int] = field(default_factory=list)
+
+    def owner_at(self, offset: int) -> int:
+        """The element holding the text at ``offset`` (or the nearest chunk before it)."""
+        i = bisect.bisect_right(self.chunk_starts, offset) - 1
+        return self.chunk_owner[max(i, 0)] if self.chunk_owner else 0
+
+    def container(self, start: int, end: int) -> int:
+        """The smallest element whose text contains ``[start, end)``."""
+        index = self.owner_at(start)
+        while index > 0:
+            el = self.elements[index]
+            if el.start <= start and el.end >= end:
+                return index
+            index = el.parent
+        return 0
+
+    def ancestors(self, index: int) -> list[int]:
+        out = []
+        while index >= 0:
+            out.append(index)
+            index = self.elements[index].parent
+        return out
+
+    def chunks_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans of the text nodes inside ``[start, end)``."""
+        i = bisect.bisect_left(self.chunk_starts, start)
+        out = []
+        while i < len(self.chunk_starts) and self.chunk_starts[i] < end:
+            out.append((self.chunk_starts[i], min(self.chunk_ends[i], end)))
+            i += 1
+        return out
+
+    def descendants(self, index: int) -> range:
+        """Elements are stored in document order, so an element's descendants follow it directly."""
+        depth = self.elements[index].depth
+        stop = index + 1
+        while stop < len(self.elements) and self.elements[stop].depth > depth:
+            stop += 1
+        return range(index + 1, stop)
+
+    def text_of(self, index: int) -> str:
+        el = self.elements[index]
+        return self.text[el.start : el.end].strip()
+
+
+def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
+    parts: list[str] = []
+    length = 0
+    elements: list[Element] = [Element(root, root.tag or "", -1, 0)]
+    tm = TextMap("", elements)
+    # stack of (node, parent_index, depth) to enter, or (None, index_to_close, 0) to close
+    stack: list[tuple[Any, int, int]] = [(None, 0, 0)]
+    child = root.child
+    children = []
+    while child is not None:
+        children.append(child)
+        child = child.next
+    for c in reversed(children):
+        stack.append((c, 0, 1))
+    seen = 0
+    last_was_space = True
+    while stack:
+        node, index, depth = stack.pop()
+        if node is None:
+            elements[index].end = length
+            tag = elements[index].tag
+            if tag in BLOCK_TAGS and not last_was_space:
+                parts.append(" ")
+                length += 1
+                last_was_space = True
+            continue
+        seen += 1
+        if seen > max_nodes:
+            break
+        tag = node.tag
+        if tag == "-text":
+            raw = node.text_content or ""
+            text = _SPACE.sub(" ", raw)
+            if not text or text == " ":
+                if text and not last_was_space:
+                    parts.append(" ")
+                    length += 1
+                    last_was_space = True
+                continue
+            if last_was_space and text.startswith(" "):
+                text = text[1:]
+            if not text:
+                continue
+            tm.chunk_starts.append(length)
+            tm.chunk_owner.append(index)
+            parts.append(text)
+            length += len(text)
+            tm.chunk_ends.append(length - (1 if text.endswith(" ") else 0))
+            last_was_space = text.endswith(" ")
+            continue
+        if tag is None or tag.startswith("-") or tag in SKIP_TAGS:
+            continue
+        if tag in BLOCK_TAGS and not last_was_space:
+            parts.append(" ")
+            length += 1
+            last_was_space = True
+        elements.append(Element(node, tag, index, depth, start=length))
+        me = len(elements) - 1
+        stack.append((None, me, 0))
+        child = node.child
+        kids = []
+        while child is not None:
+            kids.append(child)
+            child = child.next
+        for c in reversed(kids):
+            stack.append((c, me, depth + 1))
+    tm.text = "".join(parts)
+    elements[0].end = length
+    return tm

@@ -1,0 +1,188 @@
+"""Where an event is: venue, locality, online.
+
+A venue is a run of words naming a kind of place (hotels, inns, centres, halls, colleges, theatres…);
+a locality is the town in "in <Town>"; an event is online when its text says webinar, Zoom, Teams or
+online. These are clues in short texts (a banner, a card), never read out of prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+VENUE_WORDS = (
+    "hotel",
+    "inn",
+    "centre",
+    "center",
+    "hall",
+    "house",
+    "college",
+    "university",
+    "theatre",
+    "theater",
+    "arena",
+    "stadium",
+    "church",
+    "cathedral",
+    "library",
+    "museum",
+    "club",
+    "suite",
+    "building",
+    "forum",
+    "pavilion",
+    "chambers",
+    "institute",
+    "school",
+    "academy",
+    "gallery",
+    "auditorium",
+    "venue",
+    "lodge",
+    "campus",
+    "hospital",
+    "chapel",
+    "guildhall",
+    "studio",
+    "studios",
+    "room",
+    "rooms",
+    "boardroom",
+    "exchange",
+    "castle",
+    "manor",
+    "abbey",
+    "barn",
+    "hub",
+    "park",
+    "square",
+    "court",
+    "office",
+    "offices",
+    "headquarters",
+    "hq",
+    "palace",
+    "tower",
+    "works",
+    "warehouse",
+    "playhouse",
+    "opera",
+    "field",
+    "ground",
+    "marquee",
+    "resort",
+    "spa",
+    "cinema",
+    "lounge",
+    "depot",
+    "plaza",
+    "garden",
+    "gardens",
+    "estate",
+    "station",
+    "pier",
+    "quay",
+    "wharf",
+    "conference",
+    "convention",
+    "assembly",
+    "county",
+    "council",
+)
+_VENUE_RE = re.compile(r"\b(?:" + "|".join(VENUE_WORDS) + r")s?\b", re.IGNORECASE)
+_STRONG_VENUE_RE = re.compile(
+    r"\b(?:hotel|inn|centre|center|hall|college|university|theatre|theater|arena|stadium|church|cathedral|"
+    r"library|museum|suite|building|pavilion|chambers|institute|auditorium|guildhall|boardroom|playhouse|"
+    r"room|venue)s?\b",
+    re.IGNORECASE,
+)
+_ONLINE_RE = re.compile(
+    r"\b(?:online|webinar|zoom|ms\s+teams|microsoft\s+teams|virtual|livestream|"
+    r"live\s+stream|web\s*ex|google\s+meet)\b",
+    re.IGNORECASE,
+)
+_NOT_TOWN = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "our",
+        "your",
+        "person",
+        "partnership",
+        "association",
+        "support",
+        "addition",
+        "advance",
+        "full",
+        "order",
+        "total",
+        "time",
+        "touch",
+        "case",
+        "response",
+        "print",
+        "place",
+        "line",
+        "aid",
+        "stock",
+        "general",
+        "particular",
+        "brief",
+        "future",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "conjunction",
+        "collaboration",
+    }
+)
+LOCALITY_RE = re.compile(
+    r"(?<![\w])[Ii]n\s+(?P<town>[A-Z][a-z’']+(?:[ -](?:upon|on|under|le|in|[A-Z][a-z’']+)){0,3})"
+    r"(?![\w])"
+)
+
+
+def looks_like_venue(text: str, strong: bool = False) -> bool:
+    return bool((_STRONG_VENUE_RE if strong else _VENUE_RE).search(text))
+
+
+def is_online(text: str) -> bool:
+    return bool(_ONLINE_RE.search(text))
+
+
+def find_locality(text: str) -> tuple[str, tuple[int, int]] | None:
+    """``in London`` → ``London``: a capitalised place after "in", not a month or a common noun."""
+    for m in LOCALITY_RE.finditer(text):
+        town = m.group("town")
+        if town.split()[0].lower() in _NOT_TOWN:
+            continue
+        if looks_like_venue(town, strong=True):
+            continue
+        return town, m.span()
+    return None
+
+
+def tidy_place(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = " ".join(text.split()).strip(" ,;:-–—|•·")
+    text = re.sub(r"^(?:venue|location|where|place|address)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:at|@)\s+", "", text, flags=re.IGNORECASE)
+    return text or None

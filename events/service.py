@@ -1,0 +1,114 @@
+"""The running service: cycles over sources, on demand (``events fetch``) or on a schedule
+(``events run``), each followed by a rebuild of the feeds it touched.
+
+Publishing is handed in as a callback, so collecting never imports publishing. APScheduler 3.11
+runs one job per source in the web server's event loop; a job that is still running is never
+started twice, one source's crash is logged and the others go on, and the next run time is taken
+from the fetch history so that a restart does not hammer every site at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from events.config import Config, Source
+from events.cycle import CycleReport, run_source
+from events.fetch import Fetcher, FetchPolicy
+from events.store import Store
+
+log = logging.getLogger("eventfeed")
+Publish = Callable[[set[str] | None], Any]
+
+
+def fetch_policy(config: Config) -> FetchPolicy:
+    return FetchPolicy(user_agent=config.service.user_agent)
+
+
+async def run_cycle(
+    config: Config, store: Store, sources: Iterable[Source], publish: Publish, fetcher: Fetcher | None = None
+) -> list[CycleReport]:
+    """Fetch the given sources concurrently (the fetcher keeps it polite per host), then publish."""
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(fetch_policy(config))
+    try:
+        reports = await asyncio.gather(*(_guarded(config, store, fetcher, s) for s in sources))
+    finally:
+        if own:
+            await fetcher.aclose()
+    touched = {r.source for r in reports if r.changes}
+    await asyncio.to_thread(publish, touched if touched else set())
+    return list(reports)
+
+
+async def _guarded(config: Config, store: Store, fetcher: Fetcher, source: Source) -> CycleReport:
+    try:
+        return await run_source(config, store, fetcher, source)
+    except Exception as exc:  # e.g. the database went away: report it, let other sources carry on
+        log.exception("cycle for %s failed", source.id)
+        return CycleReport(source.id, "failed", f"{type(exc).__name__}: {exc}")
+
+
+def first_run_time(source: Source, state: dict[str, Any] | None, now: datetime) -> datetime:
+    """When a source is next due, from its last fetch; overdue sources are spread over a minute."""
+    last = (state or {}).get("last_fetch_at")
+    if last is not None:
+        due = last + timedelta(seconds=source.interval)
+        if due > now:
+            return due
+    return now + timedelta(seconds=random.uniform(1, min(60, source.interval / 10)))
+
+
+async def serve_and_schedule(config: Config, store: Store, publish: Publish, app: Any) -> None:
+    """``events run``: the scheduler and the web server in one process, until SIGINT/SIGTERM."""
+    import uvicorn
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    fetcher = Fetcher(fetch_policy(config))
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    now = datetime.now(UTC)
+
+    async def job(source: Source) -> None:
+        report = (await run_cycle(config, store, [source], publish, fetcher))[0]
+        log.info("%s", report.line())
+        scheduled = scheduler.get_job(source.id)
+        if scheduled is not None:
+            await asyncio.to_thread(store.set_next_run, source.id, scheduled.next_run_time)
+
+    for source in config.sources:
+        state = store.source_state(source.id)
+        when = first_run_time(source, state, now)
+        scheduler.add_job(
+            job,
+            IntervalTrigger(seconds=source.interval, jitter=min(source.interval // 10, 300)),
+            args=[source],
+            id=source.id,
+            name=f"fetch {source.id}",
+            next_run_time=when,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=source.interval,
+        )
+        store.set_next_run(source.id, when)
+
+    async def rebuild() -> None:
+        await asyncio.to_thread(publish, None)
+
+    # Feeds change with the calendar too: cancelled events age out, past events become past.
+    scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host=config.service.listen_host, port=config.service.listen_port, log_level="info", lifespan="off"
+        )
+    )
+    scheduler.start()
+    try:
+        await server.serve()
+    finally:
+        scheduler.shutdown(wait=False)
+        await fetcher.aclose()

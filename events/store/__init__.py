@@ -1,0 +1,328 @@
+"""The store: SQLite by default, PostgreSQL by URL, through SQLAlchemy Core.
+
+It applies reconcile plans in one transaction, keeps the fetch history and each source's health,
+and hands publishers the rows they need. Publishers only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from events.errors import StoreError
+from events.reconcile import Plan, Stored
+from events.record import Event
+from events.store import schema
+from events.store.schema import changes, events, fetches, sources
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as publishers see it: the record plus its history in the store."""
+
+    event: Event
+    created_at: datetime
+    updated_at: datetime
+    sequence: int
+    cancelled_at: datetime | None
+    removed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch came to, as the store records it."""
+
+    outcome: str  # page, not_modified, unchanged, failed, unhealthy
+    started_at: datetime
+    finished_at: datetime
+    http_status: int | None = None
+    error: str | None = None
+    events_found: int | None = None
+    bytes: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything in the store is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = _engine(url)
+        try:
+            schema.metadata.create_all(self.engine)
+            self._check_version()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the database {self.safe_url}: {_reason(exc)}") from exc
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_reason(exc)}") from exc
+
+    def _check_version(self) -> None:
+        with self.begin() as conn:
+            row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first()
+            if row is None:
+                conn.execute(schema.meta.insert().values(key="schema_version", value=str(schema.SCHEMA_VERSION)))
+            elif int(row[0]) > schema.SCHEMA_VERSION:
+                raise StoreError(
+                    f"the database {self.safe_url} has schema version {row[0]}, newer than this "
+                    f"eventfeed understands ({schema.SCHEMA_VERSION}); upgrade eventfeed"
+                )
+
+    # sources -------------------------------------------------------------------------------------
+
+    def ensure_sources(self, configured: Iterable[tuple[str, str, str]]) -> None:
+        """Make a row for each configured (id, url, name); keep the state of the ones that exist."""
+        with self.begin() as conn:
+            have = {r.id: r for r in conn.execute(select(sources.c.id, sources.c.url, sources.c.name))}
+            for source_id, url, name in configured:
+                if source_id not in have:
+                    conn.execute(
+                        sources.insert().values(id=source_id, url=url, name=name, consecutive_failures=0, healthy=True)
+                    )
+                elif (have[source_id].url, have[source_id].name) != (url, name):
+                    values: dict[str, Any] = {"url": url, "name": name}
+                    if have[source_id].url != url:  # validators of another URL mean nothing here
+                        values.update(etag=None, last_modified=None, body_hash=None)
+                    conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+
+    def source_state(self, source_id: str) -> dict[str, Any] | None:
+        with self.begin() as conn:
+            row = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().first()
+        return _aware_row(row) if row else None
+
+    def source_states(self) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = conn.execute(select(sources).order_by(sources.c.id)).mappings().all()
+            counts = dict(
+                conn.execute(
+                    select(events.c.source_id, func.count())
+                    .where(events.c.removed_at.is_(None))
+                    .group_by(events.c.source_id)
+                ).all()
+            )
+        out = []
+        for row in rows:
+            state = _aware_row(row)
+            state["events_stored"] = counts.get(row["id"], 0)
+            out.append(state)
+        return out
+
+    def set_next_run(self, source_id: str, when: datetime | None) -> None:
+        with self.begin() as conn:
+            conn.execute(update(sources).where(sources.c.id == source_id).values(next_run_at=when))
+
+    # events --------------------------------------------------------------------------------------
+
+    def stored_events(self, source_id: str) -> dict[str, Stored]:
+        with self.begin() as conn:
+            rows = conn.execute(
+                select(
+                    events.c.id, events.c.data, events.c.sequence, events.c.missing_count, events.c.removed_at
+                ).where(events.c.source_id == source_id)
+            ).all()
+        return {
+            r.id: Stored(Event.from_dict(r.data), r.sequence, r.missing_count, r.removed_at is not None) for r in rows
+        }
+
+    def record_fetch(self, source_id: str, result: FetchResult, plan: Plan | None = None) -> None:
+        """Write the fetch, the source's new state and (if given) the plan, in one transaction."""
+        with self.begin() as conn:
+            state = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().one()
+            values: dict[str, Any] = {"last_fetch_at": result.finished_at, "last_outcome": result.outcome}
+            if result.outcome == "failed" or (plan is not None and not plan.healthy):
+                reason = result.error if result.outcome == "failed" else plan.reason  # type: ignore[union-attr]
+                values.update(
+                    last_error=reason,
+                    healthy=False,
+                    consecutive_failures=(state["consecutive_failures"] or 0) + 1,
+                    unhealthy_since=state["unhealthy_since"] or result.finished_at,
+                    unhealthy_reason=reason,
+                )
+                if result.outcome == "unhealthy":
+                    values["events_found"] = result.events_found
+            else:
+                values.update(
+                    last_success_at=result.finished_at,
+                    last_error=None,
+                    healthy=True,
+                    consecutive_failures=0,
+                    unhealthy_since=None,
+                    unhealthy_reason=None,
+                )
+                if result.events_found is not None:
+                    values["events_found"] = result.events_found
+                if result.outcome in ("page", "unchanged"):
+                    values.update(etag=result.etag, last_modified=result.last_modified, body_hash=result.body_hash)
+            conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+            conn.execute(
+                fetches.insert().values(
+                    source_id=source_id,
+                    started_at=result.started_at,
+                    finished_at=result.finished_at,
+                    outcome=result.outcome,
+                    http_status=result.http_status,
+                    error=result.error,
+                    events_found=result.events_found,
+                    bytes=result.bytes,
+                )
+            )
+            if plan is not None and plan.healthy:
+                self._apply(conn, source_id, plan, result.finished_at)
+
+    def _apply(self, conn: Connection, source_id: str, plan: Plan, now: datetime) -> None:
+        for write in plan.writes:
+            e = write.event
+            data = e.as_dict()
+            cancelled_at = now if e.event_status == "cancelled" else None
+            if write.new:
+                conn.execute(
+                    events.insert().values(
+                        id=e.id,
+                        source_id=source_id,
+                        first_day=e.first_day.isoformat(),
+                        last_day=e.last_day.isoformat(),
+                        data=data,
+                        created_at=now,
+                        updated_at=now,
+                        last_seen_at=now,
+                        sequence=0,
+                        missing_count=0,
+                        cancelled_at=cancelled_at,
+                    )
+                )
+                continue
+            values: dict[str, Any] = {
+                "data": data,
+                "first_day": e.first_day.isoformat(),
+                "last_day": e.last_day.isoformat(),
+                "last_seen_at": now,
+                "missing_count": 0,
+                "removed_at": None,
+            }
+            if write.visible:
+                values.update(updated_at=now, sequence=events.c.sequence + 1)
+            if e.event_status == "cancelled":
+                values["cancelled_at"] = func.coalesce(events.c.cancelled_at, now)
+            else:
+                values["cancelled_at"] = None
+            conn.execute(update(events).where(events.c.id == e.id).values(**values))
+        if plan.seen:
+            conn.execute(update(events).where(events.c.id.in_(plan.seen)).values(last_seen_at=now, missing_count=0))
+        for event_id, misses in plan.missing.items():
+            conn.execute(update(events).where(events.c.id == event_id).values(missing_count=misses))
+        if plan.removed:
+            conn.execute(
+                update(events)
+                .where(events.c.id.in_(plan.removed))
+                .values(removed_at=now, updated_at=now, sequence=events.c.sequence + 1)
+            )
+        for change in plan.changes:
+            conn.execute(
+                changes.insert().values(
+                    event_id=change.event_id, source_id=source_id, kind=change.kind, detail=change.detail, at=now
+                )
+            )
+
+    def all_events(self, include_removed: bool = False) -> list[StoredEvent]:
+        query = select(events).order_by(events.c.first_day, events.c.id)
+        if not include_removed:
+            query = query.where(events.c.removed_at.is_(None))
+        with self.begin() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            StoredEvent(
+                Event.from_dict(r["data"]),
+                _aware(r["created_at"]),
+                _aware(r["updated_at"]),
+                r["sequence"],
+                _aware(r["cancelled_at"]),
+                _aware(r["removed_at"]),
+            )
+            for r in rows
+        ]
+
+    def history(self, event_id: str) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = (
+                conn.execute(select(changes).where(changes.c.event_id == event_id).order_by(changes.c.id))
+                .mappings()
+                .all()
+            )
+        return [_aware_row(r) for r in rows]
+
+    def changes_since(self, change_id: int = 0) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = conn.execute(select(changes).where(changes.c.id > change_id).order_by(changes.c.id)).mappings().all()
+        return [_aware_row(r) for r in rows]
+
+    def fetch_history(self, source_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = (
+                conn.execute(
+                    select(fetches).where(fetches.c.source_id == source_id).order_by(fetches.c.id.desc()).limit(limit)
+                )
+                .mappings()
+                .all()
+            )
+        return [_aware_row(r) for r in rows]
+
+
+def _aware_row(row: Any) -> dict[str, Any]:
+    return {k: _aware(v) if isinstance(v, datetime) else v for k, v in dict(row).items()}
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StoreError(f"cannot use database URL {url.split('@')[-1]!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+    return engine

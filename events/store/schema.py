@@ -1,0 +1,99 @@
+"""The tables: sources' fetch state, the fetch history, events, and their changes.
+
+An event row keeps the whole record as JSON (``data``) beside the few columns the store queries by,
+so adding a field to the record needs no migration.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "eventfeed_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),
+    Column("last_fetch_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_outcome", String(32)),
+    Column("last_error", Text),
+    Column("events_found", Integer),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("healthy", Boolean, nullable=False, default=True),
+    Column("unhealthy_since", DateTime(timezone=True)),
+    Column("unhealthy_reason", Text),
+    Column("next_run_at", DateTime(timezone=True)),
+)
+
+fetches = Table(
+    "fetches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(64), ForeignKey("sources.id"), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(32), nullable=False),  # page, not_modified, unchanged, failed, unhealthy
+    Column("http_status", Integer),
+    Column("error", Text),
+    Column("events_found", Integer),
+    Column("bytes", Integer),
+    Index("ix_fetches_source", "source_id", "id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_id", String(64), nullable=False),
+    Column("first_day", String(10), nullable=False),
+    Column("last_day", String(10), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("sequence", Integer, nullable=False, default=0),
+    Column("missing_count", Integer, nullable=False, default=0),
+    Column("removed_at", DateTime(timezone=True)),
+    Column("cancelled_at", DateTime(timezone=True)),
+    Index("ix_events_source", "source_id"),
+    Index("ix_events_first_day", "first_day"),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),  # new, updated, booking, cancelled, rescheduled, removed
+    Column("detail", JSON, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_changes_event", "event_id", "id"),
+)

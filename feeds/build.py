@@ -1,0 +1,82 @@
+"""Write every configured feed's files from the store, atomically.
+
+Each file is written to a temporary file in the same directory and renamed over the old one, so a
+web server or a subscriber never reads half a file, and a crash leaves the previous version.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from events.config import Config, Feed
+from events.store import Store, StoredEvent
+from feeds.ical import build_ical
+from feeds.jsonfeed import build_jsonfeed
+from feeds.selection import Query, select_events
+
+
+@dataclass(frozen=True)
+class Rendered:
+    ics: bytes
+    json: bytes
+    count: int
+
+
+def render_feed(
+    config: Config, feed: Feed, items: list[StoredEvent], *, now: datetime | None = None, query: Query | None = None
+) -> Rendered:
+    now = now or datetime.now(UTC)
+    service = config.service
+    chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
+    sources = {s.id: s for s in config.sources}
+    ics = build_ical(
+        feed,
+        chosen,
+        base_url=service.base_url,
+        timezone=service.timezone,
+        refresh_seconds=service.refresh_interval,
+        sources=sources,
+    )
+    doc = build_jsonfeed(feed, chosen, base_url=service.base_url, today=now.date())
+    return Rendered(ics, doc, len(chosen))
+
+
+def build_feeds(
+    config: Config, store: Store, *, sources: set[str] | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """Rebuild the feeds that show any of ``sources`` (all feeds when None); returns events per feed."""
+    items = store.all_events()
+    out_dir = config.service.feeds_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for feed in config.feeds:
+        if sources is not None and feed.sources and not (set(feed.sources) & sources):
+            continue
+        rendered = render_feed(config, feed, items, now=now)
+        write_atomic(out_dir / f"{feed.id}.ics", rendered.ics)
+        write_atomic(out_dir / f"{feed.id}.json", rendered.json)
+        counts[feed.id] = rendered.count
+    return counts
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,117 @@
+"""An iCalendar (RFC 5545 / RFC 7986) subscription feed that Outlook, Google and Apple accept.
+
+All-day events are ``VALUE=DATE`` with an exclusive DTEND; timed ones carry a TZID with its VTIMEZONE.
+UID is stable for the event's life; SEQUENCE, LAST-MODIFIED and DTSTAMP move only when a subscriber
+would see a difference, so an unchanged store yields byte-identical output (and the same ETag).
+Every text value goes through ``icalendar`` (escaping) after control characters and line breaks
+are taken out, so no page text can inject a property or a component.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Timezone, vText
+from icalendar import Event as VEvent
+
+from events import __version__
+from events.config import Feed, Source
+from events.store import StoredEvent
+from feeds.text import booking_words, headline, multi_line, one_line, where
+
+PRODID = f"-//eventfeed//eventfeed {__version__}//EN"
+_ICAL_STATUS = {
+    "scheduled": "CONFIRMED",
+    "rescheduled": "CONFIRMED",
+    "postponed": "TENTATIVE",
+    "cancelled": "CANCELLED",
+}
+
+
+def uid_domain(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "eventfeed.invalid"
+
+
+def build_ical(
+    feed: Feed,
+    items: Sequence[StoredEvent],
+    *,
+    base_url: str,
+    timezone: str,
+    refresh_seconds: int,
+    sources: dict[str, Source] | None = None,
+) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", vText(one_line(feed.title, 200)))
+    cal.add("x-wr-calname", vText(one_line(feed.title, 200)))
+    cal.add("x-wr-caldesc", vText(one_line(feed.description or feed.title, 1000)))
+    cal.add("x-wr-timezone", timezone)
+    refresh = timedelta(seconds=refresh_seconds)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", refresh)
+    domain = uid_domain(base_url)
+    zones: dict[str, tuple[date, date]] = {}
+    for item in items:
+        cal.add_component(_vevent(item, domain, sources or {}))
+        e = item.event
+        if not e.all_day:
+            first, last = zones.get(e.timezone, (e.first_day, e.last_day))
+            zones[e.timezone] = (min(first, e.first_day), max(last, e.last_day))
+    for tzid, (first, last) in sorted(zones.items()):
+        cal.add_component(
+            Timezone.from_tzid(tzid, first_date=first - timedelta(days=1), last_date=last + timedelta(days=1))
+        )
+    return cal.to_ical()
+
+
+def _vevent(item: StoredEvent, domain: str, sources: dict[str, Source]) -> VEvent:
+    e = item.event
+    ve = VEvent()
+    ve.add("uid", f"{e.id}@{domain}")
+    ve.add("dtstamp", item.updated_at)
+    ve.add("created", item.created_at)
+    ve.add("last-modified", item.updated_at)
+    ve.add("sequence", item.sequence)
+    ve.add("summary", headline(e))
+    if e.all_day:
+        ve.add("dtstart", e.start)
+        ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day
+        ve.add("transp", "TRANSPARENT")
+    else:
+        ve.add("dtstart", e.start)
+        if isinstance(e.end, datetime) and e.end > e.start:  # type: ignore[operator]
+            ve.add("dtend", e.end)
+    ve.add("status", _ICAL_STATUS.get(e.event_status, "CONFIRMED"))
+    location = where(e)
+    if location:
+        ve.add("location", location)
+    if e.url:
+        ve.add("url", e.url)
+    ve.add("description", _description(item, sources.get(e.source)))
+    categories = [one_line(c, 100) for c in e.categories if one_line(c, 100)]
+    if categories:
+        ve.add("categories", categories)
+    return ve
+
+
+def _description(item: StoredEvent, source: Source | None) -> str:
+    e = item.event
+    lines = []
+    booking = booking_words(e)
+    if booking:
+        lines.append(booking)
+    if e.url and e.booking in ("open", "soon", "waitlist"):
+        lines.append(f"Book: {e.url}")
+    if e.description:
+        lines.append(multi_line(e.description, 2000))
+    if e.online:
+        lines.append("Online event")
+    name = source.name if source else e.source
+    lines.append(f"Source: {one_line(name, 200)}" + (f" ({source.url})" if source else ""))
+    return "\n".join(lines)

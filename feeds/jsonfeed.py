@@ -1,0 +1,72 @@
+"""A JSON Feed 1.1 document for a member website: upcoming events from one CORS-enabled URL.
+
+Each item carries the full event record under ``_event`` (JSON Feed's extension convention), so a
+website can show dates, venue and booking without parsing prose. Items are ordered by start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import orjson
+
+from events import __version__
+from events.config import Feed
+from events.store import StoredEvent
+from feeds.text import booking_words, headline, one_line, where
+
+JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def when_words(start: date | datetime, end: date | datetime | None) -> str:
+    """``Wednesday 13 November 2024 – Thursday 14 November 2024``, or with times ``10:00–16:30``."""
+
+    def day(d: date) -> str:
+        return f"{d:%A} {d.day} {d:%B %Y}"
+
+    if isinstance(start, datetime):
+        text = f"{day(start.date())}, {start:%H:%M}"
+        if isinstance(end, datetime):
+            text += f"–{end:%H:%M}" if end.date() == start.date() else f" – {day(end.date())}, {end:%H:%M}"
+        return text
+    if end and end != start:
+        return f"{day(start)} – {day(end)}"  # type: ignore[arg-type]
+    return day(start)
+
+
+def build_jsonfeed(feed: Feed, items: Sequence[StoredEvent], *, base_url: str, today: date) -> bytes:
+    doc = {
+        "version": JSONFEED_VERSION,
+        "title": one_line(feed.title, 200),
+        "home_page_url": f"{base_url}/",
+        "feed_url": f"{base_url}/feeds/{feed.id}.json",
+        "description": one_line(feed.description or feed.title, 1000),
+        "language": "en-GB",
+        "_eventfeed": {"generator": f"eventfeed {__version__}", "ical_url": f"{base_url}/feeds/{feed.id}.ics"},
+        "items": [_item(item, today) for item in items],
+    }
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+
+
+def _item(item: StoredEvent, today: date) -> dict[str, object]:
+    e = item.event
+    lines = [when_words(e.start, e.end)]
+    place = where(e)
+    if place:
+        lines.append(place)
+    booking = booking_words(e)
+    if booking:
+        lines.append(booking)
+    out: dict[str, object] = {
+        "id": e.id,
+        "title": headline(e),
+        "content_text": "\n".join(lines),
+        "date_published": item.created_at.isoformat(timespec="seconds"),
+        "date_modified": item.updated_at.isoformat(timespec="seconds"),
+        "tags": sorted({e.source, *e.categories}),
+        "_event": e.as_dict(today),
+    }
+    if e.url:
+        out["url"] = e.url
+    return out

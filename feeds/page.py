@@ -1,0 +1,98 @@
+"""The ``/`` page: each feed with one-click subscribe links, and the next events. Every string from
+config or from a web page is HTML-escaped; the page works on a phone and without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+from urllib.parse import quote, urlsplit
+
+from events.config import Config, Feed
+from events.store import StoredEvent
+from feeds.jsonfeed import when_words
+from feeds.selection import Query, select_events
+from feeds.text import booking_words, headline, where
+
+
+def subscribe_links(base_url: str, feed: Feed) -> dict[str, str]:
+    """Where each calendar app takes a subscription URL (all of them want http(s) or webcal)."""
+    https_url = f"{base_url}/feeds/{feed.id}.ics"
+    webcal = "webcal://" + https_url.split("://", 1)[1]
+    name = quote(feed.title)
+    return {
+        "google": f"https://calendar.google.com/calendar/render?cid={quote(webcal, safe='')}",
+        "outlook": f"https://outlook.live.com/calendar/0/addfromweb?url={quote(https_url, safe='')}&name={name}",
+        "office365": f"https://outlook.office.com/calendar/0/addfromweb?url={quote(https_url, safe='')}&name={name}",
+        "apple": webcal,
+        "ics": https_url,
+        "json": f"{base_url}/feeds/{feed.id}.json",
+    }
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;
+background:#fafafa;line-height:1.45}main{max-width:46rem;margin:auto}h1{font-size:1.6rem}
+section.feed,li.event{background:#fff;border:1px solid #ddd;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
+.links{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}.links a{display:inline-block;padding:.45rem .8rem;
+border-radius:.4rem;background:#0b57d0;color:#fff;text-decoration:none}.links a.alt{background:#444}
+input.url{width:100%;box-sizing:border-box;font:inherit;padding:.4rem;border:1px solid #bbb;border-radius:.3rem}
+ul.events{list-style:none;padding:0}.when{font-weight:600}.meta{color:#555;font-size:.95rem}
+.cancelled .title{text-decoration:line-through}
+"""
+
+
+def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, limit: int = 10) -> str:
+    base = config.service.base_url
+    host = urlsplit(base).hostname or ""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Event calendars · {escape(host)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head><body><main>",
+        "<h1>Event calendars</h1>",
+        "<p>Subscribe once and your calendar keeps itself up to date: new events appear, changes and "
+        "cancellations follow.</p>",
+    ]
+    for feed in config.feeds:
+        links = subscribe_links(base, feed)
+        parts += [
+            f'<section class="feed" id="feed-{escape(feed.id)}">',
+            f"<h2>{escape(feed.title)}</h2>",
+            f"<p>{escape(feed.description)}</p>" if feed.description else "",
+            '<div class="links">',
+            f'<a class="google" href="{escape(links["google"])}" rel="noopener">Subscribe in Google Calendar</a>',
+            f'<a class="outlook" href="{escape(links["outlook"])}" rel="noopener">Subscribe in Outlook.com</a>',
+            f'<a class="office365" href="{escape(links["office365"])}" rel="noopener">Subscribe in Office 365</a>',
+            f'<a class="apple" href="{escape(links["apple"])}">Subscribe in Apple Calendar</a>',
+            f'<a class="alt json" href="{escape(links["json"])}">JSON feed</a>',
+            "</div>",
+            f'<label>Calendar address to copy: <input class="url" type="text" readonly '
+            f'value="{escape(links["ics"])}" onfocus="this.select()"></label>',
+            "</section>",
+        ]
+    all_feed = config.feed("all") or config.feeds[0]
+    upcoming = select_events(
+        items, all_feed, now=now, cancelled_days=config.service.cancelled_days, query=Query(upcoming=True)
+    )[:limit]
+    parts.append("<h2>Coming up</h2>")
+    if not upcoming:
+        parts.append("<p>No upcoming events yet.</p>")
+    else:
+        parts.append('<ul class="events">')
+        for item in upcoming:
+            e = item.event
+            title = escape(headline(e))
+            if e.url:
+                title = f'<a href="{escape(e.url)}" rel="noopener">{title}</a>'
+            meta = " · ".join(escape(x) for x in (where(e), booking_words(e)) if x)
+            parts.append(
+                f'<li class="event {escape(e.event_status)}"><div class="when">'
+                f'{escape(when_words(e.start, e.end))}</div><div class="title">{title}</div>'
+                f'<div class="meta">{meta}</div></li>'
+            )
+        parts.append("</ul>")
+    parts.append("</main></body></html>")
+    return "\n".join(p for p in parts if p)

@@ -1,0 +1,155 @@
+"""The web app: feeds with proper types and caching, a page to subscribe from, and health.
+
+``/feeds/<id>.ics`` and ``/feeds/<id>.json`` serve the files ``feeds.build`` wrote (or, with a
+query such as ``?source=hcsa&upcoming=1``, a narrowed copy rendered from the store). Responses carry
+ETag and Last-Modified and answer 304 to a matching conditional request; gzip and CORS (for the JSON)
+are on; Cache-Control follows the configured refresh interval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from events.config import Config
+from events.store import Store
+from feeds.build import render_feed
+from feeds.page import index_page
+from feeds.selection import Query
+
+MEDIA_TYPES = {"ics": "text/calendar; charset=utf-8", "json": "application/feed+json"}
+_QUERY_KEYS = {"source", "category", "from", "to", "upcoming"}
+
+
+class BadQuery(ValueError):
+    pass
+
+
+def parse_query(params: Any) -> Query | None:
+    """The narrowing a subscriber asked for, or None for the plain feed. Unknown keys are an error."""
+    unknown = sorted(set(params.keys()) - _QUERY_KEYS)
+    if unknown:
+        raise BadQuery(f"unknown parameter {unknown[0]!r}; use source, category, from, to or upcoming")
+    if not params:
+        return None
+
+    def day(name: str) -> date | None:
+        value = params.get(name)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise BadQuery(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from None
+
+    upcoming = params.get("upcoming")
+    if upcoming not in (None, "0", "1", "true", "false"):
+        raise BadQuery(f"upcoming={upcoming!r} must be 1 or 0")
+    start, end = day("from"), day("to")
+    if start and end and end < start:
+        raise BadQuery("to is before from")
+    return Query(
+        sources=tuple(params.getlist("source")),
+        categories=tuple(params.getlist("category")),
+        start=start,
+        end=end,
+        upcoming=upcoming in ("1", "true"),
+    )
+
+
+def create_app(config: Config, store: Store) -> Starlette:
+    service = config.service
+    cache_control = f"public, max-age={min(service.refresh_interval, 3600)}"
+
+    def conditional(
+        request: Request, body: bytes, modified: datetime, media_type: str, extra: dict[str, str]
+    ) -> Response:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {
+            "ETag": etag,
+            "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
+            "Cache-Control": cache_control,
+            "Vary": "Accept-Encoding",
+            **extra,
+        }
+        inm = request.headers.get("if-none-match")
+        ims = request.headers.get("if-modified-since")
+        if inm is not None:
+            if etag in [t.strip().removeprefix("W/") for t in inm.split(",")] or inm.strip() == "*":
+                return Response(status_code=304, headers=headers)
+        elif ims:
+            try:
+                if modified.replace(microsecond=0) <= parsedate_to_datetime(ims):
+                    return Response(status_code=304, headers=headers)
+            except (TypeError, ValueError):
+                pass
+        return Response(body, media_type=media_type, headers=headers)
+
+    async def feed(request: Request) -> Response:
+        name = request.path_params["name"]
+        feed_id, _, ext = name.rpartition(".")
+        feed_conf = config.feed(feed_id)
+        if ext not in MEDIA_TYPES or feed_conf is None:
+            return PlainTextResponse(f"no feed {name!r}; see / for the list\n", status_code=404)
+        try:
+            query = parse_query(request.query_params)
+        except BadQuery as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=400)
+        extra = {"Access-Control-Allow-Origin": "*"} if ext == "json" else {}
+        path = service.feeds_dir / name
+        if query is None and path.exists():
+            body = path.read_bytes()
+            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        else:
+            items = store.all_events()
+            rendered = render_feed(config, feed_conf, items, query=query)
+            body = rendered.ics if ext == "ics" else rendered.json
+            modified = max((i.updated_at for i in items), default=datetime(2000, 1, 1, tzinfo=UTC))
+        return conditional(request, body, modified, MEDIA_TYPES[ext], extra)
+
+    async def index(request: Request) -> Response:
+        items = store.all_events()
+        return HTMLResponse(index_page(config, items, now=datetime.now(UTC)))
+
+    async def healthz(request: Request) -> Response:
+        try:
+            states = store.source_states()
+        except Exception as exc:
+            return JSONResponse({"status": "error", "error": str(exc).splitlines()[0]}, status_code=503)
+        sources = [
+            {
+                "id": s["id"],
+                "healthy": bool(s["healthy"]),
+                "last_fetch": _iso(s["last_fetch_at"]),
+                "last_success": _iso(s["last_success_at"]),
+                "last_outcome": s["last_outcome"],
+                "last_error": s["last_error"],
+                "events_found": s["events_found"],
+                "events_stored": s["events_stored"],
+                "consecutive_failures": s["consecutive_failures"],
+                "next_run": _iso(s["next_run_at"]),
+            }
+            for s in states
+        ]
+        status = "ok" if all(s["healthy"] for s in sources) else "degraded"
+        return JSONResponse({"status": status, "sources": sources})
+
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=500)])
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
