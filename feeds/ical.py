@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Timezone, vText
+from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
 
 from events import __version__
@@ -54,7 +54,7 @@ def build_ical(
     cal.add("x-wr-timezone", timezone)
     refresh = timedelta(seconds=refresh_seconds)
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", refresh)
+    cal.add("x-published-ttl", vDuration(refresh))
     domain = uid_domain(base_url)
     zones: dict[str, tuple[date, date]] = {}
     for item in items:
@@ -79,6 +79,10 @@ def _vevent(item: StoredEvent, domain: str, sources: dict[str, Source]) -> VEven
     ve.add("last-modified", item.updated_at)
     ve.add("sequence", item.sequence)
     ve.add("summary", headline(e))
+    # RFC 5546 wants an ORGANIZER on every published event; the source is who organises it.
+    source = sources.get(e.source)
+    ve.add("organizer", f"mailto:noreply@{domain}",
+           parameters={"CN": one_line(source.name if source else e.source, 100)})
     if e.all_day:
         ve.add("dtstart", e.start)
         ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day

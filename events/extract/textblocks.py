@@ -45,6 +45,10 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_FUNCTION_WORDS = frozenset("""the a an of to and or but will would is are was were be been has have had that which
+who with for on at by after before when while it its this these their they we our us he she his her as from
+than then there into about would could should may might can""".split())
 
 
 @dataclass
@@ -154,12 +158,22 @@ def _end(ctx: PageContext, first: DateMatch, clock: TimeMatch | None) -> date | 
 
 
 def _is_prose(tm: TextMap, block: _Block) -> bool:
-    """A date inside a long sentence belongs to an article, not to an event listing."""
+    """A date inside a sentence belongs to an article, not to an event listing, unless the block
+    also has a heading of its own (a card whose blurb happens to mention its date)."""
     for d in block.dates:
-        owner = tm.container(*d.span)
-        sentence = tm.text_of(owner)
-        words = len(sentence.split())
-        if words > 45 or (words > 25 and re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", sentence)):
+        sentence = tm.text_of(tm.container(*d.span))
+        words = sentence.split()
+        if len(words) > 60:
+            return True
+        if len(words) >= 12 and sum(w.lower() in _FUNCTION_WORDS for w in words) >= 0.2 * len(words):
+            return not _has_heading(tm, block.index)
+    return False
+
+
+def _has_heading(tm: TextMap, index: int) -> bool:
+    for i in tm.descendants(index):
+        el = tm.elements[i]
+        if el.tag in _HEADINGS or _TITLE_CLASS.search(el.node.attributes.get("class") or ""):
             return True
     return False
 
@@ -235,7 +249,7 @@ def _structural_title(
         el = tm.elements[i]
         if el.end <= el.start:
             continue
-        if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if el.tag in _HEADINGS:
             rank = 0
         elif _TITLE_CLASS.search(el.node.attributes.get("class") or "") or el.node.attributes.get("itemprop") in (
             "name",

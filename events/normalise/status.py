@@ -40,7 +40,7 @@ _BOOKING: list[tuple[str, str]] = [
         "soon",
         rf"on\s+sale\s+soon|coming\s+soon|(?:booking|bookings|registration|tickets?|applications?|"
         rf"nominations|entries|sales?)\s+(?:will\s+)?(?:opens?|open\s+soon|go\s+on\s+sale|available|"
-        rf"launch(?:es)?)(?:\s+(?:on|in|from))?\s+(?:{_WHEN}|soon)|(?:booking|registration)\s+opens?\b"
+        rf"launch(?:es)?)(?:\s+(?:on|in|from))?\s+(?:{_WHEN}|soon)|(?:booking|registration|bookings)\s+opens\b"
         rf"|opening\s+(?:{_WHEN})|opens?\s+(?:in\s+|on\s+)?(?:{_WHEN})|save\s+the\s+date",
     ),
     (

@@ -33,6 +33,7 @@ site size skin slow snow soft sold some song soon sort spot star stay step stop 
 tall team tell term test text than that them then they thin this time tour town tree trip true turn
 type unit upon used user vast very view vote wage wait walk wall want ward warm wash wave weak wear
 week well west what when wide wife wild wind wine wise wish wood word work yard year zero zone
+rep reps pay fair gala ball tour talk walk quiz ride fete expo show trip tea
 """.split()
 )
 _SMALL = frozenset(

@@ -1,0 +1,26 @@
+"""Run ../shared/tools/feedcheck's validators on feeds the tests built.
+
+In CI every parser must be present (``--require``); elsewhere the validators run with what is
+installed and say which parsers were missing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, shared_or_skip
+
+ICS_PARSERS = "icalendar,ical,vobject,ics,recurring-ical-events,libical,icaljs"
+
+
+def validate(kind: str, path: Path) -> str:
+    script = shared_or_skip("tools", "feedcheck", f"validate_{kind}.py")
+    args = [sys.executable, str(script), "--strict", str(path)]
+    if kind == "ics" and os.environ.get("CI"):
+        args[2:2] = ["--require", ICS_PARSERS]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, f"{script.name} rejected {path.name}:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout

@@ -1,0 +1,96 @@
+"""One real path through every stage: a page on a local server → `events fetch` → feeds → `events serve`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import fixture_text, run_events, write_config
+from tests.helpers import free_port, running, vevents
+from tests.site import TestSite
+
+
+def configure(tmp_path: Path, site: TestSite, port: int = 0) -> Path:
+    return write_config(tmp_path, f"""
+        [[sources]]
+        id = "fmpa"
+        name = "FMPA"
+        url = "{site.url}/"
+        categories = ["union"]
+    """, service=f'listen = "127.0.0.1:{port or free_port()}"\nbase_url = "https://events.example.org"')
+
+
+def test_fetch_builds_both_feeds(tmp_path: Path, site: TestSite) -> None:
+    site.set("/", fixture_text("union-banners.html"))
+    config = configure(tmp_path, site)
+    proc = run_events("fetch", config=config)
+    assert "fmpa: 5 events found; 5 new" in proc.stdout
+    feeds = tmp_path / "data" / "feeds"
+    events = vevents((feeds / "all.ics").read_bytes())
+    assert set(events) == {"FMPA North West Reps Day", "FMPA Scotland Pay Seminar", "Annual General Meeting",
+                           "Contracts explained webinar", "Postponed: Wales members' day"}
+    agm = events["Annual General Meeting"]
+    assert agm["location"] == "Conway Hall, Red Lion Square"
+    assert agm["end"] == date(2024, 10, 23)  # exclusive: the day after the last day
+    assert "Booking opens soon" in agm["description"] and "2024-06" in agm["description"]
+    assert events["Postponed: Wales members' day"]["status"] == "TENTATIVE"
+    assert agm["uid"].endswith("@events.example.org")
+
+    doc = json.loads((feeds / "all.json").read_text())
+    assert doc["version"] == "https://jsonfeed.org/version/1.1"
+    by_title = {item["_event"]["title"]: item["_event"] for item in doc["items"]}
+    reps = by_title["FMPA North West Reps Day"]
+    assert reps["venue"] == "Midland Hotel, Peter Street" and reps["locality"] == "Manchester"
+    assert reps["booking"] == "open" and reps["booking_label"] == "Booking open now"
+    assert reps["categories"] == ["union"]
+    starts = [item["_event"]["start"][:10] for item in doc["items"]]
+    assert starts == sorted(starts)
+
+
+def test_a_second_fetch_of_the_same_page_changes_nothing(tmp_path: Path, site: TestSite) -> None:
+    site.set("/", fixture_text("union-banners.html"))
+    config = configure(tmp_path, site)
+    run_events("fetch", config=config)
+    before = (tmp_path / "data" / "feeds" / "all.ics").read_bytes()
+    proc = run_events("fetch", config=config)
+    assert "not changed since the last fetch" in proc.stdout
+    assert (tmp_path / "data" / "feeds" / "all.ics").read_bytes() == before
+    table = run_events("sources", config=config).stdout
+    assert "fmpa" in table and "ok" in table
+
+
+def test_serve_serves_the_feeds(tmp_path: Path, site: TestSite) -> None:
+    site.set("/", fixture_text("union-banners.html"))
+    port = free_port()
+    config = configure(tmp_path, site, port)
+    run_events("fetch", config=config)
+    base = f"http://127.0.0.1:{port}"
+    with running(config, "serve", port):
+        ics = httpx.get(f"{base}/feeds/all.ics")
+        assert ics.status_code == 200
+        assert ics.headers["content-type"] == "text/calendar; charset=utf-8"
+        assert len(vevents(ics.content)) == 5
+        again = httpx.get(f"{base}/feeds/all.ics", headers={"If-None-Match": ics.headers["etag"]})
+        assert again.status_code == 304
+        feed = httpx.get(f"{base}/feeds/all.json")
+        assert feed.headers["content-type"] == "application/feed+json"
+        assert feed.headers["access-control-allow-origin"] == "*"
+        assert len(feed.json()["items"]) == 5
+        health = httpx.get(f"{base}/healthz").json()
+        assert health["status"] == "ok" and health["sources"][0]["id"] == "fmpa"
+        page = httpx.get(f"{base}/")
+        assert "webcal://events.example.org/feeds/all.ics" in page.text
+        assert httpx.get(f"{base}/feeds/nope.ics").status_code == 404
+        assert httpx.get(f"{base}/feeds/all.ics?colour=red").status_code == 400
+
+
+def test_a_dead_source_is_reported_not_fatal(tmp_path: Path, site: TestSite) -> None:
+    config = configure(tmp_path, site)  # nothing at "/": 404
+    proc = run_events("fetch", config=config, check=False)
+    assert proc.returncode == 1
+    assert "fmpa: failed: HTTP 404" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert (tmp_path / "data" / "feeds" / "all.ics").exists()  # an empty but valid feed

@@ -1,0 +1,79 @@
+"""The `events extract` contract that ../shared/tools/eval_extract.py drives."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES, run_events
+
+RECORD_FIELDS = {"id", "source", "title", "start", "end", "all_day", "timezone", "venue", "locality", "address",
+                 "online", "event_status", "booking", "booking_label", "booking_opens", "url", "description",
+                 "categories", "past"}
+
+
+def extract(*args: str) -> list[dict]:
+    proc = run_events("extract", *args)
+    return json.loads(proc.stdout)
+
+
+def test_prints_a_json_array_of_event_records() -> None:
+    records = extract(str(FIXTURES / "union-banners.html"), "--url", "https://fmpa.example.org/",
+                      "--today", "2024-01-20", "--timezone", "Europe/London")
+    assert isinstance(records, list) and len(records) == 5
+    for record in records:
+        assert set(record) == RECORD_FIELDS
+        assert record["event_status"] in ("scheduled", "cancelled", "postponed", "rescheduled")
+        assert record["booking"] in ("none", "soon", "open", "closed", "sold_out", "waitlist")
+        assert record["url"].startswith("https://fmpa.example.org/events/")
+    by_title = {r["title"]: r for r in records}
+    reps = by_title["FMPA North West Reps Day"]
+    assert (reps["start"], reps["end"], reps["all_day"]) == ("2024-06-12", None, True)
+    assert (reps["venue"], reps["locality"]) == ("Midland Hotel, Peter Street", "Manchester")
+    assert (reps["booking"], reps["booking_label"]) == ("open", "Booking open now")
+    agm = by_title["Annual General Meeting"]
+    assert (agm["start"], agm["end"], agm["booking"], agm["booking_opens"]) == (
+        "2024-10-21", "2024-10-22", "soon", "2024-06")
+    webinar = by_title["Contracts explained webinar"]
+    assert webinar["start"] == "2024-03-05T12:30+00:00" and webinar["end"] == "2024-03-05T13:30+00:00"
+    assert webinar["online"] is True and webinar["all_day"] is False
+    assert by_title["Wales members' day"]["event_status"] == "postponed"
+    assert by_title["FMPA Scotland Pay Seminar"]["booking"] == "sold_out"
+
+
+def test_ids_are_stable_and_unique() -> None:
+    args = (str(FIXTURES / "union-banners.html"), "--url", "https://fmpa.example.org/", "--today", "2024-01-20")
+    first, second = extract(*args), extract(*args)
+    assert [r["id"] for r in first] == [r["id"] for r in second]
+    assert len({r["id"] for r in first}) == len(first)
+
+
+def test_years_come_from_the_fetch_date() -> None:
+    late = extract(str(FIXTURES / "union-banners.html"), "--today", "2024-07-15")
+    reps = next(r for r in late if r["title"].startswith("FMPA North West"))
+    assert reps["start"] == "2024-06-12" and reps["past"] is True  # within 60 days back: this year's
+    later = extract(str(FIXTURES / "union-banners.html"), "--today", "2024-08-20")
+    reps = next(r for r in later if r["title"].startswith("FMPA North West"))
+    assert reps["start"] == "2025-06-12" and reps["past"] is False
+
+
+def test_timezone_sets_the_offset() -> None:
+    records = extract(str(FIXTURES / "union-banners.html"), "--today", "2024-01-20", "--timezone", "America/New_York")
+    webinar = next(r for r in records if r["title"] == "Contracts explained webinar")
+    assert webinar["start"] == "2024-03-05T12:30-05:00" and webinar["timezone"] == "America/New_York"
+
+
+def test_news_yields_no_events() -> None:
+    assert extract(str(FIXTURES / "news-only.html"), "--today", "2024-01-22") == []
+
+
+def test_unreadable_page_is_one_line(tmp_path) -> None:
+    proc = run_events("extract", str(tmp_path / "missing.html"), check=False)
+    assert proc.returncode == 1 and "cannot read" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_events("extract", str(FIXTURES / "news-only.html"), "--timezone", "Nowhere/Else", check=False)
+    assert proc.returncode == 2 and "not an IANA time zone" in proc.stderr
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("extract", "fetch", "build", "serve", "run", "sources", "history"):
+        proc = run_events(command, "--help")
+        assert "Example:" in proc.stdout, command
