@@ -30,8 +30,12 @@ def fixture_text(name: str) -> str:
 
 def write_config(tmp_path: Path, sources: str, service: str = "", feeds: str = "") -> Path:
     """A config in ``tmp_path``; ``service`` lines ("key = value") replace the defaults' keys."""
-    settings = {"database_url": '"sqlite:///data/events.db"', "feeds_dir": '"data/feeds"',
-                "listen": '"127.0.0.1:8080"', "base_url": '"http://127.0.0.1:8080"'}
+    settings = {
+        "database_url": '"sqlite:///data/events.db"',
+        "feeds_dir": '"data/feeds"',
+        "listen": '"127.0.0.1:8080"',
+        "base_url": '"http://127.0.0.1:8080"',
+    }
     for line in textwrap.dedent(service).splitlines():
         if "=" in line:
             key, value = line.split("=", 1)
@@ -42,14 +46,21 @@ def write_config(tmp_path: Path, sources: str, service: str = "", feeds: str = "
     return path
 
 
-def run_events(*args: str, config: Path | None = None, check: bool = True, timeout: float = 120,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_events(
+    *args: str, config: Path | None = None, check: bool = True, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "events.cli"]
     if config is not None:
         command += ["--config", str(config)]
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run(command + list(args), capture_output=True, text=True, timeout=timeout, env=full_env,
-                          cwd=str(config.parent if config else ROOT))
+    proc = subprocess.run(
+        command + list(args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        cwd=str(config.parent if config else ROOT),
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"events {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
     return proc

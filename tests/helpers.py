@@ -24,9 +24,14 @@ def free_port() -> int:
 @contextmanager
 def running(config: Path, command: str = "serve", port: int | None = None) -> Iterator[subprocess.Popen[str]]:
     """Start `events <command>` and wait until its web server answers /healthz."""
-    proc = subprocess.Popen([sys.executable, "-m", "events.cli", "--config", str(config), command],
-                            cwd=config.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "events.cli", "--config", str(config), command],
+        cwd=config.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         if port is not None:
             deadline = time.monotonic() + 30

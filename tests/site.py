@@ -51,8 +51,12 @@ class TestSite:
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
-                            self.rfile.read(length) if length else b"")
+                seen = Seen(
+                    self.command,
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length) if length else b"",
+                )
                 with site._lock:
                     site.requests.append(seen)
                     route = site.routes.get(self.path.split("?")[0])
@@ -78,9 +82,9 @@ class TestSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            do_GET = _serve  # noqa: N815
-            do_POST = _serve  # noqa: N815
-            do_HEAD = _serve  # noqa: N815
+            do_GET = _serve
+            do_POST = _serve
+            do_HEAD = _serve
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True

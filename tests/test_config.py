@@ -49,18 +49,30 @@ def test_defaults_and_relative_paths(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         (GOOD_SOURCE + 'colour = "red"\n', "sources[0].colour: unknown key"),
-        ('[[sources]]\nid = "a"\nurl = "ftp://example.org/"\n', "sources[0].url: 'ftp://example.org/' is not an http(s) URL"),
+        (
+            '[[sources]]\nid = "a"\nurl = "ftp://example.org/"\n',
+            "sources[0].url: 'ftp://example.org/' is not an http(s) URL",
+        ),
         ('[[sources]]\nid = "a"\n', "sources[0].url: missing (required)"),
         (GOOD_SOURCE + GOOD_SOURCE, "sources[1].id: duplicate source id 'hcsa'"),
-        ('[[sources]]\nid = "a"\nurl = "https://a.org/"\ninterval = "5x"\n', "sources[0].interval: '5x' is not a duration"),
-        ('[[sources]]\nid = "a"\nurl = "https://a.org/"\ninterval = "10s"\n', "sources[0].interval: '10s' is too short"),
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\ninterval = "5x"\n',
+            "sources[0].interval: '5x' is not a duration",
+        ),
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\ninterval = "10s"\n',
+            "sources[0].interval: '10s' is too short",
+        ),
         ('[service]\ntimezone = "Mars/Olympus"\n' + GOOD_SOURCE, "service.timezone: 'Mars/Olympus' is not an IANA"),
         ('[service]\nlisten = "nowhere"\n' + GOOD_SOURCE, "service.listen: 'nowhere' is not HOST:PORT"),
         ("", "sources: missing (required)"),
         ("[[sources]\n", "not valid TOML"),
         (GOOD_SOURCE + '[[feeds]]\nid = "x"\nsources = ["nope"]\n', "feeds[0].sources: no source with id 'nope'"),
         ('[[sources]]\nid = "Bad Id"\nurl = "https://a.org/"\n', "sources[0].id: 'Bad Id' must be lower-case"),
-        (GOOD_SOURCE + '[sources.selectors]\nitem = "div[["\n', "sources[0].selectors.item: 'div[[' is not a CSS selector"),
+        (
+            GOOD_SOURCE + '[sources.selectors]\nitem = "div[["\n',
+            "sources[0].selectors.item: 'div[[' is not a CSS selector",
+        ),
     ],
 )
 def test_errors_name_the_file_the_key_and_the_problem(tmp_path: Path, text: str, expected: str) -> None:
@@ -75,8 +87,9 @@ def test_environment_variables_fill_secrets(tmp_path: Path, monkeypatch: pytest.
     config = load_config(write(tmp_path, '[service]\ndatabase_url = "${EF_DB}"\n' + GOOD_SOURCE))
     assert config.service.database_url == "postgresql://u:secret@db/events"
     monkeypatch.delenv("EF_DB")
-    assert "environment variable EF_DB is not set" in error_of(tmp_path, '[service]\ndatabase_url = "${EF_DB}"\n'
-                                                               + GOOD_SOURCE)
+    assert "environment variable EF_DB is not set" in error_of(
+        tmp_path, '[service]\ndatabase_url = "${EF_DB}"\n' + GOOD_SOURCE
+    )
 
 
 def test_config_chosen_by_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

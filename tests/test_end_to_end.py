@@ -14,13 +14,17 @@ from tests.site import TestSite
 
 
 def configure(tmp_path: Path, site: TestSite, port: int = 0) -> Path:
-    return write_config(tmp_path, f"""
+    return write_config(
+        tmp_path,
+        f"""
         [[sources]]
         id = "fmpa"
         name = "FMPA"
         url = "{site.url}/"
         categories = ["union"]
-    """, service=f'listen = "127.0.0.1:{port or free_port()}"\nbase_url = "https://events.example.org"')
+    """,
+        service=f'listen = "127.0.0.1:{port or free_port()}"\nbase_url = "https://events.example.org"',
+    )
 
 
 def test_fetch_builds_both_feeds(tmp_path: Path, site: TestSite) -> None:
@@ -30,8 +34,13 @@ def test_fetch_builds_both_feeds(tmp_path: Path, site: TestSite) -> None:
     assert "fmpa: 5 events found; 5 new" in proc.stdout
     feeds = tmp_path / "data" / "feeds"
     events = vevents((feeds / "all.ics").read_bytes())
-    assert set(events) == {"FMPA North West Reps Day", "FMPA Scotland Pay Seminar", "Annual General Meeting",
-                           "Contracts explained webinar", "Postponed: Wales members' day"}
+    assert set(events) == {
+        "FMPA North West Reps Day",
+        "FMPA Scotland Pay Seminar",
+        "Annual General Meeting",
+        "Contracts explained webinar",
+        "Postponed: Wales members' day",
+    }
     agm = events["Annual General Meeting"]
     assert agm["location"] == "Conway Hall, Red Lion Square"
     assert agm["end"] == date(2024, 10, 23)  # exclusive: the day after the last day

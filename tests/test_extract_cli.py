@@ -6,9 +6,27 @@ import json
 
 from tests.conftest import FIXTURES, run_events
 
-RECORD_FIELDS = {"id", "source", "title", "start", "end", "all_day", "timezone", "venue", "locality", "address",
-                 "online", "event_status", "booking", "booking_label", "booking_opens", "url", "description",
-                 "categories", "past"}
+RECORD_FIELDS = {
+    "id",
+    "source",
+    "title",
+    "start",
+    "end",
+    "all_day",
+    "timezone",
+    "venue",
+    "locality",
+    "address",
+    "online",
+    "event_status",
+    "booking",
+    "booking_label",
+    "booking_opens",
+    "url",
+    "description",
+    "categories",
+    "past",
+}
 
 
 def extract(*args: str) -> list[dict]:
@@ -17,8 +35,15 @@ def extract(*args: str) -> list[dict]:
 
 
 def test_prints_a_json_array_of_event_records() -> None:
-    records = extract(str(FIXTURES / "union-banners.html"), "--url", "https://fmpa.example.org/",
-                      "--today", "2024-01-20", "--timezone", "Europe/London")
+    records = extract(
+        str(FIXTURES / "union-banners.html"),
+        "--url",
+        "https://fmpa.example.org/",
+        "--today",
+        "2024-01-20",
+        "--timezone",
+        "Europe/London",
+    )
     assert isinstance(records, list) and len(records) == 5
     for record in records:
         assert set(record) == RECORD_FIELDS
@@ -32,7 +57,11 @@ def test_prints_a_json_array_of_event_records() -> None:
     assert (reps["booking"], reps["booking_label"]) == ("open", "Booking open now")
     agm = by_title["Annual General Meeting"]
     assert (agm["start"], agm["end"], agm["booking"], agm["booking_opens"]) == (
-        "2024-10-21", "2024-10-22", "soon", "2024-06")
+        "2024-10-21",
+        "2024-10-22",
+        "soon",
+        "2024-06",
+    )
     webinar = by_title["Contracts explained webinar"]
     assert webinar["start"] == "2024-03-05T12:30+00:00" and webinar["end"] == "2024-03-05T13:30+00:00"
     assert webinar["online"] is True and webinar["all_day"] is False

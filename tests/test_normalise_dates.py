@@ -59,8 +59,19 @@ def test_a_weekday_that_contradicts_the_date_is_a_clue_not_a_crash() -> None:
     assert find_dates("Tue 5 March", date(2025, 3, 1))[0].start == date(2024, 3, 5)
 
 
-@pytest.mark.parametrize("text", ["31 February", "in February", "before March 2025", "the end of March",
-                                  "version 10.30.45", "call 0161 496 0000", "2024", "32 May 2024"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31 February",
+        "in February",
+        "before March 2025",
+        "the end of March",
+        "version 10.30.45",
+        "call 0161 496 0000",
+        "2024",
+        "32 May 2024",
+    ],
+)
 def test_not_dates(text: str) -> None:
     assert find_dates(text, FETCHED) == []
 

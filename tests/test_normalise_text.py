@@ -58,9 +58,14 @@ def test_booking(text: str, state: str, label: str | None, opens: str | None) ->
 
 @pytest.mark.parametrize(
     ("text", "state"),
-    [("CANCELLED: Spring conference", "cancelled"), ("This event has been postponed", "postponed"),
-     ("New date TBC", "postponed"), ("Rescheduled to 4 June", "rescheduled"), ("Annual dinner", "scheduled"),
-     ("Events may be cancelled at short notice", "scheduled")],
+    [
+        ("CANCELLED: Spring conference", "cancelled"),
+        ("This event has been postponed", "postponed"),
+        ("New date TBC", "postponed"),
+        ("Rescheduled to 4 June", "rescheduled"),
+        ("Annual dinner", "scheduled"),
+        ("Events may be cancelled at short notice", "scheduled"),
+    ],
 )
 def test_event_status(text: str, state: str) -> None:
     assert find_event_status(text)[0] == state

@@ -23,9 +23,14 @@ def events_command() -> str:
 def test_examples_score_perfectly() -> None:
     examples = sorted(shared_or_skip("examples").glob("*.expected.json"))
     tool = shared_or_skip("tools", "eval_extract.py")
-    proc = subprocess.run([sys.executable, str(tool), "--json", "--cmd", events_command(), *map(str, examples)],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        [sys.executable, str(tool), "--json", "--cmd", events_command(), *map(str, examples)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     summary = json.loads([line for line in proc.stdout.splitlines() if line.startswith("{")][-1])
     assert summary["f1"] == 1.0, proc.stdout
@@ -50,17 +55,21 @@ def test_newsletter_gives_nothing() -> None:
 
 def test_feeds_from_the_union_page_pass_the_validators(tmp_path: Path, site: TestSite) -> None:
     site.set("/", shared_or_skip("examples", "union-home-news.html").read_text(encoding="utf-8"))
-    config = write_config(tmp_path, f"""
+    config = write_config(
+        tmp_path,
+        f"""
         [[sources]]
         id = "hcsa"
         name = "HCSA; the hospital doctors' union, \\"UK\\""
         url = "{site.url}/"
-    """, feeds="""
+    """,
+        feeds="""
         [[feeds]]
         id = "all"
         title = "All events, everywhere; really"
         description = "Commas, semicolons; and \\\\ backslashes"
-    """)
+    """,
+    )
     run_events("fetch", config=config)
     feeds = tmp_path / "data" / "feeds"
     validate("ics", feeds / "all.ics")
