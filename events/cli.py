@@ -219,8 +219,9 @@ def serve(ctx: click.Context) -> None:
     Example:
         events serve     # then open http://127.0.0.1:8080/
     """
-    import uvicorn
+    import asyncio
 
+    from events.service import web_server
     from feeds.build import build_feeds
     from feeds.web import create_app
 
@@ -228,9 +229,7 @@ def serve(ctx: click.Context) -> None:
     store = _store(config)
     if not all((config.service.feeds_dir / f"{f.id}.ics").exists() for f in config.feeds):
         build_feeds(config, store)
-    uvicorn.run(
-        create_app(config, store), host=config.service.listen_host, port=config.service.listen_port, log_level="info"
-    )
+    asyncio.run(web_server(config, create_app(config, store)).serve())
 
 
 @main.command()

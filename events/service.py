@@ -63,9 +63,25 @@ def first_run_time(source: Source, state: dict[str, Any] | None, now: datetime) 
     return now + timedelta(seconds=random.uniform(1, min(60, source.interval / 10)))
 
 
+def web_server(config: Config, app: Any) -> Any:
+    """A uvicorn server that stops on SIGINT/SIGTERM and then lets the process finish its own
+    shutdown and exit 0, instead of re-raising the signal as uvicorn does by default."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            self._captured_signals.clear()
+
+    return Server(
+        uvicorn.Config(
+            app, host=config.service.listen_host, port=config.service.listen_port, log_level="info", lifespan="off"
+        )
+    )
+
+
 async def serve_and_schedule(config: Config, store: Store, publish: Publish, app: Any) -> None:
     """``events run``: the scheduler and the web server in one process, until SIGINT/SIGTERM."""
-    import uvicorn
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
@@ -101,11 +117,7 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
 
     # Feeds change with the calendar too: cancelled events age out, past events become past.
     scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host=config.service.listen_host, port=config.service.listen_port, log_level="info", lifespan="off"
-        )
-    )
+    server = web_server(config, app)
     scheduler.start()
     try:
         await server.serve()

@@ -81,8 +81,9 @@ def _vevent(item: StoredEvent, domain: str, sources: dict[str, Source]) -> VEven
     ve.add("summary", headline(e))
     # RFC 5546 wants an ORGANIZER on every published event; the source is who organises it.
     source = sources.get(e.source)
-    ve.add("organizer", f"mailto:noreply@{domain}",
-           parameters={"CN": one_line(source.name if source else e.source, 100)})
+    ve.add(
+        "organizer", f"mailto:noreply@{domain}", parameters={"CN": one_line(source.name if source else e.source, 100)}
+    )
     if e.all_day:
         ve.add("dtstart", e.start)
         ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day

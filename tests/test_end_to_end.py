@@ -13,7 +13,7 @@ from tests.helpers import free_port, running, vevents
 from tests.site import TestSite
 
 
-def configure(tmp_path: Path, site: TestSite, port: int = 0) -> Path:
+def configure(tmp_path: Path, site: TestSite, port: int = 0, interval: str = "6h") -> Path:
     return write_config(
         tmp_path,
         f"""
@@ -22,6 +22,7 @@ def configure(tmp_path: Path, site: TestSite, port: int = 0) -> Path:
         name = "FMPA"
         url = "{site.url}/"
         categories = ["union"]
+        interval = "{interval}"
     """,
         service=f'listen = "127.0.0.1:{port or free_port()}"\nbase_url = "https://events.example.org"',
     )
@@ -103,3 +104,25 @@ def test_a_dead_source_is_reported_not_fatal(tmp_path: Path, site: TestSite) -> 
     assert "fmpa: failed: HTTP 404" in proc.stdout
     assert "Traceback" not in proc.stderr
     assert (tmp_path / "data" / "feeds" / "all.ics").exists()  # an empty but valid feed
+
+
+def test_run_schedules_fetches_and_stops_cleanly(tmp_path: Path, site: TestSite) -> None:
+    import signal
+    import time
+
+    site.set("/", fixture_text("union-banners.html"))
+    port = free_port()
+    config = configure(tmp_path, site, port, interval="1m")  # first fetch within 6 s of start
+    with running(config, "run", port) as proc:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+            if health["sources"][0]["last_fetch"]:
+                break
+            time.sleep(0.2)
+        assert health["sources"][0]["last_outcome"] == "page"
+        assert health["sources"][0]["next_run"] is not None
+        assert len(httpx.get(f"http://127.0.0.1:{port}/feeds/all.json").json()["items"]) == 5
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    assert site.hits("/") == 1

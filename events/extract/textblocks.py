@@ -46,9 +46,11 @@ _LABEL = re.compile(
 )
 _LETTERS = re.compile(r"[^\W\d_]")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_FUNCTION_WORDS = frozenset("""the a an of to and or but will would is are was were be been has have had that which
+_FUNCTION_WORDS = frozenset(
+    """the a an of to and or but will would is are was were be been has have had that which
 who with for on at by after before when while it its this these their they we our us he she his her as from
-than then there into about would could should may might can""".split())
+than then there into about would could should may might can""".split()
+)
 
 
 @dataclass
