@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -92,25 +92,7 @@ class Event:
         return cls(**values)
 
 
-_FIELD_NAMES = {
-    "source",
-    "title",
-    "start",
-    "end",
-    "timezone",
-    "venue",
-    "locality",
-    "address",
-    "online",
-    "event_status",
-    "booking",
-    "booking_label",
-    "booking_opens",
-    "url",
-    "description",
-    "categories",
-    "id",
-}
+_FIELD_NAMES = {f.name for f in fields(Event)} - {"found_by"}
 
 
 def _iso(value: date | datetime | None) -> str | None:

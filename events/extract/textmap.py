@@ -143,13 +143,7 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
     tm = TextMap("", elements)
     # stack of (node, parent_index, depth) to enter, or (None, index_to_close, 0) to close
     stack: list[tuple[Any, int, int]] = [(None, 0, 0)]
-    child = root.child
-    children = []
-    while child is not None:
-        children.append(child)
-        child = child.next
-    for c in reversed(children):
-        stack.append((c, 0, 1))
+    _push_children(stack, root, 0, 1)
     seen = 0
     last_was_space = True
     while stack:
@@ -195,13 +189,17 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
         elements.append(Element(node, tag, index, depth, start=length))
         me = len(elements) - 1
         stack.append((None, me, 0))
-        child = node.child
-        kids = []
-        while child is not None:
-            kids.append(child)
-            child = child.next
-        for c in reversed(kids):
-            stack.append((c, me, depth + 1))
+        _push_children(stack, node, me, depth + 1)
     tm.text = "".join(parts)
     elements[0].end = length
     return tm
+
+
+def _push_children(stack: list[tuple[Any, int, int]], node: Any, parent: int, depth: int) -> None:
+    """Push ``node``'s children so that the first child is popped first."""
+    kids = []
+    child = node.child
+    while child is not None:
+        kids.append(child)
+        child = child.next
+    stack.extend((kid, parent, depth) for kid in reversed(kids))
