@@ -11,7 +11,10 @@ from collections.abc import Callable
 from datetime import date
 
 from events.extract.context import PageContext
+from events.extract.jsonld import find_jsonld_events
 from events.extract.merge import merge_events
+from events.extract.microdata import find_microdata_events
+from events.extract.microformats import find_hevent_events
 from events.extract.textblocks import find_text_events
 from events.extract.textmap import TextMap, build_textmap
 from events.normalise.titles import page_acronyms
@@ -22,7 +25,7 @@ Strategy = Callable[[PageContext, TextMap], list[Event]]
 
 def strategies() -> list[Strategy]:
     """In order of trust; the first that knows a field wins it."""
-    return [find_text_events]
+    return [find_jsonld_events, find_microdata_events, find_hevent_events, find_text_events]
 
 
 def parse_html(html: str | bytes):

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from events.extract.anchors import Anchor, find_anchors
 from events.extract.context import PageContext
 from events.extract.textmap import TextMap
-from events.normalise.dates import DateMatch, find_dates, find_months
+from events.normalise.dates import find_months
 from events.normalise.places import find_locality, is_online, looks_like_venue, tidy_place
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import TimeMatch, find_times
@@ -24,7 +25,7 @@ from events.normalise.titles import tidy_title
 from events.record import Event
 
 MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
-_STOP_CLIMB = frozenset({"body", "html", "main", "table", "ul", "ol", "tbody", "thead"})
+_STOP_CLIMB = frozenset({"body", "html", "main"})
 _NOT_EVENT = re.compile(
     r"\b(?:posted|published|updated|last\s+modified|modified|written\s+by|submitted|issued|deadline|"
     r"closing\s+date|apply\s+by|expires?|expiry|copyright|vacancy|vacancies|salary|job\s+ref|"
@@ -35,7 +36,8 @@ _GENERIC_LINK = re.compile(
     r"^(?:read\s+more|more(?:\s+info(?:rmation)?)?|find\s+out\s+more|learn\s+more|details|view(?:\s+\w+)?|"
     r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
     r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+calendar|google\s+calendar|ical|"
-    r"outlook|export|share|agenda|minutes|video|audio|download|pdf|map|directions)\W*$",
+    r"outlook|export|share|agenda|minutes|video|audio|download|pdf|map|directions|notice|meeting\s+notice|"
+    r"agenda\s+packet|packet|summary|transcript|webcast|watch|live\s*stream|documents?|attachments?)\W*$",
     re.IGNORECASE,
 )
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|name|heading|headline|summary)(?:$|[\s_-])", re.IGNORECASE)
@@ -45,6 +47,14 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+_DOCUMENT = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|mp3|mp4|m4a|zip|rtf)(?:$|[?#])|youtube\.com|youtu\.be|vimeo\.com|"
+    r"maps\.google|google\.[a-z.]+/maps|archive\.org",
+    re.IGNORECASE,
+)
+_TITLE_COLUMN = re.compile(r"\b(?:name|title|meeting|event|subject|description|body|committee|what)\b")
+_PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
+_VENUE_COLUMN = re.compile(r"\b(?:location|venue|where|place|address)\b")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FUNCTION_WORDS = frozenset(
     """the a an of to and or but will would is are was were be been has have had that which
@@ -56,17 +66,17 @@ than then there into about would could should may might can""".split()
 @dataclass
 class _Block:
     index: int
-    dates: list[DateMatch]
+    dates: list[Anchor]
 
 
 def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
-    dates = find_dates(tm.text, ctx.today, ctx.month_first)
-    if not dates:
+    anchors = find_anchors(ctx, tm)
+    if not anchors:
         return []
     blocks: dict[int, _Block] = {}
-    for match in dates:
-        index = _block_for(tm, match, dates)
-        blocks.setdefault(index, _Block(index, [])).dates.append(match)
+    for anchor in anchors:
+        index = _block_for(tm, anchor, anchors)
+        blocks.setdefault(index, _Block(index, [])).dates.append(anchor)
     events = []
     for block in blocks.values():
         event = _read_block(ctx, tm, block)
@@ -75,7 +85,7 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     return events
 
 
-def _block_for(tm: TextMap, match: DateMatch, dates: list[DateMatch]) -> int:
+def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor]) -> int:
     index = tm.container(*match.span)
     while True:
         parent = tm.elements[index].parent
@@ -84,7 +94,7 @@ def _block_for(tm: TextMap, match: DateMatch, dates: list[DateMatch]) -> int:
         p = tm.elements[parent]
         if p.tag in _STOP_CLIMB or p.end - p.start > MAX_BLOCK:
             return index
-        if any(p.start <= d.span[0] < p.end and (d.start, d.end) != (match.start, match.end) for d in dates):
+        if any(p.start <= d.span[0] < p.end and d.first_day != match.first_day for d in dates):
             return index
         index = parent
 
@@ -95,12 +105,13 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
     text = tm.text[start:end]
     if len(text) > MAX_BLOCK or _NOT_EVENT.search(text) or _is_prose(tm, block):
         return None
-    first = block.dates[0]
-    distinct = {(d.start, d.end) for d in block.dates}
-    if len(distinct) > 1:
+    tags = [d for d in block.dates if d.from_tag]
+    written = [d for d in block.dates if not d.from_tag]
+    if not tags and len({d.key for d in written}) > 1:
         return None  # a block listing several dates is a schedule or prose, not one event
+    written_spans = [_shift(d.span, -start) for d in written]
+    times = [t for t in find_times(text) if not _overlaps(t.span, written_spans)]
     removed: list[tuple[int, int]] = [_shift(d.span, -start) for d in block.dates]
-    times = [t for t in find_times(text) if not _overlaps(t.span, removed)]
     removed += [t.span for t in times]
     booking = find_booking(text, ctx.today)
     if booking.span:
@@ -130,13 +141,22 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
     title = tidy_title(_cut(text, title_span, removed), ctx.acronyms)
     if len(_LETTERS.findall(title)) < 3:
         return None
-    venue = _venue(text, segments, title_span)
+    place = table_columns(tm, block.index).get("venue") or _place_element(tm, block.index)
+    if place is not None:
+        cell = tm.elements[place]
+        venue = tidy_place(_cut(text, (cell.start - start, cell.end - start), removed)) or None
+    else:
+        venue = _venue(text, segments, title_span)
     clock = times[0] if times else None
+    when = _when_from_tags(ctx, tags, clock) if tags else None
+    if when is None:
+        first = written[0] if written else tags[0]
+        when = ctx.at(first.first_day, clock.start if clock else None), _end(ctx, first, clock)
     return Event(
         source=ctx.source,
         title=title,
-        start=ctx.at(first.start, clock.start if clock else None),
-        end=_end(ctx, first, clock),
+        start=when[0],
+        end=when[1],
         timezone=ctx.timezone,
         venue=venue,
         locality=locality[0] if locality else None,
@@ -150,13 +170,30 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
     )
 
 
-def _end(ctx: PageContext, first: DateMatch, clock: TimeMatch | None) -> date | datetime | None:
+def _end(ctx: PageContext, first: Anchor, clock: TimeMatch | None) -> date | datetime | None:
     """The last day for all-day events; for timed ones the end time, or the last day's end."""
     if clock is None:
-        return first.end
-    if first.end is not None:
-        return ctx.at(first.end, clock.end or time(23, 59))
-    return ctx.at(first.start, clock.end) if clock.end else None
+        return first.last_day
+    if first.last_day is not None:
+        return ctx.at(first.last_day, clock.end or time(23, 59))
+    return ctx.at(first.first_day, clock.end) if clock.end else None
+
+
+def _when_from_tags(
+    ctx: PageContext, tags: list[Anchor], clock: TimeMatch | None
+) -> tuple[date | datetime, date | datetime | None] | None:
+    """``<time datetime>`` tags: the first is the start, a later one the end; a date-only tag takes
+    its time from the text beside it."""
+    moments = [t.moment for t in tags if t.moment is not None]
+    if not moments:
+        return None
+    start = moments[0]
+    if not isinstance(start, datetime):
+        start = ctx.at(start, clock.start if clock else None)
+    end = next((m for m in moments[1:] if type(m) is type(start) and m > start), None)  # type: ignore[operator]
+    if end is None and isinstance(start, datetime) and clock is not None and clock.end is not None:
+        end = ctx.at(start.date(), clock.end)
+    return start, end
 
 
 def _is_prose(tm: TextMap, block: _Block) -> bool:
@@ -244,21 +281,27 @@ def _is_title_like(text: str) -> bool:
 def _structural_title(
     ctx: PageContext, tm: TextMap, index: int, removed: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
-    """A heading, a *title* element, or a link's own text inside the block, as a span of the block."""
+    """A heading, a *title* element, a table's name column, or a link's own text inside the block,
+    as a span of the block."""
     block = tm.elements[index]
     ranked: list[tuple[int, int, int]] = []
+    columns = table_columns(tm, index)
+    if "title" in columns:
+        ranked.append((-1, 0, columns["title"]))
     for i in tm.descendants(index):
         el = tm.elements[i]
         if el.end <= el.start:
             continue
+        attrs = el.node.attributes
         if el.tag in _HEADINGS:
             rank = 0
-        elif _TITLE_CLASS.search(el.node.attributes.get("class") or "") or el.node.attributes.get("itemprop") in (
-            "name",
-            "summary",
-        ):
+        elif _TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
             rank = 1
-        elif el.tag == "a" and (el.end - el.start) < (block.end - block.start) * 0.9:
+        elif (
+            el.tag == "a"
+            and (el.end - el.start) < (block.end - block.start) * 0.9
+            and not _DOCUMENT.search(attrs.get("href") or "")
+        ):
             rank = 2
         elif el.tag in ("strong", "b") and (el.end - el.start) < (block.end - block.start) * 0.9:
             rank = 3
@@ -271,6 +314,39 @@ def _structural_title(
         text = _cut(tm.text[block.start : block.end], span, removed)
         if _is_title_like(text):
             return span
+    return None
+
+
+def table_columns(tm: TextMap, index: int) -> dict[str, int]:
+    """For a table row, the cells whose column header says what they hold: title or venue."""
+    row = tm.elements[index]
+    if row.tag != "tr":
+        return {}
+    table = row.node.parent
+    while table is not None and table.tag != "table":
+        table = table.parent
+    if table is None:
+        return {}
+    header = table.css_first("thead tr") or next((tr for tr in table.css("tr") if tr.css_first("th")), None)
+    if header is None:
+        return {}
+    labels = [(cell.text(separator=" ") or "").strip().lower() for cell in header.css("th, td")]
+    cells = [i for i in tm.descendants(index) if tm.elements[i].tag in ("td", "th") and tm.elements[i].parent == index]
+    roles: dict[str, int] = {}
+    for label, cell in zip(labels, cells, strict=False):
+        if "title" not in roles and _TITLE_COLUMN.search(label):
+            roles["title"] = cell
+        elif "venue" not in roles and _VENUE_COLUMN.search(label):
+            roles["venue"] = cell
+    return roles
+
+
+def _place_element(tm: TextMap, index: int) -> int | None:
+    """An element the site itself labels as the place (class "venue", "location", "address")."""
+    for i in tm.descendants(index):
+        el = tm.elements[i]
+        if el.end > el.start and _PLACE_CLASS.search(el.node.attributes.get("class") or ""):
+            return i
     return None
 
 

@@ -23,7 +23,6 @@ SKIP_TAGS = frozenset(
         "iframe",
         "select",
         "button",
-        "form",
         "textarea",
         "object",
         "canvas",
@@ -91,6 +90,10 @@ class TextMap:
     chunk_starts: list[int] = field(default_factory=list)
     chunk_ends: list[int] = field(default_factory=list)
     chunk_owner: list[int] = field(default_factory=list)
+    by_node: dict[int, int] = field(default_factory=dict)  # selectolax mem_id → element index
+
+    def index_of(self, node: Any) -> int | None:
+        return self.by_node.get(node.mem_id)
 
     def owner_at(self, offset: int) -> int:
         """The element holding the text at ``offset`` (or the nearest chunk before it)."""
@@ -188,6 +191,7 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
             last_was_space = True
         elements.append(Element(node, tag, index, depth, start=length))
         me = len(elements) - 1
+        tm.by_node[node.mem_id] = me
         stack.append((None, me, 0))
         _push_children(stack, node, me, depth + 1)
     tm.text = "".join(parts)

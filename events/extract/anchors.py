@@ -1,0 +1,86 @@
+"""Where a page says "this is a date": dates written in its text, and ``<time datetime>`` tags.
+
+Each anchor is a span of the page's flattened text with the days it names. A yearless date takes its
+year from the nearest heading above it that names one ("2022", "November 2019"), as a reader would;
+only when there is none is the year inferred from the fetch date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from events.extract.context import PageContext
+from events.extract.textmap import TextMap
+from events.normalise.dates import MONTH, find_dates
+from events.normalise.moments import parse_moment
+
+_YEAR_HEADING = re.compile(rf"^\s*(?:{MONTH}\s*,?\s*)?(?P<year>(?:19|20)\d\d)\s*:?\s*$", re.IGNORECASE)
+_MARKER_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "dt", "strong", "b", "th"})
+
+
+@dataclass(frozen=True)
+class Anchor:
+    span: tuple[int, int]
+    first_day: date
+    last_day: date | None  # inclusive, None for one day
+    explicit_year: bool = True
+    moment: date | datetime | None = None  # set for <time datetime> anchors
+    from_tag: bool = False
+
+    @property
+    def key(self) -> tuple[date, date | None]:
+        return self.first_day, self.last_day
+
+
+def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
+    anchors = [Anchor(d.span, d.start, d.end, d.explicit_year) for d in find_dates(tm.text, ctx.today, ctx.month_first)]
+    anchors = _years_from_headings(tm, anchors)
+    anchors += _time_tags(ctx, tm)
+    anchors.sort(key=lambda a: a.span)
+    return anchors
+
+
+def _time_tags(ctx: PageContext, tm: TextMap) -> list[Anchor]:
+    out = []
+    for node in ctx.tree.css("time[datetime]"):
+        moment = parse_moment(node.attributes.get("datetime"), ctx.zone)
+        index = tm.index_of(node)
+        if moment is None or index is None:
+            continue
+        el = tm.elements[index]
+        day = moment.date() if isinstance(moment, datetime) else moment
+        out.append(Anchor((el.start, max(el.end, el.start)), day, None, True, moment, True))
+    return out
+
+
+def _years_from_headings(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
+    if all(a.explicit_year for a in anchors):
+        return anchors
+    markers: list[tuple[int, int]] = []
+    for el in tm.elements:
+        if el.tag in _MARKER_TAGS and 0 < el.end - el.start <= 30:
+            m = _YEAR_HEADING.match(tm.text[el.start : el.end])
+            if m:
+                markers.append((el.start, int(m.group("year"))))
+    if not markers:
+        return anchors
+    out = []
+    for anchor in anchors:
+        year = next((y for start, y in reversed(markers) if start < anchor.span[0]), None)
+        out.append(anchor if anchor.explicit_year or year is None else _with_year(anchor, year))
+    return out
+
+
+def _with_year(anchor: Anchor, year: int) -> Anchor:
+    try:
+        first = anchor.first_day.replace(year=year)
+        last = None
+        if anchor.last_day is not None:
+            last = anchor.last_day.replace(year=year)
+            if last < first:
+                last = last.replace(year=year + 1)
+    except ValueError:  # 29 February in a year without one
+        return anchor
+    return replace(anchor, first_day=first, last_day=last, explicit_year=True)

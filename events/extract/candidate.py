@@ -1,0 +1,129 @@
+"""An event candidate: the raw strings a strategy found, and where they came from.
+
+Strategies that read fields (JSON-LD, microdata, microformats, plugin markup, configured selectors)
+fill a ``Candidate``; ``to_event`` normalises it the same way for all of them, so a date written
+``2024-5-28T16:30`` in JSON-LD and ``Tue 28 May, 4.30pm`` in a card end up as the same record.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from events.extract.context import PageContext
+from events.normalise.dates import find_dates
+from events.normalise.moments import parse_moment, zone_name
+from events.normalise.places import is_online, tidy_place
+from events.normalise.status import find_booking, find_event_status
+from events.normalise.times import find_times
+from events.normalise.titles import tidy_title
+from events.record import Event
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def clean_text(value: object, limit: int = 2000) -> str | None:
+    """Plain text from a value that may hold HTML, entities or odd spacing."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value if isinstance(v, str | int | float))
+    text = html.unescape(_TAGS.sub(" ", str(value)))
+    text = " ".join(text.split())
+    return text[:limit] or None
+
+
+@dataclass
+class Candidate:
+    found_by: str
+    title: str | None = None
+    start: str | None = None  # machine-written (ISO) start
+    end: str | None = None
+    when_text: str | None = None  # human-written date and time, read if there is no machine start
+    venue: str | None = None
+    locality: str | None = None
+    address: str | None = None
+    online: bool = False
+    event_status: str | None = None
+    booking: str | None = None
+    booking_label: str | None = None
+    booking_opens: str | None = None
+    url: str | None = None
+    description: str | None = None
+    status_text: str | None = None  # words that may say cancelled / sold out
+
+
+def to_event(ctx: PageContext, c: Candidate) -> Event | None:
+    title = tidy_title(clean_text(c.title, 500) or "", ctx.acronyms)
+    if len(re.findall(r"[^\W\d_]", title)) < 2:
+        return None
+    start, end = _when(ctx, c)
+    if start is None:
+        return None
+    if isinstance(end, datetime) != isinstance(start, datetime) or (end is not None and end < start):
+        end = _align(start, end)
+    status_words = " ".join(x for x in (c.status_text, c.title) if x)
+    event_status = c.event_status or find_event_status(status_words)[0]
+    booking_state, label, opens = c.booking, c.booking_label, c.booking_opens
+    if booking_state is None or (booking_state == "none" and c.status_text):
+        found = find_booking(c.status_text or "", ctx.today)
+        if found.state != "none" or booking_state is None:
+            booking_state, label, opens = found.state, found.label, found.opens
+    return Event(
+        source=ctx.source,
+        title=title,
+        start=start,
+        end=end,
+        timezone=zone_name(start, ctx.timezone),
+        venue=tidy_place(clean_text(c.venue, 300)),
+        locality=tidy_place(clean_text(c.locality, 100)),
+        address=tidy_place(clean_text(c.address, 300)),
+        online=c.online or is_online(c.venue or ""),
+        event_status=event_status,
+        booking=booking_state or "none",
+        booking_label=label,
+        booking_opens=opens,
+        url=ctx.absolute(c.url) or None,
+        description=clean_text(c.description, 1000),
+        found_by=c.found_by,
+    )
+
+
+def _when(ctx: PageContext, c: Candidate) -> tuple[date | datetime | None, date | datetime | None]:
+    start = parse_moment(c.start, ctx.zone) if c.start else None
+    end = parse_moment(c.end, ctx.zone) if c.end else None
+    text = clean_text(c.when_text, 300)
+    if start is None and text:
+        dates = find_dates(text, ctx.today, ctx.month_first)
+        if not dates:
+            return None, None
+        times = find_times(text)
+        clock = times[0] if times else None
+        first = dates[0]
+        start = ctx.at(first.start, clock.start if clock else None)
+        if first.end is not None:
+            end = ctx.at(first.end, clock.end or time(23, 59)) if clock else first.end
+        elif clock is not None and clock.end is not None:
+            end = ctx.at(first.start, clock.end)
+    elif start is not None and text and not isinstance(start, datetime):
+        times = find_times(text)  # a date attribute plus a time written beside it
+        if times:
+            start = ctx.at(start, times[0].start)
+            if times[0].end and end is None:
+                end = ctx.at(start.date(), times[0].end)
+    return start, end
+
+
+def _align(start: date | datetime, end: date | datetime | None) -> date | datetime | None:
+    """Make ``end`` the same kind as ``start`` (both days or both times), or drop it."""
+    if end is None:
+        return None
+    if isinstance(start, datetime) and not isinstance(end, datetime):
+        aligned: date | datetime = datetime.combine(end, time(23, 59), tzinfo=start.tzinfo)
+    elif not isinstance(start, datetime) and isinstance(end, datetime):
+        aligned = end.date()
+    else:
+        aligned = end
+    return aligned if aligned >= start else None  # type: ignore[operator]

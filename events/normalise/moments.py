@@ -1,0 +1,68 @@
+"""Machine-written dates (schema.org ``startDate``, ``<time datetime>``, iCalendar) into dates and times.
+
+Sites write these sloppily (``2024-5-28T16:30+0:00``, ``2017-06-10T19:30:00-0400``), so the parser is
+tolerant. Offsets are kept as written when they differ from the source's zone (a touring artist's page
+lists concerts in several zones); ``Z`` and ``+00:00`` are UTC, shown in the source's zone; a malformed zero
+offset (``+0:00``) is a plugin that wrote local time without knowing its zone, so the wall time is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+_ISO = re.compile(
+    r"^\s*(?P<y>\d{4})-?(?P<m>\d{1,2})-?(?P<d>\d{1,2})"
+    r"(?:[T\s]+(?P<H>\d{1,2}):?(?P<M>\d{2})(?::?(?P<S>\d{2})(?:[.,]\d+)?)?\s*"
+    r"(?P<tz>Z|[+-]\d{1,2}(?::?\d{2})?)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_moment(text: str | None, zone: ZoneInfo) -> date | datetime | None:
+    """``2024-03-05`` → date; ``2024-03-05T10:00:00+01:00`` → aware datetime; nonsense → None."""
+    if not text or not isinstance(text, str):
+        return None
+    m = _ISO.match(text)
+    if not m:
+        return None
+    try:
+        day = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+    if m["H"] is None:
+        return day
+    hour, minute, second = int(m["H"]), int(m["M"]), int(m["S"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    naive = datetime(day.year, day.month, day.day, hour, minute, second)
+    tz = m["tz"]
+    if tz is None:
+        return naive.replace(tzinfo=zone)
+    if tz.upper() == "Z":
+        return naive.replace(tzinfo=UTC).astimezone(zone)
+    sign = -1 if tz[0] == "-" else 1
+    digits = tz[1:].replace(":", "")
+    well_formed = re.fullmatch(r"[+-]\d{2}:?\d{2}", tz) is not None
+    hours, minutes = (int(digits[:-2] or 0), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+    offset = timedelta(hours=hours, minutes=minutes) * sign
+    if offset == timedelta(0):
+        if not well_formed:
+            return naive.replace(tzinfo=zone)
+        return naive.replace(tzinfo=UTC).astimezone(zone)
+    if abs(offset) >= timedelta(hours=24):
+        return None
+    local = naive.replace(tzinfo=zone)
+    if local.utcoffset() == offset:
+        return local
+    return naive.replace(tzinfo=timezone(offset))
+
+
+def zone_name(moment: date | datetime, default: str) -> str:
+    """The IANA zone of a moment, or UTC for one that carries only an offset."""
+    if isinstance(moment, datetime) and isinstance(moment.tzinfo, ZoneInfo):
+        return moment.tzinfo.key
+    if isinstance(moment, datetime):
+        return "UTC"
+    return default
