@@ -1,8 +1,15 @@
 """Turn one page into event records, knowing nothing of storage or feeds.
 
-Strategies run in order of trust (structured data, event-plugin markup, configured selectors, text
-heuristics); the same event found by two of them comes out once, each field taken from the most
-trustworthy strategy that has it.
+Strategies run in order of trust; the same event found by two of them comes out once, each field taken
+from the most trustworthy strategy that has it. Tiers decide what a page's list of events is:
+
+1. structured data the site publishes for machines (schema.org JSON-LD, microdata, h-event);
+2. what a person sees: configured selectors, else text heuristics over cards, rows and banners;
+3. data the page embeds for its own scripts, only when the page shows nothing else.
+
+A page whose publisher describes its events in structured data is taken at its word: the text
+heuristics then only fill in fields, they add no events of their own (detail pages list "similar
+events", artist pages list tours the markup leaves out on purpose).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from collections.abc import Callable
 from datetime import date
 
 from events.extract.context import PageContext
+from events.extract.embedded import find_embedded_events
 from events.extract.jsonld import find_jsonld_events
 from events.extract.merge import merge_events
 from events.extract.microdata import find_microdata_events
@@ -23,9 +31,13 @@ from events.record import Event
 Strategy = Callable[[PageContext, TextMap], list[Event]]
 
 
-def strategies() -> list[Strategy]:
-    """In order of trust; the first that knows a field wins it."""
-    return [find_jsonld_events, find_microdata_events, find_hevent_events, find_text_events]
+def tiers() -> list[list[Strategy]]:
+    """Strategies in order of trust; the first that knows a field wins it."""
+    return [
+        [find_jsonld_events, find_microdata_events, find_hevent_events],
+        [find_text_events],
+        [find_embedded_events],
+    ]
 
 
 def parse_html(html: str | bytes):
@@ -56,7 +68,7 @@ def extract_events(
         return []
     tm = build_textmap(body)
     ctx.acronyms = page_acronyms(tm.text)
-    found: list[Event] = []
-    for strategy in strategies():
-        found.extend(strategy(ctx, tm))
-    return merge_events(found, page_url=url)
+    structured, visible, embedded = ([e for strategy in tier for e in strategy(ctx, tm)] for tier in tiers())
+    if structured:
+        return merge_events(structured, page_url=url, fill_from=visible)
+    return merge_events(visible or embedded, page_url=url)

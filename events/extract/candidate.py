@@ -107,8 +107,12 @@ def _when(ctx: PageContext, c: Candidate) -> tuple[date | datetime | None, date 
             end = ctx.at(first.end, clock.end or time(23, 59)) if clock else first.end
         elif clock is not None and clock.end is not None:
             end = ctx.at(first.start, clock.end)
-    elif start is not None and text and not isinstance(start, datetime):
-        times = find_times(text)  # a date attribute plus a time written beside it
+    elif start is not None and not isinstance(start, datetime):
+        # a date attribute plus a time written beside it, or in a description that names the same day
+        if not text and c.description:
+            said = find_dates(c.description, ctx.today, ctx.month_first)
+            text = c.description if said and said[0].start == start else None
+        times = find_times(text) if text else []
         if times:
             start = ctx.at(start, times[0].start)
             if times[0].end and end is None:

@@ -37,7 +37,8 @@ def _fill(base: Event, other: Event) -> Event:
     return replace(base, **changes) if changes else base
 
 
-def merge_events(found: list[Event], page_url: str | None = None) -> list[Event]:
+def merge_events(found: list[Event], page_url: str | None = None, fill_from: list[Event] = ()) -> list[Event]:
+    """One record per event; ``fill_from`` (less trusted) only completes fields, adds no events."""
     merged: list[Event] = []
     for event in found:
         for i, kept in enumerate(merged):
@@ -46,6 +47,11 @@ def merge_events(found: list[Event], page_url: str | None = None) -> list[Event]
                 break
         else:
             merged.append(event)
+    for event in fill_from:
+        for i, kept in enumerate(merged):
+            if same_event(kept, event):
+                merged[i] = _fill(kept, event)
+                break
     return assign_ids(merged, page_url)
 
 

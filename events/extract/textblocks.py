@@ -53,6 +53,7 @@ _DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 _TITLE_COLUMN = re.compile(r"\b(?:name|title|meeting|event|subject|description|body|committee|what)\b")
+_SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 _PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
 _VENUE_COLUMN = re.compile(r"\b(?:location|venue|where|place|address)\b")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -354,7 +355,7 @@ def _venue(text: str, segments: list[tuple[int, int]], title_span: tuple[int, in
     rest = [text[s:e] for s, e in segments if not (s >= title_span[0] and e <= title_span[1])]
     for strong in (True, False):
         for piece in rest:
-            if looks_like_venue(piece, strong=strong) and len(piece) <= 150:
+            if looks_like_venue(piece, strong=strong) and len(piece.split()) <= 12 and not _SENTENCE.search(piece):
                 return tidy_place(piece)
     return None
 

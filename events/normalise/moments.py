@@ -26,7 +26,11 @@ def parse_moment(text: str | None, zone: ZoneInfo) -> date | datetime | None:
         return None
     m = _ISO.match(text)
     if not m:
-        return None
+        # a real date with a garbled time ("2019-9-18T10-10-00-00") still gives the day
+        day_only = _ISO.match(re.split(r"[T\s]", text.strip(), maxsplit=1)[0])
+        if day_only is None or day_only["H"] is not None:
+            return None
+        m = day_only
     try:
         day = date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:

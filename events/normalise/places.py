@@ -154,7 +154,7 @@ _NOT_TOWN = frozenset(
     }
 )
 LOCALITY_RE = re.compile(
-    r"(?<![\w])[Ii]n\s+(?P<town>[A-Z][a-z’']+(?:[ -](?:(?:upon|on|under|le|in)[ -])?[A-Z][a-z’']+){0,3})"
+    r"(?<![\w])in\s+(?P<town>[A-Z][a-z’']+(?:[ -](?:(?:upon|on|under|le|in)[ -])?[A-Z][a-z’']+){0,3})"
     r"(?![\w])"
 )
 
