@@ -11,7 +11,7 @@ Dates in prose (a news article), publication stamps ("Posted on …") and deadli
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from events.extract.anchors import Anchor, find_anchors
@@ -68,6 +68,22 @@ than then there into about would could should may might can""".split()
 class _Block:
     index: int
     dates: list[Anchor]
+    extra: list[int] = field(default_factory=list)  # following siblings that belong to it
+
+    def span(self, tm: TextMap) -> tuple[int, int]:
+        last = tm.elements[self.extra[-1]] if self.extra else tm.elements[self.index]
+        return tm.elements[self.index].start, last.end
+
+    def roots(self) -> list[int]:
+        return [self.index, *self.extra]
+
+    def inner(self, tm: TextMap) -> list[int]:
+        """Every element of the block, in document order."""
+        out = []
+        for root in self.roots():
+            out.append(root)
+            out.extend(tm.descendants(root))
+        return out
 
 
 def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
@@ -80,6 +96,7 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         blocks.setdefault(index, _Block(index, [])).dates.append(anchor)
     events = []
     for block in blocks.values():
+        _extend(tm, block, anchors)
         event = _read_block(ctx, tm, block)
         if event is not None:
             events.append(event)
@@ -100,9 +117,29 @@ def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor]) -> int:
         index = parent
 
 
-def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
+def _extend(tm: TextMap, block: _Block, anchors: list[Anchor]) -> None:
+    """A date that stands alone (a heading "12 March 2024", a date line) heads the siblings after it,
+    up to the next date: "<h3>date</h3><h4>title</h4><p>venue</p>"."""
     el = tm.elements[block.index]
-    start, end = el.start, el.end
+    rest = _blank(tm.text[el.start : el.end], [_shift(a.span, -el.start) for a in block.dates])
+    rest = re.sub(r"\b(?:date|when|time)s?\b|\d|(?:a|p)\.?m\.?", " ", rest, flags=re.IGNORECASE)
+    if len(_LETTERS.findall(rest)) >= 3:
+        return
+    index, total = block.index, el.end - el.start
+    for _ in range(4):
+        nxt = tm.next_sibling(index)
+        if nxt is None:
+            return
+        sib = tm.elements[nxt]
+        total += sib.end - sib.start
+        if total > MAX_BLOCK or any(sib.start <= a.span[0] < sib.end for a in anchors):
+            return
+        block.extra.append(nxt)
+        index = nxt
+
+
+def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
+    start, end = block.span(tm)
     text = tm.text[start:end]
     if len(text) > MAX_BLOCK or _NOT_EVENT.search(text) or _is_prose(tm, block):
         return None
@@ -125,7 +162,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
         removed.append(locality[1])
     removed += [m.span for m in find_months(text) if not _overlaps(m.span, removed)]
     segments = _segments(tm, start, end, removed)
-    title_span = _structural_title(ctx, tm, block.index, removed)
+    title_span = _structural_title(ctx, tm, block, removed)
     if title_span is None:
         title_span = next(
             (
@@ -142,7 +179,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
     title = tidy_title(_cut(text, title_span, removed), ctx.acronyms)
     if len(_LETTERS.findall(title)) < 3:
         return None
-    place = table_columns(tm, block.index).get("venue") or _place_element(tm, block.index)
+    place = table_columns(tm, block.index).get("venue") or _place_element(tm, block)
     if place is not None:
         cell = tm.elements[place]
         venue = tidy_place(_cut(text, (cell.start - start, cell.end - start), removed)) or None
@@ -166,7 +203,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
         booking=booking.state,
         booking_label=booking.label,
         booking_opens=booking.opens,
-        url=_link(ctx, tm, block.index),
+        url=_link(ctx, tm, block),
         found_by="text",
     )
 
@@ -206,12 +243,12 @@ def _is_prose(tm: TextMap, block: _Block) -> bool:
         if len(words) > 60:
             return True
         if len(words) >= 12 and sum(w.lower() in _FUNCTION_WORDS for w in words) >= 0.2 * len(words):
-            return not _has_heading(tm, block.index)
+            return not _has_heading(tm, block)
     return False
 
 
-def _has_heading(tm: TextMap, index: int) -> bool:
-    for i in tm.descendants(index):
+def _has_heading(tm: TextMap, block: _Block) -> bool:
+    for i in block.inner(tm):
         el = tm.elements[i]
         if el.tag in _HEADINGS or _TITLE_CLASS.search(el.node.attributes.get("class") or ""):
             return True
@@ -280,16 +317,17 @@ def _is_title_like(text: str) -> bool:
 
 
 def _structural_title(
-    ctx: PageContext, tm: TextMap, index: int, removed: list[tuple[int, int]]
+    ctx: PageContext, tm: TextMap, block: _Block, removed: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
     """A heading, a *title* element, a table's name column, or a link's own text inside the block,
     as a span of the block."""
-    block = tm.elements[index]
+    block_start, block_end = block.span(tm)
+    size = block_end - block_start
     ranked: list[tuple[int, int, int]] = []
-    columns = table_columns(tm, index)
+    columns = table_columns(tm, block.index)
     if "title" in columns:
         ranked.append((-1, 0, columns["title"]))
-    for i in tm.descendants(index):
+    for i in block.inner(tm):
         el = tm.elements[i]
         if el.end <= el.start:
             continue
@@ -300,19 +338,19 @@ def _structural_title(
             rank = 1
         elif (
             el.tag == "a"
-            and (el.end - el.start) < (block.end - block.start) * 0.9
+            and (el.end - el.start) < size * 0.9
             and not _DOCUMENT.search(attrs.get("href") or "")
         ):
             rank = 2
-        elif el.tag in ("strong", "b") and (el.end - el.start) < (block.end - block.start) * 0.9:
+        elif el.tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
             rank = 3
         else:
             continue
         ranked.append((rank, el.start, i))
     for _rank, _start, i in sorted(ranked):
         el = tm.elements[i]
-        span = (el.start - block.start, el.end - block.start)
-        text = _cut(tm.text[block.start : block.end], span, removed)
+        span = (el.start - block_start, el.end - block_start)
+        text = _cut(tm.text[block_start:block_end], span, removed)
         if _is_title_like(text):
             return span
     return None
@@ -342,9 +380,9 @@ def table_columns(tm: TextMap, index: int) -> dict[str, int]:
     return roles
 
 
-def _place_element(tm: TextMap, index: int) -> int | None:
+def _place_element(tm: TextMap, block: _Block) -> int | None:
     """An element the site itself labels as the place (class "venue", "location", "address")."""
-    for i in tm.descendants(index):
+    for i in block.inner(tm):
         el = tm.elements[i]
         if el.end > el.start and _PLACE_CLASS.search(el.node.attributes.get("class") or ""):
             return i
@@ -360,16 +398,16 @@ def _venue(text: str, segments: list[tuple[int, int]], title_span: tuple[int, in
     return None
 
 
-def _link(ctx: PageContext, tm: TextMap, index: int) -> str | None:
-    for i in tm.ancestors(index):
-        node = tm.elements[i].node
+def _link(ctx: PageContext, tm: TextMap, block: _Block) -> str | None:
+    """The block's own link: the link around it, else the first link inside that names something
+    (not "Read more", not a PDF), else the first link at all."""
+    for i in tm.ancestors(block.index):
         if tm.elements[i].tag == "a":
-            return ctx.absolute(node.attributes.get("href"))
-    block = tm.elements[index]
-    for a in block.node.css("a[href]"):
-        text = (a.text(separator=" ") or "").strip()
-        url = ctx.absolute(a.attributes.get("href"))
-        if url and not _GENERIC_LINK.match(text):
-            return url
-    first = block.node.css_first("a[href]")
-    return ctx.absolute(first.attributes.get("href")) if first is not None else None
+            return ctx.absolute(tm.elements[i].node.attributes.get("href"))
+    links = [tm.elements[i].node for i in block.inner(tm) if tm.elements[i].tag == "a"]
+    links = [a for a in links if ctx.absolute(a.attributes.get("href"))]
+    for a in links:
+        href = a.attributes.get("href") or ""
+        if not _GENERIC_LINK.match((a.text(separator=" ") or "").strip()) and not _DOCUMENT.search(href):
+            return ctx.absolute(href)
+    return ctx.absolute(links[0].attributes.get("href")) if links else None

@@ -134,6 +134,12 @@ class TextMap:
             stop += 1
         return range(index + 1, stop)
 
+    def next_sibling(self, index: int) -> int | None:
+        after = self.descendants(index).stop
+        if after < len(self.elements) and self.elements[after].parent == self.elements[index].parent:
+            return after
+        return None
+
     def text_of(self, index: int) -> str:
         el = self.elements[index]
         return self.text[el.start : el.end].strip()

@@ -41,7 +41,8 @@ WEEKDAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon|tues?|wed|weds|thu|thur|thurs|fri|sat|sun)(?![a-z])\.?"
 )
-DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])"
+# "13(W)": some sites put the weekday's initial in brackets after the day
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])(?:\s*\([A-Za-z]{1,4}\.?\))?"
 YEAR = r"(?:19|20)\d\d(?!\d)"
 SEP = r"\s*(?:-|–|—|‒|―|to|until|till|through|thru)\s*"
 _LIST = r"\s*(?:,|&|and|\+)\s*"
