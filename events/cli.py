@@ -139,6 +139,7 @@ def extract(
         timezone=zone,
         source=source.id if source else "page",
         date_order=source.date_order if source else None,
+        selectors=source.selectors if source else None,
     )
     records = [e.as_dict(day) for e in found]
     sys.stdout.buffer.write(orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n")

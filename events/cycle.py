@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from events.config import Config, Source
-from events.extract import extract_events
+from events.extract import extract_events, linked_calendars
 from events.fetch import Failure, Fetcher, NotModified, Page
 from events.reconcile import Change, reconcile
 from events.store import FetchResult, Store, utcnow
@@ -68,11 +68,33 @@ async def run_source(
         )
         await asyncio.to_thread(store.record_fetch, source.id, result)
         return CycleReport(source.id, "unchanged", events_found=state.get("events_found"))
-    return await asyncio.to_thread(_reconcile_page, config, store, source, outcome, started, today, state)
+    calendars = await _linked_calendars(fetcher, source, outcome) if source.follow_links else []
+    return await asyncio.to_thread(_reconcile_page, config, store, source, outcome, started, today, state, calendars)
+
+
+async def _linked_calendars(fetcher: Fetcher, source: Source, page: Page) -> list[str]:
+    """The .ics files the page links to; one that fails is skipped, the page still counts."""
+    try:
+        links = await asyncio.to_thread(linked_calendars, page.text, page.url)
+    except Exception:
+        return []
+    texts = []
+    for link in links:
+        got = await fetcher.fetch(link)
+        if isinstance(got, Page) and "BEGIN:VCALENDAR" in got.text[:2000]:
+            texts.append(got.text)
+    return texts
 
 
 def _reconcile_page(
-    config: Config, store: Store, source: Source, page: Page, started: datetime, today: date | None, state: dict
+    config: Config,
+    store: Store,
+    source: Source,
+    page: Page,
+    started: datetime,
+    today: date | None,
+    state: dict,
+    calendars: list[str],
 ) -> CycleReport:
     today = today or datetime.now(source_zone(source)).date()
     try:
@@ -83,6 +105,8 @@ def _reconcile_page(
             timezone=source.timezone,
             source=source.id,
             date_order=source.date_order,
+            selectors=source.selectors,
+            calendars=calendars,
         )
     except Exception as exc:  # a page that breaks the extractor is that source's problem only
         reason = f"could not read the page: {type(exc).__name__}: {exc}"

@@ -14,15 +14,18 @@ events", artist pages list tours the markup leaves out on purpose).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
+from events.config import Selectors
+from events.extract.calendars import calendar_links, events_from_calendar
 from events.extract.context import PageContext
 from events.extract.embedded import find_embedded_events
 from events.extract.jsonld import find_jsonld_events
 from events.extract.merge import merge_events
 from events.extract.microdata import find_microdata_events
 from events.extract.microformats import find_hevent_events
+from events.extract.selectors import find_selector_events
 from events.extract.textblocks import find_text_events
 from events.extract.textmap import TextMap, build_textmap
 from events.normalise.titles import page_acronyms
@@ -38,6 +41,12 @@ def tiers() -> list[list[Strategy]]:
         [find_text_events],
         [find_embedded_events],
     ]
+
+
+def linked_calendars(html: str | bytes, url: str | None) -> list[str]:
+    """The .ics files a page links to, for a caller allowed to follow links."""
+    tree = parse_html(html)
+    return calendar_links(PageContext(url=url, today=date.today(), tree=tree))
 
 
 def parse_html(html: str | bytes):
@@ -56,7 +65,11 @@ def extract_events(
     timezone: str = "Europe/London",
     source: str = "page",
     date_order: str | None = None,
+    selectors: Selectors | None = None,
+    calendars: Sequence[str] = (),
 ) -> list[Event]:
+    """Events on one page. ``selectors`` (from the source's config) replace the text heuristics;
+    ``calendars`` are the texts of .ics files the page links to, fetched by the caller."""
     tree = parse_html(html)
     root = tree.root
     lang = (root.attributes.get("lang") or "") if root is not None else ""
@@ -69,6 +82,10 @@ def extract_events(
     tm = build_textmap(body)
     ctx.acronyms = page_acronyms(tm.text)
     structured, visible, embedded = ([e for strategy in tier for e in strategy(ctx, tm)] for tier in tiers())
+    for text in calendars:
+        structured.extend(events_from_calendar(ctx, text))
+    if selectors is not None:
+        return merge_events(find_selector_events(ctx, selectors), page_url=url, fill_from=structured)
     if structured:
         return merge_events(structured, page_url=url, fill_from=visible)
     return merge_events(visible or embedded, page_url=url)

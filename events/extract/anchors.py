@@ -17,6 +17,12 @@ from events.normalise.dates import MONTH, find_dates
 from events.normalise.moments import parse_moment
 
 _YEAR_HEADING = re.compile(rf"^\s*(?:{MONTH}\s*,?\s*)?(?P<year>(?:19|20)\d\d)\s*:?\s*$", re.IGNORECASE)
+# "Booking opens 1 February", "closing date 3 May": when booking happens, not when the event does
+_BOOKING_DATE = re.compile(
+    r"(?:\bopens?|\bopening|\bclos(?:e|es|ing)|deadline|\b(?:book|apply|register)\s+by|\bsales?\s+(?:start|end)s?)"
+    r"(?:\s+(?:date|on|from))?\s*:?\s*$",
+    re.IGNORECASE,
+)
 _MARKER_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "dt", "strong", "b", "th"})
 
 
@@ -35,7 +41,11 @@ class Anchor:
 
 
 def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
-    anchors = [Anchor(d.span, d.start, d.end, d.explicit_year) for d in find_dates(tm.text, ctx.today, ctx.month_first)]
+    anchors = [
+        Anchor(d.span, d.start, d.end, d.explicit_year)
+        for d in find_dates(tm.text, ctx.today, ctx.month_first)
+        if not _BOOKING_DATE.search(tm.text[max(0, d.span[0] - 40) : d.span[0]])
+    ]
     anchors = _years_from_headings(tm, anchors)
     anchors += _time_tags(ctx, tm)
     anchors.sort(key=lambda a: a.span)

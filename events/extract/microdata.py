@@ -30,11 +30,11 @@ def find_microdata_events(ctx: PageContext, tm: TextMap) -> list[Event]:
             c.when_text, c.start = c.start, None
         location = props.get("location")
         if location is not None:
-            inner = properties(location) if location.attributes.get("itemscope") is not None else {}
+            inner = properties(location) if "itemscope" in location.attributes else {}
             c.venue = _text(inner.get("name")) or (None if inner else _text(location))
             address = inner.get("address")
             if address is not None:
-                parts = properties(address) if address.attributes.get("itemscope") is not None else {}
+                parts = properties(address) if "itemscope" in address.attributes else {}
                 if parts:
                     fields = [
                         _text(parts.get(k)) for k in ("streetAddress", "addressLocality", "addressRegion", "postalCode")
@@ -46,9 +46,7 @@ def find_microdata_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         c.event_status = schema_event_status(_value(props.get("eventStatus")))
         offers = props.get("offers")
         if offers is not None:
-            availability = (
-                properties(offers).get("availability") if offers.attributes.get("itemscope") is not None else None
-            )
+            availability = properties(offers).get("availability") if "itemscope" in offers.attributes else None
             c.booking = schema_availability(_value(availability))
         c.status_text = _text(scope)
         event = to_event(ctx, c)
@@ -62,7 +60,7 @@ def properties(scope: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for node in scope.css("[itemprop]"):
         owner = node.parent
-        while owner is not None and owner.attributes.get("itemscope") is None:
+        while owner is not None and "itemscope" not in owner.attributes:
             owner = owner.parent
         if owner is None or owner.mem_id != scope.mem_id:
             continue

@@ -37,7 +37,9 @@ _GENERIC_LINK = re.compile(
     r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
     r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+calendar|google\s+calendar|ical|"
     r"outlook|export|share|agenda|minutes|video|audio|download|pdf|map|directions|notice|meeting\s+notice|"
-    r"agenda\s+packet|packet|summary|transcript|webcast|watch|live\s*stream|documents?|attachments?)\W*$",
+    r"agenda\s+packet|packet|summary|transcript|webcast|watch|live\s*stream|documents?|attachments?|"
+    r"(?:meeting|event)\s+(?:details|info|page)|handouts?|slides|presentation|recording|captions?|"
+    r"not\s+available|n/?a|none|tba|tbc|cancelled|canceled)\W*$",
     re.IGNORECASE,
 )
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|name|heading|headline|summary)(?:$|[\s_-])", re.IGNORECASE)
@@ -131,6 +133,8 @@ def _extend(tm: TextMap, block: _Block, anchors: list[Anchor]) -> None:
         if nxt is None:
             return
         sib = tm.elements[nxt]
+        if sib.tag in _HEADINGS and (el.tag not in _HEADINGS or sib.tag <= el.tag):
+            return  # the next section of the page
         total += sib.end - sib.start
         if total > MAX_BLOCK or any(sib.start <= a.span[0] < sib.end for a in anchors):
             return
@@ -175,16 +179,22 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
         if title_span is None:
             title_span = next((s for s in segments if _is_title_like(text[s[0] : s[1]])), None)
     if title_span is None:
-        return None
-    title = tidy_title(_cut(text, title_span, removed), ctx.acronyms)
+        title = _context_title(ctx, tm, block.index) if tm.elements[block.index].tag == "tr" else None
+        if not title:
+            return None
+        title_span = (0, 0)
+    else:
+        title = _cut(text, title_span, removed)
+    title = tidy_title(title, ctx.acronyms)
     if len(_LETTERS.findall(title)) < 3:
         return None
+    title, venue_in_title = split_title_venue(title)
     place = table_columns(tm, block.index).get("venue") or _place_element(tm, block)
     if place is not None:
         cell = tm.elements[place]
         venue = tidy_place(_cut(text, (cell.start - start, cell.end - start), removed)) or None
     else:
-        venue = _venue(text, segments, title_span)
+        venue = _venue(text, segments, title_span) or venue_in_title
     clock = times[0] if times else None
     when = _when_from_tags(ctx, tags, clock) if tags else None
     if when is None:
@@ -336,11 +346,7 @@ def _structural_title(
             rank = 0
         elif _TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
             rank = 1
-        elif (
-            el.tag == "a"
-            and (el.end - el.start) < size * 0.9
-            and not _DOCUMENT.search(attrs.get("href") or "")
-        ):
+        elif el.tag == "a" and (el.end - el.start) < size * 0.9 and not _DOCUMENT.search(attrs.get("href") or ""):
             rank = 2
         elif el.tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
             rank = 3
@@ -378,6 +384,28 @@ def table_columns(tm: TextMap, index: int) -> dict[str, int]:
         elif "venue" not in roles and _VENUE_COLUMN.search(label):
             roles["venue"] = cell
     return roles
+
+
+def _context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
+    """What a table of bare dates is about: the nearest heading above it that names something
+    (not a year, not a lead-in ending in a colon), else the page's title."""
+    for el in reversed(tm.elements[: before + 1]):
+        if el.tag in _HEADINGS and el.end > el.start:
+            text = tm.text[el.start : el.end].strip()
+            if _is_title_like(text) and not text.endswith(":") and len(text) <= 120:
+                return text
+    node = ctx.tree.css_first("title")
+    text = " ".join((node.text() if node is not None else "").split())
+    return text if _is_title_like(text) else None
+
+
+def split_title_venue(title: str) -> tuple[str, str | None]:
+    """``Town Hall Meeting - Lake Tahoe Community College`` → the title and the venue after the dash."""
+    parts = re.split(r"\s+[-–—|@]\s+|\s+at\s+(?=[A-Z])", title)
+    if len(parts) >= 2 and looks_like_venue(parts[-1], strong=True) and len(_LETTERS.findall(parts[0])) >= 3:
+        head = title[: len(title) - len(parts[-1])].rstrip(" -–—|@").removesuffix(" at").rstrip()
+        return head, parts[-1]
+    return title, None
 
 
 def _place_element(tm: TextMap, block: _Block) -> int | None:

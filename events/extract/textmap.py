@@ -182,6 +182,10 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
                 text = text[1:]
             if not text:
                 continue
+            if not last_was_space and tm.chunk_owner and tm.chunk_owner[-1] != index:
+                # "<span>18</span><span>Apr</span>": separate elements are separate words
+                parts.append(" ")
+                length += 1
             tm.chunk_starts.append(length)
             tm.chunk_owner.append(index)
             parts.append(text)

@@ -23,14 +23,16 @@ def _one(n: str, meridiem_required: bool) -> str:
     return rf"(?:{_WORD.format(n=n)}|{_CLOCK24.format(n=n + 'x')}(?!\s*[ap]\.?m)|{twelve})"
 
 
-_RANGE = re.compile(rf"(?<![\w:.]){_one('1', False)}{_SEP}{_one('2', True)}(?![\w])", re.IGNORECASE)
+# A zone abbreviation after a time ("10:00 AM EST") belongs to the time, not to the title.
+_ZONE = r"(?:\s*\(?(?:[ECMPA][SD]T|[ECMP]T|GMT|BST|UTC|CET|CEST)\)?(?![\w]))?"
+_RANGE = re.compile(rf"(?<![\w:.]){_one('1', False)}{_SEP}{_one('2', True)}{_ZONE}(?![\w])", re.IGNORECASE)
 _RANGE24 = re.compile(
     r"(?<![\w:.])(?P<h1>[01]?\d|2[0-3])[:.](?P<mi1>[0-5]\d)"
     + _SEP
     + r"(?P<h2>[01]?\d|2[0-3])[:.](?P<mi2>[0-5]\d)(?![\d])",
     re.IGNORECASE,
 )
-_SINGLE = re.compile(rf"(?<![\w:.]){_one('1', True)}(?![\w])", re.IGNORECASE)
+_SINGLE = re.compile(rf"(?<![\w:.]){_one('1', True)}{_ZONE}(?![\w])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

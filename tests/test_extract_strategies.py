@@ -1,0 +1,145 @@
+"""Each extraction strategy on pages written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from events.config import Selectors
+from events.extract import extract_events, linked_calendars
+from events.extract.calendars import events_from_calendar
+from events.extract.context import PageContext
+
+TODAY = date(2024, 1, 29)
+
+
+def extract(html: str, **kw: object) -> list:
+    return extract_events(html, url="https://org.example/events/", today=TODAY, **kw)  # type: ignore[arg-type]
+
+
+JSONLD = """<html><body>
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+  {"@type": "Organization", "name": "Union"},
+  {"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "item": {
+     "@type": "EducationEvent", "name": "Reps training", "startDate": "2024-03-05T10:00:00+00:00",
+     "endDate": "2024-03-05T16:30:00+00:00", "url": "/events/reps-training/",
+     "location": {"@type": "Place", "name": "Conway Hall", "address": {"@type": "PostalAddress",
+        "streetAddress": "25 Red Lion Square", "addressLocality": "London", "postalCode": "WC1R 4RL"}},
+     "offers": {"@type": "Offer", "availability": "https://schema.org/SoldOut"}}}]}]}</script>
+<script type="application/ld+json">{"@type": "Event", "name": "Broken", "startDate": </script>
+<script type="application/ld+json">[{"@type": "Event", "name": "Spring dinner", "startDate": "2024-04-12",
+  "eventStatus": "https://schema.org/EventCancelled", "location": {"@type": "VirtualLocation", "url": "x"},},
+  {"@type": "Event", "name": "Moved meeting", "startDate": "2024-05-02", "previousStartDate": "2024-04-25"}]</script>
+<p>Reps training 5 March 2024 Conway Hall</p>
+</body></html>"""
+
+
+def test_jsonld_graph_itemlist_and_a_broken_block_beside_good_ones() -> None:
+    events = {e.title: e for e in extract(JSONLD)}
+    assert set(events) == {"Reps training", "Spring dinner", "Moved meeting"}
+    reps = events["Reps training"]
+    assert reps.start == datetime.fromisoformat("2024-03-05T10:00:00+00:00")
+    assert reps.end == datetime.fromisoformat("2024-03-05T16:30:00+00:00")
+    assert (reps.venue, reps.locality, reps.booking) == ("Conway Hall", "London", "sold_out")
+    assert reps.address == "25 Red Lion Square, London, WC1R 4RL"
+    assert reps.url == "https://org.example/events/reps-training/"
+    assert events["Spring dinner"].event_status == "cancelled" and events["Spring dinner"].online
+    assert events["Moved meeting"].event_status == "rescheduled"
+
+
+def test_microdata_and_hevent() -> None:
+    html = """<html><body>
+    <div itemscope itemtype="https://schema.org/Event"><span itemprop="name">Branch AGM</span>
+      <time itemprop="startDate" datetime="2024-06-01T18:30">1 June, 6.30pm</time>
+      <div itemprop="location" itemscope itemtype="https://schema.org/Place"><span itemprop="name">Leeds Civic Hall</span>
+      <div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">
+      <span itemprop="addressLocality">Leeds</span></div></div></div>
+    <div class="h-event"><a class="p-name u-url" href="/quiz">Charity quiz</a>
+      <time class="dt-start" datetime="2024-07-04">4 July</time> <span class="p-location">The Red Lion</span></div>
+    </body></html>"""
+    events = {e.title: e for e in extract(html)}
+    agm = events["Branch AGM"]
+    assert agm.start.isoformat() == "2024-06-01T18:30:00+01:00" and agm.venue == "Leeds Civic Hall"
+    assert agm.locality == "Leeds"
+    quiz = events["Charity quiz"]
+    assert quiz.start == date(2024, 7, 4) and quiz.venue == "The Red Lion"
+    assert quiz.url == "https://org.example/quiz"
+
+
+def test_cards_with_time_tags_and_split_date_badges() -> None:
+    html = """<html><body><div class="grid">
+    <div class="card"><div class="badge"><span>18</span><span>Apr</span></div><h3><a href="/a">Stewards' forum</a></h3>
+      <p class="venue">Unity House, Birmingham</p></div>
+    <div class="card"><time datetime="2024-05-21T09:30:00Z">21 May</time><h3><a href="/b">Health and safety day</a></h3>
+      <p>9.30am to 4pm</p></div>
+    </div></body></html>"""
+    events = {e.title: e for e in extract(html)}
+    forum = events["Stewards' forum"]
+    assert forum.start == date(2024, 4, 18) and forum.venue == "Unity House, Birmingham"
+    day = events["Health and safety day"]
+    assert day.start.isoformat() == "2024-05-21T10:30:00+01:00"  # UTC shown in London time
+
+
+def test_a_table_of_meetings_reads_its_columns() -> None:
+    html = """<html><body><table><thead><tr><th>Date</th><th>Time</th><th>Meeting</th><th>Location</th></tr></thead>
+    <tbody><tr><td>12/03/2024</td><td>6:00 PM</td><td>Branch committee</td><td>Room 4, Trades Hall</td></tr>
+    <tr><td>09/04/2024</td><td>6:00 PM</td><td>Branch committee</td><td>Room 4, Trades Hall</td></tr>
+    <tr><td>14/05/2024</td><td>7:00 PM</td><td>Annual meeting</td><td>Main Hall</td></tr></tbody></table></body></html>"""
+    events = extract(html)
+    assert [(e.start.isoformat(), e.title, e.venue) for e in events] == [
+        ("2024-03-12T18:00:00+00:00", "Branch committee", "Room 4, Trades Hall"),
+        ("2024-04-09T18:00:00+01:00", "Branch committee", "Room 4, Trades Hall"),
+        ("2024-05-14T19:00:00+01:00", "Annual meeting", "Main Hall"),
+    ]
+    assert len({e.id for e in events}) == 3  # same title twice: the day keeps them apart
+
+
+def test_a_date_heading_leads_the_lines_below_it_and_years_come_from_headings() -> None:
+    html = """<html><body><h2>2025</h2>
+    <h3>14 March</h3><h4>Regional conference - Leeds Town Hall</h4><p>Booking opens 1 February 2025</p>
+    <h3>2 May</h3><h4>Summer school</h4><p>Fully booked</p></body></html>"""
+    events = {e.title: e for e in extract(html)}
+    conference = events["Regional conference"]
+    assert conference.start == date(2025, 3, 14) and conference.venue == "Leeds Town Hall"
+    assert (conference.booking, conference.booking_opens) == ("soon", "2025-02-01")
+    assert events["Summer school"].start == date(2025, 5, 2) and events["Summer school"].booking == "sold_out"
+
+
+def test_configured_selectors_replace_the_heuristics() -> None:
+    html = """<html><body><div class="x"><b class="t">Policy seminar</b><i class="d">Wed 6 Mar 2024</i>
+    <u class="w">Council House</u><a href="/s">more</a></div></body></html>"""
+    selectors = Selectors(item="div.x", title=".t", date=".d", venue=".w", link="a")
+    [event] = extract(html, selectors=selectors)
+    assert (event.title, event.start, event.venue, event.url) == (
+        "Policy seminar",
+        date(2024, 3, 6),
+        "Council House",
+        "https://org.example/s",
+    )
+
+
+def test_linked_calendars() -> None:
+    html = '<html><head><link rel="alternate" type="text/calendar" href="/events.ics"></head><body></body></html>'
+    assert linked_calendars(html, "https://org.example/events/") == ["https://org.example/events.ics"]
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20240101T000000Z\r\n"
+        "SUMMARY:Winter school\r\nDTSTART;VALUE=DATE:20240212\r\nDTEND;VALUE=DATE:20240214\r\n"
+        "LOCATION:Ruskin College\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    ctx = PageContext(url="https://org.example/", today=TODAY)
+    [event] = events_from_calendar(ctx, ics)
+    assert (event.title, event.start, event.end, event.venue) == (
+        "Winter school",
+        date(2024, 2, 12),
+        date(2024, 2, 13),
+        "Ruskin College",
+    )
+    assert events_from_calendar(ctx, "not a calendar") == []
+
+
+def test_articles_newsletters_vacancies_and_deadlines_yield_nothing() -> None:
+    html = """<html><body><article><h1>Pay talks</h1>
+    <p>Talks resume on 4 March, when the employers will table a revised offer to the unions.</p>
+    <p class="meta">Posted on 12 February 2024</p></article>
+    <ul><li>Policy officer, London. Closing date: 9 February 2024.</li>
+    <li>Deadline for motions: 1 March 2024</li></ul></body></html>"""
+    assert extract(html) == []
