@@ -50,7 +50,8 @@ def test_microdata_and_hevent() -> None:
     html = """<html><body>
     <div itemscope itemtype="https://schema.org/Event"><span itemprop="name">Branch AGM</span>
       <time itemprop="startDate" datetime="2024-06-01T18:30">1 June, 6.30pm</time>
-      <div itemprop="location" itemscope itemtype="https://schema.org/Place"><span itemprop="name">Leeds Civic Hall</span>
+      <div itemprop="location" itemscope itemtype="https://schema.org/Place">
+      <span itemprop="name">Leeds Civic Hall</span>
       <div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">
       <span itemprop="addressLocality">Leeds</span></div></div></div>
     <div class="h-event"><a class="p-name u-url" href="/quiz">Charity quiz</a>
@@ -83,7 +84,8 @@ def test_a_table_of_meetings_reads_its_columns() -> None:
     html = """<html><body><table><thead><tr><th>Date</th><th>Time</th><th>Meeting</th><th>Location</th></tr></thead>
     <tbody><tr><td>12/03/2024</td><td>6:00 PM</td><td>Branch committee</td><td>Room 4, Trades Hall</td></tr>
     <tr><td>09/04/2024</td><td>6:00 PM</td><td>Branch committee</td><td>Room 4, Trades Hall</td></tr>
-    <tr><td>14/05/2024</td><td>7:00 PM</td><td>Annual meeting</td><td>Main Hall</td></tr></tbody></table></body></html>"""
+    <tr><td>14/05/2024</td><td>7:00 PM</td><td>Annual meeting</td><td>Main Hall</td></tr></tbody></table>
+    </body></html>"""
     events = extract(html)
     assert [(e.start.isoformat(), e.title, e.venue) for e in events] == [
         ("2024-03-12T18:00:00+00:00", "Branch committee", "Room 4, Trades Hall"),
