@@ -7,8 +7,10 @@ trusted strategy) keeps its fields; the other only fills in what it lacks.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import fields, replace
+from datetime import date
 
 from events.record import Event, event_id, title_key
 
@@ -16,12 +18,21 @@ _FILLABLE = [f.name for f in fields(Event) if f.name not in ("source", "title", 
 
 
 def same_event(a: Event, b: Event) -> bool:
+    """Same day, and the same link or title; across strategies one title may carry extra words
+    ("Reps training" in JSON-LD, "Reps training – Leeds" on the card)."""
     if a.first_day != b.first_day:
         return False
-    if a.url and b.url and a.url.rstrip("/") == b.url.rstrip("/"):
+    if a.url and b.url and a.url.rstrip("/") == b.url.rstrip("/") and a.found_by != b.found_by:
         return True
     ka, kb = title_key(a.title), title_key(b.title)
-    return bool(ka and kb) and (ka == kb or ka in kb or kb in ka)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    if a.found_by == b.found_by:
+        return False
+    ta, tb = set(ka.split()), set(kb.split())
+    return ta <= tb or tb <= ta
 
 
 def _fill(base: Event, other: Event) -> Event:
@@ -37,21 +48,25 @@ def _fill(base: Event, other: Event) -> Event:
     return replace(base, **changes) if changes else base
 
 
-def merge_events(found: list[Event], page_url: str | None = None, fill_from: list[Event] = ()) -> list[Event]:
+def merge_events(found: list[Event], page_url: str | None = None, fill_from: Sequence[Event] = ()) -> list[Event]:
     """One record per event; ``fill_from`` (less trusted) only completes fields, adds no events."""
     merged: list[Event] = []
+    by_day: dict[date, list[int]] = defaultdict(list)  # candidates share a first day: no n² scan
+
+    def twin(event: Event) -> int | None:
+        return next((i for i in by_day[event.first_day] if same_event(merged[i], event)), None)
+
     for event in found:
-        for i, kept in enumerate(merged):
-            if same_event(kept, event):
-                merged[i] = _fill(kept, event)
-                break
-        else:
+        i = twin(event)
+        if i is None:
+            by_day[event.first_day].append(len(merged))
             merged.append(event)
+        else:
+            merged[i] = _fill(merged[i], event)
     for event in fill_from:
-        for i, kept in enumerate(merged):
-            if same_event(kept, event):
-                merged[i] = _fill(kept, event)
-                break
+        i = twin(event)
+        if i is not None:
+            merged[i] = _fill(merged[i], event)
     return assign_ids(merged, page_url)
 
 

@@ -54,6 +54,8 @@ _BOOKING: list[tuple[str, str]] = [
     ),
 ]
 _BOOKING_RE = [(state, re.compile(rf"(?<![\w]){pattern}(?![\w])", re.IGNORECASE)) for state, pattern in _BOOKING]
+# One pass to tell whether any phrase is there at all; most blocks have none.
+_ANY_BOOKING = re.compile("|".join(rf"(?:(?<![\w]){pattern}(?![\w]))" for _, pattern in _BOOKING), re.IGNORECASE)
 
 _EVENT_STATUS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -115,6 +117,8 @@ def sentence_case(text: str) -> str:
 
 
 def find_booking(text: str, today: date | None = None) -> Booking:
+    if not _ANY_BOOKING.search(text):
+        return Booking("none")
     for state, regex in _BOOKING_RE:
         m = regex.search(text)
         if m:

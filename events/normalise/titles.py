@@ -58,6 +58,7 @@ _SMALL = frozenset(
         "with",
     }
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _STRAY = " \t\n,;:|/\\-–—•·*>»«<()[]{}\"'"
 
@@ -99,6 +100,7 @@ def _is_acronym(word: str, acronyms: set[str]) -> bool:
 
 
 def tidy_title(text: str, acronyms: set[str] | frozenset[str] = frozenset()) -> str:
+    text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
     text = text.strip(_STRAY)
     # a lone opening bracket or quote left when the date was cut out of "(MAY 28)"

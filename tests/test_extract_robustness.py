@@ -1,0 +1,120 @@
+"""Random and hostile input: the normalisers and the extractor return events or nothing, never raise,
+and finish. (Hypothesis' deadline bounds each example; no timings are asserted.)"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from events.extract import extract_events
+from events.normalise.dates import find_dates, find_months
+from events.normalise.moments import parse_moment
+from events.normalise.places import find_locality
+from events.normalise.status import find_booking, find_event_status
+from events.normalise.times import find_times
+from events.normalise.titles import tidy_title
+
+TODAY = date(2024, 1, 29)
+days = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
+WORDS = st.sampled_from(
+    [
+        "18th",
+        "April",
+        "&",
+        "13",
+        "14",
+        "November",
+        "2024",
+        "–",
+        "to",
+        "Tue",
+        "5",
+        "March",
+        "05/03/2024",
+        "2024-03-05",
+        "10:00",
+        "4pm",
+        "noon",
+        "sold",
+        "out",
+        "Book",
+        "now",
+        "in",
+        "London",
+        "31",
+        "February",
+        "(W)",
+        "\n",
+        "\x00",
+        "<!channel>",
+        "🎉",
+        "9.30am",
+        "Sept",
+    ]
+)
+hostile_text = st.one_of(st.text(max_size=400), st.lists(WORDS, max_size=40).map(" ".join))
+
+
+@settings(max_examples=300, deadline=1000)
+@given(hostile_text, days, st.booleans())
+def test_normalisers_never_raise(text: str, today: date, month_first: bool) -> None:
+    for match in find_dates(text, today, month_first):
+        assert match.end is None or match.end > match.start
+        assert match.end is None or (match.end - match.start) <= timedelta(days=366)
+    find_months(text)
+    for t in find_times(text):
+        assert t.end is None or t.end > t.start
+    find_booking(text, today)
+    find_event_status(text)
+    find_locality(text)
+    tidy_title(text)
+    parse_moment(text, __import__("zoneinfo").ZoneInfo("Europe/London"))
+
+
+@settings(max_examples=150, deadline=3000)
+@given(
+    st.lists(
+        st.one_of(
+            hostile_text,
+            st.sampled_from(
+                [
+                    "<div>",
+                    "</div>",
+                    "<p>",
+                    "<li>",
+                    "<table><tr><td>",
+                    "<h3>",
+                    "</h3>",
+                    "<time datetime='2024-99-99'>",
+                    '<script type="application/ld+json">{"@type":"Event",',
+                    "</script>",
+                    "<a href='javascript:x'>",
+                    "\udcff",
+                ]
+            ),
+        ),
+        max_size=60,
+    ).map("".join),
+    days,
+)
+def test_extractor_never_raises_on_random_pages(html: str, today: date) -> None:
+    for event in extract_events(html, url="https://org.example/", today=today):
+        assert event.title and event.id
+
+
+def test_deep_nesting_huge_pages_and_broken_bytes() -> None:
+    deep = "<div>" * 10_000 + "<p>Conference 5 March 2024 Town Hall</p>" + "</div>" * 10_000
+    assert [e.title for e in extract_events(deep, url=None, today=TODAY)] == ["Conference"]
+    huge = (
+        "<ul>"
+        + "".join(f"<li><a href='/e{i}'>Event number {i}</a> {1 + i % 28} May 2024</li>" for i in range(5000))
+        + "</ul>"
+    )
+    assert len(extract_events(huge, url="https://o.example/", today=TODAY)) == 5000
+    broken = b"<p>Gala \xff\xfe\x00 dinner 3 June 2024 Guildhall</p>"
+    assert [e.title for e in extract_events(broken, url=None, today=TODAY)] == ["Gala \ufffd\ufffd dinner"]
+    controls = "<p>Summit\x01\x02\x1b[31m 4 July 2024</p>"
+    [event] = extract_events(controls, url=None, today=TODAY)
+    assert event.title.startswith("Summit") and not any(ord(c) < 32 for c in event.title)
