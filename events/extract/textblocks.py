@@ -10,6 +10,7 @@ Dates in prose (a news article), publication stamps ("Posted on …") and deadli
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -93,8 +94,9 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     if not anchors:
         return []
     blocks: dict[int, _Block] = {}
+    starts = [a.span[0] for a in anchors]
     for anchor in anchors:
-        index = _block_for(tm, anchor, anchors)
+        index = _block_for(tm, anchor, anchors, starts)
         blocks.setdefault(index, _Block(index, [])).dates.append(anchor)
     events = []
     for block in blocks.values():
@@ -105,7 +107,8 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     return events
 
 
-def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor]) -> int:
+def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor], starts: list[int]) -> int:
+    """Widen from the date's own element while the wider element holds no other day."""
     index = tm.container(*match.span)
     while True:
         parent = tm.elements[index].parent
@@ -114,7 +117,8 @@ def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor]) -> int:
         p = tm.elements[parent]
         if p.tag in _STOP_CLIMB or p.end - p.start > MAX_BLOCK:
             return index
-        if any(p.start <= d.span[0] < p.end and d.first_day != match.first_day for d in dates):
+        lo, hi = bisect.bisect_left(starts, p.start), bisect.bisect_left(starts, p.end)
+        if any(d.first_day != match.first_day for d in dates[lo:hi]):
             return index
         index = parent
 
@@ -372,10 +376,13 @@ def table_columns(tm: TextMap, index: int) -> dict[str, int]:
         table = table.parent
     if table is None:
         return {}
-    header = table.css_first("thead tr") or next((tr for tr in table.css("tr") if tr.css_first("th")), None)
-    if header is None:
+    labels = tm.cache.get(table.mem_id)
+    if labels is None:
+        header = table.css_first("thead tr") or next((tr for tr in table.css("tr") if tr.css_first("th")), None)
+        labels = [(c.text(separator=" ") or "").strip().lower() for c in header.css("th, td")] if header else []
+        tm.cache[table.mem_id] = labels
+    if not labels:
         return {}
-    labels = [(cell.text(separator=" ") or "").strip().lower() for cell in header.css("th, td")]
     cells = [i for i in tm.descendants(index) if tm.elements[i].tag in ("td", "th") and tm.elements[i].parent == index]
     roles: dict[str, int] = {}
     for label, cell in zip(labels, cells, strict=False):
@@ -389,11 +396,22 @@ def table_columns(tm: TextMap, index: int) -> dict[str, int]:
 def _context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
     """What a table of bare dates is about: the nearest heading above it that names something
     (not a year, not a lead-in ending in a colon), else the page's title."""
-    for el in reversed(tm.elements[: before + 1]):
-        if el.tag in _HEADINGS and el.end > el.start:
-            text = tm.text[el.start : el.end].strip()
-            if _is_title_like(text) and not text.endswith(":") and len(text) <= 120:
-                return text
+    headings = tm.cache.get("headings")
+    if headings is None:
+        headings = [
+            (el.start, tm.text[el.start : el.end].strip())
+            for el in tm.elements
+            if el.tag in _HEADINGS and el.end > el.start
+        ]
+        headings = [
+            (start, text)
+            for start, text in headings
+            if _is_title_like(text) and not text.endswith(":") and len(text) <= 120
+        ]
+        tm.cache["headings"] = headings
+    i = bisect.bisect_left(headings, (tm.elements[before].start, "")) - 1
+    if i >= 0:
+        return headings[i][1]
     node = ctx.tree.css_first("title")
     text = " ".join((node.text() if node is not None else "").split())
     return text if _is_title_like(text) else None

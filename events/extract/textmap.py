@@ -91,6 +91,7 @@ class TextMap:
     chunk_ends: list[int] = field(default_factory=list)
     chunk_owner: list[int] = field(default_factory=list)
     by_node: dict[int, int] = field(default_factory=dict)  # selectolax mem_id → element index
+    cache: dict[Any, Any] = field(default_factory=dict)  # per-page memo for strategies (table headers)
 
     def index_of(self, node: Any) -> int | None:
         return self.by_node.get(node.mem_id)
