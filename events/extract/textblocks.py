@@ -99,7 +99,7 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         index = _block_for(tm, anchor, anchors, starts)
         blocks.setdefault(index, _Block(index, [])).dates.append(anchor)
     events = []
-    for block in blocks.values():
+    for block in [part for b in blocks.values() for part in _split(tm, b)]:
         _extend(tm, block, anchors)
         event = _read_block(ctx, tm, block)
         if event is not None:
@@ -121,6 +121,36 @@ def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor], starts: list[int
         if any(d.first_day != match.first_day for d in dates[lo:hi]):
             return index
         index = parent
+
+
+def _split(tm: TextMap, block: _Block) -> list[_Block]:
+    """Several events on one day share a block (a day cell of a month calendar); when the block's
+    anchors sit in separate children that each have a title of their own, each child is an event."""
+    if len(block.dates) < 2:
+        return [block]
+    index = block.index
+    while True:
+        kids = [k for k in tm.children(index) if any(_within(tm, k, a) for a in block.dates)]
+        if len(kids) != 1:
+            break
+        index = kids[0]
+    shapes = {(tm.elements[k].tag, tm.elements[k].node.attributes.get("class")) for k in kids}
+    if len(kids) < 2 or len(shapes) > 1 or not all(_has_title_element(tm, k) for k in kids):
+        return [block]  # repeated items of one kind, each with its own title; anything else is one event
+    return [_Block(k, [a for a in block.dates if _within(tm, k, a)]) for k in kids]
+
+
+def _within(tm: TextMap, index: int, anchor: Anchor) -> bool:
+    el = tm.elements[index]
+    return el.start <= anchor.span[0] < el.end or (anchor.span[0] == el.start == el.end)
+
+
+def _has_title_element(tm: TextMap, index: int) -> bool:
+    for i in (index, *tm.descendants(index)):
+        el = tm.elements[i]
+        if (el.tag == "a" or el.tag in _HEADINGS) and len(_LETTERS.findall(tm.text[el.start : el.end])) >= 3:
+            return True
+    return False
 
 
 def _extend(tm: TextMap, block: _Block, anchors: list[Anchor]) -> None:

@@ -135,6 +135,10 @@ class TextMap:
             stop += 1
         return range(index + 1, stop)
 
+    def children(self, index: int) -> list[int]:
+        depth = self.elements[index].depth + 1
+        return [i for i in self.descendants(index) if self.elements[i].depth == depth]
+
     def next_sibling(self, index: int) -> int | None:
         after = self.descendants(index).stop
         if after < len(self.elements) and self.elements[after].parent == self.elements[index].parent:
