@@ -10,8 +10,9 @@ are taken out, so no page text can inject a property or a component.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
@@ -60,9 +61,10 @@ def build_ical(
     for item in items:
         cal.add_component(_vevent(item, domain, sources or {}))
         e = item.event
-        if not e.all_day:
-            first, last = zones.get(e.timezone, (e.first_day, e.last_day))
-            zones[e.timezone] = (min(first, e.first_day), max(last, e.last_day))
+        if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
+            tzid = e.start.tzinfo.key  # type: ignore[union-attr]
+            first, last = zones.get(tzid, (e.first_day, e.last_day))
+            zones[tzid] = (min(first, e.first_day), max(last, e.last_day))
     for tzid, (first, last) in sorted(zones.items()):
         cal.add_component(
             Timezone.from_tzid(tzid, first_date=first - timedelta(days=1), last_date=last + timedelta(days=1))
@@ -89,9 +91,9 @@ def _vevent(item: StoredEvent, domain: str, sources: dict[str, Source]) -> VEven
         ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day
         ve.add("transp", "TRANSPARENT")
     else:
-        ve.add("dtstart", e.start)
+        ve.add("dtstart", _zoned(e.start))  # type: ignore[arg-type]
         if isinstance(e.end, datetime) and e.end > e.start:  # type: ignore[operator]
-            ve.add("dtend", e.end)
+            ve.add("dtend", _zoned(e.end))
     ve.add("status", _ICAL_STATUS.get(e.event_status, "CONFIRMED"))
     location = where(e)
     if location:
@@ -103,6 +105,12 @@ def _vevent(item: StoredEvent, domain: str, sources: dict[str, Source]) -> VEven
     if categories:
         ve.add("categories", categories)
     return ve
+
+
+def _zoned(moment: datetime) -> datetime:
+    """A time with an IANA zone keeps it (TZID + VTIMEZONE); one with only an offset becomes UTC,
+    because a TZID must name a VTIMEZONE and an offset is not a zone."""
+    return moment if isinstance(moment.tzinfo, ZoneInfo) else moment.astimezone(UTC)
 
 
 def _description(item: StoredEvent, source: Source | None) -> str:

@@ -44,12 +44,12 @@ def build_jsonfeed(feed: Feed, items: Sequence[StoredEvent], *, base_url: str, t
         "description": one_line(feed.description or feed.title, 1000),
         "language": "en-GB",
         "_eventfeed": {"generator": f"eventfeed {__version__}", "ical_url": f"{base_url}/feeds/{feed.id}.ics"},
-        "items": [_item(item, today) for item in items],
+        "items": [_item(item, today, base_url) for item in items],
     }
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
 
 
-def _item(item: StoredEvent, today: date) -> dict[str, object]:
+def _item(item: StoredEvent, today: date, base_url: str) -> dict[str, object]:
     e = item.event
     lines = [when_words(e.start, e.end)]
     place = where(e)
@@ -67,6 +67,6 @@ def _item(item: StoredEvent, today: date) -> dict[str, object]:
         "tags": sorted({e.source, *e.categories}),
         "_event": e.as_dict(today),
     }
-    if e.url:
-        out["url"] = e.url
+    # the event's own page, or ours (its details and history) when the site gives it none
+    out["url"] = e.url or f"{base_url}/events/{e.id}"
     return out

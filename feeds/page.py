@@ -31,12 +31,14 @@ def subscribe_links(base_url: str, feed: Feed) -> dict[str, str]:
 
 
 _STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;
+*{box-sizing:border-box}body{overflow-wrap:anywhere;
+font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;
 background:#fafafa;line-height:1.45}main{max-width:46rem;margin:auto}h1{font-size:1.6rem}
 section.feed,li.event{background:#fff;border:1px solid #ddd;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
 .links{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}.links a{display:inline-block;padding:.45rem .8rem;
 border-radius:.4rem;background:#0b57d0;color:#fff;text-decoration:none}.links a.alt{background:#444}
-input.url{width:100%;box-sizing:border-box;font:inherit;padding:.4rem;border:1px solid #bbb;border-radius:.3rem}
+label{display:block;max-width:100%}
+input.url{display:block;width:100%;max-width:100%;font:inherit;padding:.4rem;border:1px solid #bbb;border-radius:.3rem}
 ul.events{list-style:none;padding:0}.when{font-weight:600}.meta{color:#555;font-size:.95rem}
 .cancelled .title{text-decoration:line-through}
 """
@@ -49,6 +51,7 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, l
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
         f"<title>Event calendars · {escape(host)}</title>",
         f"<style>{_STYLE}</style>",
         "</head><body><main>",
@@ -96,3 +99,37 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, l
         parts.append("</ul>")
     parts.append("</main></body></html>")
     return "\n".join(p for p in parts if p)
+
+
+def event_page(config: Config, item: StoredEvent, history: Sequence[dict]) -> str:
+    """One event: what we know now, and every change we recorded, newest last."""
+    e = item.event
+    rows = []
+    for change in history:
+        detail = change.get("detail") or {}
+        if "fields" in detail:
+            what = "; ".join(f"{name}: {old} → {new}" for name, (old, new) in detail["fields"].items())
+        else:
+            what = "first seen" if change["kind"] == "new" else change["kind"]
+        rows.append(
+            f"<tr><td>{escape(change['at'].strftime('%Y-%m-%d %H:%M'))}</td>"
+            f"<td>{escape(change['kind'])}</td><td>{escape(what)}</td></tr>"
+        )
+    link = f'<p><a href="{escape(e.url)}" rel="noopener">The event on the organiser\'s site</a></p>' if e.url else ""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en-GB"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(headline(e))}</title><style>{_STYLE}</style></head><body><main>",
+            f"<h1>{escape(headline(e))}</h1>",
+            f'<p class="when">{escape(when_words(e.start, e.end))}</p>',
+            f'<p class="meta">{" · ".join(escape(x) for x in (where(e), booking_words(e)) if x)}</p>',
+            link,
+            "<h2>Changes</h2><table><tr><th>When</th><th>What</th><th>Detail</th></tr>",
+            *rows,
+            "</table>",
+            '<p><a href="/">All calendars</a></p>',
+            "</main></body></html>",
+        ]
+    )

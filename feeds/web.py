@@ -8,9 +8,11 @@ are on; Cache-Control follows the configured refresh interval.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -23,7 +25,7 @@ from starlette.routing import Route
 from events.config import Config
 from events.store import Store
 from feeds.build import render_feed
-from feeds.page import index_page
+from feeds.page import event_page, index_page
 from feeds.selection import Query
 
 MEDIA_TYPES = {"ics": "text/calendar; charset=utf-8", "json": "application/feed+json"}
@@ -71,9 +73,14 @@ def create_app(config: Config, store: Store) -> Starlette:
     cache_control = f"public, max-age={min(service.refresh_interval, 3600)}"
 
     def conditional(
-        request: Request, body: bytes, modified: datetime, media_type: str, extra: dict[str, str]
+        request: Request,
+        body: bytes,
+        modified: datetime,
+        media_type: str,
+        extra: dict[str, str],
+        etag: str | None = None,
     ) -> Response:
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        etag = etag or '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {
             "ETag": etag,
             "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
@@ -106,19 +113,28 @@ def create_app(config: Config, store: Store) -> Starlette:
             return PlainTextResponse(f"{exc}\n", status_code=400)
         extra = {"Access-Control-Allow-Origin": "*"} if ext == "json" else {}
         path = service.feeds_dir / name
+        etag = None
         if query is None and path.exists():
-            body = path.read_bytes()
-            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            body, etag, modified, zipped = read_cached(path)
+            if "gzip" in request.headers.get("accept-encoding", ""):
+                body, extra = zipped, {**extra, "Content-Encoding": "gzip"}
         else:
             items = store.all_events()
             rendered = render_feed(config, feed_conf, items, query=query)
             body = rendered.ics if ext == "ics" else rendered.json
             modified = max((i.updated_at for i in items), default=datetime(2000, 1, 1, tzinfo=UTC))
-        return conditional(request, body, modified, MEDIA_TYPES[ext], extra)
+        return conditional(request, body, modified, MEDIA_TYPES[ext], extra, etag)
 
     async def index(request: Request) -> Response:
         items = store.all_events()
         return HTMLResponse(index_page(config, items, now=datetime.now(UTC)))
+
+    async def event_detail(request: Request) -> Response:
+        event_id = request.path_params["event_id"]
+        item = next((i for i in store.all_events(include_removed=True) if i.event.id == event_id), None)
+        if item is None:
+            return PlainTextResponse(f"no event {event_id!r}\n", status_code=404)
+        return HTMLResponse(event_page(config, item, store.history(event_id)))
 
     async def healthz(request: Request) -> Response:
         try:
@@ -147,8 +163,26 @@ def create_app(config: Config, store: Store) -> Starlette:
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
+        Route("/events/{event_id}", event_detail, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=500)])
+
+
+_FILES: dict[Path, tuple[tuple[int, int], bytes, str, datetime, bytes]] = {}
+
+
+def read_cached(path: Path) -> tuple[bytes, str, datetime, bytes]:
+    """A feed file's bytes, ETag and gzipped bytes, made once per version of the file (feeds are
+    replaced by rename, so a new version has a new modification time), not once per request."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _FILES.get(path)
+    if cached is None or cached[0] != key:
+        body = path.read_bytes()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        cached = (key, body, etag, datetime.fromtimestamp(stat.st_mtime, UTC), gzip.compress(body, 6, mtime=0))
+        _FILES[path] = cached
+    return cached[1], cached[2], cached[3], cached[4]
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -1,0 +1,49 @@
+"""Conformance: feeds with hostile text, all-day, timed, offset-only and cancelled events pass
+../shared/tools/feedcheck's validators (seven independent parsers plus client rules)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from events.config import Feed
+from feeds.build import render_feed
+from tests.conformance.validators import validate
+from tests.test_feeds import HOSTILE, NOW, config, event, stored
+
+
+def test_hostile_and_mixed_feeds_pass_every_parser(tmp_path: Path) -> None:
+    from datetime import date, datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    london, berlin = ZoneInfo("Europe/London"), ZoneInfo("Europe/Berlin")
+    items = [
+        stored(
+            event(
+                text,
+                date(2024, 4, i + 1),
+                venue=text,
+                description=text,
+                booking="open",
+                booking_label=text[:100],
+                url="https://org.example/e?a=1&b=2",
+                categories=("a,b", "c;d"),
+            )
+        )
+        for i, text in enumerate(HOSTILE)
+    ]
+    items += [
+        stored(event("Timed", datetime(2024, 7, 1, 9, tzinfo=london), end=datetime(2024, 7, 1, 17, tzinfo=london))),
+        stored(event("Berlin", datetime(2024, 12, 1, 9, tzinfo=berlin))),
+        stored(event("Offset", datetime(2024, 7, 2, 20, tzinfo=timezone(timedelta(hours=-7))))),
+        stored(event("Gone", date(2024, 5, 5), event_status="cancelled"), cancelled=NOW, sequence=3),
+        stored(event("TBC", date(2024, 5, 6), event_status="postponed")),
+    ]
+    rendered = render_feed(
+        config(tmp_path), Feed("all", "All; events, here", "Desc \\ with, odd; chars"), items, now=NOW
+    )
+    ics, doc = tmp_path / "all.ics", tmp_path / "all.json"
+    ics.write_bytes(rendered.ics)
+    doc.write_bytes(rendered.json)
+    validate("ics", ics)
+    validate("jsonfeed", doc)
