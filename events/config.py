@@ -52,6 +52,7 @@ class Source:
     follow_links: bool = False
     date_order: str | None = None  # "dmy" or "mdy"; None lets the page decide
     selectors: Selectors | None = None
+    cron: str | None = None  # a crontab line instead of the interval, e.g. "0 7 * * 1-5"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,22 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class FetchSettings:
+    """How politely and how patiently pages are fetched (``[fetch]``); times in seconds."""
+
+    timeout: float = 60.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    max_page_mb: float = 5.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_retry_after: float = 120.0
+    per_host: int = 2
+    concurrency: int = 10
+    host_delay: float = 1.0
+
+
+@dataclass(frozen=True)
 class Service:
     database_url: str
     feeds_dir: Path
@@ -78,6 +95,7 @@ class Service:
     refresh_interval: int = 6 * 3600
     cancelled_days: int = 30
     removal_after: int = 3
+    unhealthy_after: int = 24 * 3600  # a source failing this long is reported
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,7 @@ class Config:
     service: Service
     sources: tuple[Source, ...]
     feeds: tuple[Feed, ...] = field(default_factory=tuple)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -209,7 +228,7 @@ class _Reader:
         return value
 
     def config(self, raw: dict[str, Any]) -> Config:
-        top = self.table(raw, "", {"service", "sources", "feeds"}, {"sources"})
+        top = self.table(raw, "", {"service", "fetch", "sources", "feeds"}, {"sources"})
         service = self.service(top.get("service", {}))
         sources_raw = top["sources"]
         if not isinstance(sources_raw, list):
@@ -231,7 +250,13 @@ class _Reader:
             feeds.append(feed)
         if not any(f.id == "all" for f in feeds):
             feeds.insert(0, Feed(id="all", title="All events", description="Every event from every source."))
-        return Config(path=self.path, service=service, sources=tuple(sources), feeds=tuple(feeds))
+        return Config(
+            path=self.path,
+            service=service,
+            sources=tuple(sources),
+            feeds=tuple(feeds),
+            fetch=self.fetch(top.get("fetch", {})),
+        )
 
     def service(self, raw: Any) -> Service:
         key = "service"
@@ -245,6 +270,7 @@ class _Reader:
             "refresh_interval",
             "cancelled_days",
             "removal_after",
+            "unhealthy_after",
         }
         raw = self.table(raw, key, allowed)
         database_url = os.environ.get("DATABASE_URL") or self.string(
@@ -268,7 +294,23 @@ class _Reader:
             refresh_interval=self.interval(raw, "refresh_interval", key, "6h"),
             cancelled_days=self.integer(raw, "cancelled_days", key, 30) or 0,
             removal_after=max(1, self.integer(raw, "removal_after", key, 3) or 1),
+            unhealthy_after=self.interval(raw, "unhealthy_after", key, "1d"),
         )
+
+    def fetch(self, raw: Any) -> FetchSettings:
+        key = "fetch"
+        defaults = FetchSettings()
+        names = set(defaults.__dataclass_fields__)
+        raw = self.table(raw, key, names)
+        values: dict[str, Any] = {}
+        for name, value in raw.items():
+            default = getattr(defaults, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise self.fail(f"{key}.{name}", f"{value!r} must be a number of 0 or more")
+            if isinstance(default, int) and not isinstance(value, int):
+                raise self.fail(f"{key}.{name}", f"{value!r} must be a whole number")
+            values[name] = value
+        return FetchSettings(**values)
 
     def resolve_sqlite(self, url: str) -> str:
         """A relative SQLite path is relative to the config file, not to wherever the command ran."""
@@ -278,7 +320,18 @@ class _Reader:
         return url
 
     def source(self, raw: Any, key: str, default_zone: str) -> Source:
-        allowed = {"id", "url", "name", "interval", "timezone", "categories", "follow_links", "date_order", "selectors"}
+        allowed = {
+            "id",
+            "url",
+            "name",
+            "interval",
+            "cron",
+            "timezone",
+            "categories",
+            "follow_links",
+            "date_order",
+            "selectors",
+        }
         raw = self.table(raw, key, allowed, {"id", "url"})
         source_id = self.ident(raw, key)
         date_order = raw.get("date_order")
@@ -298,7 +351,20 @@ class _Reader:
             follow_links=follow,
             date_order=date_order,
             selectors=selectors,
+            cron=self.cron(raw, key),
         )
+
+    def cron(self, raw: dict[str, Any], key: str) -> str | None:
+        if "cron" not in raw:
+            return None
+        value = self.string(raw, "cron", key)
+        from apscheduler.triggers.cron import CronTrigger  # only when a source uses cron
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise self.fail(f"{key}.cron", f"{value!r} is not a crontab line ({exc})") from None
+        return value
 
     def selectors(self, raw: Any, key: str) -> Selectors:
         names = {"item", "title", "date", "time", "venue", "status", "link", "date_regex"}

@@ -26,7 +26,20 @@ Publish = Callable[[set[str] | None], Any]
 
 
 def fetch_policy(config: Config) -> FetchPolicy:
-    return FetchPolicy(user_agent=config.service.user_agent)
+    f = config.fetch
+    return FetchPolicy(
+        user_agent=config.service.user_agent,
+        max_bytes=int(f.max_page_mb * 1024 * 1024),
+        connect_timeout=f.connect_timeout,
+        read_timeout=f.read_timeout,
+        total_timeout=f.timeout,
+        retries=f.retries,
+        backoff=f.backoff,
+        max_retry_after=f.max_retry_after,
+        per_host=max(1, f.per_host),
+        overall=max(1, f.concurrency),
+        host_delay=f.host_delay,
+    )
 
 
 async def run_cycle(
@@ -83,6 +96,7 @@ def web_server(config: Config, app: Any) -> Any:
 async def serve_and_schedule(config: Config, store: Store, publish: Publish, app: Any) -> None:
     """``events run``: the scheduler and the web server in one process, until SIGINT/SIGTERM."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     fetcher = Fetcher(fetch_policy(config))
@@ -97,11 +111,15 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
             await asyncio.to_thread(store.set_next_run, source.id, scheduled.next_run_time)
 
     for source in config.sources:
-        state = store.source_state(source.id)
-        when = first_run_time(source, state, now)
+        if source.cron:  # the crontab says when; a restart changes nothing
+            trigger = CronTrigger.from_crontab(source.cron, timezone=source.timezone)
+            when = trigger.get_next_fire_time(None, now)
+        else:
+            trigger = IntervalTrigger(seconds=source.interval, jitter=min(source.interval // 10, 300))
+            when = first_run_time(source, store.source_state(source.id), now)
         scheduler.add_job(
             job,
-            IntervalTrigger(seconds=source.interval, jitter=min(source.interval // 10, 300)),
+            trigger,
             args=[source],
             id=source.id,
             name=f"fetch {source.id}",
