@@ -277,8 +277,7 @@ def sources(ctx: click.Context) -> None:
             (
                 source.id,
                 _when(s.get("last_fetch_at")),
-                ("ok" if s.get("healthy", True) else "UNHEALTHY")
-                + (f" ({s['last_outcome']})" if s.get("last_outcome") else ""),
+                _health(s, config.service.unhealthy_after),
                 str(s.get("events_stored", 0)),
                 str(s.get("consecutive_failures") or 0),
                 _when(s.get("next_run_at")),
@@ -313,6 +312,17 @@ def history(ctx: click.Context, event_id: str) -> None:
             event = detail.get("event", {})
             what = f"{event.get('title')!r} on {event.get('start')}"
         click.echo(f"{_when(row['at'])}  {row['kind']:<11} {what}")
+
+
+def _health(state: dict[str, Any], threshold: int) -> str:
+    from datetime import UTC, datetime
+
+    if not state or state.get("healthy", True):
+        return "ok" + (f" ({state['last_outcome']})" if state.get("last_outcome") else "")
+    since = state.get("unhealthy_since")
+    hours = (datetime.now(UTC) - since).total_seconds() / 3600 if since else 0
+    flag = " OVERDUE" if hours * 3600 > threshold else ""
+    return f"UNHEALTHY {hours:.0f}h{flag}"
 
 
 def _when(value: Any) -> str:

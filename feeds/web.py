@@ -153,6 +153,8 @@ def create_app(config: Config, store: Store) -> Starlette:
                 "events_stored": s["events_stored"],
                 "consecutive_failures": s["consecutive_failures"],
                 "next_run": _iso(s["next_run_at"]),
+                "unhealthy_since": _iso(s["unhealthy_since"]),
+                "overdue": overdue(s, service.unhealthy_after),
             }
             for s in states
         ]
@@ -183,6 +185,12 @@ def read_cached(path: Path) -> tuple[bytes, str, datetime, bytes]:
         cached = (key, body, etag, datetime.fromtimestamp(stat.st_mtime, UTC), gzip.compress(body, 6, mtime=0))
         _FILES[path] = cached
     return cached[1], cached[2], cached[3], cached[4]
+
+
+def overdue(state: dict[str, Any], threshold: int, now: datetime | None = None) -> bool:
+    """Unhealthy for longer than ``threshold`` seconds: time someone looked at it."""
+    since = state.get("unhealthy_since")
+    return since is not None and ((now or datetime.now(UTC)) - since).total_seconds() > threshold
 
 
 def _iso(value: datetime | None) -> str | None:

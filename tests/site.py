@@ -21,6 +21,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "text/html; charset=utf-8"
+    no_length: bool = False  # send no Content-Length and close the connection after the body
 
 
 @dataclass
@@ -72,7 +73,10 @@ class TestSite:
                 try:
                     self.send_response(answer.status)
                     headers = {"Content-Type": answer.content_type, **answer.headers}
-                    if "Content-Length" not in headers:
+                    if answer.no_length:
+                        headers["Connection"] = "close"
+                        self.close_connection = True
+                    elif "Content-Length" not in headers:
                         headers["Content-Length"] = str(len(body))
                     for key, value in headers.items():
                         self.send_header(key, value)
