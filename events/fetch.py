@@ -93,6 +93,7 @@ class Fetcher:
         self._overall = asyncio.Semaphore(p.overall)
         self._hosts: dict[str, _Host] = defaultdict(lambda: _Host(asyncio.Semaphore(self.policy.per_host)))
         self._robots: dict[str, tuple[float, RobotFileParser | None]] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -189,12 +190,16 @@ class Fetcher:
             ), None
 
     async def allowed(self, url: str) -> bool:
+        """robots.txt says yes. One download per host, however many of its pages are fetched at once:
+        concurrent callers wait on the same lock and then read the cache."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        cached = self._robots.get(origin)
-        if cached is None or time.monotonic() - cached[0] > self.policy.robots_ttl:
-            cached = (time.monotonic(), await self._load_robots(origin))
-            self._robots[origin] = cached
+        async with self._robots_locks[origin]:
+            cached = self._robots.get(origin)
+            if cached is None or time.monotonic() - cached[0] > self.policy.robots_ttl:
+                async with self._overall:
+                    cached = (time.monotonic(), await self._load_robots(origin))
+                self._robots[origin] = cached
         parser = cached[1]
         return True if parser is None else parser.can_fetch(self.policy.user_agent, url)
 

@@ -6,8 +6,9 @@ and hands publishers the rows they need. Publishers only read.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = _engine(url)
+        self._write_lock = threading.Lock()
         try:
             schema.metadata.create_all(self.engine)
             self._check_version()
@@ -80,15 +82,18 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def begin(self) -> Iterator[Connection]:
+    def begin(self, write: bool = False) -> Iterator[Connection]:
+        """A transaction. SQLite takes one writer at a time: this process's writers queue on a lock
+        instead of spinning in SQLite's busy handler (which sleeps, and made concurrent cycles slow)."""
+        lock = self._write_lock if write and self.engine.dialect.name == "sqlite" else nullcontext()
         try:
-            with self.engine.begin() as conn:
+            with lock, self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_reason(exc)}") from exc
 
     def _check_version(self) -> None:
-        with self.begin() as conn:
+        with self.begin(write=True) as conn:
             row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first()
             if row is None:
                 conn.execute(schema.meta.insert().values(key="schema_version", value=str(schema.SCHEMA_VERSION)))
@@ -102,7 +107,7 @@ class Store:
 
     def ensure_sources(self, configured: Iterable[tuple[str, str, str]]) -> None:
         """Make a row for each configured (id, url, name); keep the state of the ones that exist."""
-        with self.begin() as conn:
+        with self.begin(write=True) as conn:
             have = {r.id: r for r in conn.execute(select(sources.c.id, sources.c.url, sources.c.name))}
             for source_id, url, name in configured:
                 if source_id not in have:
@@ -138,7 +143,7 @@ class Store:
         return out
 
     def set_next_run(self, source_id: str, when: datetime | None) -> None:
-        with self.begin() as conn:
+        with self.begin(write=True) as conn:
             conn.execute(update(sources).where(sources.c.id == source_id).values(next_run_at=when))
 
     # events --------------------------------------------------------------------------------------
@@ -156,7 +161,7 @@ class Store:
 
     def record_fetch(self, source_id: str, result: FetchResult, plan: Plan | None = None) -> None:
         """Write the fetch, the source's new state and (if given) the plan, in one transaction."""
-        with self.begin() as conn:
+        with self.begin(write=True) as conn:
             state = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().one()
             values: dict[str, Any] = {"last_fetch_at": result.finished_at, "last_outcome": result.outcome}
             if result.outcome == "failed" or (plan is not None and not plan.healthy):

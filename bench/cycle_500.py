@@ -1,0 +1,130 @@
+"""One full cycle over 500 sources on a local server: when every page changed, and when every page
+answers 304. Prints time, peak memory (tracemalloc) and requests per second for both, and the ratio
+(target: the unchanged cycle costs under 10% of the changed one).
+
+    python bench/cycle_500.py [--sources N] [--concurrency C]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import resource
+import time
+import tracemalloc
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+CARD = (
+    '<li><h3><a href="/e/{i}-{k}">Branch meeting {k} of source {i}</a></h3><p>{d} March 2030</p>'
+    "<p>Town Hall</p><p>Book now</p></li>"
+)
+
+
+def serve(port: int) -> None:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                body = b"User-agent: *\nAllow: /\n"
+            else:
+                i = self.path.strip("/").split("/")[-1]
+                etag = f'"{i}"'
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                cards = "".join(CARD.format(i=i, k=k, d=k + 1) for k in range(5))
+                body = f"<html><body><h1>Events</h1><ul>{cards}</ul>{'<p>filler</p>' * 300}</body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            if self.path != "/robots.txt":
+                self.send_header("ETag", f'"{self.path.strip("/").split("/")[-1]}"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+def measure(label: str, func) -> tuple[float, float]:
+    """Wall time of one run; then the peak of Python allocations in a second, traced run
+    (tracemalloc slows Python down, so it never shares a run with the clock)."""
+    start = time.perf_counter()
+    func()
+    elapsed = time.perf_counter() - start
+    tracemalloc.start()
+    func()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label:28} {elapsed:7.2f} s   peak traced {peak / 2**20:6.1f} MiB   process max RSS {rss:6.0f} MiB")
+    return elapsed, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sources", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=20)
+    opts = parser.parse_args()
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
+    server.start()
+    time.sleep(0.5)
+    from events.config import load_config
+    from events.service import run_cycle
+    from events.store import Store
+    from feeds.build import build_feeds
+
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / "config.toml"
+        blocks = "".join(
+            f'[[sources]]\nid = "s{i}"\nurl = "http://127.0.0.1:{port}/p/{i}"\n' for i in range(opts.sources)
+        )
+        path.write_text(
+            f'[service]\ndatabase_url = "sqlite:///db.sqlite"\nfeeds_dir = "feeds"\n'
+            f"[fetch]\nhost_delay = 0\nper_host = {opts.concurrency}\nconcurrency = {opts.concurrency}\n" + blocks
+        )
+        config = load_config(path)
+        store = Store(config.service.database_url)
+        store.ensure_sources((s.id, s.url, s.name) for s in config.sources)
+
+        def publish(touched: set[str]) -> None:
+            if touched:
+                build_feeds(config, store, sources=touched)
+
+        version = [0]
+
+        def changed_cycle() -> None:
+            version[0] += 1  # every page's ETag and body differ from last time
+            store.engine.dispose()
+            with store.begin(write=True) as conn:
+                conn.exec_driver_sql("update sources set etag = null, body_hash = null")
+            asyncio.run(run_cycle(config, store, config.sources, publish))
+
+        def unchanged_cycle() -> None:
+            asyncio.run(run_cycle(config, store, config.sources, publish))
+
+        changed, _ = measure(f"changed ({opts.sources} pages)", changed_cycle)
+        unchanged, _ = measure("unchanged (all 304)", unchanged_cycle)
+        outcomes = {h["outcome"] for h in store.fetch_history("s0", 2)}
+        print(f"outcomes of s0: {sorted(outcomes)}; events stored: {len(store.all_events())}")
+        print(f"requests/s: changed {opts.sources / changed:.0f}, unchanged {opts.sources / unchanged:.0f}")
+        print(f"unchanged / changed: {unchanged / changed:.1%} (target < 10%)")
+    server.terminate()
+
+
+if __name__ == "__main__":
+    main()
