@@ -36,14 +36,33 @@ def _config(ctx: click.Context) -> Any:
 
 
 def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
+    """What happens after a cycle: feeds rebuilt, then Slack told (when configured)."""
+    import logging
+
     from feeds.build import build_feeds
+
+    notifier = None
+    if config.slack is not None:
+        from feeds.slack.client import SlackClient
+
+        notifier = SlackClient(config.slack)
 
     def publish(sources: set[str] | None) -> Any:
         """None: every feed. A set: the feeds showing those sources (none at all if it is empty)."""
         missing = not all((config.service.feeds_dir / f"{f.id}.ics").exists() for f in config.feeds)
-        if sources is not None and not sources and not missing:
-            return {}
-        return build_feeds(config, store, sources=None if missing else sources or None)
+        counts = {}
+        if sources is None or sources or missing:
+            counts = build_feeds(config, store, sources=None if missing else sources or None)
+        if notifier is not None:
+            from feeds.slack import outbox
+
+            try:
+                outbox.enqueue(config, store)
+                outbox.enqueue_health(config, store)
+                outbox.deliver(config, store, notifier.send, notifier.confirm)
+            except Exception:  # Slack trouble must never stop the feeds
+                logging.getLogger("eventfeed.slack").exception("Slack notification failed")
+        return counts
 
     return publish
 

@@ -68,6 +68,33 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class SlackRoute:
+    """Where some changes go: a channel (with the bot token) or a webhook, filtered by source,
+    category and kind of change (empty: all)."""
+
+    id: str
+    channel: str | None = None
+    webhook_url: str | None = None
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Slack:
+    routes: tuple[SlackRoute, ...]
+    token: str | None = None
+    api_url: str = "https://slack.com/api/"
+    signing_secret: str | None = None
+    command: str = "/events"
+    digest_after: int = 5  # a cycle bringing more changes than this to one route posts one digest
+    admin: SlackRoute | None = None
+
+
+CHANGE_KINDS = ("new", "updated", "booking", "cancelled", "rescheduled", "removed")
+
+
+@dataclass(frozen=True)
 class FetchSettings:
     """How politely and how patiently pages are fetched (``[fetch]``); times in seconds."""
 
@@ -105,6 +132,7 @@ class Config:
     sources: tuple[Source, ...]
     feeds: tuple[Feed, ...] = field(default_factory=tuple)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    slack: Slack | None = None
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -228,7 +256,7 @@ class _Reader:
         return value
 
     def config(self, raw: dict[str, Any]) -> Config:
-        top = self.table(raw, "", {"service", "fetch", "sources", "feeds"}, {"sources"})
+        top = self.table(raw, "", {"service", "fetch", "sources", "feeds", "slack"}, {"sources"})
         service = self.service(top.get("service", {}))
         sources_raw = top["sources"]
         if not isinstance(sources_raw, list):
@@ -256,6 +284,7 @@ class _Reader:
             sources=tuple(sources),
             feeds=tuple(feeds),
             fetch=self.fetch(top.get("fetch", {})),
+            slack=self.slack(top["slack"], {s.id for s in sources}) if "slack" in top else None,
         )
 
     def service(self, raw: Any) -> Service:
@@ -311,6 +340,83 @@ class _Reader:
                 raise self.fail(f"{key}.{name}", f"{value!r} must be a whole number")
             values[name] = value
         return FetchSettings(**values)
+
+    _ROUTE_KEYS = frozenset({"id", "webhook_url", "channel", "sources", "categories", "kinds"})
+
+    def slack(self, raw: Any, source_ids: set[str]) -> Slack:
+        key = "slack"
+        raw = self.table(
+            raw,
+            key,
+            {
+                "webhook_url",
+                "token",
+                "channel",
+                "api_url",
+                "signing_secret",
+                "command",
+                "digest_after",
+                "routes",
+                "admin_channel",
+                "admin_webhook_url",
+            },
+        )
+        token = self.string(raw, "token", key) if "token" in raw else None
+        routes: list[SlackRoute] = []
+        if "webhook_url" in raw or "channel" in raw:
+            default = {k: raw[k] for k in ("webhook_url", "channel") if k in raw}
+            routes.append(self.route({"id": "default", **default}, key, token, source_ids))
+        routes_raw = raw.get("routes", [])
+        if not isinstance(routes_raw, list):
+            raise self.fail(f"{key}.routes", "must be an array of tables ([[slack.routes]])")
+        for i, item in enumerate(routes_raw):
+            item = {"id": f"route{i}", **item} if isinstance(item, dict) else item
+            routes.append(self.route(item, f"{key}.routes[{i}]", token, source_ids))
+        if not routes:
+            raise self.fail(key, "needs webhook_url, or token and channel, or [[slack.routes]]")
+        admin = None
+        if "admin_channel" in raw or "admin_webhook_url" in raw:
+            where = {"channel": raw.get("admin_channel"), "webhook_url": raw.get("admin_webhook_url")}
+            admin = self.route(
+                {"id": "admin", **{k: v for k, v in where.items() if v is not None}}, key, token, source_ids
+            )
+        command = self.string(raw, "command", key, "/events")
+        if not command.startswith("/"):
+            raise self.fail(f"{key}.command", f"{command!r} must start with /")
+        return Slack(
+            routes=tuple(routes),
+            token=token,
+            api_url=self.url(raw, "api_url", key, "https://slack.com/api/"),
+            signing_secret=self.string(raw, "signing_secret", key) if "signing_secret" in raw else None,
+            command=command,
+            digest_after=max(1, self.integer(raw, "digest_after", key, 5) or 1),
+            admin=admin,
+        )
+
+    def route(self, raw: Any, key: str, token: str | None, source_ids: set[str]) -> SlackRoute:
+        raw = self.table(raw, key, set(self._ROUTE_KEYS))
+        webhook = self.url(raw, "webhook_url", key) if "webhook_url" in raw else None
+        channel = self.string(raw, "channel", key) if "channel" in raw else None
+        if webhook is None and channel is None:
+            raise self.fail(key, "needs webhook_url or channel")
+        if webhook is None and not token:
+            raise self.fail(f"{key}.channel", "posting to a channel needs slack.token (a bot token)")
+        sources = self.strings(raw, "sources", key)
+        for name in sources:
+            if name not in source_ids:
+                raise self.fail(f"{key}.sources", f"no source with id {name!r}")
+        kinds = self.strings(raw, "kinds", key)
+        for kind in kinds:
+            if kind not in CHANGE_KINDS:
+                raise self.fail(f"{key}.kinds", f"{kind!r} is not one of {', '.join(CHANGE_KINDS)}")
+        return SlackRoute(
+            id=self.string(raw, "id", key),
+            channel=channel,
+            webhook_url=webhook,
+            sources=sources,
+            categories=self.strings(raw, "categories", key),
+            kinds=kinds,
+        )
 
     def resolve_sqlite(self, url: str) -> str:
         """A relative SQLite path is relative to the config file, not to wherever the command ran."""

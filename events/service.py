@@ -133,8 +133,13 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     async def rebuild() -> None:
         await asyncio.to_thread(publish, None)
 
+    async def deliver() -> None:
+        await asyncio.to_thread(publish, set())
+
     # Feeds change with the calendar too: cancelled events age out, past events become past.
     scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)
+    # Messages that could not go out (Slack down) are retried every minute, in order.
+    scheduler.add_job(deliver, IntervalTrigger(minutes=1), id="deliver", max_instances=1, coalesce=True)
     server = web_server(config, app)
     scheduler.start()
     try:

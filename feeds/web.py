@@ -161,11 +161,31 @@ def create_app(config: Config, store: Store) -> Starlette:
         status = "ok" if all(s["healthy"] for s in sources) else "degraded"
         return JSONResponse({"status": status, "sources": sources})
 
+    async def slack_command(request: Request) -> Response:
+        slack = config.slack
+        if slack is None or not slack.signing_secret:
+            return PlainTextResponse("Slack commands are not configured\n", status_code=404)
+        from slack_sdk.signature import SignatureVerifier
+
+        body = await request.body()
+        verifier = SignatureVerifier(slack.signing_secret)
+        if not verifier.is_valid(
+            body, request.headers.get("x-slack-request-timestamp"), request.headers.get("x-slack-signature")
+        ):
+            return PlainTextResponse("invalid or stale Slack signature\n", status_code=401)
+        from urllib.parse import parse_qs
+
+        from feeds.slack.commands import answer
+
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        return JSONResponse(answer(config, store.all_events(), form.get("text", "")))
+
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
         Route("/events/{event_id}", event_detail, methods=["GET", "HEAD"]),
+        Route("/slack/commands", slack_command, methods=["POST"]),
     ]
     return Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=500)])
 

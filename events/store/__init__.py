@@ -83,12 +83,15 @@ class Store:
 
     @contextmanager
     def begin(self, write: bool = False) -> Iterator[Connection]:
-        """A transaction. SQLite takes one writer at a time: this process's writers queue on a lock
-        instead of spinning in SQLite's busy handler (which sleeps, and made concurrent cycles slow)."""
+        """A transaction. On SQLite a writing one starts with BEGIN IMMEDIATE, so two writers (in one
+        process or several) queue for the lock instead of both reading and then colliding; this
+        process's writers also queue on a lock rather than in SQLite's sleeping busy handler."""
         lock = self._write_lock if write and self.engine.dialect.name == "sqlite" else nullcontext()
         try:
-            with lock, self.engine.begin() as conn:
-                yield conn
+            with lock, self.engine.connect() as conn:
+                conn.info["eventfeed_write"] = write
+                with conn.begin():
+                    yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_reason(exc)}") from exc
 
@@ -324,10 +327,15 @@ def _engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we say BEGIN ourselves (below), as SQLAlchemy's docs advise
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("eventfeed_write") else "BEGIN")
 
     return engine

@@ -97,3 +97,24 @@ changes = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_changes_event", "event_id", "id"),
 )
+
+# Slack (and any later notifier): one row per message we mean to send. The unique key makes the
+# intent idempotent (two instances enqueueing the same change insert one row); the status makes
+# sending idempotent: pending -> sending (claimed) -> sent, and a crash leaves "sending", which is
+# checked against Slack, never blindly re-sent.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(255), nullable=False, unique=True),
+    Column("route", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # pending, sending, sent, unknown
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+    Index("ix_notifications_status", "status", "id"),
+)

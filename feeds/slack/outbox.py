@@ -1,0 +1,272 @@
+"""Exactly-once Slack messages: record the intent, send, confirm.
+
+``enqueue`` turns new change records into notification rows (one per change and route, or one
+summary for a source's first fetch, or one digest for a busy cycle); the row's unique key makes this
+safe to run twice or in two instances at once. ``deliver`` claims pending rows one at a time
+(``pending → sending`` by a conditional UPDATE, so two instances never claim the same row), sends,
+and marks them ``sent``. A row left in ``sending`` by a crash is never blindly re-sent: for bot
+messages Slack is asked whether it arrived (our key travels in the message metadata); for webhooks,
+which cannot be asked, it is marked ``unknown`` and logged, because one lost message is better than
+a duplicate in every member's channel. When Slack is down, rows stay pending and go out later, in order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+
+from events.config import Config, SlackRoute
+from events.record import Event
+from events.store import Store
+from events.store.schema import changes, events, meta, notifications, sources
+from feeds.slack import messages
+
+log = logging.getLogger("eventfeed.slack")
+CURSOR = "slack_cursor"
+STALE_CLAIM = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    ok: bool
+    error: str | None = None
+
+
+Sender = Callable[[SlackRoute, dict[str, Any], str], SendResult]
+Confirmer = Callable[[SlackRoute, str], bool | None]  # True: it arrived; False: it did not; None: cannot tell
+
+
+def _insert_ignore(conn: Any, row: dict[str, Any]) -> None:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(notifications).values(**row).on_conflict_do_nothing(index_elements=["key"]))
+
+
+def _matches(route: SlackRoute, kind: str, event: Event) -> bool:
+    if route.kinds and kind not in route.kinds:
+        return False
+    if route.sources and event.source not in route.sources:
+        return False
+    folded = {c.casefold() for c in event.categories}
+    return not route.categories or any(c.casefold() in folded for c in route.categories)
+
+
+def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
+    """Turn change records not yet seen into notification rows; returns how many rows were added."""
+    slack = config.slack
+    if slack is None:
+        return 0
+    now = now or datetime.now(UTC)
+    names = {s.id: s.name for s in config.sources}
+    base = config.service.base_url
+    added = 0
+    with store.begin(write=True) as conn:
+        if conn.dialect.name == "postgresql":  # one enqueuer at a time across instances
+            conn.execute(text("SELECT pg_advisory_xact_lock(7415001)"))
+        row = conn.execute(select(meta.c.value).where(meta.c.key == CURSOR)).first()
+        cursor = int(row[0]) if row else 0
+        new_rows = conn.execute(select(changes).where(changes.c.id > cursor).order_by(changes.c.id)).mappings().all()
+        if not new_rows:
+            return 0
+        ids = {r["event_id"] for r in new_rows}
+        current = {
+            r.id: Event.from_dict(r.data)
+            for r in conn.execute(select(events.c.id, events.c.data).where(events.c.id.in_(ids)))
+        }
+        cycles: dict[tuple[str, Any], list[Any]] = defaultdict(list)
+        for r in new_rows:
+            cycles[(r["source_id"], r["at"])].append(r)
+        for (source_id, _at), rows in cycles.items():
+            earlier = conn.execute(
+                select(func.count())
+                .select_from(changes)
+                .where(changes.c.source_id == source_id, changes.c.id < rows[0]["id"])
+            ).scalar_one()
+            first_fetch = earlier == 0 and all(r["kind"] == "new" for r in rows)
+            for route in slack.routes:
+                picked = []
+                for r in rows:
+                    event = current.get(r["event_id"]) or Event.from_dict(r["detail"]["event"])
+                    if _matches(route, r["kind"], event):
+                        picked.append((r, event))
+                if not picked:
+                    continue
+                source_name = names.get(source_id, source_id)
+                if first_fetch:
+                    items = [
+                        (
+                            "summary",
+                            f"summary:{source_id}:{picked[0][0]['id']}:{route.id}",
+                            messages.summary_message(source_name, [e for _, e in picked], base),
+                        )
+                    ]
+                elif len(picked) > slack.digest_after:
+                    items = [
+                        (
+                            "digest",
+                            f"digest:{source_id}:{picked[0][0]['id']}:{route.id}",
+                            messages.digest_message([(r["kind"], e) for r, e in picked], base),
+                        )
+                    ]
+                else:
+                    items = [
+                        (
+                            r["kind"],
+                            f"change:{r['id']}:{route.id}",
+                            messages.change_message(
+                                r["kind"], e, r["detail"].get("fields"), source_name=source_name, base_url=base
+                            ),
+                        )
+                        for r, e in picked
+                    ]
+                for kind, key, payload in items:
+                    _insert_ignore(
+                        conn,
+                        {
+                            "key": key,
+                            "route": route.id,
+                            "kind": kind,
+                            "payload": payload,
+                            "status": "pending",
+                            "attempts": 0,
+                            "created_at": now,
+                        },
+                    )
+                    added += 1
+        last = str(new_rows[-1]["id"])
+        if row is None:
+            conn.execute(meta.insert().values(key=CURSOR, value=last))
+        else:
+            conn.execute(update(meta).where(meta.c.key == CURSOR).values(value=last))
+    return added
+
+
+def enqueue_health(config: Config, store: Store, now: datetime | None = None) -> int:
+    """One admin message when a source has been unhealthy too long, and one when it recovers."""
+    slack = config.slack
+    if slack is None or slack.admin is None:
+        return 0
+    now = now or datetime.now(UTC)
+    names = {s.id: s.name for s in config.sources}
+    added = 0
+    with store.begin(write=True) as conn:
+        for s in conn.execute(select(sources)).mappings():
+            since = s["unhealthy_since"]
+            if since is not None and since.tzinfo is None:
+                since = since.replace(tzinfo=UTC)
+            if since is not None and (now - since).total_seconds() > config.service.unhealthy_after:
+                key = f"health:{s['id']}:{since.isoformat()}:down"
+                payload = messages.health_message(names.get(s["id"], s["id"]), False, s["unhealthy_reason"])
+            elif since is None and s["last_success_at"] is not None:
+                down = conn.execute(
+                    select(notifications.c.key)
+                    .where(notifications.c.key.like(f"health:{s['id']}:%:down"))
+                    .order_by(notifications.c.id.desc())
+                ).first()
+                if down is None:
+                    continue
+                key = down[0].removesuffix(":down") + ":up"
+                payload = messages.health_message(names.get(s["id"], s["id"]), True, None)
+            else:
+                continue
+            before = conn.execute(select(func.count()).select_from(notifications)).scalar_one()
+            _insert_ignore(
+                conn,
+                {
+                    "key": key,
+                    "route": "admin",
+                    "kind": "health",
+                    "payload": payload,
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": now,
+                },
+            )
+            added += conn.execute(select(func.count()).select_from(notifications)).scalar_one() - before
+    return added
+
+
+def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limit: int = 100) -> dict[str, int]:
+    """Send what is pending, oldest first; stop a route at its first failure so order is kept."""
+    slack = config.slack
+    counts = {"sent": 0, "failed": 0, "unknown": 0}
+    if slack is None:
+        return counts
+    routes = {r.id: r for r in slack.routes}
+    if slack.admin is not None:
+        routes["admin"] = slack.admin
+    _recover_stale(store, routes, confirm, counts)
+    blocked: set[str] = set()
+    with store.begin() as conn:
+        pending = conn.execute(
+            select(notifications.c.id, notifications.c.route, notifications.c.key, notifications.c.payload)
+            .where(notifications.c.status == "pending")
+            .order_by(notifications.c.id)
+            .limit(limit)
+        ).all()
+    for row in pending:
+        route = routes.get(row.route)
+        if route is None or row.route in blocked:
+            continue
+        now = datetime.now(UTC)
+        with store.begin(write=True) as conn:
+            claimed = conn.execute(
+                update(notifications)
+                .where(notifications.c.id == row.id, notifications.c.status == "pending")
+                .values(status="sending", claimed_at=now, attempts=notifications.c.attempts + 1)
+            ).rowcount
+        if not claimed:
+            continue  # another instance has it
+        result = send(route, row.payload, row.key)
+        with store.begin(write=True) as conn:
+            if result.ok:
+                conn.execute(
+                    update(notifications)
+                    .where(notifications.c.id == row.id)
+                    .values(status="sent", sent_at=datetime.now(UTC), error=None)
+                )
+                counts["sent"] += 1
+            else:
+                conn.execute(
+                    update(notifications)
+                    .where(notifications.c.id == row.id)
+                    .values(status="pending", error=result.error, claimed_at=None)
+                )
+                counts["failed"] += 1
+                blocked.add(row.route)
+                log.warning("Slack route %s: %s; will retry", row.route, result.error)
+    return counts
+
+
+def _recover_stale(store: Store, routes: dict[str, SlackRoute], confirm: Confirmer, counts: dict[str, int]) -> None:
+    cutoff = datetime.now(UTC) - STALE_CLAIM
+    with store.begin() as conn:
+        stale = conn.execute(
+            select(notifications.c.id, notifications.c.route, notifications.c.key, notifications.c.claimed_at).where(
+                notifications.c.status == "sending"
+            )
+        ).all()
+    for row in stale:
+        claimed_at = row.claimed_at.replace(tzinfo=UTC) if row.claimed_at.tzinfo is None else row.claimed_at
+        if claimed_at > cutoff:
+            continue  # still in flight somewhere
+        route = routes.get(row.route)
+        arrived = confirm(route, row.key) if route is not None else None
+        status = {True: "sent", False: "pending", None: "unknown"}[arrived]
+        with store.begin(write=True) as conn:
+            conn.execute(
+                update(notifications)
+                .where(notifications.c.id == row.id, notifications.c.status == "sending")
+                .values(status=status, claimed_at=None)
+            )
+        if status == "unknown":
+            counts["unknown"] += 1
+            log.warning("Slack message %s may or may not have been sent before a crash; not re-sending", row.key)

@@ -1,0 +1,269 @@
+"""Slack notifications against a local stand-in for Slack: one message per change (or one summary,
+or one digest), nothing twice across a crash or between instances, no mention injection, delivery
+after an outage; and the slash command's signature checks on a real server."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from events.config import load_config
+from events.store import Store
+from events.store.schema import notifications
+from feeds.slack import outbox
+from feeds.slack.client import SlackClient
+from tests.conftest import run_events
+from tests.helpers import free_port, running
+from tests.site import Answer, TestSite
+from tests.slack_server import TOKEN, FakeSlack
+from tests.test_cycle import BASE, World, page
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    server = FakeSlack()
+    yield server
+    server.stop()
+
+
+def with_slack(world: World, slack: FakeSlack, extra: str = "") -> World:
+    world.path.write_text(
+        world.path.read_text()
+        + f"""
+[slack]
+token = "{TOKEN}"
+api_url = "{slack.api}"
+webhook_url = "{slack.webhook}"
+admin_channel = "C0ADMIN"
+signing_secret = "{SECRET}"
+digest_after = 3
+
+[[slack.routes]]
+channel = "C0EVENTS"
+kinds = ["booking", "cancelled", "rescheduled", "new"]
+{extra}"""
+    )
+    world.config = load_config(world.path)
+    return world
+
+
+def notify(world: World) -> dict[str, int]:
+    client = SlackClient(world.config.slack)
+    outbox.enqueue(world.config, world.store)
+    outbox.enqueue_health(world.config, world.store)
+    return outbox.deliver(world.config, world.store, client.send, client.confirm)
+
+
+@pytest.fixture
+def sworld(tmp_path: Path, site: TestSite, slack: FakeSlack) -> World:
+    return with_slack(World(tmp_path, site), slack)
+
+
+def texts(slack: FakeSlack, via: str | None = None) -> list[str]:
+    return [m["text"] for m in slack.messages if via is None or m["via"] == via]
+
+
+def test_first_fetch_is_one_summary_then_one_message_per_change(sworld: World, slack: FakeSlack) -> None:
+    events = dict(BASE)
+    sworld.serve(page(events))
+    sworld.cycle()
+    notify(sworld)
+    assert texts(slack) == ["3 events found on union"] * 2  # one per route, not one per event
+    slack.messages.clear()
+
+    events["a"] = ("Reps training day", "12 March 2030", "Unity House", "Book now")
+    events["b"] = ("Regional conference", "27 April 2030", "Leeds Town Hall", "Book now")
+    sworld.serve(page(events))
+    sworld.cycle()
+    assert notify(sworld)["sent"] == 4
+    hook = sorted(texts(slack, "webhook"))
+    assert hook[0].startswith("Booking changed: Reps training day") and hook[1].startswith("Event moved: Regional")
+    moved = next(m for m in slack.messages if m["text"].startswith("Event moved"))
+    body = moved["blocks"][0]["text"]["text"]
+    assert "*start:* 2030-04-20 → 2030-04-27" in body and "Leeds Town Hall" in body
+    assert {b["type"] for b in moved["blocks"]} == {"section", "context", "actions"}
+    assert notify(sworld)["sent"] == 0  # nothing twice
+
+
+def test_a_busy_cycle_is_one_digest(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    notify(sworld)
+    slack.messages.clear()
+    many = {f"n{i}": (f"Extra session {i}", f"{i + 1} June 2030", "Town Hall", "") for i in range(6)}
+    sworld.serve(page({**BASE, **many}))
+    sworld.cycle()
+    notify(sworld)
+    assert texts(slack) == ["6 event changes", "6 event changes"]
+
+
+def test_page_text_cannot_mention_or_link(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    notify(sworld)
+    slack.messages.clear()
+    from html import escape
+
+    title = escape("<!channel> Free <https://evil.example|click> & <@U123> party")  # shown as text on the page
+    evil = {**BASE, "x": (title, "3 July 2030", escape("<!here> Hall"), "")}
+    sworld.serve(page(evil))
+    sworld.cycle()
+    notify(sworld)
+    assert slack.messages
+    for message in slack.messages:
+        raw = message["text"] + str(message["blocks"])
+        assert "<!channel>" not in raw and "<!here>" not in raw and "<@U123>" not in raw
+        assert "<https://evil.example|" not in raw
+        assert "&lt;@U123&gt;" in raw and "&lt;https://evil.example|click&gt;" in raw
+
+
+def test_exactly_once_across_a_crash_between_sending_and_recording(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    client = SlackClient(sworld.config.slack)
+
+    class Crash(Exception):
+        pass
+
+    def send_then_die(route, payload, key):
+        client.send(route, payload, key)  # it reaches Slack ...
+        raise Crash  # ... and the process dies before recording it
+
+    outbox.enqueue(sworld.config, sworld.store)
+    with pytest.raises(Crash):
+        outbox.deliver(sworld.config, sworld.store, send_then_die, client.confirm)
+    assert len(slack.messages) == 1
+    # restart: a new store connection and client; the claim is old enough to be looked at
+    store = Store(sworld.config.service.database_url)
+    with store.begin(write=True) as conn:
+        conn.execute(
+            update(notifications)
+            .where(notifications.c.status == "sending")
+            .values(claimed_at=datetime.now(UTC) - timedelta(minutes=10))
+        )
+    sworld.store = store
+    notify(sworld)
+    assert len(slack.messages) == 2  # the other route's summary; the crashed one was not re-sent
+    assert len({m["text"] + m["via"] for m in slack.messages}) == 2
+
+
+def test_two_instances_never_send_the_same_change(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    stores = [Store(sworld.config.service.database_url) for _ in range(3)]
+    clients = [SlackClient(sworld.config.slack) for _ in stores]
+    barrier = threading.Barrier(3)
+
+    def instance(i: int) -> None:
+        barrier.wait()
+        outbox.enqueue(sworld.config, stores[i])
+        outbox.deliver(sworld.config, stores[i], clients[i].send, clients[i].confirm)
+
+    threads = [threading.Thread(target=instance, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(m["via"] for m in slack.messages) == ["api", "webhook"]
+
+
+def test_outage_keeps_messages_and_delivers_them_in_order_later(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    notify(sworld)
+    slack.messages.clear()
+    events = dict(BASE)
+    events["a"] = ("Reps training day", "12 March 2030", "Unity House", "Book now")
+    events["c"] = ("Health and safety forum", "8 May 2030", "Conway Hall", "CANCELLED")
+    sworld.serve(page(events))
+    sworld.cycle()
+    slack.fail(*[Answer(500, "down", content_type="text/plain")] * 2)  # each route fails once, then waits
+    result = notify(sworld)
+    assert result["sent"] == 0 and result["failed"] >= 1
+    assert notify(sworld)["sent"] == 4  # back up: everything goes, oldest first
+    hook = texts(slack, "webhook")
+    assert hook[0].startswith("Booking changed") and hook[1].startswith("Event cancelled")
+
+
+def test_rate_limits_are_honoured(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    slack.fail(Answer(429, "slow down", headers={"Retry-After": "1"}, content_type="text/plain"))
+    started = time.monotonic()
+    assert notify(sworld)["sent"] == 2
+    assert time.monotonic() - started >= 0.9
+
+
+def test_unhealthy_source_is_reported_to_admin_once_and_recovery_once(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    sworld.serve(Answer(500, "down"))
+    sworld.cycle()
+    with sworld.store.begin(write=True) as conn:
+        from events.store.schema import sources
+
+        conn.execute(update(sources).values(unhealthy_since=datetime.now(UTC) - timedelta(days=2)))
+    notify(sworld)
+    notify(sworld)
+    admin = [m for m in slack.messages if m.get("channel") == "C0ADMIN"]
+    assert len(admin) == 1 and "union has been failing: server error 500" in admin[0]["text"]
+    sworld.serve(page(BASE) + " ")
+    sworld.cycle()
+    notify(sworld)
+    notify(sworld)
+    admin = [m for m in slack.messages if m.get("channel") == "C0ADMIN"]
+    assert len(admin) == 2 and "fetching normally again" in admin[1]["text"]
+
+
+def sign(body: bytes, timestamp: int, secret: str = SECRET) -> str:
+    base = f"v0:{timestamp}:".encode() + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def test_slash_command_checks_signatures(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    port = free_port()
+    sworld.path.write_text(sworld.path.read_text().replace('listen = "127.0.0.1:8080"', f'listen = "127.0.0.1:{port}"'))
+    run_events("build", config=sworld.path)
+    url = f"http://127.0.0.1:{port}/slack/commands"
+    with running(sworld.path, "serve", port):
+        body = b"command=%2Fevents&text=leeds&user_id=U1"
+        now = int(time.time())
+        ok = httpx.post(
+            url,
+            content=body,
+            headers={
+                "X-Slack-Request-Timestamp": str(now),
+                "X-Slack-Signature": sign(body, now),
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        assert ok.status_code == 200
+        reply = ok.json()
+        assert reply["response_type"] == "ephemeral" and "Regional conference" in str(reply["blocks"])
+        assert "Reps training day" not in str(reply["blocks"])
+        for headers in (
+            {"X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": sign(body, now, "wrong")},
+            {"X-Slack-Request-Timestamp": str(now - 600), "X-Slack-Signature": sign(body, now - 600)},
+            {},
+        ):
+            assert httpx.post(url, content=body, headers=headers).status_code == 401
+        feed_body = b"command=%2Fevents&text=feed"
+        reply = httpx.post(
+            url,
+            content=feed_body,
+            headers={"X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": sign(feed_body, now)},
+        ).json()
+        assert "webcal" in str(reply) or "calendar.google.com" in str(reply)
