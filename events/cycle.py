@@ -7,6 +7,9 @@ parsing, no event writes. Everything else is recorded in the fetch history with 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -20,7 +23,7 @@ from events.store import FetchResult, Store, utcnow
 @dataclass
 class CycleReport:
     source: str
-    outcome: str  # page, not_modified, unchanged, failed, unhealthy
+    outcome: str  # page, not_modified, unchanged, failed, unhealthy, skipped
     reason: str | None = None
     events_found: int | None = None
     changes: list[Change] = field(default_factory=list)
@@ -32,6 +35,8 @@ class CycleReport:
             return f"{self.source}: {self.events_found} events found, kept the stored ones: {self.reason}"
         if self.outcome in ("not_modified", "unchanged"):
             return f"{self.source}: not changed since the last fetch"
+        if self.outcome == "skipped":
+            return f"{self.source}: skipped: {self.reason}"
         kinds: dict[str, int] = {}
         for c in self.changes:
             kinds[c.kind] = kinds.get(c.kind, 0) + 1
@@ -39,10 +44,28 @@ class CycleReport:
         return f"{self.source}: {self.events_found} events found; {summary}"
 
 
+INSTANCE = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
 async def run_source(
-    config: Config, store: Store, fetcher: Fetcher, source: Source, today: date | None = None
+    config: Config,
+    store: Store,
+    fetcher: Fetcher,
+    source: Source,
+    today: date | None = None,
+    *,
+    force: bool = True,
+    instance: str = INSTANCE,
 ) -> CycleReport:
+    """One source's cycle. ``force=False`` (the scheduler) skips a source another instance already
+    fetched in this slot (half an interval); an active claim by another instance is always respected."""
     started = utcnow()
+    lease = config.fetch.timeout * (config.fetch.retries + 2) + 60
+    claimed = await asyncio.to_thread(
+        store.claim, source.id, instance, lease=lease, min_gap=0 if force else source.interval / 2, now=started
+    )
+    if not claimed:
+        return CycleReport(source.id, "skipped", "another instance has fetched it in this slot")
     state = await asyncio.to_thread(store.source_state, source.id) or {}
     outcome = await fetcher.fetch(source.url, etag=state.get("etag"), last_modified=state.get("last_modified"))
     if isinstance(outcome, Failure):

@@ -43,13 +43,20 @@ def fetch_policy(config: Config) -> FetchPolicy:
 
 
 async def run_cycle(
-    config: Config, store: Store, sources: Iterable[Source], publish: Publish, fetcher: Fetcher | None = None
+    config: Config,
+    store: Store,
+    sources: Iterable[Source],
+    publish: Publish,
+    fetcher: Fetcher | None = None,
+    *,
+    force: bool = True,
+    instance: str | None = None,
 ) -> list[CycleReport]:
     """Fetch the given sources concurrently (the fetcher keeps it polite per host), then publish."""
     own = fetcher is None
     fetcher = fetcher or Fetcher(fetch_policy(config))
     try:
-        reports = await asyncio.gather(*(_guarded(config, store, fetcher, s) for s in sources))
+        reports = await asyncio.gather(*(_guarded(config, store, fetcher, s, force, instance) for s in sources))
     finally:
         if own:
             await fetcher.aclose()
@@ -58,9 +65,13 @@ async def run_cycle(
     return list(reports)
 
 
-async def _guarded(config: Config, store: Store, fetcher: Fetcher, source: Source) -> CycleReport:
+async def _guarded(
+    config: Config, store: Store, fetcher: Fetcher, source: Source, force: bool, instance: str | None
+) -> CycleReport:
     try:
-        return await run_source(config, store, fetcher, source)
+        if instance is None:
+            return await run_source(config, store, fetcher, source, force=force)
+        return await run_source(config, store, fetcher, source, force=force, instance=instance)
     except Exception as exc:  # e.g. the database went away: report it, let other sources carry on
         log.exception("cycle for %s failed", source.id)
         return CycleReport(source.id, "failed", f"{type(exc).__name__}: {exc}")
@@ -104,7 +115,7 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     now = datetime.now(UTC)
 
     async def job(source: Source) -> None:
-        report = (await run_cycle(config, store, [source], publish, fetcher))[0]
+        report = (await run_cycle(config, store, [source], publish, fetcher, force=False))[0]
         log.info("%s", report.line())
         scheduled = scheduler.get_job(source.id)
         if scheduled is not None:

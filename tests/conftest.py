@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import database_url  # noqa: F401 - the fixture that runs store tests on both stores
 from tests.site import TestSite
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,8 +31,9 @@ def page(events: dict[str, tuple[str, str, str, str]]) -> str:
 
 
 class World:
-    def __init__(self, tmp_path: Path, site: TestSite) -> None:
+    def __init__(self, tmp_path: Path, site: TestSite, database_url: str | None = None) -> None:
         self.site = site
+        database = f'\ndatabase_url = "{database_url}"' if database_url else ""
         self.path = write_config(
             tmp_path,
             f"""
@@ -40,7 +41,7 @@ class World:
             id = "union"
             url = "{site.url}/events"
         """,
-            service="removal_after = 3",
+            service="removal_after = 3" + database,
         )
         fast = "\n[fetch]\nretries = 1\nbackoff = 0.01\nhost_delay = 0\ntimeout = 3\nread_timeout = 1\n"
         raw = self.path.read_text() + fast
@@ -85,8 +86,10 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path, site: TestSite) -> World:
-    return World(tmp_path, site)
+def world(tmp_path: Path, site: TestSite, database_url: str) -> World:
+    world = World(tmp_path, site, database_url)
+    yield world
+    world.store.close()
 
 
 def test_changes_over_many_cycles(world: World) -> None:

@@ -66,8 +66,10 @@ def notify(world: World) -> dict[str, int]:
 
 
 @pytest.fixture
-def sworld(tmp_path: Path, site: TestSite, slack: FakeSlack) -> World:
-    return with_slack(World(tmp_path, site), slack)
+def sworld(tmp_path: Path, site: TestSite, slack: FakeSlack, database_url: str) -> Iterator[World]:
+    world = with_slack(World(tmp_path, site, database_url), slack)
+    yield world
+    world.store.close()
 
 
 def texts(slack: FakeSlack, via: str | None = None) -> list[str]:
@@ -152,6 +154,7 @@ def test_exactly_once_across_a_crash_between_sending_and_recording(sworld: World
             .where(notifications.c.status == "sending")
             .values(claimed_at=datetime.now(UTC) - timedelta(minutes=10))
         )
+    sworld.store.close()
     sworld.store = store
     notify(sworld)
     assert len(slack.messages) == 2  # the other route's summary; the crashed one was not re-sent
@@ -175,6 +178,8 @@ def test_two_instances_never_send_the_same_change(sworld: World, slack: FakeSlac
         t.start()
     for t in threads:
         t.join()
+    for store in stores:
+        store.close()
     assert sorted(m["via"] for m in slack.messages) == ["api", "webhook"]
 
 

@@ -6,21 +6,23 @@ and hands publishers the rows they need. Publishers only read.
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from events.errors import StoreError
 from events.reconcile import Plan, Stored
 from events.record import Event
-from events.store import schema
+from events.store import migrate
 from events.store.schema import changes, events, fetches, sources
 
 
@@ -64,15 +66,19 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, prepare: bool = True) -> None:
         self.url = url
         self.engine: Engine = _engine(url)
         self._write_lock = threading.Lock()
         try:
-            schema.metadata.create_all(self.engine)
-            self._check_version()
+            if prepare:
+                migrate.prepare(self.engine, self.safe_url)
         except SQLAlchemyError as exc:
+            self.engine.dispose()
             raise StoreError(f"cannot open the database {self.safe_url}: {_reason(exc)}") from exc
+        except StoreError:
+            self.engine.dispose()
+            raise
 
     @property
     def safe_url(self) -> str:
@@ -94,17 +100,6 @@ class Store:
                     yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_reason(exc)}") from exc
-
-    def _check_version(self) -> None:
-        with self.begin(write=True) as conn:
-            row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first()
-            if row is None:
-                conn.execute(schema.meta.insert().values(key="schema_version", value=str(schema.SCHEMA_VERSION)))
-            elif int(row[0]) > schema.SCHEMA_VERSION:
-                raise StoreError(
-                    f"the database {self.safe_url} has schema version {row[0]}, newer than this "
-                    f"eventfeed understands ({schema.SCHEMA_VERSION}); upgrade eventfeed"
-                )
 
     # sources -------------------------------------------------------------------------------------
 
@@ -145,6 +140,26 @@ class Store:
             out.append(state)
         return out
 
+    def claim(self, source_id: str, instance: str, *, lease: float, min_gap: float, now: datetime) -> bool:
+        """Take a source for one fetch, unless another instance holds it or fetched it within
+        ``min_gap`` seconds (this slot's fetch is done). One conditional UPDATE, so on SQLite and
+        PostgreSQL alike exactly one of several instances wins."""
+        with self.begin() as conn:
+            holder = conn.execute(select(sources.c.claimed_by).where(sources.c.id == source_id)).scalar()
+        free = or_(sources.c.claimed_until.is_(None), sources.c.claimed_until < now)
+        if holder and _dead_here(holder):  # a crashed process on this machine holds it: take it over
+            free = or_(free, sources.c.claimed_by == holder)
+        query = update(sources).where(sources.c.id == source_id, free)
+        if min_gap > 0:
+            query = query.where(
+                or_(sources.c.last_fetch_at.is_(None), sources.c.last_fetch_at <= now - timedelta(seconds=min_gap))
+            )
+        with self.begin(write=True) as conn:
+            taken = conn.execute(
+                query.values(claimed_by=instance, claimed_until=now + timedelta(seconds=lease))
+            ).rowcount
+        return taken == 1
+
     def set_next_run(self, source_id: str, when: datetime | None) -> None:
         with self.begin(write=True) as conn:
             conn.execute(update(sources).where(sources.c.id == source_id).values(next_run_at=when))
@@ -166,7 +181,12 @@ class Store:
         """Write the fetch, the source's new state and (if given) the plan, in one transaction."""
         with self.begin(write=True) as conn:
             state = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().one()
-            values: dict[str, Any] = {"last_fetch_at": result.finished_at, "last_outcome": result.outcome}
+            values: dict[str, Any] = {
+                "last_fetch_at": result.finished_at,
+                "last_outcome": result.outcome,
+                "claimed_by": None,
+                "claimed_until": None,
+            }
             if result.outcome == "failed" or (plan is not None and not plan.healthy):
                 reason = result.error if result.outcome == "failed" else plan.reason  # type: ignore[union-attr]
                 values.update(
@@ -303,6 +323,21 @@ class Store:
                 .all()
             )
         return [_aware_row(r) for r in rows]
+
+
+def _dead_here(instance: str) -> bool:
+    """Instance names are host-pid-nonce; a claim by a process of this host that no longer runs is stale."""
+    host, _, rest = instance.rpartition("-")[0].rpartition("-")
+    pid = rest
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _aware_row(row: Any) -> dict[str, Any]:

@@ -1,7 +1,9 @@
-"""The tables: sources' fetch state, the fetch history, events, and their changes.
+"""The tables: sources' fetch state, the fetch history, events, their changes, notifications.
 
-An event row keeps the whole record as JSON (``data``) beside the few columns the store queries by,
-so adding a field to the record needs no migration.
+This module describes the current schema for queries; ``migrations/`` (Alembic) creates and upgrades
+real databases, one revision per released change. An event row keeps the whole record as JSON
+(``data``) beside the few columns the store queries by, so adding a field to the record needs no
+migration.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from sqlalchemy import (
     Table,
     Text,
 )
-
-SCHEMA_VERSION = 1
 
 metadata = MetaData()
 
@@ -50,6 +50,8 @@ sources = Table(
     Column("unhealthy_since", DateTime(timezone=True)),
     Column("unhealthy_reason", Text),
     Column("next_run_at", DateTime(timezone=True)),
+    Column("claimed_by", String(64)),  # the instance fetching it now (several instances, one database)
+    Column("claimed_until", DateTime(timezone=True)),
 )
 
 fetches = Table(
