@@ -106,3 +106,25 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in ("extract", "fetch", "build", "serve", "run", "sources", "history"):
         proc = run_events(command, "--help")
         assert "Example:" in proc.stdout, command
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from events.cli import main
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    for name, command in main.commands.items():
+        subcommands = getattr(command, "commands", {})
+        for full in [f"events {name} {sub}" for sub in subcommands] or [f"events {name}"]:
+            assert f"`{full}" in readme, f"{full} is not documented in README.md"
+
+
+def test_readme_starts_with_the_two_setup_commands() -> None:
+    from tests.conftest import ROOT
+
+    lines = (ROOT / "README.md").read_text().split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert [line.split("#")[0].strip() for line in lines] == [
+        "pip install -e . && events run",
+        'pip install -e ".[test]" && python -m pytest',
+    ]
+    assert '\npip install -e ".[test]" && python -m pytest\n' in (ROOT / ".ci" / "run").read_text()
