@@ -145,3 +145,52 @@ def test_articles_newsletters_vacancies_and_deadlines_yield_nothing() -> None:
     <ul><li>Policy officer, London. Closing date: 9 February 2024.</li>
     <li>Deadline for motions: 1 March 2024</li></ul></body></html>"""
     assert extract(html) == []
+
+
+def from_fixture(name: str, today: date) -> dict:
+    from tests.conftest import fixture_text
+
+    events = extract_events(fixture_text(name), url="https://org.example/", today=today)
+    return {e.title: e for e in events}
+
+
+def test_a_detail_page_takes_its_title_from_the_heading_above() -> None:
+    events = from_fixture("event-detail.html", date(2025, 1, 5))
+    [(title, event)] = events.items()
+    assert title == "Annual Delegate Conference 2025"
+    assert (
+        event.start.isoformat() == "2025-06-17T09:30:00+01:00" and event.end.isoformat() == "2025-06-20T17:00:00+01:00"
+    )
+    assert event.venue == "Brighton Centre, Kings Road, Brighton BN1 2GR"
+
+
+def test_cards_with_month_day_badges_and_a_past_section() -> None:
+    events = from_fixture("event-cards.html", date(2025, 1, 20))
+    assert set(events) == {
+        "Women's conference",
+        "Health & Safety reps course",
+        "Black members' network meeting",
+        "Winter school",
+    }
+    assert events["Women's conference"].online and events["Women's conference"].end is not None
+    assert events["Black members' network meeting"].booking == "sold_out"
+    assert (
+        events["Winter school"].start == date(2025, 1, 14) and events["Winter school"].venue == "Ruskin College, Oxford"
+    )
+
+
+def test_a_table_with_a_booking_column() -> None:
+    events = extract_events(
+        __import__("tests.conftest", fromlist=["x"]).fixture_text("meetings-table.html"),
+        url=None,
+        today=date(2025, 1, 5),
+    )
+    assert [(e.title, e.start, e.booking, e.event_status) for e in events] == [
+        ("Branch committee", date(2025, 1, 14), "open", "scheduled"),
+        ("Branch AGM", date(2025, 2, 11), "open", "scheduled"),
+        ("Branch committee", date(2025, 3, 11), "none", "cancelled"),
+    ]
+
+
+def test_a_short_article_with_one_date_is_not_an_event() -> None:
+    assert from_fixture("short-article.html", date(2024, 3, 15)) == {}

@@ -44,7 +44,7 @@ def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
     anchors = [
         Anchor(d.span, d.start, d.end, d.explicit_year)
         for d in find_dates(tm.text, ctx.today, ctx.month_first)
-        if not _BOOKING_DATE.search(tm.text[max(0, d.span[0] - 40) : d.span[0]])
+        if not _BOOKING_DATE.search(tm.text[max(tm.chunk_start(d.span[0]), d.span[0] - 40) : d.span[0]])
     ]
     anchors = _years_from_headings(tm, anchors)
     anchors += _time_tags(ctx, tm)

@@ -20,7 +20,7 @@ from events.extract.context import PageContext
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_months
 from events.normalise.places import find_locality, is_online, looks_like_venue, tidy_place
-from events.normalise.status import find_booking, find_event_status
+from events.normalise.status import Booking, find_booking, find_event_status
 from events.normalise.times import TimeMatch, find_times
 from events.normalise.titles import tidy_title
 from events.record import Event
@@ -58,6 +58,7 @@ _DOCUMENT = re.compile(
 _TITLE_COLUMN = re.compile(r"\b(?:name|title|meeting|event|subject|description|body|committee|what)\b")
 _SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 _PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
+_BOOKING_COLUMN = re.compile(r"\b(?:booking|bookings|tickets?|registration|availability|places)\b")
 _VENUE_COLUMN = re.compile(r"\b(?:location|venue|where|place|address)\b")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FUNCTION_WORDS = frozenset(
@@ -99,9 +100,10 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         index = _block_for(tm, anchor, anchors, starts)
         blocks.setdefault(index, _Block(index, [])).dates.append(anchor)
     events = []
+    alone = len({a.first_day for a in anchors}) == 1  # one date on the whole page: an article's, or a detail page's
     for block in [part for b in blocks.values() for part in _split(tm, b)]:
         _extend(tm, block, anchors)
-        event = _read_block(ctx, tm, block)
+        event = _read_block(ctx, tm, block, alone)
         if event is not None:
             events.append(event)
     return events
@@ -176,7 +178,7 @@ def _extend(tm: TextMap, block: _Block, anchors: list[Anchor]) -> None:
         index = nxt
 
 
-def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
+def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = False) -> Event | None:
     start, end = block.span(tm)
     text = tm.text[start:end]
     if len(text) > MAX_BLOCK or _NOT_EVENT.search(text) or _is_prose(tm, block):
@@ -190,6 +192,15 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
     removed: list[tuple[int, int]] = [_shift(d.span, -start) for d in block.dates]
     removed += [t.span for t in times]
     booking = find_booking(text, ctx.today)
+    booking_cell = table_columns(tm, block.index).get("booking")
+    if booking.state == "none" and booking_cell is not None:
+        # a "Booking" column saying just "Open" or "Full": read it with its header
+        cell_text = tm.text_of(booking_cell)
+        said = find_booking(f"booking {cell_text}", ctx.today)
+        if said.state == "none" and re.fullmatch(r"\W*full\W*", cell_text, re.IGNORECASE):
+            said = find_booking("fully booked", ctx.today)
+        if said.state != "none":
+            booking = Booking(said.state, cell_text.strip() or said.label, said.opens, None)
     if booking.span:
         removed.append(booking.span)
     status, status_span = find_event_status(text)
@@ -201,24 +212,30 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block) -> Event | None:
     removed += [m.span for m in find_months(text) if not _overlaps(m.span, removed)]
     segments = _segments(tm, start, end, removed)
     title_span = _structural_title(ctx, tm, block, removed)
-    if title_span is None:
-        title_span = next(
-            (
-                s
-                for s in segments
-                if _is_title_like(text[s[0] : s[1]]) and not looks_like_venue(text[s[0] : s[1]], strong=True)
-            ),
-            None,
-        )
-        if title_span is None:
-            title_span = next((s for s in segments if _is_title_like(text[s[0] : s[1]])), None)
-    if title_span is None:
-        title = _context_title(ctx, tm, block.index) if tm.elements[block.index].tag == "tr" else None
-        if not title:
-            return None
-        title_span = (0, 0)
-    else:
+    plain = [sp for sp in segments if _is_title_like(text[sp[0] : sp[1]])]
+    if title_span is None:  # words that do not name a place, then a heading above, then anything
+        title_span = next((sp for sp in plain if not looks_like_venue(text[sp[0] : sp[1]], strong=True)), None)
+    # a heading above names the block only when the block reads like an event's details (a time, a
+    # place, booking), never for a bare date under an article's headline
+    signals = (
+        bool(times)
+        or booking.state != "none"
+        or bool(locality)
+        or is_online(text)
+        or any(looks_like_venue(text[a:b], strong=True) for a, b in segments)
+        or _place_element(tm, block) is not None
+    )
+    if alone and not signals and _has_prose(tm, block):
+        return None  # a page's only date, in a block of running text with nothing of an event: an article
+    title = _cut(text, title_span, removed) if title_span else (_heading_above(tm, block) if signals else None)
+    if title is None and plain:
+        title_span = plain[0]
         title = _cut(text, title_span, removed)
+    if title is None and tm.elements[block.index].tag == "tr":
+        title = _context_title(ctx, tm, block.index)
+    if not title:
+        return None
+    title_span = title_span or (0, 0)
     title = tidy_title(title, ctx.acronyms)
     if len(_LETTERS.findall(title)) < 3:
         return None
@@ -291,6 +308,18 @@ def _is_prose(tm: TextMap, block: _Block) -> bool:
     return False
 
 
+def _has_prose(tm: TextMap, block: _Block) -> bool:
+    for i in block.inner(tm):
+        if tm.elements[i].tag in ("p", "div", "section", "article") and _sentence_like(tm.text_of(i)):
+            return True
+    return False
+
+
+def _sentence_like(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 12 and sum(w.lower() in _FUNCTION_WORDS for w in words) >= 0.2 * len(words)
+
+
 def _has_heading(tm: TextMap, block: _Block) -> bool:
     for i in block.inner(tm):
         el = tm.elements[i]
@@ -357,7 +386,13 @@ def _cut(text: str, span: tuple[int, int], removed: list[tuple[int, int]]) -> st
 
 
 def _is_title_like(text: str) -> bool:
-    return len(_LETTERS.findall(text)) >= 3 and not _GENERIC_LINK.match(text.strip()) and len(text) <= 200
+    text = text.strip()
+    return (
+        len(_LETTERS.findall(text)) >= 3
+        and not _GENERIC_LINK.match(text)
+        and not _LABEL.match(text)
+        and len(text) <= 200
+    )
 
 
 def _structural_title(
@@ -420,7 +455,28 @@ def table_columns(tm: TextMap, index: int) -> dict[str, int]:
             roles["title"] = cell
         elif "venue" not in roles and _VENUE_COLUMN.search(label):
             roles["venue"] = cell
+        elif "booking" not in roles and _BOOKING_COLUMN.search(label):
+            roles["booking"] = cell
     return roles
+
+
+def _heading_above(tm: TextMap, block: _Block) -> str | None:
+    """A detail page: "<h1>Conference</h1><div>Date: … Location: …</div>". The heading just before
+    the block (or before its parent) names the event when the block itself has no title."""
+    index = block.index
+    for _ in range(3):
+        parent = tm.elements[index].parent
+        siblings = tm.children(parent) if parent >= 0 else []
+        before = [i for i in siblings if tm.elements[i].end <= tm.elements[index].start]
+        for i in reversed(before[-2:]):
+            el = tm.elements[i]
+            if el.tag in _HEADINGS and el.tag <= "h4":
+                text = tm.text[el.start : el.end].strip()
+                return text if _is_title_like(text) else None
+        if parent <= 0 or before:
+            return None
+        index = parent
+    return None
 
 
 def _context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:

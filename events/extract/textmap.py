@@ -96,6 +96,11 @@ class TextMap:
     def index_of(self, node: Any) -> int | None:
         return self.by_node.get(node.mem_id)
 
+    def chunk_start(self, offset: int) -> int:
+        """Where the text node holding ``offset`` begins: words before it belong to another element."""
+        i = bisect.bisect_right(self.chunk_starts, offset) - 1
+        return self.chunk_starts[i] if i >= 0 else 0
+
     def owner_at(self, offset: int) -> int:
         """The element holding the text at ``offset`` (or the nearest chunk before it)."""
         i = bisect.bisect_right(self.chunk_starts, offset) - 1
