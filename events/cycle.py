@@ -61,12 +61,11 @@ async def run_source(
     fetched in this slot (half an interval); an active claim by another instance is always respected."""
     started = utcnow()
     lease = config.fetch.timeout * (config.fetch.retries + 2) + 60
-    claimed = await asyncio.to_thread(
+    state = await asyncio.to_thread(
         store.claim, source.id, instance, lease=lease, min_gap=0 if force else source.interval / 2, now=started
     )
-    if not claimed:
+    if state is None:
         return CycleReport(source.id, "skipped", "another instance has fetched it in this slot")
-    state = await asyncio.to_thread(store.source_state, source.id) or {}
     outcome = await fetcher.fetch(source.url, etag=state.get("etag"), last_modified=state.get("last_modified"))
     if isinstance(outcome, Failure):
         result = FetchResult("failed", started, utcnow(), http_status=outcome.status, error=outcome.reason)

@@ -159,6 +159,7 @@ class Fetcher:
         async with self.client.stream("GET", url, headers=headers) as response:
             status = response.status_code
             if status == 304:
+                await response.aread()  # (empty) read to the end, so the connection goes back to the pool
                 return NotModified(str(response.url)), None
             if status == 429 or status >= 500:
                 wait = _retry_after(response.headers.get("Retry-After"))

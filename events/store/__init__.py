@@ -140,25 +140,32 @@ class Store:
             out.append(state)
         return out
 
-    def claim(self, source_id: str, instance: str, *, lease: float, min_gap: float, now: datetime) -> bool:
-        """Take a source for one fetch, unless another instance holds it or fetched it within
-        ``min_gap`` seconds (this slot's fetch is done). One conditional UPDATE, so on SQLite and
-        PostgreSQL alike exactly one of several instances wins."""
-        with self.begin() as conn:
-            holder = conn.execute(select(sources.c.claimed_by).where(sources.c.id == source_id)).scalar()
-        free = or_(sources.c.claimed_until.is_(None), sources.c.claimed_until < now)
-        if holder and _dead_here(holder):  # a crashed process on this machine holds it: take it over
-            free = or_(free, sources.c.claimed_by == holder)
-        query = update(sources).where(sources.c.id == source_id, free)
-        if min_gap > 0:
-            query = query.where(
-                or_(sources.c.last_fetch_at.is_(None), sources.c.last_fetch_at <= now - timedelta(seconds=min_gap))
-            )
+    def claim(
+        self, source_id: str, instance: str, *, lease: float, min_gap: float, now: datetime
+    ) -> dict[str, Any] | None:
+        """Take a source for one fetch and return its state, or None when another instance holds it
+        or fetched it within ``min_gap`` seconds (this slot's fetch is done). One conditional UPDATE in
+        one transaction, so on SQLite and PostgreSQL alike exactly one of several instances wins."""
         with self.begin(write=True) as conn:
-            taken = conn.execute(
-                query.values(claimed_by=instance, claimed_until=now + timedelta(seconds=lease))
-            ).rowcount
-        return taken == 1
+            holder = conn.execute(select(sources.c.claimed_by).where(sources.c.id == source_id)).scalar()
+            free = or_(sources.c.claimed_until.is_(None), sources.c.claimed_until < now)
+            if holder and _dead_here(holder):  # a crashed process on this machine holds it: take it over
+                free = or_(free, sources.c.claimed_by == holder)
+            query = update(sources).where(sources.c.id == source_id, free)
+            if min_gap > 0:
+                query = query.where(
+                    or_(sources.c.last_fetch_at.is_(None), sources.c.last_fetch_at <= now - timedelta(seconds=min_gap))
+                )
+            row = (
+                conn.execute(
+                    query.values(claimed_by=instance, claimed_until=now + timedelta(seconds=lease)).returning(
+                        *sources.c
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return _aware_row(row) if row is not None else None
 
     def set_next_run(self, source_id: str, when: datetime | None) -> None:
         with self.begin(write=True) as conn:
