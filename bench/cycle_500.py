@@ -23,6 +23,17 @@ CARD = (
 )
 
 
+# A page shaped like a real organisation's events page: navigation, a list of events, a footer
+# (the corpus pages average about 100 KB; DESIGN.md measures with 300 KB ones).
+EVENTS_PER_PAGE = 20
+NAV = (
+    "<nav><ul>"
+    + "".join(f'<li><a href="/section/{n}">Section {n} of the site</a></li>' for n in range(150))
+    + "</ul></nav>"
+)
+FOOTER = "<footer>" + "<p>Registered office, contact details, privacy and cookie notices.</p>" * 300 + "</footer>"
+
+
 def serve(port: int) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -42,8 +53,8 @@ def serve(port: int) -> None:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                cards = "".join(CARD.format(i=i, k=k, d=k + 1) for k in range(5))
-                body = f"<html><body><h1>Events</h1><ul>{cards}</ul>{'<p>filler</p>' * 300}</body></html>".encode()
+                cards = "".join(CARD.format(i=i, k=k, d=k + 1) for k in range(EVENTS_PER_PAGE))
+                body = f"<html><body>{NAV}<h1>Events</h1><ul>{cards}</ul>{FOOTER}</body></html>".encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             if self.path != "/robots.txt":
@@ -127,7 +138,11 @@ def main() -> None:
         changed, _ = measure(f"changed ({opts.sources} pages)", changed_cycle)
         unchanged, _ = measure("unchanged (all 304)", unchanged_cycle)
         outcomes = {h["outcome"] for h in store.fetch_history("s0", 2)}
-        print(f"outcomes of s0: {sorted(outcomes)}; events stored: {len(store.all_events())}")
+        size = len(f"<html><body>{NAV}<h1>Events</h1><ul>{CARD * EVENTS_PER_PAGE}</ul>{FOOTER}</body></html>")
+        print(
+            f"pages of about {size // 1024} KB with {EVENTS_PER_PAGE} events; outcomes of s0: {sorted(outcomes)}; "
+            f"events stored: {len(store.all_events())}"
+        )
         print(f"requests/s: changed {opts.sources / changed:.0f}, unchanged {opts.sources / unchanged:.0f}")
         cpu_changed, cpu_unchanged = CPU[f"changed ({opts.sources} pages)"], CPU["unchanged (all 304)"]
         print(
