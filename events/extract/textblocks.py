@@ -102,7 +102,7 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     events = []
     alone = len({a.first_day for a in anchors}) == 1  # one date on the whole page: an article's, or a detail page's
     for block in [part for b in blocks.values() for part in _split(tm, b)]:
-        _extend(tm, block, anchors)
+        _extend(tm, block, starts)
         event = _read_block(ctx, tm, block, alone)
         if event is not None:
             events.append(event)
@@ -155,7 +155,7 @@ def _has_title_element(tm: TextMap, index: int) -> bool:
     return False
 
 
-def _extend(tm: TextMap, block: _Block, anchors: list[Anchor]) -> None:
+def _extend(tm: TextMap, block: _Block, starts: list[int]) -> None:
     """A date that stands alone (a heading "12 March 2024", a date line) heads the siblings after it,
     up to the next date: "<h3>date</h3><h4>title</h4><p>venue</p>"."""
     el = tm.elements[block.index]
@@ -172,8 +172,8 @@ def _extend(tm: TextMap, block: _Block, anchors: list[Anchor]) -> None:
         if sib.tag in _HEADINGS and (el.tag not in _HEADINGS or sib.tag <= el.tag):
             return  # the next section of the page
         total += sib.end - sib.start
-        if total > MAX_BLOCK or any(sib.start <= a.span[0] < sib.end for a in anchors):
-            return
+        if total > MAX_BLOCK or bisect.bisect_left(starts, sib.start) < bisect.bisect_left(starts, sib.end):
+            return  # it holds a date of its own
         block.extra.append(nxt)
         index = nxt
 
@@ -536,10 +536,17 @@ def _link(ctx: PageContext, tm: TextMap, block: _Block) -> str | None:
     for i in tm.ancestors(block.index):
         if tm.elements[i].tag == "a":
             return ctx.absolute(tm.elements[i].node.attributes.get("href"))
-    links = [tm.elements[i].node for i in block.inner(tm) if tm.elements[i].tag == "a"]
-    links = [a for a in links if ctx.absolute(a.attributes.get("href"))]
-    for a in links:
+    first = None
+    for i in block.inner(tm):
+        if tm.elements[i].tag != "a":
+            continue
+        a = tm.elements[i].node
         href = a.attributes.get("href") or ""
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        first = first or href
         if not _GENERIC_LINK.match((a.text(separator=" ") or "").strip()) and not _DOCUMENT.search(href):
-            return ctx.absolute(href)
-    return ctx.absolute(links[0].attributes.get("href")) if links else None
+            url = ctx.absolute(href)
+            if url:
+                return url
+    return ctx.absolute(first) if first else None

@@ -72,7 +72,7 @@ BLOCK_TAGS = frozenset(
 _SPACE = re.compile(r"[\s\u200b\u00a0\ufeff]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     node: Any  # selectolax LexborNode
     tag: str
