@@ -194,3 +194,21 @@ def test_a_table_with_a_booking_column() -> None:
 
 def test_a_short_article_with_one_date_is_not_an_event() -> None:
     assert from_fixture("short-article.html", date(2024, 3, 15)) == {}
+
+
+def test_wordpress_event_plugin_markup() -> None:
+    events = from_fixture("plugin-list.html", date(2025, 3, 1))
+    seminar = events["Spring Seminar"]
+    assert seminar.start.isoformat() == "2025-03-12T10:00:00+00:00" and seminar.end.hour == 16
+    assert (seminar.venue, seminar.address) == ("The Studio", "7 Cannon Street, Birmingham")
+    meeting = events["Branch meeting"]
+    assert meeting.online and meeting.venue is None
+    manager = from_fixture("plugin-events-manager.html", date(2025, 3, 1))
+    assert manager["AGM 2025"].start.isoformat() == "2025-05-14T19:00:00+01:00"
+    assert (manager["Summer School"].start, manager["Summer School"].end) == (date(2025, 7, 21), date(2025, 7, 25))
+
+
+def test_a_homepage_news_list_is_not_events() -> None:
+    events = from_fixture("home-news-and-events.html", date(2025, 3, 1))
+    assert set(events) == {"Reps day", "LGBT+ network meeting", "Conference"}
+    assert events["Conference"].venue == "ICC Birmingham"

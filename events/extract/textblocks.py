@@ -56,6 +56,13 @@ _DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 _TITLE_COLUMN = re.compile(r"\b(?:name|title|meeting|event|subject|description|body|committee|what)\b")
+_NEWS_PATH = re.compile(
+    r"/(?:news|blogs?|press|press-releases?|articles?|posts?|stories|story|insights|opinion|"
+    r"comment|media-centre|latest-news)(?:/|$)",
+    re.IGNORECASE,
+)
+_NEWS_NAME = re.compile(r"(?:^|[\s_-])(?:news|blogs?|press|articles|posts)(?:$|[\s_-])", re.IGNORECASE)
+_EVENT_NAME = re.compile(r"(?:^|[\s_-])(?:events?|tribe|calendar|whats-?on|diary|meetings?)(?:$|[\s_-])", re.IGNORECASE)
 _SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 _PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
 _BOOKING_COLUMN = re.compile(r"\b(?:booking|bookings|tickets?|registration|availability|places)\b")
@@ -241,9 +248,21 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
         return None
     title, venue_in_title = split_title_venue(title)
     place = table_columns(tm, block.index).get("venue") or _place_element(tm, block)
+    address = None
     if place is not None:
-        cell = tm.elements[place]
-        venue = tidy_place(_cut(text, (cell.start - start, cell.end - start), removed)) or None
+        parts = [
+            p
+            for p in (
+                _cut(text, (tm.elements[k].start - start, tm.elements[k].end - start), removed)
+                for k in tm.children(place)
+            )
+            if p
+        ]
+        if len(parts) >= 2:  # <address><span>The Studio</span><span>7 Cannon Street</span></address>
+            venue, address = tidy_place(parts[0]), tidy_place(", ".join(parts[1:]))
+        else:
+            cell = tm.elements[place]
+            venue = tidy_place(_cut(text, (cell.start - start, cell.end - start), removed)) or None
     else:
         venue = _venue(text, segments, title_span) or venue_in_title
     clock = times[0] if times else None
@@ -251,6 +270,12 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     if when is None:
         first = written[0] if written else tags[0]
         when = ctx.at(first.first_day, clock.start if clock else None), _end(ctx, first, clock)
+    url = _link(ctx, tm, block)
+    if _is_news(tm, block.index, url) and not signals:
+        return None  # a dated headline in a news list, not an event
+    online = is_online(text) and not venue
+    if venue and is_online(venue) and len(venue.split()) <= 3:  # "Online event" is no venue
+        venue, online = None, True
     return Event(
         source=ctx.source,
         title=title,
@@ -258,13 +283,14 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
         end=when[1],
         timezone=ctx.timezone,
         venue=venue,
+        address=address,
         locality=locality[0] if locality else None,
-        online=is_online(text) and not venue,
+        online=online,
         event_status=status,
         booking=booking.state,
         booking_label=booking.label,
         booking_opens=booking.opens,
-        url=_link(ctx, tm, block),
+        url=url,
         found_by="text",
     )
 
@@ -305,6 +331,20 @@ def _is_prose(tm: TextMap, block: _Block) -> bool:
             return True
         if len(words) >= 12 and sum(w.lower() in _FUNCTION_WORDS for w in words) >= 0.2 * len(words):
             return not _has_heading(tm, block)
+    return False
+
+
+def _is_news(tm: TextMap, index: int, url: str | None) -> bool:
+    """A news list looks like an events list; its links and its class names tell them apart."""
+    if url and _NEWS_PATH.search(url.split("?", 1)[0]):
+        return True
+    for i in tm.ancestors(index):
+        attrs = tm.elements[i].node.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if _EVENT_NAME.search(names):
+            return False
+        if _NEWS_NAME.search(names):
+            return True
     return False
 
 
