@@ -219,7 +219,13 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     removed += [m.span for m in find_months(text) if not _overlaps(m.span, removed)]
     segments = _segments(tm, start, end, removed)
     title_span = _structural_title(ctx, tm, block, removed)
-    plain = [sp for sp in segments if _is_title_like(text[sp[0] : sp[1]])]
+    place_cell = table_columns(tm, block.index).get("venue")
+    in_place = (tm.elements[place_cell].start - start, tm.elements[place_cell].end - start) if place_cell else (0, 0)
+    plain = [
+        sp
+        for sp in segments
+        if _is_title_like(text[sp[0] : sp[1]]) and not (in_place[0] <= sp[0] and sp[1] <= in_place[1])
+    ]  # the venue column is no title
     if title_span is None:  # words that do not name a place, then a heading above, then anything
         title_span = next((sp for sp in plain if not looks_like_venue(text[sp[0] : sp[1]], strong=True)), None)
     # a heading above names the block only when the block reads like an event's details (a time, a
@@ -483,8 +489,10 @@ def table_columns(tm: TextMap, index: int) -> dict[str, int]:
         return {}
     labels = tm.cache.get(table.mem_id)
     if labels is None:
-        header = table.css_first("thead tr") or next((tr for tr in table.css("tr") if tr.css_first("th")), None)
-        labels = [(c.text(separator=" ") or "").strip().lower() for c in header.css("th, td")] if header else []
+        # the header row that names the most columns (grids put pager and filter rows in thead too)
+        rows = table.css("thead tr") or [tr for tr in table.css("tr")[:5] if tr.css_first("th")]
+        named = [[" ".join((c.text(separator=" ") or "").split()).lower() for c in tr.css("th, td")] for tr in rows]
+        labels = max(named, key=lambda cells: sum(1 for c in cells if c), default=[])
         tm.cache[table.mem_id] = labels
     if not labels:
         return {}
