@@ -198,8 +198,10 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     times = [t for t in find_times(text) if not _overlaps(t.span, written_spans)]
     removed: list[tuple[int, int]] = [_shift(d.span, -start) for d in block.dates]
     removed += [t.span for t in times]
+    columns = table_columns(tm, block.index)
+    place_element = columns.get("venue") or _place_element(tm, block)
     booking = find_booking(text, ctx.today)
-    booking_cell = table_columns(tm, block.index).get("booking")
+    booking_cell = columns.get("booking")
     if booking.state == "none" and booking_cell is not None:
         # a "Booking" column saying just "Open" or "Full": read it with its header
         cell_text = tm.text_of(booking_cell)
@@ -219,7 +221,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     removed += [m.span for m in find_months(text) if not _overlaps(m.span, removed)]
     segments = _segments(tm, start, end, removed)
     title_span = _structural_title(ctx, tm, block, removed)
-    place_cell = table_columns(tm, block.index).get("venue")
+    place_cell = columns.get("venue")
     in_place = (tm.elements[place_cell].start - start, tm.elements[place_cell].end - start) if place_cell else (0, 0)
     plain = [
         sp
@@ -236,7 +238,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
         or bool(locality)
         or is_online(text)
         or any(looks_like_venue(text[a:b], strong=True) for a, b in segments)
-        or _place_element(tm, block) is not None
+        or place_element is not None
     )
     if alone and not signals and _has_prose(tm, block):
         return None  # a page's only date, in a block of running text with nothing of an event: an article
@@ -253,7 +255,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     if len(_LETTERS.findall(title)) < 3:
         return None
     title, venue_in_title = split_title_venue(title)
-    place = table_columns(tm, block.index).get("venue") or _place_element(tm, block)
+    place = place_element
     address = None
     if place is not None:
         parts = [
