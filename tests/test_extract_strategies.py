@@ -212,3 +212,17 @@ def test_a_homepage_news_list_is_not_events() -> None:
     events = from_fixture("home-news-and-events.html", date(2025, 3, 1))
     assert set(events) == {"Reps day", "LGBT+ network meeting", "Conference"}
     assert events["Conference"].venue == "ICC Birmingham"
+
+
+def test_ranges_with_times_and_common_booking_words() -> None:
+    events = from_fixture("event-variety.html", date(2024, 10, 1))
+    school = events["Weekend school"]
+    assert (school.start.isoformat(), school.end.isoformat()) == (
+        "2024-11-08T18:00:00+00:00",
+        "2024-11-10T14:00:00+00:00",
+    )
+    assert school.venue == "Wortley Hall, Sheffield"
+    assert events["Pensions webinar"].booking == "open"
+    assert events["Regional council"].venue == "Unite House"
+    social = events["Christmas social"]
+    assert social.venue == "The Crown Inn" and social.booking_label == "Tickets from £10"

@@ -194,8 +194,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     written = [d for d in block.dates if not d.from_tag]
     if not tags and len({d.key for d in written}) > 1:
         return None  # a block listing several dates is a schedule or prose, not one event
-    written_spans = [_shift(d.span, -start) for d in written]
-    times = [t for t in find_times(text) if not _overlaps(t.span, written_spans)]
+    # clock times are never read out of dates, so a time inside a date range's text counts too
+    times = find_times(text)
     removed: list[tuple[int, int]] = [_shift(d.span, -start) for d in block.dates]
     removed += [t.span for t in times]
     columns = table_columns(tm, block.index)
@@ -277,7 +277,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     when = _when_from_tags(ctx, tags, clock) if tags else None
     if when is None:
         first = written[0] if written else tags[0]
-        when = ctx.at(first.first_day, clock.start if clock else None), _end(ctx, first, clock)
+        second = times[1].start if len(times) > 1 and clock is not None and clock.end is None else None
+        when = ctx.at(first.first_day, clock.start if clock else None), _end(ctx, first, clock, second)
     url = _link(ctx, tm, block)
     if _is_news(tm, block.index, url) and not signals:
         return None  # a dated headline in a news list, not an event
@@ -303,12 +304,14 @@ def _read_block(ctx: PageContext, tm: TextMap, block: _Block, alone: bool = Fals
     )
 
 
-def _end(ctx: PageContext, first: Anchor, clock: TimeMatch | None) -> date | datetime | None:
+def _end(
+    ctx: PageContext, first: Anchor, clock: TimeMatch | None, last_clock: time | None = None
+) -> date | datetime | None:
     """The last day for all-day events; for timed ones the end time, or the last day's end."""
     if clock is None:
         return first.last_day
-    if first.last_day is not None:
-        return ctx.at(first.last_day, clock.end or time(23, 59))
+    if first.last_day is not None:  # "Fri 8 Nov 18:00 – Sun 10 Nov 14:00": the second time ends it
+        return ctx.at(first.last_day, clock.end or last_clock or time(23, 59))
     return ctx.at(first.first_day, clock.end) if clock.end else None
 
 

@@ -68,7 +68,10 @@ _patterns = {
     "numeric": r"(?<![\d/.])(?P<a>\d{1,2})(?P<s>[/.])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)?\d\d)(?![\d/])",
 }
 _COMPILED = [(name, re.compile(rf"(?<![\w]){pattern}", re.IGNORECASE)) for name, pattern in _patterns.items()]
-_JOIN = re.compile(rf"^(?:{SEP}|\s*(?:&|and)\s*)$", re.IGNORECASE)
+# what may stand between the two ends of a range: a dash or "to", possibly after the first day's time
+# ("Fri 8 Nov 2024 18:00 - Sun 10 Nov 2024 14:00")
+_CLOCK = r"(?:,?\s*(?:at\s+|from\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)"
+_JOIN = re.compile(rf"^(?:{_CLOCK}?{SEP}|\s*(?:&|and)\s*)$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(
     rf"(?<![\w])(?P<q>(?:early|mid|late|end\s+of|the\s+end\s+of)[\s-]+)?(?P<m1>{MONTH})"
     rf"\s*,?\s*(?P<y1>{YEAR})",

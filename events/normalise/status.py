@@ -50,7 +50,9 @@ _BOOKING: list[tuple[str, str]] = [
         r"|register\s+(?:now|here|today|online|your\s+interest)|sign\s+up\s+(?:now|here|today)"
         r"|(?:booking|bookings|registration|registrations|awards|applications?|nominations|entries|tickets)"
         r"\s+(?:(?:is|are)\s+)?(?:now\s+)?open(?:\s+now)?|open\s+for\s+(?:booking|registration|entries)"
-        r"|reserve\s+(?:your|a)\s+(?:place|seat|spot|ticket)",
+        r"|reserve\s+(?:your|a)\s+(?:place|seat|spot|ticket)"
+        r"|(?:places|spaces|tickets|seats)\s+(?:still\s+)?available|limited\s+(?:places|spaces|availability)"
+        r"|tickets?\s+(?:from|cost|are)\s+£\s?\d+(?:\.\d\d)?",
     ),
 ]
 _BOOKING_RE = [(state, re.compile(rf"(?<![\w]){pattern}(?![\w])", re.IGNORECASE)) for state, pattern in _BOOKING]

@@ -24,7 +24,7 @@ def _one(n: str, meridiem_required: bool) -> str:
 
 
 # A zone abbreviation after a time ("10:00 AM EST") belongs to the time, not to the title.
-_ZONE = r"(?:\s*\(?(?:[ECMPA][SD]T|[ECMP]T|GMT|BST|UTC|CET|CEST)\)?(?![\w]))?"
+_ZONE = r"(?:\s*\(?(?:[ECMPA][SD]T|[ECMP]T|GMT|BST|UTC|CET|CEST)\)?(?![\w]))?(?:\s+(?:onwards|prompt|sharp)(?![\w]))?"
 _RANGE = re.compile(rf"(?<![\w:.]){_one('1', False)}{_SEP}{_one('2', True)}{_ZONE}(?![\w])", re.IGNORECASE)
 _RANGE24 = re.compile(
     r"(?<![\w:.])(?P<h1>[01]?\d|2[0-3])[:.](?P<mi1>[0-5]\d)"
