@@ -174,6 +174,7 @@ def test_cards_with_month_day_badges_and_a_past_section() -> None:
     }
     assert events["Women's conference"].online and events["Women's conference"].end is not None
     assert events["Black members' network meeting"].booking == "sold_out"
+    assert events["Health & Safety reps course"].venue == "Manchester Central"  # set off by " · "
     assert (
         events["Winter school"].start == date(2025, 1, 14) and events["Winter school"].venue == "Ruskin College, Oxford"
     )

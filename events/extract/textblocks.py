@@ -63,6 +63,10 @@ _NEWS_PATH = re.compile(
 )
 _NEWS_NAME = re.compile(r"(?:^|[\s_-])(?:news|blogs?|press|articles|posts)(?:$|[\s_-])", re.IGNORECASE)
 _EVENT_NAME = re.compile(r"(?:^|[\s_-])(?:events?|tribe|calendar|whats-?on|diary|meetings?)(?:$|[\s_-])", re.IGNORECASE)
+_META_SEPARATOR = re.compile(r"\s[·•|]\s")
+_NAME_WORD = r"(?:[A-Z0-9][\w'’.&-]*|&|of|the|and|at|on|upon|de|la)"
+_PROPER_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}$")
+_ALL_DAY = re.compile(r"\ball[\s-]day\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 _PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
 _BOOKING_COLUMN = re.compile(r"\b(?:booking|bookings|tickets?|registration|availability|places)\b")
@@ -410,8 +414,15 @@ def _segments(tm: TextMap, start: int, end: int, removed: list[tuple[int, int]])
         if pos < stop:
             out.append((pos, stop))
     text = tm.text[start:end]
+    split = []
+    for s, e in out:  # "12 March · Manchester Central · All day": a meta line's parts are separate
+        pos = s
+        for m in _META_SEPARATOR.finditer(text, s, e):
+            split.append((pos, m.start()))
+            pos = m.end()
+        split.append((pos, e))
     cleaned = []
-    for s, e in out:
+    for s, e in split:
         piece = text[s:e]
         lead = len(piece) - len(piece.lstrip(" ,;:|-–—•·"))
         trail = len(piece) - len(piece.rstrip(" ,;:|-–—•·"))
@@ -575,11 +586,22 @@ def _place_element(tm: TextMap, block: _Block) -> int | None:
 
 
 def _venue(text: str, segments: list[tuple[int, int]], title_span: tuple[int, int]) -> str | None:
-    rest = [text[s:e] for s, e in segments if not (s >= title_span[0] and e <= title_span[1])]
+    rest = [(s, e) for s, e in segments if not (s >= title_span[0] and e <= title_span[1])]
     for strong in (True, False):
-        for piece in rest:
+        for s, e in rest:
+            piece = text[s:e]
             if looks_like_venue(piece, strong=strong) and len(piece.split()) <= 12 and not _SENTENCE.search(piece):
                 return tidy_place(piece)
+    for s, e in rest:  # "12 March · Manchester Central": a proper name set off by a separator is the place
+        piece = text[s:e].strip()
+        beside = text[max(0, s - 3) : s] + text[e : e + 3]
+        if (
+            _META_SEPARATOR.search(beside)
+            and _PROPER_NAME.match(piece)
+            and not _ALL_DAY.search(piece)
+            and not _GENERIC_LINK.match(piece)
+        ):
+            return tidy_place(piece)
     return None
 
 
