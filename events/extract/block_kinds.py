@@ -1,0 +1,75 @@
+"""Blocks that carry a date but are not events: running prose, news lists, lone dated articles."""
+
+from __future__ import annotations
+
+import re
+
+from events.extract.block_titles import TITLE_CLASS
+from events.extract.blocks import HEADINGS, Block
+from events.extract.textmap import TextMap
+
+NOT_EVENT = re.compile(
+    r"\b(?:posted|published|updated|last\s+modified|modified|written\s+by|submitted|issued|deadline|"
+    r"closing\s+date|apply\s+by|expires?|expiry|copyright|vacancy|vacancies|salary|job\s+ref|"
+    r"press\s+release)\b|©",
+    re.IGNORECASE,
+)
+FUNCTION_WORDS = frozenset(
+    """the a an of to and or but will would is are was were be been has have had that which
+who with for on at by after before when while it its this these their they we our us he she his her as from
+than then there into about would could should may might can""".split()
+)
+_NEWS_PATH = re.compile(
+    r"/(?:news|blogs?|press|press-releases?|articles?|posts?|stories|story|insights|opinion|"
+    r"comment|media-centre|latest-news)(?:/|$)",
+    re.IGNORECASE,
+)
+_NEWS_NAME = re.compile(r"(?:^|[\s_-])(?:news|blogs?|press|articles|posts)(?:$|[\s_-])", re.IGNORECASE)
+_EVENT_NAME = re.compile(r"(?:^|[\s_-])(?:events?|tribe|calendar|whats-?on|diary|meetings?)(?:$|[\s_-])", re.IGNORECASE)
+
+
+def is_prose(tm: TextMap, block: Block) -> bool:
+    """A date inside a sentence belongs to an article, not to an event listing, unless the block
+    also has a heading of its own (a card whose blurb happens to mention its date)."""
+    for d in block.dates:
+        sentence = tm.text_of(tm.container(*d.span))
+        words = sentence.split()
+        if len(words) > 60:
+            return True
+        if len(words) >= 12 and sum(w.lower() in FUNCTION_WORDS for w in words) >= 0.2 * len(words):
+            return not has_heading(tm, block)
+    return False
+
+
+def is_news(tm: TextMap, index: int, url: str | None) -> bool:
+    """A news list looks like an events list; its links and its class names tell them apart."""
+    if url and _NEWS_PATH.search(url.split("?", 1)[0]):
+        return True
+    for i in tm.ancestors(index):
+        attrs = tm.elements[i].node.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if _EVENT_NAME.search(names):
+            return False
+        if _NEWS_NAME.search(names):
+            return True
+    return False
+
+
+def has_prose(tm: TextMap, block: Block) -> bool:
+    for i in block.inner(tm):
+        if tm.elements[i].tag in ("p", "div", "section", "article") and sentence_like(tm.text_of(i)):
+            return True
+    return False
+
+
+def sentence_like(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 12 and sum(w.lower() in FUNCTION_WORDS for w in words) >= 0.2 * len(words)
+
+
+def has_heading(tm: TextMap, block: Block) -> bool:
+    for i in block.inner(tm):
+        el = tm.elements[i]
+        if el.tag in HEADINGS or TITLE_CLASS.search(el.node.attributes.get("class") or ""):
+            return True
+    return False

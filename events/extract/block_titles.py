@@ -1,0 +1,125 @@
+"""Which words of a block are the event's title: a heading, a *title* element, a link's own text, a
+table's name column, or, for a detail page, the heading just above the block."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from events.extract.blocks import HEADINGS, LABEL, LETTERS, Block, cut
+from events.extract.context import PageContext
+from events.extract.tables import table_columns
+from events.extract.textmap import TextMap
+from events.normalise.places import looks_like_venue
+
+GENERIC_LINK = re.compile(
+    r"^(?:read\s+more|more(?:\s+info(?:rmation)?)?|find\s+out\s+more|learn\s+more|details|view(?:\s+\w+)?|"
+    r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
+    r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+calendar|google\s+calendar|ical|"
+    r"outlook|export|share|agenda|minutes|video|audio|download|pdf|map|directions|notice|meeting\s+notice|"
+    r"agenda\s+packet|packet|summary|transcript|webcast|watch|live\s*stream|documents?|attachments?|"
+    r"(?:meeting|event)\s+(?:details|info|page)|handouts?|slides|presentation|recording|captions?|"
+    r"not\s+available|n/?a|none|tba|tbc|cancelled|canceled)\W*$",
+    re.IGNORECASE,
+)
+TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|name|heading|headline|summary)(?:$|[\s_-])", re.IGNORECASE)
+DOCUMENT = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|mp3|mp4|m4a|zip|rtf)(?:$|[?#])|youtube\.com|youtu\.be|vimeo\.com|"
+    r"maps\.google|google\.[a-z.]+/maps|archive\.org",
+    re.IGNORECASE,
+)
+
+
+def is_title_like(text: str) -> bool:
+    text = text.strip()
+    return (
+        len(LETTERS.findall(text)) >= 3 and not GENERIC_LINK.match(text) and not LABEL.match(text) and len(text) <= 200
+    )
+
+
+def structural_title(
+    ctx: PageContext, tm: TextMap, block: Block, removed: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A heading, a *title* element, a table's name column, or a link's own text inside the block,
+    as a span of the block."""
+    block_start, block_end = block.span(tm)
+    size = block_end - block_start
+    ranked: list[tuple[int, int, int]] = []
+    columns = table_columns(tm, block.index)
+    if "title" in columns:
+        ranked.append((-1, 0, columns["title"]))
+    for i in block.inner(tm):
+        el = tm.elements[i]
+        if el.end <= el.start:
+            continue
+        attrs = el.node.attributes
+        if el.tag in HEADINGS:
+            rank = 0
+        elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
+            rank = 1
+        elif el.tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):
+            rank = 2
+        elif el.tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, el.start, i))
+    for _rank, _start, i in sorted(ranked):
+        el = tm.elements[i]
+        span = (el.start - block_start, el.end - block_start)
+        text = cut(tm.text[block_start:block_end], span, removed)
+        if is_title_like(text):
+            return span
+    return None
+
+
+def heading_above(tm: TextMap, block: Block) -> str | None:
+    """A detail page: "<h1>Conference</h1><div>Date: … Location: …</div>". The heading just before
+    the block (or before its parent) names the event when the block itself has no title."""
+    index = block.index
+    for _ in range(3):
+        parent = tm.elements[index].parent
+        siblings = tm.children(parent) if parent >= 0 else []
+        before = [i for i in siblings if tm.elements[i].end <= tm.elements[index].start]
+        for i in reversed(before[-2:]):
+            el = tm.elements[i]
+            if el.tag in HEADINGS and el.tag <= "h4":
+                text = tm.text[el.start : el.end].strip()
+                return text if is_title_like(text) else None
+        if parent <= 0 or before:
+            return None
+        index = parent
+    return None
+
+
+def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
+    """What a table of bare dates is about: the nearest heading above it that names something
+    (not a year, not a lead-in ending in a colon), else the page's title."""
+    headings = tm.cache.get("headings")
+    if headings is None:
+        headings = [
+            (el.start, tm.text[el.start : el.end].strip())
+            for el in tm.elements
+            if el.tag in HEADINGS and el.end > el.start
+        ]
+        headings = [
+            (start, text)
+            for start, text in headings
+            if is_title_like(text) and not text.endswith(":") and len(text) <= 120
+        ]
+        tm.cache["headings"] = headings
+    i = bisect.bisect_left(headings, (tm.elements[before].start, "")) - 1
+    if i >= 0:
+        return headings[i][1]
+    node = ctx.tree.css_first("title")
+    text = " ".join((node.text() if node is not None else "").split())
+    return text if is_title_like(text) else None
+
+
+def split_title_venue(title: str) -> tuple[str, str | None]:
+    """``Town Hall Meeting - Lake Tahoe Community College`` → the title and the venue after the dash."""
+    parts = re.split(r"\s+[-–—|@]\s+|\s+at\s+(?=[A-Z])", title)
+    if len(parts) >= 2 and looks_like_venue(parts[-1], strong=True) and len(LETTERS.findall(parts[0])) >= 3:
+        head = title[: len(title) - len(parts[-1])].rstrip(" -–—|@").removesuffix(" at").rstrip()
+        return head, parts[-1]
+    return title, None
