@@ -3,36 +3,16 @@ that ``events --help`` starts at once. Every user-fixable problem prints one lin
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(func: F) -> F:
-    """Turn our own errors into one readable line and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from events.errors import EventfeedError
-
-        try:
-            return func(*args, **kwargs)
-        except EventfeedError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _config(ctx: click.Context) -> Any:
-    from events.config import load_config
-
-    return load_config(ctx.obj["config"])
+from events.cli_common import config_from as _config
+from events.cli_common import friendly
+from events.cli_common import open_store as _store
 
 
 def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
@@ -65,14 +45,6 @@ def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
         return counts
 
     return publish
-
-
-def _store(config: Any) -> Any:
-    from events.store import Store
-
-    store = Store(config.service.database_url)
-    store.ensure_sources((s.id, s.url, s.name) for s in config.sources)
-    return store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -344,98 +316,17 @@ def _health(state: dict[str, Any], threshold: int) -> str:
     return f"UNHEALTHY {hours:.0f}h{flag}"
 
 
-@main.group()
-def db() -> None:
-    """The database schema (SQLite or PostgreSQL): its version and upgrades.
-
-    \b
-    Example:
-        events db upgrade
-    """
-
-
-@db.command("upgrade")
-@click.pass_context
-@friendly
-def db_upgrade(ctx: click.Context) -> None:
-    """Apply schema migrations up to this version of eventfeed.
-
-    \b
-    Example:
-        DATABASE_URL=postgresql://eventfeed@db/eventfeed events db upgrade
-    """
-    from events.store import Store, migrate
-
-    config = _config(ctx)
-    store = Store(config.service.database_url, prepare=False)
-    before, after = migrate.upgrade(store.engine)
-    click.echo(
-        f"{store.safe_url}: schema {before or 'none'} → {after}"
-        if before != after
-        else f"{store.safe_url}: schema {after}, already up to date"
-    )
-
-
-@db.command("status")
-@click.pass_context
-@friendly
-def db_status(ctx: click.Context) -> None:
-    """Show the database's schema version and the newest this eventfeed knows.
-
-    \b
-    Example:
-        events db status
-    """
-    from events.store import Store, migrate
-
-    config = _config(ctx)
-    store = Store(config.service.database_url, prepare=False)
-    click.echo(f"{store.safe_url}: schema {migrate.current(store.engine) or 'none'} (newest: {migrate.head()})")
-
-
-@main.command("export")
-@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True), default="-")
-@click.pass_context
-@friendly
-def export_(ctx: click.Context, path: str) -> None:
-    """Write every event and change as JSON lines (a backup, or a move between databases).
-
-    \b
-    Example:
-        events export backup.jsonl
-    """
-    from events.store.backup import export_lines
-
-    config = _config(ctx)
-    with click.open_file(path, "w", encoding="utf-8") as out:
-        count = export_lines(_store(config), out)
-    click.echo(f"exported {count} records", err=True)
-
-
-@main.command("import")
-@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
-@click.pass_context
-@friendly
-def import_(ctx: click.Context, path: str) -> None:
-    """Read an export back into an empty store.
-
-    \b
-    Example:
-        events import backup.jsonl
-    """
-    from events.store.backup import import_lines
-
-    config = _config(ctx)
-    with click.open_file(path, "r", encoding="utf-8") as source:
-        count = import_lines(_store(config), source)
-    click.echo(f"imported {count} records", err=True)
-
-
 def _when(value: Any) -> str:
     if value is None:
         return "-"
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
+
+# Store administration commands (db, export, import) live in their own module.
+from events.cli_store import db, export_, import_  # noqa: E402
+
+for _command in (db, export_, import_):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

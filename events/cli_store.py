@@ -1,0 +1,96 @@
+"""``events db upgrade|status``, ``events export`` and ``events import``: looking after the store."""
+
+from __future__ import annotations
+
+import click
+
+from events.cli_common import config_from as _config
+from events.cli_common import friendly
+from events.cli_common import open_store as _store
+
+
+@click.group()
+def db() -> None:
+    """The database schema (SQLite or PostgreSQL): its version and upgrades.
+
+    \b
+    Example:
+        events db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.pass_context
+@friendly
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply schema migrations up to this version of eventfeed.
+
+    \b
+    Example:
+        DATABASE_URL=postgresql://eventfeed@db/eventfeed events db upgrade
+    """
+    from events.store import Store, migrate
+
+    config = _config(ctx)
+    store = Store(config.service.database_url, prepare=False)
+    before, after = migrate.upgrade(store.engine)
+    click.echo(
+        f"{store.safe_url}: schema {before or 'none'} → {after}"
+        if before != after
+        else f"{store.safe_url}: schema {after}, already up to date"
+    )
+
+
+@db.command("status")
+@click.pass_context
+@friendly
+def db_status(ctx: click.Context) -> None:
+    """Show the database's schema version and the newest this eventfeed knows.
+
+    \b
+    Example:
+        events db status
+    """
+    from events.store import Store, migrate
+
+    config = _config(ctx)
+    store = Store(config.service.database_url, prepare=False)
+    click.echo(f"{store.safe_url}: schema {migrate.current(store.engine) or 'none'} (newest: {migrate.head()})")
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@click.pass_context
+@friendly
+def export_(ctx: click.Context, path: str) -> None:
+    """Write every event and change as JSON lines (a backup, or a move between databases).
+
+    \b
+    Example:
+        events export backup.jsonl
+    """
+    from events.store.backup import export_lines
+
+    config = _config(ctx)
+    with click.open_file(path, "w", encoding="utf-8") as out:
+        count = export_lines(_store(config), out)
+    click.echo(f"exported {count} records", err=True)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+@friendly
+def import_(ctx: click.Context, path: str) -> None:
+    """Read an export back into an empty store.
+
+    \b
+    Example:
+        events import backup.jsonl
+    """
+    from events.store.backup import import_lines
+
+    config = _config(ctx)
+    with click.open_file(path, "r", encoding="utf-8") as source:
+        count = import_lines(_store(config), source)
+    click.echo(f"imported {count} records", err=True)

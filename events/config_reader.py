@@ -1,0 +1,371 @@
+"""Checking ``config.toml`` key by key, so every error carries its dotted path and says what to fix."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from events.config import (
+    CHANGE_KINDS,
+    MIN_INTERVAL,
+    Config,
+    Feed,
+    FetchSettings,
+    Selectors,
+    Service,
+    Slack,
+    SlackRoute,
+    Source,
+    parse_duration,
+)
+from events.errors import ConfigError
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Reader:
+    """Walks the parsed TOML, checking each key as it takes it, so errors carry their dotted path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.base = path.resolve().parent
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {key}: {problem}")
+
+    def table(self, raw: Any, key: str, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+        if not isinstance(raw, Mapping):
+            raise self.fail(key, "must be a table")
+        for name in raw:
+            if name not in allowed:
+                hint = ", ".join(sorted(allowed))
+                raise self.fail(f"{key}.{name}" if key else name, f"unknown key (allowed: {hint})")
+        for name in sorted(required):
+            if name not in raw:
+                raise self.fail(f"{key}.{name}" if key else name, "missing (required)")
+        return dict(raw)
+
+    def string(self, raw: dict[str, Any], name: str, key: str, default: str | None = None) -> str:
+        value = raw.get(name, default)
+        if not isinstance(value, str):
+            raise self.fail(f"{key}.{name}", f"must be a string, not {type(value).__name__}")
+        return self.expand(value, f"{key}.{name}")
+
+    def expand(self, value: str, key: str) -> str:
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise self.fail(key, f"environment variable {name} is not set")
+            return os.environ[name]
+
+        return _ENV.sub(sub, value)
+
+    def strings(self, raw: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+        value = raw.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{key}.{name}", "must be a list of strings")
+        return tuple(value)
+
+    def url(self, raw: dict[str, Any], name: str, key: str, default: str | None = None) -> str:
+        value = self.string(raw, name, key, default)
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise self.fail(f"{key}.{name}", f"{value!r} is not an http(s) URL")
+        return value
+
+    def interval(self, raw: dict[str, Any], name: str, key: str, default: str) -> int:
+        value = raw.get(name, default)
+        try:
+            seconds = parse_duration(value)
+        except ValueError:
+            raise self.fail(f"{key}.{name}", f"{value!r} is not a duration (use 30m, 6h or 1d)") from None
+        if seconds < MIN_INTERVAL:
+            raise self.fail(f"{key}.{name}", f"{value!r} is too short (at least {MIN_INTERVAL} seconds)")
+        return seconds
+
+    def zone(self, raw: dict[str, Any], name: str, key: str, default: str) -> str:
+        value = self.string(raw, name, key, default)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(f"{key}.{name}", f"{value!r} is not an IANA time zone") from None
+        return value
+
+    def ident(self, raw: dict[str, Any], key: str) -> str:
+        value = self.string(raw, "id", key)
+        if not _ID.match(value):
+            raise self.fail(f"{key}.id", f"{value!r} must be lower-case letters, digits, - or _")
+        return value
+
+    def integer(self, raw: dict[str, Any], name: str, key: str, default: int | None) -> int | None:
+        value = raw.get(name, default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise self.fail(f"{key}.{name}", "must be a whole number of 0 or more")
+        return value
+
+    def config(self, raw: dict[str, Any]) -> Config:
+        top = self.table(raw, "", {"service", "fetch", "sources", "feeds", "slack"}, {"sources"})
+        service = self.service(top.get("service", {}))
+        sources_raw = top["sources"]
+        if not isinstance(sources_raw, list):
+            raise self.fail("sources", "must be an array of tables ([[sources]])")
+        sources: list[Source] = []
+        for i, item in enumerate(sources_raw):
+            source = self.source(item, f"sources[{i}]", service.timezone)
+            if any(s.id == source.id for s in sources):
+                raise self.fail(f"sources[{i}].id", f"duplicate source id {source.id!r}")
+            sources.append(source)
+        feeds_raw = top.get("feeds", [])
+        if not isinstance(feeds_raw, list):
+            raise self.fail("feeds", "must be an array of tables ([[feeds]])")
+        feeds: list[Feed] = []
+        for i, item in enumerate(feeds_raw):
+            feed = self.feed(item, f"feeds[{i}]", {s.id for s in sources})
+            if any(f.id == feed.id for f in feeds):
+                raise self.fail(f"feeds[{i}].id", f"duplicate feed id {feed.id!r}")
+            feeds.append(feed)
+        if not any(f.id == "all" for f in feeds):
+            feeds.insert(0, Feed(id="all", title="All events", description="Every event from every source."))
+        return Config(
+            path=self.path,
+            service=service,
+            sources=tuple(sources),
+            feeds=tuple(feeds),
+            fetch=self.fetch(top.get("fetch", {})),
+            slack=self.slack(top["slack"], {s.id for s in sources}) if "slack" in top else None,
+        )
+
+    def service(self, raw: Any) -> Service:
+        key = "service"
+        allowed = {
+            "database_url",
+            "feeds_dir",
+            "base_url",
+            "timezone",
+            "user_agent",
+            "listen",
+            "refresh_interval",
+            "cancelled_days",
+            "removal_after",
+            "unhealthy_after",
+        }
+        raw = self.table(raw, key, allowed)
+        database_url = os.environ.get("DATABASE_URL") or self.string(
+            raw, "database_url", key, "sqlite:///var/eventfeed.db"
+        )
+        database_url = self.resolve_sqlite(database_url)
+        listen = self.string(raw, "listen", key, "127.0.0.1:8080")
+        host, _, port = listen.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise self.fail(f"{key}.listen", f"{listen!r} is not HOST:PORT")
+        base_url = self.url(raw, "base_url", key, f"http://{host}:{port}").rstrip("/")
+        feeds_dir = Path(self.string(raw, "feeds_dir", key, "var/feeds"))
+        return Service(
+            database_url=database_url,
+            feeds_dir=feeds_dir if feeds_dir.is_absolute() else self.base / feeds_dir,
+            base_url=base_url,
+            timezone=self.zone(raw, "timezone", key, "Europe/London"),
+            user_agent=self.string(raw, "user_agent", key, "eventfeed/0.1 (+https://github.com/eventfeed/eventfeed)"),
+            listen_host=host.strip("[]"),
+            listen_port=int(port),
+            refresh_interval=self.interval(raw, "refresh_interval", key, "6h"),
+            cancelled_days=self.integer(raw, "cancelled_days", key, 30) or 0,
+            removal_after=max(1, self.integer(raw, "removal_after", key, 3) or 1),
+            unhealthy_after=self.interval(raw, "unhealthy_after", key, "1d"),
+        )
+
+    def fetch(self, raw: Any) -> FetchSettings:
+        key = "fetch"
+        defaults = FetchSettings()
+        names = set(defaults.__dataclass_fields__)
+        raw = self.table(raw, key, names)
+        values: dict[str, Any] = {}
+        for name, value in raw.items():
+            default = getattr(defaults, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise self.fail(f"{key}.{name}", f"{value!r} must be a number of 0 or more")
+            if isinstance(default, int) and not isinstance(value, int):
+                raise self.fail(f"{key}.{name}", f"{value!r} must be a whole number")
+            values[name] = value
+        return FetchSettings(**values)
+
+    _ROUTE_KEYS = frozenset({"id", "webhook_url", "channel", "sources", "categories", "kinds"})
+
+    def slack(self, raw: Any, source_ids: set[str]) -> Slack:
+        key = "slack"
+        raw = self.table(
+            raw,
+            key,
+            {
+                "webhook_url",
+                "token",
+                "channel",
+                "api_url",
+                "signing_secret",
+                "command",
+                "digest_after",
+                "routes",
+                "admin_channel",
+                "admin_webhook_url",
+            },
+        )
+        token = self.string(raw, "token", key) if "token" in raw else None
+        routes: list[SlackRoute] = []
+        if "webhook_url" in raw or "channel" in raw:
+            default = {k: raw[k] for k in ("webhook_url", "channel") if k in raw}
+            routes.append(self.route({"id": "default", **default}, key, token, source_ids))
+        routes_raw = raw.get("routes", [])
+        if not isinstance(routes_raw, list):
+            raise self.fail(f"{key}.routes", "must be an array of tables ([[slack.routes]])")
+        for i, item in enumerate(routes_raw):
+            item = {"id": f"route{i}", **item} if isinstance(item, dict) else item
+            routes.append(self.route(item, f"{key}.routes[{i}]", token, source_ids))
+        if not routes:
+            raise self.fail(key, "needs webhook_url, or token and channel, or [[slack.routes]]")
+        admin = None
+        if "admin_channel" in raw or "admin_webhook_url" in raw:
+            where = {"channel": raw.get("admin_channel"), "webhook_url": raw.get("admin_webhook_url")}
+            admin = self.route(
+                {"id": "admin", **{k: v for k, v in where.items() if v is not None}}, key, token, source_ids
+            )
+        command = self.string(raw, "command", key, "/events")
+        if not command.startswith("/"):
+            raise self.fail(f"{key}.command", f"{command!r} must start with /")
+        return Slack(
+            routes=tuple(routes),
+            token=token,
+            api_url=self.url(raw, "api_url", key, "https://slack.com/api/"),
+            signing_secret=self.string(raw, "signing_secret", key) if "signing_secret" in raw else None,
+            command=command,
+            digest_after=max(1, self.integer(raw, "digest_after", key, 5) or 1),
+            admin=admin,
+        )
+
+    def route(self, raw: Any, key: str, token: str | None, source_ids: set[str]) -> SlackRoute:
+        raw = self.table(raw, key, set(self._ROUTE_KEYS))
+        webhook = self.url(raw, "webhook_url", key) if "webhook_url" in raw else None
+        channel = self.string(raw, "channel", key) if "channel" in raw else None
+        if webhook is None and channel is None:
+            raise self.fail(key, "needs webhook_url or channel")
+        if webhook is None and not token:
+            raise self.fail(f"{key}.channel", "posting to a channel needs slack.token (a bot token)")
+        sources = self.strings(raw, "sources", key)
+        for name in sources:
+            if name not in source_ids:
+                raise self.fail(f"{key}.sources", f"no source with id {name!r}")
+        kinds = self.strings(raw, "kinds", key)
+        for kind in kinds:
+            if kind not in CHANGE_KINDS:
+                raise self.fail(f"{key}.kinds", f"{kind!r} is not one of {', '.join(CHANGE_KINDS)}")
+        return SlackRoute(
+            id=self.string(raw, "id", key),
+            channel=channel,
+            webhook_url=webhook,
+            sources=sources,
+            categories=self.strings(raw, "categories", key),
+            kinds=kinds,
+        )
+
+    def resolve_sqlite(self, url: str) -> str:
+        """A relative SQLite path is relative to the config file, not to wherever the command ran."""
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+            return prefix + str(self.base / url[len(prefix) :])
+        return url
+
+    def source(self, raw: Any, key: str, default_zone: str) -> Source:
+        allowed = {
+            "id",
+            "url",
+            "name",
+            "interval",
+            "cron",
+            "timezone",
+            "categories",
+            "follow_links",
+            "date_order",
+            "selectors",
+        }
+        raw = self.table(raw, key, allowed, {"id", "url"})
+        source_id = self.ident(raw, key)
+        date_order = raw.get("date_order")
+        if date_order not in (None, "dmy", "mdy"):
+            raise self.fail(f"{key}.date_order", f'{date_order!r} must be "dmy" or "mdy"')
+        follow = raw.get("follow_links", False)
+        if not isinstance(follow, bool):
+            raise self.fail(f"{key}.follow_links", "must be true or false")
+        selectors = self.selectors(raw["selectors"], f"{key}.selectors") if "selectors" in raw else None
+        return Source(
+            id=source_id,
+            url=self.url(raw, "url", key),
+            name=self.string(raw, "name", key, source_id),
+            interval=self.interval(raw, "interval", key, "6h"),
+            timezone=self.zone(raw, "timezone", key, default_zone),
+            categories=self.strings(raw, "categories", key),
+            follow_links=follow,
+            date_order=date_order,
+            selectors=selectors,
+            cron=self.cron(raw, key),
+        )
+
+    def cron(self, raw: dict[str, Any], key: str) -> str | None:
+        if "cron" not in raw:
+            return None
+        value = self.string(raw, "cron", key)
+        from apscheduler.triggers.cron import CronTrigger  # only when a source uses cron
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise self.fail(f"{key}.cron", f"{value!r} is not a crontab line ({exc})") from None
+        return value
+
+    def selectors(self, raw: Any, key: str) -> Selectors:
+        names = {"item", "title", "date", "time", "venue", "status", "link", "date_regex"}
+        raw = self.table(raw, key, names, {"item"})
+        values = {name: self.string(raw, name, key) for name in names if name in raw}
+        from selectolax.lexbor import LexborHTMLParser  # checked here so a typo fails at start-up
+
+        probe = LexborHTMLParser("<p></p>")
+        for name, value in values.items():
+            if name == "date_regex":
+                try:
+                    re.compile(value)
+                except re.error as exc:
+                    raise self.fail(f"{key}.{name}", f"not a regular expression: {exc}") from None
+                continue
+            try:
+                probe.css(value)
+            except Exception as exc:  # selectolax raises several types for a bad selector
+                raise self.fail(f"{key}.{name}", f"{value!r} is not a CSS selector ({exc})") from None
+        return Selectors(**values)
+
+    def feed(self, raw: Any, key: str, source_ids: set[str]) -> Feed:
+        allowed = {"id", "title", "description", "sources", "categories", "statuses", "past_days", "future_days"}
+        raw = self.table(raw, key, allowed, {"id"})
+        feed_id = self.ident(raw, key)
+        sources = self.strings(raw, "sources", key)
+        for name in sources:
+            if name not in source_ids:
+                raise self.fail(f"{key}.sources", f"no source with id {name!r}")
+        statuses = self.strings(raw, "statuses", key)
+        known = {"scheduled", "cancelled", "postponed", "rescheduled"}
+        for status in statuses:
+            if status not in known:
+                raise self.fail(f"{key}.statuses", f"{status!r} is not one of {', '.join(sorted(known))}")
+        return Feed(
+            id=feed_id,
+            title=self.string(raw, "title", key, feed_id),
+            description=self.string(raw, "description", key, ""),
+            sources=sources,
+            categories=self.strings(raw, "categories", key),
+            statuses=statuses,
+            past_days=self.integer(raw, "past_days", key, None),
+            future_days=self.integer(raw, "future_days", key, None),
+        )
