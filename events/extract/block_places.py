@@ -26,8 +26,16 @@ def find_place_element(tm: TextMap, block: Block) -> int | None:
     return None
 
 
-def venue_in(text: str, segments: list[tuple[int, int]], title_span: tuple[int, int]) -> str | None:
-    rest = [(s, e) for s, e in segments if not (s >= title_span[0] and e <= title_span[1])]
+def venue_in(
+    text: str, segments: list[tuple[int, int]], title_span: tuple[int, int], documents: list[tuple[int, int]] = ()
+) -> str | None:
+    """The first segment naming a kind of place; never the title, nor the name of a linked document
+    ("Town Hall Agenda (pdf)")."""
+    rest = [
+        (s, e)
+        for s, e in segments
+        if not (s >= title_span[0] and e <= title_span[1]) and not any(ds <= s and e <= de for ds, de in documents)
+    ]
     for strong in (True, False):
         for s, e in rest:
             piece = text[s:e]

@@ -12,6 +12,7 @@ from events.extract.tables import table_columns
 from events.extract.textmap import TextMap
 from events.normalise.places import looks_like_venue
 
+_TITLE_PLACE_SEPARATOR = re.compile(r"\s+[-–—|@]\s+|\s+at\s+(?=[A-Z])")
 GENERIC_LINK = re.compile(
     r"^(?:read\s+more|more(?:\s+info(?:rmation)?)?|find\s+out\s+more|learn\s+more|details|view(?:\s+\w+)?|"
     r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
@@ -117,9 +118,10 @@ def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
 
 
 def split_title_venue(title: str) -> tuple[str, str | None]:
-    """``Town Hall Meeting - Lake Tahoe Community College`` → the title and the venue after the dash."""
-    parts = re.split(r"\s+[-–—|@]\s+|\s+at\s+(?=[A-Z])", title)
-    if len(parts) >= 2 and looks_like_venue(parts[-1], strong=True) and len(LETTERS.findall(parts[0])) >= 3:
-        head = title[: len(title) - len(parts[-1])].rstrip(" -–—|@").removesuffix(" at").rstrip()
-        return head, parts[-1]
+    """``Town Hall Meeting - Lake Tahoe Community College - Boardroom`` → the title, and the venue:
+    everything after the first dash (or "at") whose remainder names a kind of place."""
+    for m in _TITLE_PLACE_SEPARATOR.finditer(title):
+        head, tail = title[: m.start()].strip(), title[m.end() :].strip()
+        if len(LETTERS.findall(head)) >= 3 and looks_like_venue(tail, strong=True):
+            return head, tail
     return title, None

@@ -52,8 +52,19 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         blocks.setdefault(index, Block(index, [])).dates.append(anchor)
     events = []
     alone = len({a.first_day for a in anchors}) == 1  # one date on the whole page: an article's, or a detail page's
-    for block in [part for b in blocks.values() for part in _split(tm, b)]:
-        _extend(tm, block, starts)
+    parts = [part for b in blocks.values() for part in _split(tm, b)]
+    for block in parts:
+        _extend(tm, block, anchors, starts)
+    # a line restating the date ("1:00pm - Wednesday, September 21st") under a date heading belongs to
+    # the heading's block, not to an event of its own
+    covered = [(tm.elements[b.extra[0]].start, b.span(tm)[1], {a.first_day for a in b.dates}) for b in parts if b.extra]
+    for block in parts:
+        here = tm.elements[block.index]
+        if any(
+            lo <= here.start and here.end <= hi and {a.first_day for a in block.dates} <= days
+            for lo, hi, days in covered
+        ):
+            continue
         event = _read_block(ctx, tm, block, alone)
         if event is not None:
             events.append(event)
@@ -106,7 +117,7 @@ def _has_title_element(tm: TextMap, index: int) -> bool:
     return False
 
 
-def _extend(tm: TextMap, block: Block, starts: list[int]) -> None:
+def _extend(tm: TextMap, block: Block, anchors: list[Anchor], starts: list[int]) -> None:
     """A date that stands alone (a heading "12 March 2024", a date line) heads the siblings after it,
     up to the next date: "<h3>date</h3><h4>title</h4><p>venue</p>"."""
     el = tm.elements[block.index]
@@ -123,8 +134,10 @@ def _extend(tm: TextMap, block: Block, starts: list[int]) -> None:
         if sib.tag in HEADINGS and (el.tag not in HEADINGS or sib.tag <= el.tag):
             return  # the next section of the page
         total += sib.end - sib.start
-        if total > MAX_BLOCK or bisect.bisect_left(starts, sib.start) < bisect.bisect_left(starts, sib.end):
-            return  # it holds a date of its own
+        inside = anchors[bisect.bisect_left(starts, sib.start) : bisect.bisect_left(starts, sib.end)]
+        days = {a.first_day for a in block.dates}
+        if total > MAX_BLOCK or any(a.first_day not in days for a in inside):
+            return  # it holds another day's date: the next event
         block.extra.append(nxt)
         index = nxt
 
@@ -216,7 +229,12 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
             cell = tm.elements[place]
             venue = tidy_place(cut(text, (cell.start - start, cell.end - start), removed)) or None
     else:
-        venue = venue_in(text, segments, title_span) or venue_in_title
+        documents = [
+            (tm.elements[i].start - start, tm.elements[i].end - start)
+            for i in block.inner(tm)
+            if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attributes.get("href") or "")
+        ]
+        venue = venue_in(text, segments, title_span, documents) or venue_in_title
     clock = times[0] if times else None
     when = _when_from_tags(ctx, tags, clock) if tags else None
     if when is None:
