@@ -21,6 +21,9 @@ from events.normalise.titles import page_acronyms, tidy_title
         ("10-1pm", time(10), time(13)),
         ("6:00 PM EST", time(18), None),
         ("10.00-16.30", time(10), time(16, 30)),
+        ("Time: 19.00", time(19), None),
+        ("19.00hrs", time(19), None),
+        ("Meeting at 10.30 in room 4", time(10, 30), None),
     ],
 )
 def test_times(text: str, start: time, end: time | None) -> None:
@@ -28,7 +31,9 @@ def test_times(text: str, start: time, end: time | None) -> None:
     assert (found[0].start, found[0].end) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["13 & 14 November 2024", "version 1.5", "room 10", "25 members"])
+@pytest.mark.parametrize(
+    "text", ["13 & 14 November 2024", "version 1.5", "room 10", "25 members", "version 1.50 of", "4.5 miles", "19.00"]
+)
 def test_not_times(text: str) -> None:
     assert find_times(text) == []
 

@@ -32,6 +32,12 @@ _RANGE24 = re.compile(
     + r"(?P<h2>[01]?\d|2[0-3])[:.](?P<mi2>[0-5]\d)(?![\d])",
     re.IGNORECASE,
 )
+# "Time: 19.00", "at 18.30", "19.00hrs": a dotted 24-hour time only where the words say it is one
+_LABELLED24 = re.compile(
+    r"(?:(?<![\w])(?:at|from|time:?|times:?|starts?:?|start\s+time:?|doors:?)\s+)(?P<h>[01]?\d|2[0-3])\.(?P<mi>[0-5]\d)"
+    r"(?![\d.])|(?<![\w:.])(?P<h2>[01]?\d|2[0-3])\.(?P<mi2>[0-5]\d)\s*hrs\b",
+    re.IGNORECASE,
+)
 _SINGLE = re.compile(rf"(?<![\w:.]){_one('1', True)}{_ZONE}(?![\w])", re.IGNORECASE)
 
 
@@ -98,6 +104,9 @@ def find_times(text: str) -> list[TimeMatch]:
         start = _to_time(*clock) if clock[2] != "24" else time(clock[0], clock[1])
         if start is not None:
             found.append(TimeMatch(m.span(), start, None))
+    for m in _LABELLED24.finditer(text):
+        hour, minute = (m.group("h"), m.group("mi")) if m.group("h") else (m.group("h2"), m.group("mi2"))
+        found.append(TimeMatch(m.span(), time(int(hour), int(minute)), None))
     found.sort(key=lambda t: (t.span[0], -(t.span[1] - t.span[0])))
     chosen: list[TimeMatch] = []
     until = -1
