@@ -227,3 +227,15 @@ def test_ranges_with_times_and_common_booking_words() -> None:
     assert events["Regional council"].venue == "Unite House"
     social = events["Christmas social"]
     assert social.venue == "The Crown Inn" and social.booking_label == "Tickets from £10"
+
+
+def test_blog_permalinks_are_posts_but_dated_event_and_upload_paths_are_not() -> None:
+    from events.extract.block_kinds import _DATED_POST
+
+    html = """<html><body><ul class="list">
+    <li><a href="/2024/03/12/pay-talks-resume/">Pay talks resume</a> 12 March 2024</li>
+    <li><a href="/2024/03/13/ballot-result/">Ballot result announced</a> 13 March 2024</li></ul>
+    <ul class="list"><li><a href="/meetings-events/2024/4/2/reps-day">Reps day</a> 2 April 2024</li>
+    <li><a href="/wp-content/uploads/2024/04/notice.pdf">Board meeting</a> 9 April 2024</li></ul></body></html>"""
+    assert [e.title for e in extract(html)] == ["Reps day", "Board meeting"]
+    assert _DATED_POST.search("/2024/03/12/pay-talks-resume/")

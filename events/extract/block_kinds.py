@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from events.extract.block_titles import TITLE_CLASS
+from events.extract.block_titles import DOCUMENT, TITLE_CLASS
 from events.extract.blocks import HEADINGS, Block
 from events.extract.textmap import TextMap
 
@@ -24,6 +24,8 @@ _NEWS_PATH = re.compile(
     r"comment|media-centre|latest-news)(?:/|$)",
     re.IGNORECASE,
 )
+_DATED_POST = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[^/]+/?$")
+_EVENT_PATH = re.compile(r"event|meeting|whats-?on|calendar|diary|conference", re.IGNORECASE)
 _NEWS_NAME = re.compile(r"(?:^|[\s_-])(?:news|blogs?|press|articles|posts)(?:$|[\s_-])", re.IGNORECASE)
 _EVENT_NAME = re.compile(r"(?:^|[\s_-])(?:events?|tribe|calendar|whats-?on|diary|meetings?)(?:$|[\s_-])", re.IGNORECASE)
 
@@ -43,8 +45,16 @@ def is_prose(tm: TextMap, block: Block) -> bool:
 
 def is_news(tm: TextMap, index: int, url: str | None) -> bool:
     """A news list looks like an events list; its links and its class names tell them apart."""
-    if url and _NEWS_PATH.search(url.split("?", 1)[0]):
+    path = url.split("?", 1)[0] if url else ""
+    if _NEWS_PATH.search(path):
         return True
+    if (
+        _DATED_POST.search(path)
+        and not _EVENT_PATH.search(path)
+        and not DOCUMENT.search(path)
+        and "/uploads/" not in path
+    ):
+        return True  # a blog's dated permalink (/2024/03/12/pay-talks/), not an events page
     for i in tm.ancestors(index):
         attrs = tm.elements[i].node.attributes
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
