@@ -253,7 +253,7 @@ def run(ctx: click.Context) -> None:
 @click.pass_context
 @friendly
 def sources(ctx: click.Context) -> None:
-    """Show each source: last fetch, result, events found, next run.
+    """Show each source: last fetch and success, result, events found and stored, failures, next run, error.
 
     \b
     Example:
@@ -261,14 +261,16 @@ def sources(ctx: click.Context) -> None:
     """
     config = _config(ctx)
     states = {s["id"]: s for s in _store(config).source_states()}
-    rows = [("SOURCE", "LAST FETCH", "RESULT", "EVENTS", "FAILURES", "NEXT RUN", "LAST ERROR")]
+    rows = [("SOURCE", "LAST FETCH", "LAST SUCCESS", "RESULT", "FOUND", "STORED", "FAILURES", "NEXT RUN", "LAST ERROR")]
     for source in config.sources:
         s = states.get(source.id, {})
         rows.append(
             (
                 source.id,
                 _when(s.get("last_fetch_at")),
+                _when(s.get("last_success_at")),
                 _health(s, config.service.unhealthy_after),
+                "-" if s.get("events_found") is None else str(s["events_found"]),
                 str(s.get("events_stored", 0)),
                 str(s.get("consecutive_failures") or 0),
                 _when(s.get("next_run_at")),
