@@ -239,3 +239,14 @@ def test_blog_permalinks_are_posts_but_dated_event_and_upload_paths_are_not() ->
     <li><a href="/wp-content/uploads/2024/04/notice.pdf">Board meeting</a> 9 April 2024</li></ul></body></html>"""
     assert [e.title for e in extract(html)] == ["Reps day", "Board meeting"]
     assert _DATED_POST.search("/2024/03/12/pay-talks-resume/")
+
+
+def test_a_sidebar_widget_with_cut_off_titles_adds_no_duplicates() -> None:
+    html = """<html><body><aside class="widget"><ul>
+    <li><a href="/e/1">Annual conference of the regi...</a> 5 May 2025</li>
+    <li><a href="/e/2">Summer school</a> 7 July 2025</li></ul></aside>
+    <main><div class="card"><h3>Annual conference of the regional council</h3><p>5 May 2025, Town Hall</p></div>
+    <div class="card"><h3>Winter lecture</h3><p>3 Dec 2025</p></div></main></body></html>"""
+    events = {e.title: e for e in extract(html)}
+    assert set(events) == {"Annual conference of the regional council", "Summer school", "Winter lecture"}
+    assert events["Annual conference of the regional council"].venue == "Town Hall"

@@ -29,10 +29,16 @@ def same_event(a: Event, b: Event) -> bool:
         return False
     if ka == kb:
         return True
+    if _truncated(a.title, kb, ka) or _truncated(b.title, ka, kb):
+        return True  # "Annual conference of the…" in a sidebar widget is the listing's event
     if a.found_by == b.found_by:
         return False
     ta, tb = set(ka.split()), set(kb.split())
     return ta <= tb or tb <= ta
+
+
+def _truncated(title: str, full_key: str, short_key: str) -> bool:
+    return title.rstrip().endswith(("…", "...")) and len(short_key) >= 8 and full_key.startswith(short_key)
 
 
 def _fill(base: Event, other: Event) -> Event:
@@ -45,6 +51,8 @@ def _fill(base: Event, other: Event) -> Event:
             changes[name] = theirs
     if base.all_day and not other.all_day and other.first_day == base.first_day:
         changes["start"], changes["end"] = other.start, other.end
+    if base.title.rstrip().endswith(("…", "...")) and not other.title.rstrip().endswith(("…", "...")):
+        changes["title"] = other.title  # the whole title, not a widget's cut-off one
     return replace(base, **changes) if changes else base
 
 
