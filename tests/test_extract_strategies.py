@@ -250,3 +250,14 @@ def test_a_sidebar_widget_with_cut_off_titles_adds_no_duplicates() -> None:
     events = {e.title: e for e in extract(html)}
     assert set(events) == {"Annual conference of the regional council", "Summer school", "Winter lecture"}
     assert events["Annual conference of the regional council"].venue == "Town Hall"
+
+
+def test_banner_slides_with_line_breaks_dashes_and_hotel_names() -> None:
+    events = from_fixture("banner-slides.html", date(2025, 3, 1))
+    conference = events["Annual Conference 2025"]
+    assert (conference.start, conference.end) == (date(2025, 6, 12), date(2025, 6, 13))
+    assert conference.venue == "Hilton Birmingham Metropole" and conference.booking == "open"
+    weekend = events["Young Members Weekend"]
+    assert (weekend.locality, weekend.booking, weekend.booking_opens) == ("Liverpool", "soon", "2025-04-01")
+    awards = events["Union Awards Night"]
+    assert awards.venue == "The Lowry, Salford" and awards.booking_label == "Nominations now open"

@@ -15,7 +15,7 @@ LABEL = re.compile(
     re.IGNORECASE,
 )
 LETTERS = re.compile(r"[^\W\d_]")
-META_SEPARATOR = re.compile(r"\s[·•|]\s")
+META_SEPARATOR = re.compile(r"\s[·•|–—]\s")  # "Awards night – 20 September – The Lowry, Salford"
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 

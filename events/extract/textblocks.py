@@ -34,7 +34,7 @@ from events.normalise.dates import find_months
 from events.normalise.places import find_locality, is_online, looks_like_venue, tidy_place
 from events.normalise.status import Booking, find_booking, find_event_status
 from events.normalise.times import TimeMatch, find_times
-from events.normalise.titles import tidy_title
+from events.normalise.titles import is_shouting, tidy_title
 from events.record import Event
 
 MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
@@ -244,6 +244,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     url = _link(ctx, tm, block)
     if is_news(tm, block.index, url) and not signals:
         return None  # a dated headline in a news list, not an event
+    if venue and is_shouting(venue):  # "HILTON BIRMINGHAM METROPOLE" on a banner
+        venue = tidy_title(venue, ctx.acronyms)
     online = is_online(text) and not venue
     if venue and is_online(venue) and len(venue.split()) <= 3:  # "Online event" is no venue
         venue, online = None, True

@@ -93,7 +93,8 @@ _VENUE_RE = re.compile(r"\b(?:" + "|".join(VENUE_WORDS) + r")s?\b", re.IGNORECAS
 _STRONG_VENUE_RE = re.compile(
     r"\b(?:hotel|inn|centre|center|hall|college|university|theatre|theater|arena|stadium|church|cathedral|"
     r"library|museum|suite|building|pavilion|chambers|institute|auditorium|guildhall|boardroom|playhouse|"
-    r"room|venue)s?\b",
+    r"room|venue|metropole|hilton|marriott|novotel|radisson|mercure|crowne\s+plaza|doubletree|hyatt|sheraton|"
+    r"ramada|travelodge|premier\s+inn|ibis|jurys|copthorne|thistle|park\s+plaza|conference\s+centre)s?\b",
     re.IGNORECASE,
 )
 _ONLINE_RE = re.compile(
