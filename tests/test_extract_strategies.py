@@ -261,3 +261,13 @@ def test_banner_slides_with_line_breaks_dashes_and_hotel_names() -> None:
     assert (weekend.locality, weekend.booking, weekend.booking_opens) == ("Liverpool", "soon", "2025-04-01")
     awards = events["Union Awards Night"]
     assert awards.venue == "The Lowry, Salford" and awards.booking_label == "Nominations now open"
+
+
+def test_labelled_details_and_a_venue_at_the_end_of_a_sentence() -> None:
+    events = from_fixture("labelled-details.html", date(2024, 4, 1))
+    fair = events["Learning fair"]
+    assert fair.start.isoformat() == "2024-05-14T10:00:00+01:00" and fair.end.isoformat() == "2024-05-14T15:00:00+01:00"
+    assert fair.venue == "UNISON Centre, 130 Euston Road, London"
+    assert events["Pensions surgery"].online and events["Pensions surgery"].start == date(2024, 5, 21)
+    lunch = events["Retired members lunch"]
+    assert lunch.venue == "The George Hotel, Lichfield" and lunch.booking == "sold_out"

@@ -38,7 +38,7 @@ def venue_in(
     ]
     for strong in (True, False):
         for s, e in rest:
-            piece = text[s:e]
+            piece = text[s:e].rstrip(" .")
             if looks_like_venue(piece, strong=strong) and len(piece.split()) <= 12 and not SENTENCE.search(piece):
                 return tidy_place(piece)
     for s, e in rest:  # "12 March · Manchester Central": a proper name set off by a separator is the place
