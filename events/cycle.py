@@ -12,6 +12,7 @@ import socket
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from events.config import Config, Source
 from events.extract import extract_events, linked_calendars
@@ -160,7 +161,5 @@ def _reconcile_page(
     return CycleReport(source.id, outcome, plan.reason, len(found), plan.changes)
 
 
-def source_zone(source: Source):
-    from zoneinfo import ZoneInfo
-
+def source_zone(source: Source) -> ZoneInfo:
     return ZoneInfo(source.timezone)

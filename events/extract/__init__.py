@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from selectolax.lexbor import LexborHTMLParser
+
 from events.config import Selectors
 from events.extract.calendars import calendar_links, events_from_calendar
 from events.extract.context import PageContext
@@ -49,8 +51,7 @@ def linked_calendars(html: str | bytes, url: str | None) -> list[str]:
     return calendar_links(PageContext(url=url, today=date.today(), tree=tree))
 
 
-def parse_html(html: str | bytes):
-    from selectolax.lexbor import LexborHTMLParser
+def parse_html(html: str | bytes) -> LexborHTMLParser:
 
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
