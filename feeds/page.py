@@ -133,3 +133,49 @@ def event_page(config: Config, item: StoredEvent, history: Sequence[dict]) -> st
             "</main></body></html>",
         ]
     )
+
+
+_TABLE_STYLE = (
+    "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;"
+    "vertical-align:top}tr.bad td{background:#fff3f3}"
+)
+
+
+def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overdue_after: int) -> str:
+    """For staff: each source's last fetch and success, what was found, and the last error in words."""
+    names = {s.id: s for s in config.sources}
+
+    def when(value: datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+    rows = []
+    for state in states:
+        source = names.get(state["id"])
+        if source is None:
+            continue
+        healthy = bool(state["healthy"])
+        since = state.get("unhealthy_since")
+        overdue = since is not None and (now - since).total_seconds() > overdue_after
+        status = "ok" if healthy else ("failing (overdue)" if overdue else "failing")
+        rows.append(
+            f'<tr class="{"ok" if healthy else "bad"}"><td><a href="{escape(source.url)}" rel="noopener">'
+            f"{escape(source.name)}</a></td><td>{escape(status)}</td><td>{escape(when(state['last_fetch_at']))}</td>"
+            f"<td>{escape(when(state['last_success_at']))}</td><td>{state.get('events_found') or 0}</td>"
+            f"<td>{state['events_stored']}</td><td>{state.get('consecutive_failures') or 0}</td>"
+            f"<td>{escape(when(state.get('next_run_at')))}</td><td>{escape(state.get('last_error') or '')}</td></tr>"
+        )
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en-GB"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
+            f"<title>Sources</title><style>{_STYLE}{_TABLE_STYLE}</style>",
+            "</head><body><main><h1>Sources</h1>",
+            "<table><tr><th>Source</th><th>Status</th><th>Last fetch</th><th>Last success</th><th>Found</th>"
+            "<th>Stored</th><th>Failures</th><th>Next run</th><th>Last error</th></tr>",
+            *rows,
+            "</table>",
+            '<p><a href="/">Calendars</a> · <a href="/healthz">/healthz (JSON)</a></p>',
+            "</main></body></html>",
+        ]
+    )

@@ -25,7 +25,7 @@ from starlette.routing import Route
 from events.config import Config
 from events.store import Store
 from feeds.build import render_feed
-from feeds.page import event_page, index_page
+from feeds.page import event_page, index_page, sources_page
 from feeds.selection import Query
 
 MEDIA_TYPES = {"ics": "text/calendar; charset=utf-8", "json": "application/feed+json"}
@@ -136,6 +136,11 @@ def create_app(config: Config, store: Store) -> Starlette:
             return PlainTextResponse(f"no event {event_id!r}\n", status_code=404)
         return HTMLResponse(event_page(config, item, store.history(event_id)))
 
+    async def sources_view(request: Request) -> Response:
+        return HTMLResponse(
+            sources_page(config, store.source_states(), now=datetime.now(UTC), overdue_after=service.unhealthy_after)
+        )
+
     async def healthz(request: Request) -> Response:
         try:
             states = store.source_states()
@@ -183,6 +188,7 @@ def create_app(config: Config, store: Store) -> Starlette:
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/sources", sources_view, methods=["GET", "HEAD"]),
         Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
         Route("/events/{event_id}", event_detail, methods=["GET", "HEAD"]),
         Route("/slack/commands", slack_command, methods=["POST"]),

@@ -103,6 +103,8 @@ def test_event_page_and_escaping(served: str) -> None:
     page = httpx.get(f"{served}/events/{event_id}")
     assert page.status_code == 200 and "first seen" in page.text
     assert httpx.get(f"{served}/events/nope").status_code == 404
+    sources = httpx.get(f"{served}/sources").text
+    assert "FMPA &lt;b&gt;&amp;&lt;/b&gt; friends" in sources and "<b>&</b>" not in sources
     index = httpx.get(f"{served}/").text
     assert "Union &lt;events&gt; &amp; more" in index and "<events>" not in index
 
