@@ -34,6 +34,8 @@ def one(text: str, today: date = FETCHED, month_first: bool = False) -> tuple[st
         ("27th November - 11th January", "2024-11-27", "2025-01-11"),
         ("28 December 2023 to 2 January 2024", "2023-12-28", "2024-01-02"),
         ("3 December - 5 January 2020", "2019-12-03", "2020-01-05"),
+        ("12-03-2024", "2024-03-12", None),
+        ("12.03.2024 - 14.03.2024", "2024-03-12", "2024-03-14"),
     ],
 )
 def test_forms(text: str, start: str, end: str | None) -> None:

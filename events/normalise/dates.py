@@ -65,7 +65,7 @@ _patterns = {
     # Tuesday, March 5th, 2024 / Jan 29, 2024
     "mdy": rf"{_WD}(?P<m1>{MONTH})\s*(?P<d1>{DAY})(?:\s*,?\s*(?P<y1>{YEAR}))?",
     "iso": r"(?<![\d-])(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])",
-    "numeric": r"(?<![\d/.])(?P<a>\d{1,2})(?P<s>[/.])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)?\d\d)(?![\d/])",
+    "numeric": r"(?<![\d/.-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)?\d\d)(?![\d/-])",
 }
 _COMPILED = [(name, re.compile(rf"(?<![\w]){pattern}", re.IGNORECASE)) for name, pattern in _patterns.items()]
 # what may stand between the two ends of a range: a dash or "to", possibly after the first day's time
@@ -132,8 +132,8 @@ def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateM
     wd = _weekday(g.get("wd"))
     if name == "numeric":
         a, b = int(g["a"]), int(g["b"])
-        if g["s"] == "." and len(g["y1"]) == 2:
-            return None  # 10.30.45 is more likely a version or a time than a date
+        if g["s"] in ".-" and len(g["y1"]) == 2:
+            return None  # 10.30.45 or 1-2-24 is more likely a version, a time or a score than a date
         if a > 12 or (not month_first and b <= 12):
             day, month = a, b
         else:
