@@ -271,3 +271,11 @@ def test_labelled_details_and_a_venue_at_the_end_of_a_sentence() -> None:
     assert events["Pensions surgery"].online and events["Pensions surgery"].start == date(2024, 5, 21)
     lunch = events["Retired members lunch"]
     assert lunch.venue == "The George Hotel, Lichfield" and lunch.booking == "sold_out"
+
+
+def test_office_closures_are_not_events() -> None:
+    html = """<ul><li>Our office will be closed 25 December 2024</li>
+    <li><a href="/e/x">Winter social</a> 13 December 2024, Guildhall</li></ul>"""
+    assert [e.title for e in extract_events(html, url="https://o.example/", today=date(2024, 11, 1))] == [
+        "Winter social"
+    ]

@@ -11,7 +11,7 @@ from events.extract.textmap import TextMap
 NOT_EVENT = re.compile(
     r"\b(?:posted|published|updated|last\s+modified|modified|written\s+by|submitted|issued|deadline|"
     r"closing\s+date|apply\s+by|expires?|expiry|copyright|vacancy|vacancies|salary|job\s+ref|"
-    r"press\s+release)\b|©",
+    r"press\s+release|offices?\s+(?:is\s+|are\s+|will\s+be\s+)?closed|bank\s+holiday|opening\s+hours)\b|©",
     re.IGNORECASE,
 )
 FUNCTION_WORDS = frozenset(
