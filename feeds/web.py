@@ -131,7 +131,7 @@ def create_app(config: Config, store: Store) -> Starlette:
 
     async def event_detail(request: Request) -> Response:
         event_id = request.path_params["event_id"]
-        item = next((i for i in store.all_events(include_removed=True) if i.event.id == event_id), None)
+        item = store.event(event_id)
         if item is None:
             return PlainTextResponse(f"no event {event_id!r}\n", status_code=404)
         return HTMLResponse(event_page(config, item, store.history(event_id)))

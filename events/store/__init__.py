@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from events.errors import StoreError
@@ -187,6 +187,11 @@ class Store:
     def record_fetch(self, source_id: str, result: FetchResult, plan: Plan | None = None) -> None:
         """Write the fetch, the source's new state and (if given) the plan, in one transaction."""
         with self.begin(write=True) as conn:
+            if conn.dialect.name == "postgresql" and plan is not None and plan.changes:
+                # Change ids come from a sequence: a reader of "changes after id N" must not run while
+                # a lower id is still uncommitted, or it would skip it. Writers share this lock;
+                # ``changes_lock(exclusive=True)`` waits for them.
+                changes_lock(conn, exclusive=False)
             state = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().one()
             values: dict[str, Any] = {
                 "last_fetch_at": result.finished_at,
@@ -294,17 +299,13 @@ class Store:
             query = query.where(events.c.removed_at.is_(None))
         with self.begin() as conn:
             rows = conn.execute(query).mappings().all()
-        return [
-            StoredEvent(
-                Event.from_dict(r["data"]),
-                _aware(r["created_at"]),
-                _aware(r["updated_at"]),
-                r["sequence"],
-                _aware(r["cancelled_at"]),
-                _aware(r["removed_at"]),
-            )
-            for r in rows
-        ]
+        return [_stored(r) for r in rows]
+
+    def event(self, event_id: str) -> StoredEvent | None:
+        """One event by id, removed or not."""
+        with self.begin() as conn:
+            row = conn.execute(select(events).where(events.c.id == event_id)).mappings().first()
+        return _stored(row) if row is not None else None
 
     def history(self, event_id: str) -> list[dict[str, Any]]:
         with self.begin() as conn:
@@ -345,6 +346,28 @@ def _dead_here(instance: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+CHANGES_LOCK = 7415001  # PostgreSQL advisory lock between writers and readers of the change log
+
+
+def changes_lock(conn: Connection, *, exclusive: bool) -> None:
+    """On PostgreSQL, hold the change-log lock until the transaction ends (nothing to do on SQLite,
+    where one writer at a time already commits ids in order)."""
+    if conn.dialect.name == "postgresql":
+        kind = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        conn.execute(text(f"SELECT {kind}({CHANGES_LOCK})"))
+
+
+def _stored(row: Any) -> StoredEvent:
+    return StoredEvent(
+        Event.from_dict(row["data"]),
+        _aware(row["created_at"]),
+        _aware(row["updated_at"]),
+        row["sequence"],
+        _aware(row["cancelled_at"]),
+        _aware(row["removed_at"]),
+    )
 
 
 def _aware_row(row: Any) -> dict[str, Any]:

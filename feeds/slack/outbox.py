@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from events.config import Config, SlackRoute
 from events.record import Event
-from events.store import Store
+from events.store import Store, changes_lock
 from events.store.schema import changes, events, meta, notifications, sources
 from feeds.slack import messages
 
@@ -42,12 +42,13 @@ Sender = Callable[[SlackRoute, dict[str, Any], str], SendResult]
 Confirmer = Callable[[SlackRoute, str], bool | None]  # True: it arrived; False: it did not; None: cannot tell
 
 
-def _insert_ignore(conn: Any, row: dict[str, Any]) -> None:
+def _insert_ignore(conn: Any, row: dict[str, Any]) -> int:
+    """Insert a notification unless its key is already there; 1 if it was added, 0 if not."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(notifications).values(**row).on_conflict_do_nothing(index_elements=["key"]))
+    return conn.execute(insert(notifications).values(**row).on_conflict_do_nothing(index_elements=["key"])).rowcount
 
 
 def _matches(route: SlackRoute, kind: str, event: Event) -> bool:
@@ -69,8 +70,8 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
     base = config.service.base_url
     added = 0
     with store.begin(write=True) as conn:
-        if conn.dialect.name == "postgresql":  # one enqueuer at a time across instances
-            conn.execute(text("SELECT pg_advisory_xact_lock(7415001)"))
+        # one enqueuer at a time across instances, and only once every lower change id is committed
+        changes_lock(conn, exclusive=True)
         row = conn.execute(select(meta.c.value).where(meta.c.key == CURSOR)).first()
         cursor = int(row[0]) if row else 0
         new_rows = conn.execute(select(changes).where(changes.c.id > cursor).order_by(changes.c.id)).mappings().all()
@@ -128,7 +129,7 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
                         for r, e in picked
                     ]
                 for kind, key, payload in items:
-                    _insert_ignore(
+                    added += _insert_ignore(
                         conn,
                         {
                             "key": key,
@@ -140,7 +141,6 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
                             "created_at": now,
                         },
                     )
-                    added += 1
         last = str(new_rows[-1]["id"])
         if row is None:
             conn.execute(meta.insert().values(key=CURSOR, value=last))
@@ -177,8 +177,7 @@ def enqueue_health(config: Config, store: Store, now: datetime | None = None) ->
                 payload = messages.health_message(names.get(s["id"], s["id"]), True, None)
             else:
                 continue
-            before = conn.execute(select(func.count()).select_from(notifications)).scalar_one()
-            _insert_ignore(
+            added += _insert_ignore(
                 conn,
                 {
                     "key": key,
@@ -190,7 +189,6 @@ def enqueue_health(config: Config, store: Store, now: datetime | None = None) ->
                     "created_at": now,
                 },
             )
-            added += conn.execute(select(func.count()).select_from(notifications)).scalar_one() - before
     return added
 
 
