@@ -95,6 +95,38 @@ def test_a_table_of_meetings_reads_its_columns() -> None:
     assert len({e.id for e in events}) == 3  # same title twice: the day keeps them apart
 
 
+def test_a_table_of_bare_dates_is_named_by_the_body_its_headings_name() -> None:
+    """A documents table (date, type, PDFs) under page-type headings: each row is a meeting of the
+    body the page is about, qualified by its Type column, never named after a PDF."""
+    html = """<html><head><title>Council - Home</title></head><body>
+    <h1>Harbour Trust Board</h1><h3>Contact us</h3><p>01234 567890</p>
+    <h2>Agendas and Minutes</h2><h4>2024 Materials</h4><table>
+    <tr><td>Meeting Date</td><td>Type</td><td>Attachments</td></tr>
+    <tr><td>January 23, 2024</td><td>Regular</td><td><a href="/a/jan.pdf">Agenda</a></td></tr>
+    <tr><td>February 20, 2024</td><td></td><td><a href="/a/results.pdf">Financial Results</a></td></tr>
+    </table>
+    <h2>Planning Committee Meetings and Agendas</h2><h3>2024</h3><table>
+    <tr><td>March 5, 2024</td><td><a href="/p/mar.pdf">Agenda Packet</a></td></tr>
+    <tr><td>April 2, 2024</td><td><a href="/p/apr.pdf">Agenda Packet</a></td></tr></table></body></html>"""
+    assert [(e.start, e.title) for e in extract(html)] == [
+        (date(2024, 1, 23), "Harbour Trust Board – Regular"),
+        (date(2024, 2, 20), "Harbour Trust Board"),
+        (date(2024, 3, 5), "Planning Committee Meeting"),
+        (date(2024, 4, 2), "Planning Committee Meeting"),
+    ]
+
+
+def test_headings_that_name_only_a_kind_of_page_name_no_meeting() -> None:
+    from events.extract.block_titles import subject_of
+
+    assert subject_of("Meetings & Minutes of the Harbour Trust") == "Harbour Trust Meeting"
+    assert subject_of("CITY COUNCIL MEETINGS AND AGENDAS") == "CITY COUNCIL MEETING"
+    assert subject_of("2025 Audit Committee Meetings") == "Audit Committee Meeting"
+    assert subject_of("Nurses' Forum") == "Nurses' Forum"
+    for label in ("Department Details", "Upcoming Events", "Agendas & Minutes", "Prior Years", "Contact MPEA", "2025"):
+        assert subject_of(label) is None, label
+
+
 def test_a_date_heading_leads_the_lines_below_it_and_years_come_from_headings() -> None:
     html = """<html><body><h2>2025</h2>
     <h3>14 March</h3><h4>Regional conference - Leeds Town Hall</h4><p>Booking opens 1 February 2025</p>

@@ -94,27 +94,53 @@ def heading_above(tm: TextMap, block: Block) -> str | None:
 
 
 def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
-    """What a table of bare dates is about: the nearest heading above it that names something
-    (not a year, not a lead-in ending in a colon), else the page's title."""
+    """What a table of bare dates is about: the nearest heading above it that names a body ("City
+    Council Meetings and Agendas" → "City Council Meeting"), passing over years, lead-ins ending in a
+    colon and page-type labels ("Agendas & Minutes", "Department Details"); else the page's title."""
     headings = tm.cache.get("headings")
     if headings is None:
-        headings = [
-            (el.start, tm.text[el.start : el.end].strip())
-            for el in tm.elements
-            if el.tag in HEADINGS and el.end > el.start
-        ]
-        headings = [
-            (start, text)
-            for start, text in headings
-            if is_title_like(text) and not text.endswith(":") and len(text) <= 120
-        ]
+        headings = []
+        for el in tm.elements:
+            if el.tag in HEADINGS and el.end > el.start:
+                text = tm.text[el.start : el.end].strip()
+                subject = subject_of(text) if len(text) <= 120 and not text.endswith(":") else None
+                if subject:
+                    headings.append((el.start, subject))
         tm.cache["headings"] = headings
     i = bisect.bisect_left(headings, (tm.elements[before].start, "")) - 1
     if i >= 0:
         return headings[i][1]
     node = ctx.tree.css_first("title")
-    text = " ".join((node.text() if node is not None else "").split())
-    return text if is_title_like(text) else None
+    return subject_of(" ".join((node.text() if node is not None else "").split()))
+
+
+_GENERIC_WORDS = frozenset(
+    """details detail department page home calendar calendars events event meetings meeting agendas agenda
+minutes materials documents document notices notice schedule schedules upcoming past prior previous current
+future recent latest year years archive archives list listing dates date information info more and of the
+for our all a & - – | packets packet videos video audio recordings results search view month week""".split()
+)
+_ASIDE = re.compile(r"^(?:contact|about|follow|share|subscribe|related|quick\s+links|useful\s+links)\b", re.I)
+_DOC_WORDS = r"(?:meetings?|agendas?|minutes|materials|documents|notices|schedules?|calendars?|dates|packets?)"
+_DOC_RUN = rf"{_DOC_WORDS}(?:\s*(?:,|and|&)\s*{_DOC_WORDS})*"
+_LEADING_DOCS = re.compile(rf"^(?:(?:upcoming|past|public)\s+)?{_DOC_RUN}\s+(?:of|for)\s+(?:the\s+)?", re.I)
+_TRAILING_DOCS = re.compile(rf"\s+{_DOC_RUN}(?:\s+(?:19|20)\d\d)?$", re.I)
+
+
+def subject_of(heading: str) -> str | None:
+    """The body a heading names, or None for a heading that names only a kind of page or a year."""
+    words = re.findall(r"[\w&–|-]+", heading.lower())
+    if not words or all(w in _GENERIC_WORDS or w.isdigit() for w in words) or _ASIDE.match(heading):
+        return None
+    subject, meeting = re.sub(r"^(?:19|20)\d\d\s+(?=\w)", "", heading), False  # "2022 JDAMA Meetings"
+    for pattern in (_LEADING_DOCS, _TRAILING_DOCS):
+        m = pattern.search(subject)
+        if m and len(LETTERS.findall(subject[: m.start()] + subject[m.end() :])) >= 3:
+            meeting = meeting or "meeting" in m.group().lower()
+            subject = (subject[: m.start()] + subject[m.end() :]).strip()
+    if meeting:
+        subject += " MEETING" if heading.isupper() else " Meeting"
+    return subject if is_title_like(subject) else None
 
 
 def split_title_venue(title: str) -> tuple[str, str | None]:

@@ -178,13 +178,15 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     removed += [m.span for m in find_months(text) if not overlaps(m.span, removed)]
     segments = text_segments(tm, start, end, removed)
     title_span = structural_title(ctx, tm, block, removed)
-    place_cell = columns.get("venue")
-    in_place = (tm.elements[place_cell].start - start, tm.elements[place_cell].end - start) if place_cell else (0, 0)
+    # the venue and type columns are no title, nor, in a table row, the names of its documents
+    not_titles = [_span_of(tm, columns[k], start) for k in ("venue", "kind") if k in columns]
+    if tm.elements[block.index].tag == "tr":
+        not_titles += [_span_of(tm, i, start) for i in _document_links(tm, block)]
     plain = [
         sp
         for sp in segments
-        if is_title_like(text[sp[0] : sp[1]]) and not (in_place[0] <= sp[0] and sp[1] <= in_place[1])
-    ]  # the venue column is no title
+        if is_title_like(text[sp[0] : sp[1]]) and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
+    ]
     if title_span is None:  # words that do not name a place, then a heading above, then anything
         title_span = next((sp for sp in plain if not looks_like_venue(text[sp[0] : sp[1]], strong=True)), None)
     # a heading above names the block only when the block reads like an event's details (a time, a
@@ -205,6 +207,9 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         title = cut(text, title_span, removed)
     if title is None and tm.elements[block.index].tag == "tr":
         title = context_title(ctx, tm, block.index)
+        kind = cut(text, _span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
+        if title and is_title_like(kind):  # "Board of Directors" + "Regular" in its Type column
+            title = f"{title} – {kind}"
     if not title:
         return None
     title_span = title_span or (0, 0)
@@ -229,11 +234,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
             cell = tm.elements[place]
             venue = tidy_place(cut(text, (cell.start - start, cell.end - start), removed)) or None
     else:
-        documents = [
-            (tm.elements[i].start - start, tm.elements[i].end - start)
-            for i in block.inner(tm)
-            if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attributes.get("href") or "")
-        ]
+        documents = [_span_of(tm, i, start) for i in _document_links(tm, block)]
         venue = venue_in(text, segments, title_span, documents) or venue_in_title
     clock = times[0] if times else None
     when = _when_from_tags(ctx, tags, clock) if tags else None
@@ -266,6 +267,18 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         url=url,
         found_by="text",
     )
+
+
+def _span_of(tm: TextMap, index: int, start: int) -> tuple[int, int]:
+    return tm.elements[index].start - start, tm.elements[index].end - start
+
+
+def _document_links(tm: TextMap, block: Block) -> list[int]:
+    return [
+        i
+        for i in block.inner(tm)
+        if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attributes.get("href") or "")
+    ]
 
 
 def _end(

@@ -1,7 +1,6 @@
 """Conformance: ../shared/corpus (34 real pages with what public scrapers' tests assert), scored by
-../shared/tools/eval_extract.py with no per-site configuration. The floors are the figures this code
-reached when they were set; the issue's targets (recall 0.85, start 0.95, location 0.80) are higher
-for recall, so a regression fails here and progress shows in the printed summary."""
+../shared/tools/eval_extract.py with no per-site configuration, held to the issue's targets (recall
+0.85, start 0.95, location 0.80) or to the higher figure this code reached when the floor was set."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import sys
 
 from tests.conftest import ROOT, shared_or_skip
 
-FLOORS = {"recall": 0.77, "precision": 1.0}
+FLOORS = {"recall": 0.85, "precision": 1.0}
 FIELD_FLOORS = {"start": 0.95, "location": 0.9, "title": 0.9}
 
 
