@@ -311,3 +311,36 @@ def test_office_closures_are_not_events() -> None:
     assert [e.title for e in extract_events(html, url="https://o.example/", today=date(2024, 11, 1))] == [
         "Winter social"
     ]
+
+
+SCRIPT_DATA = """<script>var meetings = [
+  {"title": "Finance Committee", "start": "2023-01-10 13:00:00", "end": "2023-01-10 13:00:00",
+   "address": "500 Griswold Street"},
+  {"title": "Board of Directors", "start": "2023-01-17 14:00:00", "end": "2023-01-17 15:30:00"},
+  {"title": "Finance Committee", "start": "2023-02-14 13:00:00", "end": "2023-02-14 13:00:00"}];
+</script>"""
+
+
+def test_data_embedded_for_scripts_is_read_when_the_page_shows_nothing_else() -> None:
+    events = extract(f"<html><body><div id='app'></div>{SCRIPT_DATA}</body></html>")
+    assert [(e.start.isoformat(), e.title, e.end) for e in events][:2] == [
+        ("2023-01-10T13:00:00+00:00", "Finance Committee", None),  # an end equal to the start says nothing
+        ("2023-01-17T14:00:00+00:00", "Board of Directors", datetime.fromisoformat("2023-01-17T15:30:00+00:00")),
+    ]
+    assert events[0].found_by == "embedded"
+
+
+def test_a_listing_drawn_from_embedded_data_takes_the_years_from_the_data() -> None:
+    """The page shows "January 10" without a year; the script's data behind it says 2023. Read today
+    (January 2024) the visible dates alone would land in the wrong year."""
+    shown = """<ul class="meetings">
+      <li><h3>Finance Committee</h3><p>January 10 at 1:00 pm</p></li>
+      <li><h3>Board of Directors</h3><p>January 17 at 2:00 pm</p></li>
+      <li><h3>Finance Committee</h3><p>February 14 at 1:00 pm</p></li></ul>"""
+    events = extract(f"<html><body>{shown}{SCRIPT_DATA}</body></html>")
+    assert [(e.start.date().isoformat(), e.title) for e in events] == [
+        ("2023-01-10", "Finance Committee"),
+        ("2023-01-17", "Board of Directors"),
+        ("2023-02-14", "Finance Committee"),
+    ]
+    assert events[0].address == "500 Griswold Street"

@@ -5,7 +5,8 @@ from the most trustworthy strategy that has it. Tiers decide what a page's list 
 
 1. structured data the site publishes for machines (schema.org JSON-LD, microdata, h-event);
 2. what a person sees: configured selectors, else text heuristics over cards, rows and banners;
-3. data the page embeds for its own scripts, only when the page shows nothing else.
+3. data the page embeds for its own scripts, when the page shows nothing else or what it shows is
+   drawn from that data (a script's listing that drops the years the data keeps).
 
 A page whose publisher describes its events in structured data is taken at its word: the text
 heuristics then only fill in fields, they add no events of their own (detail pages list "similar
@@ -15,7 +16,7 @@ events", artist pages list tours the markup leaves out on purpose).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -89,4 +90,21 @@ def extract_events(
         return merge_events(find_selector_events(ctx, selectors), page_url=url, fill_from=structured)
     if structured:
         return merge_events(structured, page_url=url, fill_from=visible)
+    if embedded and _drawn_from(visible, embedded):
+        return merge_events(embedded, page_url=url, fill_from=visible)
     return merge_events(visible or embedded, page_url=url)
+
+
+def _drawn_from(shown: list[Event], data: list[Event]) -> bool:
+    """The listing a script draws from the page's own data: most shown events have a record there on
+    the same day of the year at the same time. The data then wins, for it keeps what the listing
+    drops (the year of "January 9", the address)."""
+    if len(shown) < 2:
+        return False
+    keys = {_day_and_clock(e) for e in data}
+    return sum(_day_and_clock(e) in keys for e in shown) * 2 >= len(shown)
+
+
+def _day_and_clock(event: Event) -> tuple[int, int, str]:
+    start = event.start
+    return start.month, start.day, start.strftime("%H:%M") if isinstance(start, datetime) else ""

@@ -64,6 +64,8 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         return None
     if isinstance(end, datetime) != isinstance(start, datetime) or (end is not None and end < start):
         end = _align(start, end)
+    if isinstance(start, datetime) and end == start:
+        end = None  # "end": same as "start" is a form's default, not a meeting that lasts no time
     status_words = " ".join(x for x in (c.status_text, c.title) if x)
     event_status = c.event_status or find_event_status(status_words)[0]
     booking_state, label, opens = c.booking, c.booking_label, c.booking_opens
