@@ -344,3 +344,17 @@ def test_a_listing_drawn_from_embedded_data_takes_the_years_from_the_data() -> N
         ("2023-02-14", "Finance Committee"),
     ]
     assert events[0].address == "500 Griswold Street"
+
+
+def test_a_publication_stamp_beside_the_meeting_date_is_neither_its_date_nor_its_time() -> None:
+    html = """<html><body><table>
+    <tr><td><h4><strong>Aug 17, 2024</strong> &mdash; Posted Aug 12, 2024 4:54 PM</h4>
+      <p><a href="/agendas/817">City Council Regular Meeting Agenda</a></p></td></tr>
+    <tr><td><h4><strong>Aug 3, 2024</strong> &mdash; Amended Jul 30, 2024 9:10 AM</h4>
+      <p><a href="/agendas/803">Planning Commission Agenda</a></p></td></tr></table>
+    <ul class="news"><li><a href="/notice">Office move</a> <span>Posted on</span> <span>1 August 2024</span></li></ul>
+    </body></html>"""
+    assert [(e.start, e.title) for e in extract(html)] == [
+        (date(2024, 8, 3), "Planning Commission Agenda"),
+        (date(2024, 8, 17), "City Council Regular Meeting Agenda"),
+    ]

@@ -93,6 +93,9 @@ def test_schema_org_values() -> None:
         ("  Annual dinner, ", "Annual dinner"),
         ("NHS PAY AND THE BMA", "NHS Pay and the BMA"),
         ("Mixed Case Stays As Written", "Mixed Case Stays As Written"),
+        ("▼ Planning Commission", "Planning Commission"),
+        ("→ Quiz night ★", "Quiz night"),
+        ("Intro to C++", "Intro to C++"),
     ],
 )
 def test_titles(raw: str, tidy: str) -> None:

@@ -15,6 +15,7 @@ from events.extract.context import PageContext
 from events.extract.textmap import TextMap
 from events.normalise.dates import MONTH, find_dates
 from events.normalise.moments import parse_moment
+from events.normalise.times import find_times
 
 _YEAR_HEADING = re.compile(rf"^\s*(?:{MONTH}\s*,?\s*)?(?P<year>(?:19|20)\d\d)\s*:?\s*$", re.IGNORECASE)
 # "Booking opens 1 February", "closing date 3 May": when booking happens, not when the event does
@@ -23,6 +24,13 @@ _BOOKING_DATE = re.compile(
     r"(?:\s+(?:date|on|from))?\s*:?\s*$",
     re.IGNORECASE,
 )
+# "Posted Aug 12, 2022 4:54 PM", "Last updated: 3 May": when the page was written, not an event
+_STAMP = re.compile(
+    r"\b(?:posted|published|updated|modified|uploaded|added|amended|revised)(?:\s+on)?\s*:?\s*(?:[-–—|·•]\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?$",
+    re.IGNORECASE,
+)
+_STAMP_WORD = re.compile(r"\b(?:posted|published|updated|modified|uploaded|added|amended|revised)\b", re.IGNORECASE)
 _MARKER_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "dt", "strong", "b", "th"})
 
 
@@ -45,11 +53,30 @@ def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
         Anchor(d.span, d.start, d.end, d.explicit_year)
         for d in find_dates(tm.text, ctx.today, ctx.month_first)
         if not _BOOKING_DATE.search(tm.text[max(tm.chunk_start(d.span[0]), d.span[0] - 40) : d.span[0]])
+        and not _STAMP.search(tm.text, max(0, d.span[0] - 30), d.span[0])
     ]
     anchors = _years_from_headings(tm, anchors)
     anchors += _time_tags(ctx, tm)
     anchors.sort(key=lambda a: a.span)
     return anchors
+
+
+def stamps(ctx: PageContext, text: str) -> list[tuple[int, int]]:
+    """Spans of publication stamps in a block's text ("Posted Aug 12, 2022 4:54 PM"): their words,
+    date and time say when the page was written, so none of them is the event's date, time or title."""
+    if not _STAMP_WORD.search(text):
+        return []
+    out = []
+    for d in find_dates(text, ctx.today, ctx.month_first):
+        stamp = _STAMP.search(text, max(0, d.span[0] - 30), d.span[0])
+        if stamp is None:
+            continue
+        end = d.span[1]
+        after = find_times(text[end : end + 24])
+        if after and not text[end : end + after[0].span[0]].strip(" ,@at"):
+            end += after[0].span[1]
+        out.append((stamp.start(), end))
+    return out
 
 
 def _time_tags(ctx: PageContext, tm: TextMap) -> list[Anchor]:
@@ -60,6 +87,8 @@ def _time_tags(ctx: PageContext, tm: TextMap) -> list[Anchor]:
         if moment is None or index is None:
             continue
         el = tm.elements[index]
+        if _STAMP.search(tm.text, max(0, el.start - 30), el.start):
+            continue  # "Last updated: <time>…</time>"
         day = moment.date() if isinstance(moment, datetime) else moment
         out.append(Anchor((el.start, max(el.end, el.start)), day, None, True, moment, True))
     return out

@@ -9,7 +9,7 @@ from events.extract.blocks import HEADINGS, Block
 from events.extract.textmap import TextMap
 
 NOT_EVENT = re.compile(
-    r"\b(?:posted|published|updated|last\s+modified|modified|written\s+by|submitted|issued|deadline|"
+    r"\b(?:(?:posted|published|written|submitted)\s+by|posted\s+in|filed\s+under|issued|deadline|"
     r"closing\s+date|apply\s+by|expires?|expiry|copyright|vacancy|vacancies|salary|job\s+ref|"
     r"press\s+release|offices?\s+(?:is\s+|are\s+|will\s+be\s+)?closed|bank\s+holiday|opening\s+hours)\b|©",
     re.IGNORECASE,
@@ -30,16 +30,17 @@ _NEWS_NAME = re.compile(r"(?:^|[\s_-])(?:news|blogs?|press|articles|posts)(?:$|[
 _EVENT_NAME = re.compile(r"(?:^|[\s_-])(?:events?|tribe|calendar|whats-?on|diary|meetings?)(?:$|[\s_-])", re.IGNORECASE)
 
 
-def is_prose(tm: TextMap, block: Block) -> bool:
+def is_prose(tm: TextMap, block: Block, stamped: bool = False) -> bool:
     """A date inside a sentence belongs to an article, not to an event listing, unless the block
-    also has a heading of its own (a card whose blurb happens to mention its date)."""
+    also has a heading of its own (a card whose blurb happens to mention its date) and no stamp
+    saying when it was posted (a post's headline is a heading too)."""
     for d in block.dates:
         sentence = tm.text_of(tm.container(*d.span))
         words = sentence.split()
         if len(words) > 60:
             return True
         if len(words) >= 12 and sum(w.lower() in FUNCTION_WORDS for w in words) >= 0.2 * len(words):
-            return not has_heading(tm, block)
+            return stamped or not has_heading(tm, block)
     return False
 
 

@@ -42,20 +42,24 @@ def structural_title(
     ctx: PageContext, tm: TextMap, block: Block, removed: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
     """A heading, a *title* element, a table's name column, or a link's own text inside the block,
-    as a span of the block."""
+    as a span of the block. Each kind is ranked by where it stands; headings by nearness to the date."""
     block_start, block_end = block.span(tm)
     size = block_end - block_start
     ranked: list[tuple[int, int, int]] = []
     columns = table_columns(tm, block.index)
     if "title" in columns:
         ranked.append((-1, 0, columns["title"]))
+    when = min(d.span[0] for d in block.dates) if block.dates else block_start
     for i in block.inner(tm):
         el = tm.elements[i]
         if el.end <= el.start:
             continue
         attrs = el.node.attributes
         if el.tag in HEADINGS:
-            rank = 0
+            # the heading nearest above the date names it ("<h2>Notices</h2>…<h3>Gala</h3> 12 May"),
+            # else the first one below it ("12 May <h3>Gala</h3>")
+            ranked.append((0, when - el.start if el.start <= when else size + el.start, i))
+            continue
         elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
             rank = 1
         elif el.tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):

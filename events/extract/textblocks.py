@@ -14,7 +14,7 @@ import bisect
 import re
 from datetime import date, datetime, time
 
-from events.extract.anchors import Anchor, find_anchors
+from events.extract.anchors import Anchor, find_anchors, stamps
 from events.extract.block_kinds import NOT_EVENT, has_prose, is_news, is_prose
 from events.extract.block_places import find_place_element, venue_in
 from events.extract.block_titles import (
@@ -145,15 +145,18 @@ def _extend(tm: TextMap, block: Block, anchors: list[Anchor], starts: list[int])
 def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False) -> Event | None:
     start, end = block.span(tm)
     text = tm.text[start:end]
-    if len(text) > MAX_BLOCK or NOT_EVENT.search(text) or is_prose(tm, block):
+    if len(text) > MAX_BLOCK or NOT_EVENT.search(text):
+        return None
+    stamped = stamps(ctx, text)
+    if is_prose(tm, block, bool(stamped)):
         return None
     tags = [d for d in block.dates if d.from_tag]
     written = [d for d in block.dates if not d.from_tag]
     if not tags and len({d.key for d in written}) > 1:
         return None  # a block listing several dates is a schedule or prose, not one event
     # clock times are never read out of dates, so a time inside a date range's text counts too
-    times = find_times(text)
-    removed: list[tuple[int, int]] = [shift(d.span, -start) for d in block.dates]
+    times = [t for t in find_times(text) if not overlaps(t.span, stamped)]
+    removed: list[tuple[int, int]] = [shift(d.span, -start) for d in block.dates] + stamped
     removed += [t.span for t in times]
     columns = table_columns(tm, block.index)
     place_element = columns.get("venue") or find_place_element(tm, block)

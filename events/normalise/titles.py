@@ -8,6 +8,7 @@ no vowel (NHS, BMJ), or when it is a short word that is not an everyday English 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Short everyday words that are words, not acronyms, when a banner shouts them.
 _COMMON_SHORT = frozenset(
@@ -60,6 +61,7 @@ _SMALL = frozenset(
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_SYMBOLS = frozenset({"So", "Sm"})
 _STRAY = " \t\n,;:|/\\-–—•·*>»«<()[]{}\"'"
 
 
@@ -102,12 +104,25 @@ def _is_acronym(word: str, acronyms: set[str]) -> bool:
 def tidy_title(text: str, acronyms: set[str] | frozenset[str] = frozenset()) -> str:
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
-    text = text.strip(_STRAY)
+    text = _strip_symbols(text.strip(_STRAY))
     # a lone opening bracket or quote left when the date was cut out of "(MAY 28)"
     text = re.sub(r"\s*[(\[]\s*[)\]]\s*", " ", text).strip(_STRAY)
     if is_shouting(text):
         text = _title_case(text, set(acronyms))
     return " ".join(text.split())
+
+
+def _strip_symbols(text: str) -> str:
+    """Arrows, bullets and icons at a title's edges ("▼ Planning Commission") are decoration."""
+    while text and _is_decoration(text[0]):
+        text = text[1:].strip(_STRAY)
+    while text and _is_decoration(text[-1]):
+        text = text[:-1].strip(_STRAY)
+    return text
+
+
+def _is_decoration(char: str) -> bool:
+    return ord(char) > 127 and unicodedata.category(char) in _SYMBOLS  # never "+" of "Intro to C++"
 
 
 def _title_case(text: str, acronyms: set[str]) -> str:
