@@ -56,8 +56,14 @@ _BOOKING: list[tuple[str, str]] = [
     ),
 ]
 _BOOKING_RE = [(state, re.compile(rf"(?<![\w]){pattern}(?![\w])", re.IGNORECASE)) for state, pattern in _BOOKING]
-# One pass to tell whether any phrase is there at all; most blocks have none.
-_ANY_BOOKING = re.compile("|".join(rf"(?:(?<![\w]){pattern}(?![\w]))" for _, pattern in _BOOKING), re.IGNORECASE)
+# Most blocks hold no booking phrase: a plain substring test (C speed) rules them out before any
+# regex runs. Every phrase above contains one of these stems.
+_BOOKING_STEMS = (
+    "sold", "book", "ticket", "place", "space", "seat", "capacity", "full", "wait", "regist", "applica",
+    "entries", "nominat", "sale", "close", "ended", "soon", "open", "save", "buy", "sign", "reserv",
+    "availab", "limited", "taking", "accepting",
+)  # fmt: skip
+_STATUS_STEMS = ("postpon", "cancel", "called", "schedul", "date")
 
 _EVENT_STATUS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -119,7 +125,8 @@ def sentence_case(text: str) -> str:
 
 
 def find_booking(text: str, today: date | None = None) -> Booking:
-    if not _ANY_BOOKING.search(text):
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _BOOKING_STEMS):
         return Booking("none")
     for state, regex in _BOOKING_RE:
         m = regex.search(text)
@@ -139,6 +146,9 @@ def _opens(phrase: str, today: date | None) -> str | None:
 
 
 def find_event_status(text: str) -> tuple[str, tuple[int, int] | None]:
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _STATUS_STEMS):
+        return "scheduled", None
     for state, regex in _EVENT_STATUS:
         m = regex.search(text)
         if m:
