@@ -53,7 +53,7 @@ def test_fetch_builds_both_feeds(tmp_path: Path, site: TestSite) -> None:
     assert doc["version"] == "https://jsonfeed.org/version/1.1"
     by_title = {item["_event"]["title"]: item["_event"] for item in doc["items"]}
     reps = by_title["FMPA North West Reps Day"]
-    assert reps["venue"] == "Midland Hotel, Peter Street" and reps["locality"] == "Manchester"
+    assert (reps["venue"], reps["address"], reps["locality"]) == ("Midland Hotel", "Peter Street", "Manchester")
     assert reps["booking"] == "open" and reps["booking_label"] == "Booking open now"
     assert reps["categories"] == ["union"]
     starts = [item["_event"]["start"][:10] for item in doc["items"]]

@@ -53,7 +53,7 @@ def test_prints_a_json_array_of_event_records() -> None:
     by_title = {r["title"]: r for r in records}
     reps = by_title["FMPA North West Reps Day"]
     assert (reps["start"], reps["end"], reps["all_day"]) == ("2024-06-12", None, True)
-    assert (reps["venue"], reps["locality"]) == ("Midland Hotel, Peter Street", "Manchester")
+    assert (reps["venue"], reps["address"], reps["locality"]) == ("Midland Hotel", "Peter Street", "Manchester")
     assert (reps["booking"], reps["booking_label"]) == ("open", "Booking open now")
     agm = by_title["Annual General Meeting"]
     assert (agm["start"], agm["end"], agm["booking"], agm["booking_opens"]) == (

@@ -75,7 +75,7 @@ def test_cards_with_time_tags_and_split_date_badges() -> None:
     </div></body></html>"""
     events = {e.title: e for e in extract(html)}
     forum = events["Stewards' forum"]
-    assert forum.start == date(2024, 4, 18) and forum.venue == "Unity House, Birmingham"
+    assert forum.start == date(2024, 4, 18) and (forum.venue, forum.locality) == ("Unity House", "Birmingham")
     day = events["Health and safety day"]
     assert day.start.isoformat() == "2024-05-21T10:30:00+01:00"  # UTC shown in London time
 
@@ -193,7 +193,7 @@ def test_a_detail_page_takes_its_title_from_the_heading_above() -> None:
     assert (
         event.start.isoformat() == "2025-06-17T09:30:00+01:00" and event.end.isoformat() == "2025-06-20T17:00:00+01:00"
     )
-    assert event.venue == "Brighton Centre, Kings Road, Brighton BN1 2GR"
+    assert (event.venue, event.address) == ("Brighton Centre", "Kings Road, Brighton BN1 2GR")
 
 
 def test_cards_with_month_day_badges_and_a_past_section() -> None:
@@ -208,7 +208,9 @@ def test_cards_with_month_day_badges_and_a_past_section() -> None:
     assert events["Black members' network meeting"].booking == "sold_out"
     assert events["Health & Safety reps course"].venue == "Manchester Central"  # set off by " · "
     assert (
-        events["Winter school"].start == date(2025, 1, 14) and events["Winter school"].venue == "Ruskin College, Oxford"
+        events["Winter school"].start == date(2025, 1, 14)
+        and events["Winter school"].venue == "Ruskin College"
+        and events["Winter school"].locality == "Oxford"
     )
 
 
@@ -254,7 +256,7 @@ def test_ranges_with_times_and_common_booking_words() -> None:
         "2024-11-08T18:00:00+00:00",
         "2024-11-10T14:00:00+00:00",
     )
-    assert school.venue == "Wortley Hall, Sheffield"
+    assert (school.venue, school.locality) == ("Wortley Hall", "Sheffield")
     assert events["Pensions webinar"].booking == "open"
     assert events["Regional council"].venue == "Unite House"
     social = events["Christmas social"]
@@ -292,17 +294,20 @@ def test_banner_slides_with_line_breaks_dashes_and_hotel_names() -> None:
     weekend = events["Young Members Weekend"]
     assert (weekend.locality, weekend.booking, weekend.booking_opens) == ("Liverpool", "soon", "2025-04-01")
     awards = events["Union Awards Night"]
-    assert awards.venue == "The Lowry, Salford" and awards.booking_label == "Nominations now open"
+    assert (awards.venue, awards.locality) == (
+        "The Lowry",
+        "Salford",
+    ) and awards.booking_label == "Nominations now open"
 
 
 def test_labelled_details_and_a_venue_at_the_end_of_a_sentence() -> None:
     events = from_fixture("labelled-details.html", date(2024, 4, 1))
     fair = events["Learning fair"]
     assert fair.start.isoformat() == "2024-05-14T10:00:00+01:00" and fair.end.isoformat() == "2024-05-14T15:00:00+01:00"
-    assert fair.venue == "UNISON Centre, 130 Euston Road, London"
+    assert (fair.venue, fair.address, fair.locality) == ("UNISON Centre", "130 Euston Road", "London")
     assert events["Pensions surgery"].online and events["Pensions surgery"].start == date(2024, 5, 21)
     lunch = events["Retired members lunch"]
-    assert lunch.venue == "The George Hotel, Lichfield" and lunch.booking == "sold_out"
+    assert (lunch.venue, lunch.locality, lunch.booking) == ("The George Hotel", "Lichfield", "sold_out")
 
 
 def test_office_closures_are_not_events() -> None:
@@ -358,3 +363,29 @@ def test_a_publication_stamp_beside_the_meeting_date_is_neither_its_date_nor_its
         (date(2024, 8, 3), "Planning Commission Agenda"),
         (date(2024, 8, 17), "City Council Regular Meeting Agenda"),
     ]
+
+
+def test_college_cards_with_badges_ranges_places_and_booking_words() -> None:
+    """Cards whose badge gives the first day ("3 Apr") and whose meta line the range ("3–4 April
+    2025"); places written "Venue, street, Town"; a news sidebar beside them."""
+    got = from_fixture("college-event-cards.html", date(2025, 1, 20))
+    assert list(got) == [
+        "Annual Scientific Meeting 2025",
+        "Trainee webinar: exam preparation",
+        "Regional study day – North West",
+        "Annual General Meeting",
+    ]
+    asm = got["Annual Scientific Meeting 2025"]
+    assert (asm.venue, asm.address, asm.locality) == ("Royal College of Physiotherapy", "11 St Andrews Place", "London")
+    assert asm.end == datetime.fromisoformat("2025-02-04T16:30:00+00:00") and asm.booking == "open"
+    webinar = got["Trainee webinar: exam preparation"]
+    assert webinar.online and webinar.venue is None and webinar.booking == "sold_out"
+    day = got["Regional study day – North West"]
+    assert (day.start, day.end, day.venue, day.locality) == (
+        date(2025, 4, 3),
+        date(2025, 4, 4),
+        "Manchester Central Convention Complex",
+        "Manchester",
+    )
+    assert (day.booking, day.booking_opens) == ("soon", "2025-02-01")
+    assert got["Annual General Meeting"].event_status == "postponed"

@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 
-from events.normalise.places import find_locality, is_online, looks_like_venue
+from events.normalise.places import find_locality, is_online, looks_like_venue, split_place
 from events.normalise.status import find_booking, find_event_status, schema_availability, schema_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import page_acronyms, tidy_title
@@ -117,3 +117,24 @@ def test_places() -> None:
     assert looks_like_venue("Holiday Inn, Regents Park", strong=True)
     assert not looks_like_venue("BOOK EARLY to save disappointment")
     assert is_online("Webinar via Zoom") and not is_online("Town Hall")
+
+
+@pytest.mark.parametrize(
+    ("place", "parts"),
+    [
+        ("The Studio, Birmingham", ("The Studio", None, "Birmingham")),
+        ("UNISON Centre, 130 Euston Road, London", ("UNISON Centre", "130 Euston Road", "London")),
+        ("Main Hall, Stratford-upon-Avon", ("Main Hall", None, "Stratford-upon-Avon")),
+        ("Holiday Inn, Regents Park", ("Holiday Inn, Regents Park", None, None)),  # a park is no town
+        ("Room 4, Trades Hall", ("Room 4, Trades Hall", None, None)),
+        ("Conway Hall, Red Lion Square", ("Conway Hall, Red Lion Square", None, None)),
+        (
+            "Council Chambers, 121 N LaSalle St, Chicago, IL 60602",
+            ("Council Chambers", "121 N LaSalle St, Chicago, IL 60602", None),
+        ),
+        ("Zoom, Online", ("Zoom, Online", None, None)),
+        ("Telford International Centre", ("Telford International Centre", None, None)),
+    ],
+)
+def test_a_place_splits_into_venue_address_and_town(place: str, parts: tuple) -> None:
+    assert split_place(place) == parts

@@ -31,7 +31,7 @@ from events.extract.context import PageContext
 from events.extract.tables import table_columns
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_months
-from events.normalise.places import find_locality, is_online, looks_like_venue, tidy_place
+from events.normalise.places import find_locality, is_online, looks_like_venue, split_place, tidy_place
 from events.normalise.status import Booking, find_booking, find_event_status
 from events.normalise.times import TimeMatch, find_times
 from events.normalise.titles import is_shouting, tidy_title
@@ -152,8 +152,10 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         return None
     tags = [d for d in block.dates if d.from_tag]
     written = [d for d in block.dates if not d.from_tag]
-    if not tags and len({d.key for d in written}) > 1:
+    if not tags and len({d.first_day for d in written}) > 1:
         return None  # a block listing several dates is a schedule or prose, not one event
+    # a badge "3 Apr" beside "3–4 April 2025": the range says more
+    written.sort(key=lambda d: d.last_day is None)
     # clock times are never read out of dates, so a time inside a date range's text counts too
     times = [t for t in find_times(text) if not overlaps(t.span, stamped)]
     removed: list[tuple[int, int]] = [shift(d.span, -start) for d in block.dates] + stamped
@@ -253,6 +255,10 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     online = is_online(text) and not venue
     if venue and is_online(venue) and len(venue.split()) <= 3:  # "Online event" is no venue
         venue, online = None, True
+    town = locality[0] if locality else None
+    if venue and address is None:  # "The Studio, 7 Cannon Street, Birmingham"
+        venue, address, in_town = split_place(venue)
+        town = town or in_town
     return Event(
         source=ctx.source,
         title=title,
@@ -261,7 +267,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         timezone=ctx.timezone,
         venue=venue,
         address=address,
-        locality=locality[0] if locality else None,
+        locality=town,
         online=online,
         event_status=status,
         booking=booking.state,

@@ -160,6 +160,42 @@ LOCALITY_RE = re.compile(
 )
 
 
+_STREET_RE = re.compile(
+    r"\b(?:street|st|road|rd|lane|ln|avenue|ave|place|pl|way|drive|dr|close|crescent|terrace|row|walk|hill|"
+    r"gate|mews|grove|parade|yard|green|embankment|circus|broadway|boulevard|blvd|highway)\b\.?",
+    re.IGNORECASE,
+)
+_TOWN_RE = re.compile(r"[A-Z][a-z’']+(?:[ -](?:(?:upon|on|under|le|in|by|the)[ -])*[A-Z][a-z’']+){0,2}")
+
+
+def split_place(place: str) -> tuple[str, str | None, str | None]:
+    """``Royal College, 11 St Andrews Place, London`` → venue, street address and town. A last part
+    that is a bare place name (no street, no kind of place, no number) is the town; from the first
+    part that is a street on, the rest is the address. ``Holiday Inn, Regents Park`` stays whole."""
+    parts = [p.strip() for p in place.split(",")]
+    if len(parts) < 2 or not all(parts):
+        return place, None, None
+    town = None
+    last = parts[-1]
+    if (
+        _TOWN_RE.fullmatch(last)
+        and not (_VENUE_RE.search(last) or _STREET_RE.search(last) or is_online(last))
+        and last.split()[0].lower() not in _NOT_TOWN
+    ):
+        town, parts = last, parts[:-1]
+    street = next(
+        (
+            i
+            for i, p in enumerate(parts)
+            if i > 0 and (p[0].isdigit() or _STREET_RE.search(p)) and not _VENUE_RE.search(p)
+        ),
+        None,
+    )
+    if street is None:
+        return ", ".join(parts), None, town
+    return ", ".join(parts[:street]), ", ".join(parts[street:]), town
+
+
 def looks_like_venue(text: str, strong: bool = False) -> bool:
     return bool((_STRONG_VENUE_RE if strong else _VENUE_RE).search(text))
 
