@@ -389,3 +389,28 @@ def test_college_cards_with_badges_ranges_places_and_booking_words() -> None:
     )
     assert (day.booking, day.booking_opens) == ("soon", "2025-02-01")
     assert got["Annual General Meeting"].event_status == "postponed"
+
+
+def test_a_list_of_branch_meetings_written_as_lines() -> None:
+    """ "date at time – title, place" lines; deadlines ("received by", "close on") are no events."""
+    from tests.conftest import fixture_text
+
+    got = extract_events(fixture_text("branch-meetings-list.html"), url="https://org.example/", today=date(2025, 1, 20))
+    assert [(e.start.isoformat(), e.title, e.venue, e.locality, e.event_status) for e in got] == [
+        ("2025-03-06T18:30:00+00:00", "Branch meeting", "Committee Room, Unity House", "Leeds", "scheduled"),
+        ("2025-04-03T18:30:00+01:00", "Branch meeting (online via Teams)", None, None, "scheduled"),
+        ("2025-05-10T10:00:00+01:00", "Annual General Meeting", "Leeds Civic Hall", None, "scheduled"),
+        ("2025-06-05T18:30:00+01:00", "Branch meeting", None, None, "cancelled"),
+    ]
+    assert got[1].online
+
+
+def test_a_detail_page_with_a_labelled_venue() -> None:
+    got = from_fixture("event-detail-labelled.html", date(2025, 1, 20))
+    day = got["Northern Members' Day"]
+    assert (day.venue, day.address, day.locality) == ("The Principal", "Oxford Road, Manchester M60 7HA", "Manchester")
+    assert day.end == datetime.fromisoformat("2025-06-13T16:00:00+01:00") and day.booking == "open"
+
+
+def test_an_article_with_a_byline_and_dates_in_its_sentences_is_no_event() -> None:
+    assert from_fixture("news-article-byline.html", date(2025, 1, 20)) == {}

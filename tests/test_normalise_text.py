@@ -24,6 +24,8 @@ from events.normalise.titles import page_acronyms, tidy_title
         ("Time: 19.00", time(19), None),
         ("19.00hrs", time(19), None),
         ("Meeting at 10.30 in room 4", time(10, 30), None),
+        ("Thursday 6th March at 6.30pm", time(18, 30), None),
+        ("at 7.15 p.m.", time(19, 15), None),
     ],
 )
 def test_times(text: str, start: time, end: time | None) -> None:
@@ -133,6 +135,10 @@ def test_places() -> None:
             ("Council Chambers", "121 N LaSalle St, Chicago, IL 60602", None),
         ),
         ("Zoom, Online", ("Zoom, Online", None, None)),
+        (
+            "The Principal, Oxford Road, Manchester M60 7HA",
+            ("The Principal", "Oxford Road, Manchester M60 7HA", "Manchester"),
+        ),
         ("Telford International Centre", ("Telford International Centre", None, None)),
     ],
 )

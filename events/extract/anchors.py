@@ -18,9 +18,10 @@ from events.normalise.moments import parse_moment
 from events.normalise.times import find_times
 
 _YEAR_HEADING = re.compile(rf"^\s*(?:{MONTH}\s*,?\s*)?(?P<year>(?:19|20)\d\d)\s*:?\s*$", re.IGNORECASE)
-# "Booking opens 1 February", "closing date 3 May": when booking happens, not when the event does
+# "Booking opens 1 February", "closing date 3 May", "received by 4 April": when booking happens or a
+# deadline falls, not when the event does
 _BOOKING_DATE = re.compile(
-    r"(?:\bopens?|\bopening|\bclos(?:e|es|ing)|deadline|\b(?:book|apply|register)\s+by|\bsales?\s+(?:start|end)s?)"
+    r"(?:\bopens?|\bopening|\bclos(?:e|es|ing)|deadline|\bby|\bno\s+later\s+than|\bbefore|\bsales?\s+(?:start|end)s?)"
     r"(?:\s+(?:date|on|from))?\s*:?\s*$",
     re.IGNORECASE,
 )
@@ -30,6 +31,8 @@ _STAMP = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?$",
     re.IGNORECASE,
 )
+# "By Press Office · 12 February 2025": an article's byline
+_BYLINE = re.compile(r"\s*(?:[Bb]y|BY)\s+[A-Z][\w.'’ -]{1,40}?\s*[·|•,–—-]?\s*$")
 _STAMP_WORD = re.compile(r"\b(?:posted|published|updated|modified|uploaded|added|amended|revised)\b", re.IGNORECASE)
 _MARKER_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "dt", "strong", "b", "th"})
 
@@ -49,14 +52,21 @@ class Anchor:
 
 
 def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
-    anchors = [
-        Anchor(d.span, d.start, d.end, d.explicit_year)
-        for d in find_dates(tm.text, ctx.today, ctx.month_first)
-        if not _BOOKING_DATE.search(tm.text[max(tm.chunk_start(d.span[0]), d.span[0] - 40) : d.span[0]])
-        and not _STAMP.search(tm.text, max(0, d.span[0] - 30), d.span[0])
-    ]
+    anchors = []
+    published = []  # where posts say when they were written: a block holding one is a post
+    for d in find_dates(tm.text, ctx.today, ctx.month_first):
+        if _BOOKING_DATE.search(tm.text[max(tm.chunk_start(d.span[0]), d.span[0] - 40) : d.span[0]]):
+            continue
+        if _STAMP.search(tm.text, max(0, d.span[0] - 30), d.span[0]) or _BYLINE.match(
+            tm.text, tm.chunk_start(d.span[0]), d.span[0]
+        ):
+            published.append(d.span[0])
+            continue
+        anchors.append(Anchor(d.span, d.start, d.end, d.explicit_year))
+    tm.cache["published"] = published
     anchors = _years_from_headings(tm, anchors)
     anchors += _time_tags(ctx, tm)
+    tm.cache["published"].sort()
     anchors.sort(key=lambda a: a.span)
     return anchors
 
@@ -88,6 +98,7 @@ def _time_tags(ctx: PageContext, tm: TextMap) -> list[Anchor]:
             continue
         el = tm.elements[index]
         if _STAMP.search(tm.text, max(0, el.start - 30), el.start):
+            tm.cache.setdefault("published", []).append(el.start)
             continue  # "Last updated: <time>…</time>"
         day = moment.date() if isinstance(moment, datetime) else moment
         out.append(Anchor((el.start, max(el.end, el.start)), day, None, True, moment, True))

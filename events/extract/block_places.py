@@ -17,12 +17,23 @@ _ALL_DAY = re.compile(r"\ball[\s-]day\b", re.IGNORECASE)
 SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 
 
+_PLACE_LABEL = re.compile(r"^\s*(?:venue|location|where|address|place)\s*:?\s*$", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(r"(?:venue|location|where|address)\s*:\s*$", re.IGNORECASE)
+
+
 def find_place_element(tm: TextMap, block: Block) -> int | None:
-    """An element the site itself labels as the place (class "venue", "location", "address")."""
+    """An element the site itself labels as the place: by its class ("venue", "location", "address"),
+    or by a label just before it (``<dt>Venue</dt><dd>The Principal</dd>``)."""
     for i in block.inner(tm):
         el = tm.elements[i]
-        if el.end > el.start and _PLACE_CLASS.search(el.node.attributes.get("class") or ""):
+        if el.end <= el.start:
+            continue
+        if _PLACE_CLASS.search(el.node.attributes.get("class") or ""):
             return i
+        if el.tag in ("dt", "th", "label", "strong", "b", "span", "div") and _PLACE_LABEL.match(tm.text_of(i)):
+            after = tm.next_sibling(i)
+            if after is not None and tm.elements[after].end > tm.elements[after].start:
+                return after
     return None
 
 
@@ -36,6 +47,9 @@ def venue_in(
         for s, e in segments
         if not (s >= title_span[0] and e <= title_span[1]) and not any(ds <= s and e <= de for ds, de in documents)
     ]
+    for s, e in rest:  # "Venue: The Principal, Oxford Road"
+        if _LABEL_BEFORE.search(text, max(0, s - 12), s) and len(text[s:e].split()) <= 12:
+            return tidy_place(text[s:e])
     for strong in (True, False):
         for s, e in rest:
             piece = text[s:e].rstrip(" .")

@@ -147,6 +147,25 @@ def subject_of(heading: str) -> str | None:
     return subject if is_title_like(subject) else None
 
 
+_SENTENCE_END = re.compile(r"(?<=[a-z]{3})\.(?:\s|$)")
+
+
+def title_then_place(text: str, span: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """``Branch meeting, Committee Room, Unity House`` read as one run of words: the title up to the
+    first comma, when what follows names a place and what precedes does not; the place ends with
+    its sentence (``Leeds Civic Hall. Lunch provided.``)."""
+    start, end = span
+    for m in re.finditer(r",\s+", text[start:end]):
+        head, tail = text[start : start + m.start()], text[start + m.end() : end]
+        if looks_like_venue(head, strong=True):
+            return None
+        if is_title_like(head) and looks_like_venue(tail, strong=True):
+            stop = _SENTENCE_END.search(tail)
+            place_end = start + m.end() + (stop.start() if stop else len(tail))
+            return (start, start + m.start()), (start + m.end(), place_end)
+    return None
+
+
 def split_title_venue(title: str) -> tuple[str, str | None]:
     """``Town Hall Meeting - Lake Tahoe Community College - Boardroom`` → the title, and the venue:
     everything after the first dash (or "at") whose remainder names a kind of place."""

@@ -25,6 +25,7 @@ from events.extract.block_titles import (
     is_title_like,
     split_title_venue,
     structural_title,
+    title_then_place,
 )
 from events.extract.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
 from events.extract.context import PageContext
@@ -148,7 +149,9 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     if len(text) > MAX_BLOCK or NOT_EVENT.search(text):
         return None
     stamped = stamps(ctx, text)
-    if is_prose(tm, block, bool(stamped)):
+    published = tm.cache.get("published", [])
+    posted = bisect.bisect_left(published, start) < bisect.bisect_left(published, end)
+    if is_prose(tm, block, posted):
         return None
     tags = [d for d in block.dates if d.from_tag]
     written = [d for d in block.dates if not d.from_tag]
@@ -192,8 +195,11 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         for sp in segments
         if is_title_like(text[sp[0] : sp[1]]) and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
     ]
+    place_span = None
     if title_span is None:  # words that do not name a place, then a heading above, then anything
         title_span = next((sp for sp in plain if not looks_like_venue(text[sp[0] : sp[1]], strong=True)), None)
+    if title_span is None:  # "Annual General Meeting, Leeds Civic Hall. Lunch provided."
+        title_span, place_span = next(filter(None, (title_then_place(text, sp) for sp in plain)), (None, None))
     # a heading above names the block only when the block reads like an event's details (a time, a
     # place, booking), never for a bare date under an article's headline
     signals = (
@@ -241,6 +247,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     else:
         documents = [_span_of(tm, i, start) for i in _document_links(tm, block)]
         venue = venue_in(text, segments, title_span, documents) or venue_in_title
+        if place_span is not None:
+            venue = tidy_place(cut(text, place_span, removed))
     clock = times[0] if times else None
     when = _when_from_tags(ctx, tags, clock) if tags else None
     if when is None:

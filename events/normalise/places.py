@@ -177,11 +177,10 @@ def split_place(place: str) -> tuple[str, str | None, str | None]:
         return place, None, None
     town = None
     last = parts[-1]
-    if (
-        _TOWN_RE.fullmatch(last)
-        and not (_VENUE_RE.search(last) or _STREET_RE.search(last) or is_online(last))
-        and last.split()[0].lower() not in _NOT_TOWN
-    ):
+    posted = _POSTCODE_TOWN.fullmatch(last)  # "Manchester M60 7HA": the town, and the address keeps it
+    if posted and _is_town(posted.group(1)):
+        town = posted.group(1)
+    elif _is_town(last):
         town, parts = last, parts[:-1]
     street = next(
         (
@@ -194,6 +193,17 @@ def split_place(place: str) -> tuple[str, str | None, str | None]:
     if street is None:
         return ", ".join(parts), None, town
     return ", ".join(parts[:street]), ", ".join(parts[street:]), town
+
+
+_POSTCODE_TOWN = re.compile(rf"({_TOWN_RE.pattern})\s+[A-Z]{{1,2}}\d[A-Z\d]?\s*\d[A-Z]{{2}}")
+
+
+def _is_town(text: str) -> bool:
+    return (
+        bool(_TOWN_RE.fullmatch(text))
+        and not (_VENUE_RE.search(text) or _STREET_RE.search(text) or is_online(text))
+        and text.split()[0].lower() not in _NOT_TOWN
+    )
 
 
 def looks_like_venue(text: str, strong: bool = False) -> bool:

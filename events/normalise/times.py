@@ -35,7 +35,7 @@ _RANGE24 = re.compile(
 # "Time: 19.00", "at 18.30", "19.00hrs": a dotted 24-hour time only where the words say it is one
 _LABELLED24 = re.compile(
     r"(?:(?<![\w])(?:at|from|time:?|times:?|starts?:?|start\s+time:?|doors:?)\s+)(?P<h>[01]?\d|2[0-3])\.(?P<mi>[0-5]\d)"
-    r"(?![\d.])|(?<![\w:.])(?P<h2>[01]?\d|2[0-3])\.(?P<mi2>[0-5]\d)\s*hrs\b",
+    r"(?![\d.])(?!\s*[ap]\.?\s?m)|(?<![\w:.])(?P<h2>[01]?\d|2[0-3])\.(?P<mi2>[0-5]\d)\s*hrs\b",
     re.IGNORECASE,
 )
 _SINGLE = re.compile(rf"(?<![\w:.]){_one('1', True)}{_ZONE}(?![\w])", re.IGNORECASE)

@@ -107,6 +107,8 @@ def tidy_title(text: str, acronyms: set[str] | frozenset[str] = frozenset()) -> 
     text = _strip_symbols(text.strip(_STRAY))
     # a lone opening bracket or quote left when the date was cut out of "(MAY 28)"
     text = re.sub(r"\s*[(\[]\s*[)\]]\s*", " ", text).strip(_STRAY)
+    if text.count("(") == text.count(")") + 1 and text.rfind("(") > text.rfind(")"):
+        text += ")"  # the stripping above took the bracket that closes "(online via Teams)"
     if is_shouting(text):
         text = _title_case(text, set(acronyms))
     return " ".join(text.split())
