@@ -414,3 +414,13 @@ def test_a_detail_page_with_a_labelled_venue() -> None:
 
 def test_an_article_with_a_byline_and_dates_in_its_sentences_is_no_event() -> None:
     assert from_fixture("news-article-byline.html", date(2025, 1, 20)) == {}
+
+
+def test_markup_that_wrote_utc_without_saying_so_gives_way_to_the_time_shown() -> None:
+    html = """<html><body><div itemscope itemtype="https://schema.org/Event">
+    <h1 itemprop="name">Board of Control Meeting</h1>
+    <div itemprop="startDate" content="2024-01-29T16:00"></div><div itemprop="endDate" content="2024-01-29T17:00"></div>
+    <p>January 29, 2024 11:00 AM</p></div></body></html>"""
+    (event,) = extract_events(html, url="https://county.example/m/1", today=TODAY, timezone="America/New_York")
+    assert event.start.isoformat() == "2024-01-29T11:00:00-05:00"
+    assert event.end.isoformat() == "2024-01-29T12:00:00-05:00"

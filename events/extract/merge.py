@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import fields, replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from events.record import Event, event_id, title_key
 
@@ -51,9 +51,22 @@ def _fill(base: Event, other: Event) -> Event:
             changes[name] = theirs
     if base.all_day and not other.all_day and other.first_day == base.first_day:
         changes["start"], changes["end"] = other.start, other.end
+    elif _utc_written_as_local(base, other):
+        end = other.end
+        if end is None and isinstance(base.end, datetime):
+            end = base.end.replace(tzinfo=UTC).astimezone(other.start.tzinfo)  # type: ignore[union-attr]
+        changes["start"], changes["end"] = other.start, end
     if base.title.rstrip().endswith(("…", "...")) and not other.title.rstrip().endswith(("…", "...")):
         changes["title"] = other.title  # the whole title, not a widget's cut-off one
     return replace(base, **changes) if changes else base
+
+
+def _utc_written_as_local(base: Event, other: Event) -> bool:
+    """Markup saying ``2024-01-29T16:00`` (no offset) beside a page showing "11:00 AM" in New York:
+    the markup wrote UTC without saying so, and the time a person reads is the right one."""
+    if not isinstance(base.start, datetime) or not isinstance(other.start, datetime) or base.start == other.start:
+        return False
+    return base.start.replace(tzinfo=UTC) == other.start
 
 
 def merge_events(found: list[Event], page_url: str | None = None, fill_from: Sequence[Event] = ()) -> list[Event]:
