@@ -424,3 +424,17 @@ def test_markup_that_wrote_utc_without_saying_so_gives_way_to_the_time_shown() -
     (event,) = extract_events(html, url="https://county.example/m/1", today=TODAY, timezone="America/New_York")
     assert event.start.isoformat() == "2024-01-29T11:00:00-05:00"
     assert event.end.isoformat() == "2024-01-29T12:00:00-05:00"
+
+
+def test_weekday_and_day_under_month_headings() -> None:
+    """ "Tue 4" under "March 2025" is 4 March; "Thu 3" then a title "May Day planning meeting" under
+    "April 2025" is 3 April (the weekday says so), not 3 May."""
+    got = from_fixture("whats-on-month-headings.html", date(2025, 1, 20))
+    assert [(e.start.isoformat(), title) for title, e in got.items()] == [
+        ("2025-03-04T19:30:00+00:00", "Solidarity quiz night"),
+        ("2025-03-15T10:00:00+00:00", "Picket line training"),
+        ("2025-04-03T18:00:00+01:00", "May Day planning meeting"),
+    ]
+    assert (got["Solidarity quiz night"].venue, got["Solidarity quiz night"].locality) == ("The Crown Inn", "Walsall")
+    html = "<html><body><h2>March 2025</h2><p><b>Wed 4</b> Committee meeting, Unity Hall</p></body></html>"
+    assert extract(html) == []  # 4 March 2025 is a Tuesday: no date

@@ -7,13 +7,14 @@ only when there is none is the year inferred from the fetch date.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from events.extract.context import PageContext
 from events.extract.textmap import TextMap
-from events.normalise.dates import MONTH, find_dates
+from events.normalise.dates import MONTH, WEEKDAY, YEAR, find_dates, infer_year, month_number
 from events.normalise.moments import parse_moment
 from events.normalise.times import find_times
 
@@ -65,6 +66,7 @@ def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
         anchors.append(Anchor(d.span, d.start, d.end, d.explicit_year))
     tm.cache["published"] = published
     anchors = _years_from_headings(tm, anchors)
+    anchors = _days_under_month_headings(ctx, tm, anchors)
     anchors += _time_tags(ctx, tm)
     tm.cache["published"].sort()
     anchors.sort(key=lambda a: a.span)
@@ -121,6 +123,68 @@ def _years_from_headings(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
         year = next((y for start, y in reversed(markers) if start < anchor.span[0]), None)
         out.append(anchor if anchor.explicit_year or year is None else _with_year(anchor, year))
     return out
+
+
+_MONTH_HEADING = re.compile(rf"\s*(?P<month>{MONTH})\s*,?\s*(?P<year>{YEAR})?\s*:?\s*$", re.IGNORECASE)
+_WEEKDAY_DAY = re.compile(
+    rf"(?<![\w])(?P<wd>{WEEKDAY})\s*,?\s*(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.])", re.IGNORECASE
+)
+
+
+def _days_under_month_headings(ctx: PageContext, tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
+    """``<h2>March 2025</h2> … Tue 4 … Sat 15``: a weekday and a day under a month heading are a date
+    when the weekday agrees. Such a reading also beats a date stitched across elements that the
+    weekday contradicts ("Thu 3" then a title "May Day rally" is 3 April, not 3 May)."""
+    starts = [a.span[0] for a in anchors]  # in order, never overlapping
+    found = []
+    for m in _WEEKDAY_DAY.finditer(tm.text):
+        j = bisect.bisect_left(starts, m.end())
+        clash = [a for a in anchors[max(0, j - 3) : j] if a.span[1] > m.start()]
+        if all(_stitched(tm, a) for a in clash):
+            found.append((m, clash))
+    if not found:
+        return anchors
+    markers = []
+    for el in tm.elements:
+        if el.tag in _MARKER_TAGS and 0 < el.end - el.start <= 30:
+            heading = _MONTH_HEADING.match(tm.text, el.start, el.end)
+            if heading:
+                year = heading.group("year")
+                markers.append((el.start, month_number(heading.group("month")), int(year) if year else None))
+    marks = [start for start, _, _ in markers]
+    dropped: set[tuple[int, int]] = set()
+    added = []
+    for m, clash in found:
+        i = bisect.bisect_right(marks, m.start()) - 1
+        if i < 0:
+            continue
+        _, month, year = markers[i]
+        weekday = _WEEKDAYS.index(m.group("wd")[:3].lower())
+        day = _safe_day(year, month, int(m.group("day"))) if year else infer_year(month, int(m.group("day")), ctx.today)
+        if day is None or day.weekday() != weekday:
+            continue  # the weekday must agree: "Tue 4" is no date under a heading it does not fit
+        dropped.update(a.span for a in clash)
+        added.append(Anchor(m.span(), day, None, True))
+    return sorted([a for a in anchors if a.span not in dropped] + added, key=lambda a: a.span)
+
+
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _stitched(tm: TextMap, anchor: Anchor) -> bool:
+    """A date read across elements whose last element goes on with more words: "3" + "May Day rally"."""
+    if anchor.from_tag or tm.owner_at(anchor.span[0]) == tm.owner_at(anchor.span[1] - 1):
+        return False
+    i = bisect.bisect_right(tm.chunk_starts, anchor.span[1] - 1) - 1
+    rest = tm.text[anchor.span[1] : tm.chunk_ends[i]] if i >= 0 else ""
+    return any(ch.isalpha() for ch in rest)
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _with_year(anchor: Anchor, year: int) -> Anchor:
