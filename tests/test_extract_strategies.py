@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from events.config import Selectors
 from events.extract import extract_events, linked_calendars
 from events.extract.calendars import events_from_calendar
@@ -412,10 +414,6 @@ def test_a_detail_page_with_a_labelled_venue() -> None:
     assert day.end == datetime.fromisoformat("2025-06-13T16:00:00+01:00") and day.booking == "open"
 
 
-def test_an_article_with_a_byline_and_dates_in_its_sentences_is_no_event() -> None:
-    assert from_fixture("news-article-byline.html", date(2025, 1, 20)) == {}
-
-
 def test_markup_that_wrote_utc_without_saying_so_gives_way_to_the_time_shown() -> None:
     html = """<html><body><div itemscope itemtype="https://schema.org/Event">
     <h1 itemprop="name">Board of Control Meeting</h1>
@@ -438,3 +436,16 @@ def test_weekday_and_day_under_month_headings() -> None:
     assert (got["Solidarity quiz night"].venue, got["Solidarity quiz night"].locality) == ("The Crown Inn", "Walsall")
     html = "<html><body><h2>March 2025</h2><p><b>Wed 4</b> Committee meeting, Unity Hall</p></body></html>"
     assert extract(html) == []  # 4 March 2025 is a Tuesday: no date
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "news-cards.html",  # headline and date cards under "Latest news", at paths that do not say news
+        "election-timetable.html",  # "Nominations close", "Results announced": steps, and a sentence of dates
+        "press-release.html",  # "Date: 12 March 2025 / For immediate release"
+        "news-article-byline.html",
+    ],
+)
+def test_pages_full_of_dates_that_hold_no_events(page: str) -> None:
+    assert from_fixture(page, date(2025, 1, 20)) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from events.extract.block_titles import DOCUMENT, TITLE_CLASS
@@ -11,7 +12,13 @@ from events.extract.textmap import TextMap
 NOT_EVENT = re.compile(
     r"\b(?:(?:posted|published|written|submitted)\s+by|posted\s+in|filed\s+under|issued|deadline|"
     r"closing\s+date|apply\s+by|expires?|expiry|copyright|vacancy|vacancies|salary|job\s+ref|"
-    r"press\s+release|offices?\s+(?:is\s+|are\s+|will\s+be\s+)?closed|bank\s+holiday|opening\s+hours)\b|©",
+    r"press\s+release|for\s+immediate\s+release|notes\s+to\s+editors|embargoed|offices?\s+(?:is\s+|are\s+|will\s+be\s+)?closed|bank\s+holiday|opening\s+hours)\b|©",
+    re.IGNORECASE,
+)
+# "Nominations close", "Ballot papers sent out", "Results announced": a step in a timetable, not an event
+MILESTONE = re.compile(
+    r"^\W*(?:[\w'’-]+\s+){0,5}(?:opens?|close[sd]?|closing|announced|published|sent\s+out|issued|due|deadline|"
+    r"begins?|ends?|released|declared|counted|returned|expires?)\W*$",
     re.IGNORECASE,
 )
 FUNCTION_WORDS = frozenset(
@@ -39,7 +46,7 @@ def is_prose(tm: TextMap, block: Block, stamped: bool = False) -> bool:
         words = sentence.split()
         if len(words) > 60:
             return True
-        if len(words) >= 12 and sum(w.lower() in FUNCTION_WORDS for w in words) >= 0.2 * len(words):
+        if sentence_like(sentence) or _short_sentence(sentence):
             return stamped or not has_heading(tm, block)
     return False
 
@@ -56,6 +63,8 @@ def is_news(tm: TextMap, index: int, url: str | None) -> bool:
         and "/uploads/" not in path
     ):
         return True  # a blog's dated permalink (/2024/03/12/pay-talks/), not an events page
+    if _under_news_heading(tm, index):
+        return True
     for i in tm.ancestors(index):
         attrs = tm.elements[i].node.attributes
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
@@ -66,11 +75,54 @@ def is_news(tm: TextMap, index: int, url: str | None) -> bool:
     return False
 
 
+_NEWS_HEADING = re.compile(
+    r"\b(?:news|blogs?|press|latest|stories|updates|articles|insights|announcements|statements|bulletins?|"
+    r"newsletters?)\b",
+    re.IGNORECASE,
+)
+_EVENTS_HEADING = re.compile(
+    r"\b(?:events?|what'?s\s+on|diary|calendar|meetings?|courses?|training|conferences?|webinars?|dates)\b",
+    re.IGNORECASE,
+)
+
+
+def _under_news_heading(tm: TextMap, index: int) -> bool:
+    """The heading that introduces the block's section says news ("Latest news"), not events. That
+    heading stands before the block beside it or beside one of its ancestors (directly, or in a
+    header wrapper), never inside a neighbouring card."""
+    headings = tm.cache.get("all_headings")
+    if headings is None:
+        headings = [(el.start, i) for i, el in enumerate(tm.elements) if el.tag in HEADINGS and el.end > el.start]
+        tm.cache["all_headings"] = headings
+    ancestors = set(tm.ancestors(tm.elements[index].parent))
+    start = tm.elements[index].start
+    for _, h in reversed(headings[: bisect.bisect_left(headings, (start, -1))]):
+        el = tm.elements[h]
+        if el.end > start:
+            continue  # a heading holding the block
+        if el.parent in ancestors or tm.elements[el.parent].parent in ancestors:
+            text = tm.text_of(h)
+            return bool(_NEWS_HEADING.search(text)) and not _EVENTS_HEADING.search(text)
+    return False
+
+
 def has_prose(tm: TextMap, block: Block) -> bool:
     for i in block.inner(tm):
         if tm.elements[i].tag in ("p", "div", "section", "article") and sentence_like(tm.text_of(i)):
             return True
     return False
+
+
+def _short_sentence(text: str) -> bool:
+    """"The consultation runs from 3 February to 31 March 2025.": a full stop after words that read
+    as a sentence (a capital, then words with function words among them)."""
+    words = text.split()
+    return (
+        6 <= len(words) < 12
+        and text.rstrip().endswith((".", "!", "?"))
+        and text[:1].isupper()
+        and sum(w.lower() in FUNCTION_WORDS for w in words) >= 0.25 * len(words)
+    )
 
 
 def sentence_like(text: str) -> bool:

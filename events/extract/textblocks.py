@@ -15,7 +15,7 @@ import re
 from datetime import date, datetime, time
 
 from events.extract.anchors import Anchor, find_anchors, stamps
-from events.extract.block_kinds import NOT_EVENT, has_prose, is_news, is_prose
+from events.extract.block_kinds import MILESTONE, NOT_EVENT, has_prose, is_news, is_prose
 from events.extract.block_places import find_place_element, venue_in
 from events.extract.block_titles import (
     DOCUMENT,
@@ -164,6 +164,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     removed: list[tuple[int, int]] = [shift(d.span, -start) for d in block.dates] + stamped
     removed += [t.span for t in times]
     columns = table_columns(tm, block.index)
+    if "booking" not in columns and MILESTONE.match(cut(text, (0, len(text)), removed)):
+        return None  # "Nominations open 3 March 2025" in a timetable
     place_element = columns.get("venue") or find_place_element(tm, block)
     booking = find_booking(text, ctx.today)
     booking_cell = columns.get("booking")
@@ -225,7 +227,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         return None
     title_span = title_span or (0, 0)
     title = tidy_title(title, ctx.acronyms)
-    if len(LETTERS.findall(title)) < 3:
+    if len(LETTERS.findall(title)) < 3 or MILESTONE.match(title):
         return None
     title, venue_in_title = split_title_venue(title)
     place = place_element
@@ -256,7 +258,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         second = times[1].start if len(times) > 1 and clock is not None and clock.end is None else None
         when = ctx.at(first.first_day, clock.start if clock else None), _end(ctx, first, clock, second)
     url = _link(ctx, tm, block)
-    if is_news(tm, block.index, url) and not signals:
+    if not signals and is_news(tm, block.index, url):
         return None  # a dated headline in a news list, not an event
     if venue and is_shouting(venue):  # "HILTON BIRMINGHAM METROPOLE" on a banner
         venue = tidy_title(venue, ctx.acronyms)
