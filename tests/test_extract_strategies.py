@@ -449,3 +449,25 @@ def test_weekday_and_day_under_month_headings() -> None:
 )
 def test_pages_full_of_dates_that_hold_no_events(page: str) -> None:
     assert from_fixture(page, date(2025, 1, 20)) == {}
+
+
+def test_accordion_panels_and_a_list_with_classed_parts() -> None:
+    """Titles on accordion toggles (buttons that open panels), "When:/Where:" lines, and list items
+    whose date, title and place sit in classed spans."""
+    got = from_fixture("accordion-and-list.html", date(2025, 1, 20))
+    assert list(got) == [
+        "Women in leadership webinar",
+        "Regional reps' conference",
+        "Green reps network",
+        "LGBT+ members' social",
+    ]
+    webinar = got["Women in leadership webinar"]
+    assert webinar.online and webinar.venue is None and webinar.booking == "open"
+    assert got["Regional reps' conference"].venue == "Cardiff City Hall"
+    assert got["Green reps network"].venue == "Bristol"
+    social = got["LGBT+ members' social"]
+    assert (social.start.isoformat(), social.venue, social.locality) == (
+        "2025-04-08T19:00:00+01:00",
+        "The Lexington",
+        "London",
+    )

@@ -114,7 +114,7 @@ def has_prose(tm: TextMap, block: Block) -> bool:
 
 
 def _short_sentence(text: str) -> bool:
-    """"The consultation runs from 3 February to 31 March 2025.": a full stop after words that read
+    """ "The consultation runs from 3 February to 31 March 2025.": a full stop after words that read
     as a sentence (a capital, then words with function words among them)."""
     words = text.split()
     return (

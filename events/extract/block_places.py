@@ -10,7 +10,7 @@ from events.extract.blocks import META_SEPARATOR, Block
 from events.extract.textmap import TextMap
 from events.normalise.places import looks_like_venue, tidy_place
 
-_PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
+_PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|loc|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z0-9][\w'’.&-]*,?|&|of|the|and|at|on|upon|de|la)"
 PROPER_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}$")
 _ALL_DAY = re.compile(r"\ball[\s-]day\b", re.IGNORECASE)

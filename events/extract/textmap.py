@@ -203,7 +203,7 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
             tm.chunk_ends.append(length - (1 if text.endswith(" ") else 0))
             last_was_space = text.endswith(" ")
             continue
-        if tag is None or tag.startswith("-") or tag in SKIP_TAGS:
+        if tag is None or tag.startswith("-") or (tag in SKIP_TAGS and not _is_toggle(node)):
             continue
         if tag in BLOCK_TAGS and not last_was_space:
             parts.append(" ")
@@ -217,6 +217,14 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
     tm.text = "".join(parts)
     elements[0].end = length
     return tm
+
+
+def _is_toggle(node: Any) -> bool:
+    """An accordion's button carries the title of the panel it opens; other buttons are chrome."""
+    if node.tag != "button":
+        return False
+    attrs = node.attributes
+    return "aria-expanded" in attrs or "aria-controls" in attrs or "accordion" in (attrs.get("class") or "")
 
 
 def _push_children(stack: list[tuple[Any, int, int]], node: Any, parent: int, depth: int) -> None:
