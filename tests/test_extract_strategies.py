@@ -471,3 +471,18 @@ def test_accordion_panels_and_a_list_with_classed_parts() -> None:
         "The Lexington",
         "London",
     )
+
+
+def test_a_year_heading_ends_the_section_of_the_heading_before_it() -> None:
+    html = """<html><body><h4>Meetings &amp; Minutes of the Harbour Trust</h4>
+    <h1>2024 Audit Panel Meetings</h1><table>
+    <tr><td>March 5, 2024</td><td><a href="/a.pdf">Agenda</a></td></tr>
+    <tr><td>April 2, 2024</td><td><a href="https://zoom.example/j/1">Join Meeting</a></td></tr></table>
+    <h1>2023</h1><table>
+    <tr><td>March 7, 2023</td><td><a href="/b.pdf">Agenda</a></td></tr>
+    <tr><td>March 7, 2023</td><td><a href="/b2.pdf">Minutes</a></td></tr></table></body></html>"""
+    assert [(e.start, e.title) for e in extract(html)] == [
+        (date(2023, 3, 7), "Harbour Trust Meeting"),
+        (date(2024, 3, 5), "Audit Panel Meeting"),
+        (date(2024, 4, 2), "Audit Panel Meeting"),
+    ]

@@ -18,6 +18,7 @@ GENERIC_LINK = re.compile(
     r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
     r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+calendar|google\s+calendar|ical|"
     r"outlook|export|share|agenda|minutes|video|audio|download|pdf|map|directions|notice|meeting\s+notice|"
+    r"join(?:\s+(?:the|this|our))?\s+(?:meeting|webinar|call|zoom|teams|online|now|here|us|event|session|live)|"
     r"agenda\s+packet|packet|summary|transcript|webcast|watch|live\s*stream|documents?|attachments?|"
     r"(?:meeting|event)\s+(?:details|info|page)|handouts?|slides|presentation|recording|captions?|"
     r"not\s+available|n/?a|none|tba|tbc|cancelled|canceled)\W*$",
@@ -100,7 +101,9 @@ def heading_above(tm: TextMap, block: Block) -> str | None:
 def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
     """What a table of bare dates is about: the nearest heading above it that names a body ("City
     Council Meetings and Agendas" → "City Council Meeting"), passing over years, lead-ins ending in a
-    colon and page-type labels ("Agendas & Minutes", "Department Details"); else the page's title."""
+    colon and page-type labels ("Agendas & Minutes", "Department Details"); else the page's title.
+    A year heading ends the section of a heading of the same tag before it: under "<h1>2021</h1>"
+    the rows are no longer those of "<h1>2022 JDAMA Meetings</h1>"."""
     headings = tm.cache.get("headings")
     if headings is None:
         headings = []
@@ -108,16 +111,20 @@ def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
             if el.tag in HEADINGS and el.end > el.start:
                 text = tm.text[el.start : el.end].strip()
                 subject = subject_of(text) if len(text) <= 120 and not text.endswith(":") else None
-                if subject:
-                    headings.append((el.start, subject))
+                if subject or _YEAR_ONLY.match(text):
+                    headings.append((el.start, el.tag, subject))
         tm.cache["headings"] = headings
-    i = bisect.bisect_left(headings, (tm.elements[before].start, "")) - 1
-    if i >= 0:
-        return headings[i][1]
+    closed: set[str] = set()
+    for _start, tag, subject in reversed(headings[: bisect.bisect_left(headings, (tm.elements[before].start,))]):
+        if subject is None:
+            closed.add(tag)
+        elif tag not in closed:
+            return subject
     node = ctx.tree.css_first("title")
     return subject_of(" ".join((node.text() if node is not None else "").split()))
 
 
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 _GENERIC_WORDS = frozenset(
     """details detail department page home calendar calendars events event meetings meeting agendas agenda
 minutes materials documents document notices notice schedule schedules upcoming past prior previous current

@@ -31,7 +31,7 @@ from events.extract.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps
 from events.extract.context import PageContext
 from events.extract.tables import table_columns
 from events.extract.textmap import TextMap
-from events.normalise.dates import find_months
+from events.normalise.dates import find_dates, find_months
 from events.normalise.places import find_locality, is_online, looks_like_venue, split_place, tidy_place
 from events.normalise.status import Booking, find_booking, find_event_status
 from events.normalise.times import TimeMatch, find_times
@@ -218,6 +218,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     if title is None and plain:
         title_span = plain[0]
         title = cut(text, title_span, removed)
+    if title and len(LETTERS.findall(blank(title, [d.span for d in find_dates(title, ctx.today)]))) < 3:
+        title = None  # "August 27, 2019" twice in a row: a date is no title
     if title is None and tm.elements[block.index].tag == "tr":
         title = context_title(ctx, tm, block.index)
         kind = cut(text, _span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
