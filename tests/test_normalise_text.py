@@ -26,6 +26,7 @@ from events.normalise.titles import page_acronyms, tidy_title
         ("Meeting at 10.30 in room 4", time(10, 30), None),
         ("Thursday 6th March at 6.30pm", time(18, 30), None),
         ("at 7.15 p.m.", time(19, 15), None),
+        ("9:00 AM 10:00 AM", time(9), time(10)),  # a dash drawn by the stylesheet
     ],
 )
 def test_times(text: str, start: time, end: time | None) -> None:

@@ -253,7 +253,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         venue = venue_in(text, segments, title_span, documents) or venue_in_title
         if place_span is not None:
             venue = tidy_place(cut(text, place_span, removed))
-    clock = times[0] if times else None
+    # the same start said twice ("9:00 AM" on the badge, "9:00 AM – 10:00 AM" below): the range says more
+    clock = next((t for t in times if t.end and t.start == times[0].start), times[0]) if times else None
     when = _when_from_tags(ctx, tags, clock) if tags else None
     if when is None:
         first = written[0] if written else tags[0]

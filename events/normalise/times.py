@@ -114,4 +114,23 @@ def find_times(text: str) -> list[TimeMatch]:
         if match.span[0] >= until:
             chosen.append(match)
             until = match.span[1]
-    return chosen
+    return _join_adjacent(text, chosen)
+
+
+def _join_adjacent(text: str, times: list[TimeMatch]) -> list[TimeMatch]:
+    """``<time>9:00 AM</time><span class="divider"></span><time>10:00 AM</time>``: two clock times
+    with nothing but space between them are a range whose dash is drawn by the stylesheet."""
+    out: list[TimeMatch] = []
+    for t in times:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.end is None
+            and t.end is None
+            and t.start > last.start
+            and not text[last.span[1] : t.span[0]].strip()
+        ):
+            out[-1] = TimeMatch((last.span[0], t.span[1]), last.start, t.start)
+        else:
+            out.append(t)
+    return out
