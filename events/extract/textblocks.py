@@ -218,7 +218,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     if title is None and plain:
         title_span = plain[0]
         title = cut(text, title_span, removed)
-    if title and len(LETTERS.findall(blank(title, [d.span for d in find_dates(title, ctx.today)]))) < 3:
+    if title and _only_a_date(title, ctx):
         title = None  # "August 27, 2019" twice in a row: a date is no title
     if title is None and tm.elements[block.index].tag == "tr":
         title = context_title(ctx, tm, block.index)
@@ -289,6 +289,12 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         url=url,
         found_by="text",
     )
+
+
+def _only_a_date(title: str, ctx: PageContext) -> bool:
+    if not any(ch.isdigit() for ch in title):
+        return False
+    return len(LETTERS.findall(blank(title, [d.span for d in find_dates(title, ctx.today)]))) < 3
 
 
 def _span_of(tm: TextMap, index: int, start: int) -> tuple[int, int]:
