@@ -486,3 +486,16 @@ def test_a_year_heading_ends_the_section_of_the_heading_before_it() -> None:
         (date(2024, 3, 5), "Audit Panel Meeting"),
         (date(2024, 4, 2), "Audit Panel Meeting"),
     ]
+
+
+def test_the_events_calendar_list_view_without_structured_data() -> None:
+    got = from_fixture("plugin-tec-list-v6.html", date(2025, 1, 20))
+    agm = got["Branch AGM"]
+    assert (agm.start.isoformat(), agm.end.isoformat()) == ("2025-03-12T18:30:00+00:00", "2025-03-12T20:30:00+00:00")
+    assert (agm.venue, agm.address, agm.locality) == (
+        "Friends Meeting House",
+        "6 Mount Street, Manchester",
+        "Manchester",
+    )
+    course = got["Reps course (2 days)"]
+    assert (course.start, course.end, course.online) == (date(2025, 3, 20), date(2025, 3, 21), True)

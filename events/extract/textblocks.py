@@ -32,7 +32,7 @@ from events.extract.context import PageContext
 from events.extract.tables import table_columns
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_dates, find_months
-from events.normalise.places import find_locality, is_online, looks_like_venue, split_place, tidy_place
+from events.normalise.places import find_locality, is_online, looks_like_venue, split_place, tidy_place, town_of
 from events.normalise.status import Booking, find_booking, find_event_status
 from events.normalise.times import TimeMatch, find_times
 from events.normalise.titles import is_shouting, tidy_title
@@ -255,7 +255,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
             venue = tidy_place(cut(text, place_span, removed))
     # the same start said twice ("9:00 AM" on the badge, "9:00 AM – 10:00 AM" below): the range says more
     clock = next((t for t in times if t.end and t.start == times[0].start), times[0]) if times else None
-    when = _when_from_tags(ctx, tags, clock) if tags else None
+    when = _when_from_tags(ctx, tags, clock, written) if tags else None
     if when is None:
         first = written[0] if written else tags[0]
         second = times[1].start if len(times) > 1 and clock is not None and clock.end is None else None
@@ -272,6 +272,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     if venue and address is None:  # "The Studio, 7 Cannon Street, Birmingham"
         venue, address, in_town = split_place(venue)
         town = town or in_town
+    elif address and town is None:  # <span>Friends Meeting House</span><span>6 Mount Street, Manchester</span>
+        town = town_of(address.rsplit(",", 1)[-1].strip()) if "," in address else None
     return Event(
         source=ctx.source,
         title=title,
@@ -321,10 +323,10 @@ def _end(
 
 
 def _when_from_tags(
-    ctx: PageContext, tags: list[Anchor], clock: TimeMatch | None
+    ctx: PageContext, tags: list[Anchor], clock: TimeMatch | None, written: list[Anchor] = ()
 ) -> tuple[date | datetime, date | datetime | None] | None:
     """``<time datetime>`` tags: the first is the start, a later one the end; a date-only tag takes
-    its time from the text beside it."""
+    its time from the text beside it, and its last day from a range written beside it."""
     moments = [t.moment for t in tags if t.moment is not None]
     if not moments:
         return None
@@ -334,6 +336,8 @@ def _when_from_tags(
     end = next((m for m in moments[1:] if type(m) is type(start) and m > start), None)  # type: ignore[operator]
     if end is None and isinstance(start, datetime) and clock is not None and clock.end is not None:
         end = ctx.at(start.date(), clock.end)
+    if end is None and not isinstance(start, datetime):  # "March 20 - March 21" inside the tag
+        end = next((w.last_day for w in written if w.first_day == start and w.last_day), None)
     return start, end
 
 

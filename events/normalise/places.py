@@ -175,13 +175,9 @@ def split_place(place: str) -> tuple[str, str | None, str | None]:
     parts = [p.strip() for p in place.split(",")]
     if len(parts) < 2 or not all(parts):
         return place, None, None
-    town = None
-    last = parts[-1]
-    posted = _POSTCODE_TOWN.fullmatch(last)  # "Manchester M60 7HA": the town, and the address keeps it
-    if posted and _is_town(posted.group(1)):
-        town = posted.group(1)
-    elif _is_town(last):
-        town, parts = last, parts[:-1]
+    town = town_of(parts[-1])
+    if town == parts[-1]:
+        parts = parts[:-1]
     street = next(
         (
             i
@@ -196,6 +192,14 @@ def split_place(place: str) -> tuple[str, str | None, str | None]:
 
 
 _POSTCODE_TOWN = re.compile(rf"({_TOWN_RE.pattern})\s+[A-Z]{{1,2}}\d[A-Z\d]?\s*\d[A-Z]{{2}}")
+
+
+def town_of(part: str) -> str | None:
+    """The town an address's last part names: ``Manchester`` or ``Manchester M60 7HA``."""
+    posted = _POSTCODE_TOWN.fullmatch(part)  # the address keeps the postcode; the town is read from it
+    if posted and _is_town(posted.group(1)):
+        return posted.group(1)
+    return part if _is_town(part) else None
 
 
 def _is_town(text: str) -> bool:
