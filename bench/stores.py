@@ -19,7 +19,7 @@ from events.config import Feed, load_config
 from events.reconcile import Plan, Write, reconcile
 from events.record import Event
 from events.store import FetchResult, Store, utcnow
-from feeds.build import render_feed
+from feeds.build import feed_items, render_feed
 
 
 def make(i: int, source: str) -> Event:
@@ -57,8 +57,9 @@ def run(label: str, url: str, n: int, config_path: Path) -> None:
     config = load_config(config_path)
 
     def build() -> None:
-        items = [i for i in store.all_events() if i.event.source in {f"s{k}" for k in range(10)}]
-        render_feed(config, Feed("ten", "Ten sources"), items, now=datetime(2025, 1, 1, tzinfo=UTC))
+        now = datetime(2025, 1, 1, tzinfo=UTC)
+        feed = Feed("ten", "Ten sources", sources=tuple(f"s{k}" for k in range(10)))
+        render_feed(config, feed, feed_items(store, feed, now), now=now)
 
     for name, func in (("reconcile 1,000 events", cycle), ("feed build of 10,000 events", build)):
         start = time.perf_counter()

@@ -16,7 +16,7 @@ from events.config import Config, Feed
 from events.store import Store, StoredEvent
 from feeds.ical import build_ical
 from feeds.jsonfeed import build_jsonfeed
-from feeds.selection import Query, select_events
+from feeds.selection import Query, select_events, window
 
 
 @dataclass(frozen=True)
@@ -49,18 +49,24 @@ def build_feeds(
     config: Config, store: Store, *, sources: set[str] | None = None, now: datetime | None = None
 ) -> dict[str, int]:
     """Rebuild the feeds that show any of ``sources`` (all feeds when None); returns events per feed."""
-    items = store.all_events()
+    now = now or datetime.now(UTC)
     out_dir = config.service.feeds_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
     for feed in config.feeds:
         if sources is not None and feed.sources and not (set(feed.sources) & sources):
             continue
-        rendered = render_feed(config, feed, items, now=now)
+        rendered = render_feed(config, feed, feed_items(store, feed, now), now=now)
         write_atomic(out_dir / f"{feed.id}.ics", rendered.ics)
         write_atomic(out_dir / f"{feed.id}.json", rendered.json)
         counts[feed.id] = rendered.count
     return counts
+
+
+def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = None) -> list[StoredEvent]:
+    """The rows a feed can show, chosen by the database: a feed of ten sources among thousands, or of
+    the coming year among a decade of history, reads only its own rows."""
+    return store.events_between(*window(feed, query, now.date()))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -25,6 +25,23 @@ class Query:
     upcoming: bool = False
 
 
+def window(feed: Feed, query: Query | None, today: date) -> tuple[set[str] | None, date | None, date | None]:
+    """The sources and days a feed (narrowed by a query) can show, for the store to pick its rows:
+    the same bounds ``select_events`` applies, so it sees every row it would keep."""
+    sources = set(feed.sources) if feed.sources else None
+    ends_from = today - timedelta(days=feed.past_days) if feed.past_days is not None else None
+    starts_until = today + timedelta(days=feed.future_days) if feed.future_days is not None else None
+    if query is not None:
+        if query.sources:
+            sources = set(query.sources) if sources is None else sources & set(query.sources)
+        for bound in (query.start, today if query.upcoming else None):
+            if bound is not None:
+                ends_from = bound if ends_from is None else max(ends_from, bound)
+        if query.end is not None:
+            starts_until = query.end if starts_until is None else min(starts_until, query.end)
+    return sources, ends_from, starts_until
+
+
 def select_events(
     items: Iterable[StoredEvent], feed: Feed, *, now: datetime, cancelled_days: int, query: Query | None = None
 ) -> list[StoredEvent]:

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from events.config import Config
 from events.store import Store
-from feeds.build import render_feed
+from feeds.build import feed_items, render_feed
 from feeds.page import event_page, index_page, sources_page
 from feeds.selection import Query
 
@@ -119,8 +119,9 @@ def create_app(config: Config, store: Store) -> Starlette:
             if "gzip" in request.headers.get("accept-encoding", ""):
                 body, extra = zipped, {**extra, "Content-Encoding": "gzip"}
         else:
-            items = store.all_events()
-            rendered = render_feed(config, feed_conf, items, query=query)
+            now = datetime.now(UTC)
+            items = feed_items(store, feed_conf, now, query)
+            rendered = render_feed(config, feed_conf, items, query=query, now=now)
             body = rendered.ics if ext == "ics" else rendered.json
             modified = max((i.updated_at for i in items), default=datetime(2000, 1, 1, tzinfo=UTC))
         return conditional(request, body, modified, MEDIA_TYPES[ext], extra, etag)

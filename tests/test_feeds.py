@@ -133,3 +133,51 @@ def test_feed_filters(tmp_path: Path) -> None:
     unions = Feed("unions", "Unions", categories=("union",), past_days=30)
     doc = json.loads(render_feed(config(tmp_path), unions, items, now=NOW).json)
     assert [i["_event"]["title"] for i in doc["items"]] == ["Union day"]
+
+
+def test_the_store_picks_exactly_the_rows_each_feed_window_keeps(database_url: str) -> None:
+    """The database narrows a feed's rows (sources, past and future days, a query's dates); what it
+    returns must be what the Python filter would keep from every row, on SQLite and PostgreSQL."""
+    from events.reconcile import Plan, Write
+    from events.store import FetchResult, Store, utcnow
+    from feeds.build import feed_items
+    from feeds.selection import Query, select_events
+
+    store = Store(database_url)
+    for source in ("a", "b", "c"):
+        store.ensure_sources([(source, f"https://{source}.example/", source)])
+        writes = [
+            Write(
+                Event(
+                    source=source,
+                    title=f"{source} {i}",
+                    start=date(2025, 1, 1) + timedelta(days=7 * i),
+                    id=f"{source}{i}",
+                ),
+                new=True,
+                visible=True,
+            )
+            for i in range(60)
+        ]
+        store.record_fetch(source, FetchResult("page", utcnow(), utcnow(), 200), Plan(writes=writes))
+    now = datetime(2025, 6, 1, 12, tzinfo=UTC)
+    everything = store.all_events()
+    feeds = [
+        Feed("all", "All"),
+        Feed("ab", "A and B", sources=("a", "b"), past_days=30, future_days=90),
+        Feed("c", "C", sources=("c",), future_days=10),
+    ]
+    queries = [
+        None,
+        Query(sources=("b", "c")),
+        Query(start=date(2025, 3, 1), end=date(2025, 4, 30)),
+        Query(upcoming=True),
+    ]
+    for feed in feeds:
+        for query in queries:
+            chosen = select_events(feed_items(store, feed, now, query), feed, now=now, cancelled_days=7, query=query)
+            expected = select_events(everything, feed, now=now, cancelled_days=7, query=query)
+            assert [i.event.id for i in chosen] == [i.event.id for i in expected], (feed.id, query)
+    narrowed = feed_items(store, feeds[1], now)
+    assert 0 < len(narrowed) < len(everything) / 3
+    store.close()

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +297,22 @@ class Store:
         query = select(events).order_by(events.c.first_day, events.c.id)
         if not include_removed:
             query = query.where(events.c.removed_at.is_(None))
+        with self.begin() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [_stored(r) for r in rows]
+
+    def events_between(
+        self, sources: Iterable[str] | None = None, ends_from: date | None = None, starts_until: date | None = None
+    ) -> list[StoredEvent]:
+        """Live events of ``sources`` (all when None) that end on or after ``ends_from`` and start on
+        or before ``starts_until``: a feed's rows, chosen by the database rather than in Python."""
+        query = select(events).where(events.c.removed_at.is_(None)).order_by(events.c.first_day, events.c.id)
+        if sources is not None:
+            query = query.where(events.c.source_id.in_(sorted(set(sources))))
+        if ends_from is not None:
+            query = query.where(events.c.last_day >= ends_from.isoformat())
+        if starts_until is not None:
+            query = query.where(events.c.first_day <= starts_until.isoformat())
         with self.begin() as conn:
             rows = conn.execute(query).mappings().all()
         return [_stored(r) for r in rows]
