@@ -12,10 +12,11 @@ import socket
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from events.config import Config, Source
-from events.extract import extract_events, linked_calendars
+from events.extract import extract_events, linked_calendars, parse_html
 from events.fetch import Failure, Fetcher, NotModified, Page
 from events.reconcile import Change, reconcile
 from events.store import FetchResult, Store, utcnow
@@ -91,22 +92,26 @@ async def run_source(
         )
         await asyncio.to_thread(store.record_fetch, source.id, result)
         return CycleReport(source.id, "unchanged", events_found=state.get("events_found"))
-    calendars = await _linked_calendars(fetcher, source, outcome) if source.follow_links else []
-    return await asyncio.to_thread(_reconcile_page, config, store, source, outcome, started, today, state, calendars)
+    tree, calendars = await _linked_calendars(fetcher, outcome) if source.follow_links else (None, [])
+    return await asyncio.to_thread(
+        _reconcile_page, config, store, source, outcome, started, today, state, calendars, tree
+    )
 
 
-async def _linked_calendars(fetcher: Fetcher, source: Source, page: Page) -> list[str]:
-    """The .ics files the page links to; one that fails is skipped, the page still counts."""
+async def _linked_calendars(fetcher: Fetcher, page: Page) -> tuple[Any, list[str]]:
+    """The page parsed once (extraction reuses it), and the texts of the .ics files it links to; one
+    that fails is skipped, the page still counts."""
     try:
-        links = await asyncio.to_thread(linked_calendars, page.text, page.url)
+        tree = await asyncio.to_thread(parse_html, page.text)
+        links = linked_calendars(page.text, page.url, tree)
     except Exception:
-        return []
+        return None, []
     texts = []
     for link in links:
         got = await fetcher.fetch(link)
         if isinstance(got, Page) and "BEGIN:VCALENDAR" in got.text[:2000]:
             texts.append(got.text)
-    return texts
+    return tree, texts
 
 
 def _reconcile_page(
@@ -118,6 +123,7 @@ def _reconcile_page(
     today: date | None,
     state: dict,
     calendars: list[str],
+    tree: Any = None,
 ) -> CycleReport:
     today = today or datetime.now(source_zone(source)).date()
     try:
@@ -130,6 +136,7 @@ def _reconcile_page(
             date_order=source.date_order,
             selectors=source.selectors,
             calendars=calendars,
+            tree=tree,
         )
     except Exception as exc:  # a page that breaks the extractor is that source's problem only
         reason = f"could not read the page: {type(exc).__name__}: {exc}"

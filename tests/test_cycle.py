@@ -183,3 +183,40 @@ def test_a_sudden_collapse_is_a_source_problem(world: World) -> None:
     world.serve(page({"e0": many["e0"]}))
     assert world.cycle() == "unhealthy"
     assert world.changes() == [] and len(world.events()) == 8
+
+
+def test_a_source_that_follows_links_reads_the_calendar_its_page_links(tmp_path: Path, site: TestSite) -> None:
+    """follow_links: the page is fetched, its linked .ics fetched too, and the events of both stored
+    once (the page's card and the calendar's VEVENT are the same event)."""
+    path = write_config(
+        tmp_path,
+        f"""
+        [[sources]]
+        id = "branch"
+        url = "{site.url}/events"
+        follow_links = true
+    """,
+    )
+    path.write_text(path.read_text() + "\n[fetch]\nretries = 1\nbackoff = 0.01\nhost_delay = 0\n")
+    config = load_config(path)
+    store = Store(config.service.database_url)
+    store.ensure_sources([("branch", f"{site.url}/events", "branch")])
+    site.set(
+        "/events",
+        '<html><body><a href="/all.ics">Subscribe (iCal)</a><ul><li class="event"><h3>Branch AGM</h3>'
+        "<p>12 March 2030</p><p>Unity House</p></li></ul></body></html>",
+    )
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:agm@branch\r\nDTSTAMP:20300101T000000Z\r\nSUMMARY:Branch AGM\r\n"
+        "DTSTART:20300312T180000Z\r\nDTEND:20300312T200000Z\r\nLOCATION:Unity House\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:social@branch\r\nDTSTAMP:20300101T000000Z\r\nSUMMARY:Summer social\r\n"
+        "DTSTART;VALUE=DATE:20300704\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    site.set("/all.ics", Answer(body=calendar, content_type="text/calendar"))
+    [report] = asyncio.run(run_cycle(config, store, config.sources, lambda sources: {}))
+    assert report.outcome == "page" and site.hits("/all.ics") == 1
+    stored = {i.event.title: i.event for i in store.all_events()}
+    assert sorted(stored) == ["Branch AGM", "Summer social"]
+    assert stored["Branch AGM"].start.isoformat() == "2030-03-12T18:00:00+00:00"
+    store.close()

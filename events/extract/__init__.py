@@ -46,9 +46,10 @@ def tiers() -> list[list[Strategy]]:
     ]
 
 
-def linked_calendars(html: str | bytes, url: str | None) -> list[str]:
-    """The .ics files a page links to, for a caller allowed to follow links."""
-    tree = parse_html(html)
+def linked_calendars(html: str | bytes, url: str | None, tree: LexborHTMLParser | None = None) -> list[str]:
+    """The .ics files a page links to, for a caller allowed to follow links. A caller that will
+    extract the page too parses it once and passes the ``tree`` to both."""
+    tree = tree if tree is not None else parse_html(html)
     return calendar_links(PageContext(url=url, today=date.today(), tree=tree))
 
 
@@ -69,10 +70,12 @@ def extract_events(
     date_order: str | None = None,
     selectors: Selectors | None = None,
     calendars: Sequence[str] = (),
+    tree: LexborHTMLParser | None = None,
 ) -> list[Event]:
     """Events on one page. ``selectors`` (from the source's config) replace the text heuristics;
-    ``calendars`` are the texts of .ics files the page links to, fetched by the caller."""
-    tree = parse_html(html)
+    ``calendars`` are the texts of .ics files the page links to, fetched by the caller; ``tree`` is
+    the page already parsed (by ``parse_html``), if the caller has it."""
+    tree = tree if tree is not None else parse_html(html)
     root = tree.root
     lang = (root.attributes.get("lang") or "") if root is not None else ""
     ctx = PageContext(
