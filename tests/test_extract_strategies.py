@@ -499,3 +499,15 @@ def test_the_events_calendar_list_view_without_structured_data() -> None:
     )
     course = got["Reps course (2 days)"]
     assert (course.start, course.end, course.online) == (date(2025, 3, 20), date(2025, 3, 21), True)
+
+
+def test_labelled_start_and_end_lines_make_one_event() -> None:
+    got = from_fixture("labelled-start-and-end.html", date(2025, 1, 20))
+    assert sorted(got) == ["Spring CPD day", "Summer school"]
+    day, school = got["Spring CPD day"], got["Summer school"]
+    assert (day.start.isoformat(), day.end.isoformat()) == ("2025-03-12T09:30:00+00:00", "2025-03-12T16:30:00+00:00")
+    assert (school.start.isoformat(), school.end.isoformat()) == (
+        "2025-07-07T10:00:00+01:00",
+        "2025-07-09T15:00:00+01:00",
+    )
+    assert (day.venue, school.venue) == ("Birmingham Council House", "University of York")

@@ -46,6 +46,7 @@ class Anchor:
     explicit_year: bool = True
     moment: date | datetime | None = None  # set for <time datetime> anchors
     from_tag: bool = False
+    joined: bool = False  # a start and an end written apart ("Starts: …", "Ends: …")
 
     @property
     def key(self) -> tuple[date, date | None]:
@@ -65,6 +66,7 @@ def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
             continue
         anchors.append(Anchor(d.span, d.start, d.end, d.explicit_year))
     tm.cache["published"] = published
+    anchors = _join_labelled_ends(tm, anchors)
     anchors = _years_from_headings(tm, anchors)
     anchors = _days_under_month_headings(ctx, tm, anchors)
     anchors += _time_tags(ctx, tm)
@@ -88,6 +90,33 @@ def stamps(ctx: PageContext, text: str) -> list[tuple[int, int]]:
         if after and not text[end : end + after[0].span[0]].strip(" ,@at"):
             end += after[0].span[1]
         out.append((stamp.start(), end))
+    return out
+
+
+_END_LABEL = re.compile(r"\b(?:ends?|end\s+date|finish(?:es)?|until|to)\s*:?\s*$", re.IGNORECASE)
+_START_LABEL = re.compile(r"\b(?:starts?|start\s+date|begins?|from)\s*:?\s*$", re.IGNORECASE)
+
+
+def _join_labelled_ends(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
+    """ "Starts: 07/07/2025 10:00 / Ends: 09/07/2025 15:00" written on two lines is one event's span,
+    not two events: a date labelled as the end joins the labelled start just before it."""
+    out: list[Anchor] = []
+    for anchor in anchors:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and not last.joined
+            and last.last_day is None
+            and anchor.last_day is None
+            and 0 <= anchor.span[0] - last.span[1] <= 120
+            and anchor.first_day >= last.first_day
+            and _END_LABEL.search(tm.text, max(0, anchor.span[0] - 20), anchor.span[0])
+            and _START_LABEL.search(tm.text, max(0, last.span[0] - 20), last.span[0])
+        ):
+            until = anchor.first_day if anchor.first_day > last.first_day else None
+            out[-1] = replace(last, span=(last.span[0], anchor.span[1]), last_day=until, joined=True)
+        else:
+            out.append(anchor)
     return out
 
 

@@ -11,7 +11,7 @@ from events.extract.textmap import TextMap
 
 LABEL = re.compile(
     r"^(?:date|dates|time|times|when|where|venue|location|status|price|cost|"
-    r"event|category|type)s?\s*:?\s*$",
+    r"event|category|type|starts?|ends?|start\s+date|end\s+date|finish(?:es)?|from|until)s?\s*:?\s*$",
     re.IGNORECASE,
 )
 LETTERS = re.compile(r"[^\W\d_]")

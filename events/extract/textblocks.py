@@ -319,6 +319,8 @@ def _end(
         return first.last_day
     if first.last_day is not None:  # "Fri 8 Nov 18:00 – Sun 10 Nov 14:00": the second time ends it
         return ctx.at(first.last_day, clock.end or last_clock or time(23, 59))
+    if clock.end is None and first.joined and last_clock is not None:  # "Starts: … 09:30 Ends: … 16:30"
+        return ctx.at(first.first_day, last_clock)
     return ctx.at(first.first_day, clock.end) if clock.end else None
 
 
