@@ -511,3 +511,13 @@ def test_labelled_start_and_end_lines_make_one_event() -> None:
         "2025-07-09T15:00:00+01:00",
     )
     assert (day.venue, school.venue) == ("Birmingham Council House", "University of York")
+
+
+def test_hero_slides_with_an_early_bird_deadline_and_a_membership_offer() -> None:
+    got = from_fixture("hero-slides-offers.html", date(2025, 1, 20))
+    assert sorted(got) == ["Annual Conference 2025", "Awards dinner"]  # "Join today" holds no date
+    conference = got["Annual Conference 2025"]
+    assert (conference.start, conference.end) == (date(2025, 6, 5), date(2025, 6, 6))  # not 1 March
+    assert (conference.venue, conference.booking) == ("Harrogate Convention Centre", "open")
+    dinner = got["Awards dinner"]
+    assert (dinner.venue, dinner.locality, dinner.booking) == ("The Grand", "Brighton", "sold_out")

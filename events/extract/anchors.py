@@ -22,8 +22,9 @@ _YEAR_HEADING = re.compile(rf"^\s*(?:{MONTH}\s*,?\s*)?(?P<year>(?:19|20)\d\d)\s*
 # "Booking opens 1 February", "closing date 3 May", "received by 4 April": when booking happens or a
 # deadline falls, not when the event does
 _BOOKING_DATE = re.compile(
-    r"(?:\bopens?|\bopening|\bclos(?:e|es|ing)|deadline|\bby|\bno\s+later\s+than|\bbefore|\bsales?\s+(?:start|end)s?)"
-    r"(?:\s+(?:date|on|from))?\s*:?\s*$",
+    r"(?:\bopens?|\bopening|\bclos(?:e|es|ing)|deadline|\bby|\bno\s+later\s+than|\bbefore|\bsales?\s+(?:start|end)s?"
+    r"|\bearly[\s-]*bird(?:\s+[a-z]+){0,3}?\s+(?:ends?|until|expires?)|\b(?:offer|discount|rate|price)s?\s+(?:ends?|expires?)"
+    r"|\bexpires?)(?:\s+(?:date|on|from))?\s*:?\s*$",
     re.IGNORECASE,
 )
 # "Posted Aug 12, 2022 4:54 PM", "Last updated: 3 May": when the page was written, not an event

@@ -15,7 +15,8 @@ LABEL = re.compile(
     re.IGNORECASE,
 )
 LETTERS = re.compile(r"[^\W\d_]")
-META_SEPARATOR = re.compile(r"\s[·•|–—]\s")  # "Awards night – 20 September – The Lowry, Salford"
+# "Awards night – 20 September – The Lowry, Salford"; "Harrogate Convention Centre. Early bird rate …"
+META_SEPARATOR = re.compile(r"\s[·•|–—]\s|(?<=[a-z]{3})\.\s+(?=[A-Z])")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 

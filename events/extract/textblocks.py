@@ -199,9 +199,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     ]
     place_span = None
     if title_span is None:  # words that do not name a place, then a heading above, then anything
-        title_span = next((sp for sp in plain if not looks_like_venue(text[sp[0] : sp[1]], strong=True)), None)
-    if title_span is None:  # "Annual General Meeting, Leeds Civic Hall. Lunch provided."
-        title_span, place_span = next(filter(None, (title_then_place(text, sp) for sp in plain)), (None, None))
+        title_span, place_span = _plain_title(text, plain)
     # a heading above names the block only when the block reads like an event's details (a time, a
     # place, booking), never for a bare date under an article's headline
     signals = (
@@ -291,6 +289,18 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         url=url,
         found_by="text",
     )
+
+
+def _plain_title(text: str, plain: list[tuple[int, int]]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The first run of words that names no place, or whose head does before a place ("Annual General
+    Meeting, Leeds Civic Hall"); and that place."""
+    for span in plain:
+        if not looks_like_venue(text[span[0] : span[1]], strong=True):
+            return span, None
+        split = title_then_place(text, span)
+        if split is not None:
+            return split
+    return None, None
 
 
 def _only_a_date(title: str, ctx: PageContext) -> bool:
