@@ -521,3 +521,14 @@ def test_hero_slides_with_an_early_bird_deadline_and_a_membership_offer() -> Non
     assert (conference.venue, conference.booking) == ("Harrogate Convention Centre", "open")
     dinner = got["Awards dinner"]
     assert (dinner.venue, dinner.locality, dinner.booking) == ("The Grand", "Brighton", "sold_out")
+
+
+def test_jsonld_offers_on_sale_from_a_day_to_come_are_booking_soon() -> None:
+    html = """<html><body><script type="application/ld+json">{"@type": "Event", "name": "Congress 2025",
+    "startDate": "2025-09-10", "location": {"@type": "Place", "name": "ACC Liverpool",
+    "address": "Kings Dock, Liverpool L3 4FP"}, "offers": {"@type": "Offer",
+    "availability": "https://schema.org/InStock", "validFrom": "2025-03-01T09:00:00+00:00"}}</script></body></html>"""
+    (before,) = extract_events(html, url="https://org.example/", today=date(2025, 1, 20))
+    assert (before.booking, before.booking_opens, before.locality) == ("soon", "2025-03-01", "Liverpool")
+    (after,) = extract_events(html, url="https://org.example/", today=date(2025, 4, 20))
+    assert (after.booking, after.booking_opens) == ("open", None)

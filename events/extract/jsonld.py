@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from events.extract.candidate import Candidate, clean_text, to_event
@@ -33,7 +34,7 @@ def find_jsonld_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         if data is None:
             continue
         for item in _events_in(data, 0):
-            event = to_event(ctx, _candidate(item))
+            event = to_event(ctx, _candidate(item, ctx.today))
             if event is not None:
                 out.append(event)
     return out
@@ -74,7 +75,11 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
-def _candidate(item: dict[str, Any]) -> Candidate:
+def _iso_day(value: str) -> bool:
+    return len(value) == 10 and value[4] == "-" and value[7] == "-" and value.replace("-", "").isdigit()
+
+
+def _candidate(item: dict[str, Any], today: date) -> Candidate:
     c = Candidate(
         found_by="jsonld",
         title=clean_text(item.get("name")) or clean_text(item.get("headline")),
@@ -95,7 +100,10 @@ def _candidate(item: dict[str, Any]) -> Candidate:
     offer = _first(offers) if isinstance(offers, list | dict) else None
     if isinstance(offer, dict):
         c.booking = schema_availability(_str(offer.get("availability")))
-        c.booking_opens = (_str(offer.get("validFrom")) or "")[:10] or None if c.booking == "soon" else None
+        opens = (_str(offer.get("validFrom")) or "")[:10]
+        if _iso_day(opens) and opens > today.isoformat() and c.booking in (None, "open", "soon"):
+            c.booking = "soon"  # on sale from a day still to come, whatever the availability says
+        c.booking_opens = (opens or None) if c.booking == "soon" else None
         if not c.url:
             c.url = _str(offer.get("url"))
     return c
