@@ -55,6 +55,11 @@ def test_not_times(text: str) -> None:
         ("Fully booked", "sold_out", "Fully booked", None),
         ("Join the waiting list", "waitlist", "Join the waiting list", None),
         ("Registration closed", "closed", "Registration closed", None),
+        ("Last few places", "open", "Last few places", None),
+        ("Booking essential", "open", "Booking essential", None),
+        ("Tickets: £10", "open", "Tickets: £10", None),
+        ("Reserve a free place", "open", "Reserve a free place", None),
+        ("Join waiting list", "waitlist", "Join waiting list", None),
         ("BOOK EARLY to save disappointment", "none", None, None),
         ("a book about history", "none", None, None),
     ],
@@ -73,6 +78,7 @@ def test_booking(text: str, state: str, label: str | None, opens: str | None) ->
         ("Rescheduled to 4 June", "rescheduled"),
         ("Annual dinner", "scheduled"),
         ("Events may be cancelled at short notice", "scheduled"),
+        ("This event has been cancelled", "cancelled"),
     ],
 )
 def test_event_status(text: str, state: str) -> None:

@@ -27,7 +27,7 @@ _BOOKING: list[tuple[str, str]] = [
     ),
     (
         "waitlist",
-        r"(?:join|add\s+yourself\s+to)\s+(?:the|our)\s+wait(?:ing)?[\s-]*list|wait(?:ing)?[\s-]*list\s+"
+        r"(?:join|add\s+yourself\s+to)\s+(?:(?:the|our|a)\s+)?wait(?:ing)?[\s-]*list|wait(?:ing)?[\s-]*list\s+"
         r"(?:only|open)|waitlist",
     ),
     (
@@ -41,7 +41,8 @@ _BOOKING: list[tuple[str, str]] = [
         rf"on\s+sale\s+soon|coming\s+soon|(?:booking|bookings|registration|tickets?|applications?|"
         rf"nominations|entries|sales?)\s+(?:will\s+)?(?:opens?|open\s+soon|go\s+on\s+sale|available|"
         rf"launch(?:es)?)(?:\s+(?:on|in|from))?\s+(?:{_WHEN}|soon)|(?:booking|registration|bookings)\s+opens\b"
-        rf"|opening\s+(?:{_WHEN})|opens?\s+(?:in\s+|on\s+)?(?:{_WHEN})|save\s+the\s+date",
+        rf"|opening\s+(?:{_WHEN})|opens?\s+(?:for\s+(?:booking|bookings|registration)\s+)?(?:in\s+|on\s+)?(?:{_WHEN})"
+        rf"|save\s+the\s+date",
     ),
     (
         "open",
@@ -50,9 +51,11 @@ _BOOKING: list[tuple[str, str]] = [
         r"|register\s+(?:now|here|today|online|your\s+interest)|sign\s+up\s+(?:now|here|today)"
         r"|(?:booking|bookings|registration|registrations|awards|applications?|nominations|entries|tickets)"
         r"\s+(?:(?:is|are)\s+)?(?:now\s+)?open(?:\s+now)?|open\s+for\s+(?:booking|registration|entries)"
-        r"|reserve\s+(?:your|a)\s+(?:place|seat|spot|ticket)"
+        r"|reserve\s+(?:your|a)\s+(?:free\s+)?(?:place|seat|spot|ticket)|book\s+(?:via|on|through)\s+[A-Z]\w+"
+        r"|(?:last|final)\s+few\s+(?:places|spaces|tickets|seats)|few\s+(?:places|spaces|tickets|seats)\s+left"
+        r"|almost\s+full|selling\s+fast|(?:booking|registration|pre-booking)\s+(?:is\s+)?(?:essential|required)"
         r"|(?:places|spaces|tickets|seats)\s+(?:still\s+)?available|limited\s+(?:places|spaces|availability)"
-        r"|tickets?\s+(?:from|cost|are)\s+£\s?\d+(?:\.\d\d)?",
+        r"|tickets?\s*(?:from|cost|are|:)?\s*£\s?\d+(?:\.\d\d)?",
     ),
 ]
 _BOOKING_RE = [(state, re.compile(rf"(?<![\w]){pattern}(?![\w])", re.IGNORECASE)) for state, pattern in _BOOKING]
@@ -76,7 +79,7 @@ _EVENT_STATUS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "cancelled",
-        re.compile(r"(?<![\w])(?<!be )(?<!if )(?<!been )cancell?ed(?![\w])|(?<!\w)called\s+off(?!\w)", re.IGNORECASE),
+        re.compile(r"(?<![\w])(?<!be )(?<!if )cancell?ed(?![\w])|(?<!\w)called\s+off(?!\w)", re.IGNORECASE),
     ),
     ("rescheduled", re.compile(r"(?<!\w)(?:rescheduled|re-scheduled|date\s+changed|new\s+date)(?!\w)", re.IGNORECASE)),
 ]
