@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from events.extract.block_titles import GENERIC_LINK
-from events.extract.blocks import META_SEPARATOR, Block
+from events.extract.blocks import META_SEPARATOR, Block, cut
 from events.extract.textmap import TextMap
-from events.normalise.places import looks_like_venue, tidy_place
+from events.normalise.places import is_online, looks_like_venue, split_place, tidy_place, town_of
+from events.normalise.titles import is_shouting, tidy_title
 
 _PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|loc|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z0-9][\w'’.&-]*,?|&|of|the|and|at|on|upon|de|la)"
@@ -66,3 +67,40 @@ def venue_in(
         ):
             return tidy_place(piece)
     return None
+
+
+def element_place(
+    tm: TextMap, place: int, text: str, start: int, removed: list[tuple[int, int]]
+) -> tuple[str | None, str | None]:
+    """Venue and address from the element the site labels as the place: its first part names the
+    venue, the rest is the address (``<address><span>The Studio</span><span>7 Cannon St</span></address>``)."""
+    parts = [
+        p
+        for p in (
+            cut(text, (tm.elements[k].start - start, tm.elements[k].end - start), removed) for k in tm.children(place)
+        )
+        if p
+    ]
+    if len(parts) >= 2:
+        return tidy_place(parts[0]), tidy_place(", ".join(parts[1:]))
+    cell = tm.elements[place]
+    return tidy_place(cut(text, (cell.start - start, cell.end - start), removed)) or None, None
+
+
+def settle_place(
+    text: str, venue: str | None, address: str | None, town: str | None, acronyms: set[str]
+) -> tuple[str | None, str | None, str | None, bool]:
+    """The venue, address, town and whether the event is online, once the block's words are read:
+    "Online event" is no venue, a banner's capitals are made readable, "The Studio, 7 Cannon Street,
+    Birmingham" splits into its parts, and an address's last part names the town."""
+    if venue and is_shouting(venue):  # "HILTON BIRMINGHAM METROPOLE" on a banner
+        venue = tidy_title(venue, acronyms)
+    online = is_online(text) and not venue
+    if venue and is_online(venue) and len(venue.split()) <= 3:
+        venue, online = None, True
+    if venue and address is None:
+        venue, address, in_town = split_place(venue)
+        town = town or in_town
+    elif address and town is None and "," in address:
+        town = town_of(address.rsplit(",", 1)[-1].strip())
+    return venue, address, town, online

@@ -1,12 +1,15 @@
-"""Tables of events: which column holds the title, the venue or the booking, by its header."""
+"""Tables of events: which column holds the title, the venue, the booking or the kind of meeting, by
+its header, and what a booking column's one word means."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from selectolax.lexbor import LexborNode as Node
 
 from events.extract.textmap import TextMap
+from events.normalise.status import Booking, find_booking
 
 _TITLE_COLUMN = re.compile(r"\b(?:name|title|meeting|event|subject|description|body|committee|what)\b")
 _BOOKING_COLUMN = re.compile(r"\b(?:booking|bookings|tickets?|registration|availability|places)\b")
@@ -61,3 +64,15 @@ def _looks_like_header(cells: list[str]) -> bool:
     said = [c for c in cells if c]
     known = [c for c in said if any(p.search(c) for p in _HEADER_WORDS)]
     return len(known) >= 2 and not any(ch.isdigit() for c in said for ch in c)
+
+
+def booking_column(tm: TextMap, cell: int, today: date) -> Booking:
+    """A "Booking" column saying just "Open" or "Full": read with its header, it says booking is open
+    or the event is full; the site's own word is the label."""
+    said_text = tm.text_of(cell)
+    said = find_booking(f"booking {said_text}", today)
+    if said.state == "none" and re.fullmatch(r"\W*full\W*", said_text, re.IGNORECASE):
+        said = find_booking("fully booked", today)
+    if said.state == "none":
+        return said
+    return Booking(said.state, said_text.strip() or said.label, said.opens, None)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import date, datetime, time
+from dataclasses import dataclass
 
 from events.extract.anchors import Anchor, find_anchors, stamps
 from events.extract.block_kinds import MILESTONE, NOT_EVENT, has_prose, is_news, is_prose
-from events.extract.block_places import find_place_element, venue_in
+from events.extract.block_places import element_place, find_place_element, settle_place, venue_in
+from events.extract.block_times import when_of
 from events.extract.block_titles import (
     DOCUMENT,
     GENERIC_LINK,
@@ -29,13 +30,13 @@ from events.extract.block_titles import (
 )
 from events.extract.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
 from events.extract.context import PageContext
-from events.extract.tables import table_columns
+from events.extract.tables import booking_column, table_columns
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_dates, find_months
-from events.normalise.places import find_locality, is_online, looks_like_venue, split_place, tidy_place, town_of
-from events.normalise.status import Booking, find_booking, find_event_status
-from events.normalise.times import TimeMatch, find_times
-from events.normalise.titles import is_shouting, tidy_title
+from events.normalise.places import find_locality, is_online, looks_like_venue, tidy_place
+from events.normalise.status import find_booking, find_event_status
+from events.normalise.times import find_times
+from events.normalise.titles import tidy_title
 from events.record import Event
 
 MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
@@ -168,15 +169,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         return None  # "Nominations open 3 March 2025" in a timetable
     place_element = columns.get("venue") or find_place_element(tm, block)
     booking = find_booking(text, ctx.today)
-    booking_cell = columns.get("booking")
-    if booking.state == "none" and booking_cell is not None:
-        # a "Booking" column saying just "Open" or "Full": read it with its header
-        cell_text = tm.text_of(booking_cell)
-        said = find_booking(f"booking {cell_text}", ctx.today)
-        if said.state == "none" and re.fullmatch(r"\W*full\W*", cell_text, re.IGNORECASE):
-            said = find_booking("fully booked", ctx.today)
-        if said.state != "none":
-            booking = Booking(said.state, cell_text.strip() or said.label, said.opens, None)
+    if booking.state == "none" and "booking" in columns:
+        booking = booking_column(tm, columns["booking"], ctx.today)
     if booking.span:
         removed.append(booking.span)
     status, status_span = find_event_status(text)
@@ -187,19 +181,6 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         removed.append(locality[1])
     removed += [m.span for m in find_months(text) if not overlaps(m.span, removed)]
     segments = text_segments(tm, start, end, removed)
-    title_span = structural_title(ctx, tm, block, removed)
-    # the venue and type columns are no title, nor, in a table row, the names of its documents
-    not_titles = [_span_of(tm, columns[k], start) for k in ("venue", "kind") if k in columns]
-    if tm.elements[block.index].tag == "tr":
-        not_titles += [_span_of(tm, i, start) for i in _document_links(tm, block)]
-    plain = [
-        sp
-        for sp in segments
-        if is_title_like(text[sp[0] : sp[1]]) and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
-    ]
-    place_span = None
-    if title_span is None:  # words that do not name a place, then a heading above, then anything
-        title_span, place_span = _plain_title(text, plain)
     # a heading above names the block only when the block reads like an event's details (a time, a
     # place, booking), never for a bare date under an article's headline
     signals = (
@@ -212,66 +193,23 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     )
     if alone and not signals and has_prose(tm, block):
         return None  # a page's only date, in a block of running text with nothing of an event: an article
-    title = cut(text, title_span, removed) if title_span else (heading_above(tm, block) if signals else None)
-    if title is None and plain:
-        title_span = plain[0]
-        title = cut(text, title_span, removed)
-    if title and _only_a_date(title, ctx):
-        title = None  # "August 27, 2019" twice in a row: a date is no title
-    if title is None and tm.elements[block.index].tag == "tr":
-        title = context_title(ctx, tm, block.index)
-        kind = cut(text, _span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
-        if title and is_title_like(kind):  # "Board of Directors" + "Regular" in its Type column
-            title = f"{title} – {kind}"
-    if not title:
+    named = _title_of(ctx, tm, block, Reading(text, start, removed, segments), columns, signals)
+    if named is None:
         return None
-    title_span = title_span or (0, 0)
-    title = tidy_title(title, ctx.acronyms)
-    if len(LETTERS.findall(title)) < 3 or MILESTONE.match(title):
-        return None
-    title, venue_in_title = split_title_venue(title)
-    place = place_element
+    title, title_span, place_span, venue_in_title = named
     address = None
-    if place is not None:
-        parts = [
-            p
-            for p in (
-                cut(text, (tm.elements[k].start - start, tm.elements[k].end - start), removed)
-                for k in tm.children(place)
-            )
-            if p
-        ]
-        if len(parts) >= 2:  # <address><span>The Studio</span><span>7 Cannon Street</span></address>
-            venue, address = tidy_place(parts[0]), tidy_place(", ".join(parts[1:]))
-        else:
-            cell = tm.elements[place]
-            venue = tidy_place(cut(text, (cell.start - start, cell.end - start), removed)) or None
+    if place_element is not None:
+        venue, address = element_place(tm, place_element, text, start, removed)
     else:
         documents = [_span_of(tm, i, start) for i in _document_links(tm, block)]
         venue = venue_in(text, segments, title_span, documents) or venue_in_title
         if place_span is not None:
             venue = tidy_place(cut(text, place_span, removed))
-    # the same start said twice ("9:00 AM" on the badge, "9:00 AM – 10:00 AM" below): the range says more
-    clock = next((t for t in times if t.end and t.start == times[0].start), times[0]) if times else None
-    when = _when_from_tags(ctx, tags, clock, written) if tags else None
-    if when is None:
-        first = written[0] if written else tags[0]
-        second = times[1].start if len(times) > 1 and clock is not None and clock.end is None else None
-        when = ctx.at(first.first_day, clock.start if clock else None), _end(ctx, first, clock, second)
+    when = when_of(ctx, tags, written, times)
     url = _link(ctx, tm, block)
     if not signals and is_news(tm, block.index, url):
         return None  # a dated headline in a news list, not an event
-    if venue and is_shouting(venue):  # "HILTON BIRMINGHAM METROPOLE" on a banner
-        venue = tidy_title(venue, ctx.acronyms)
-    online = is_online(text) and not venue
-    if venue and is_online(venue) and len(venue.split()) <= 3:  # "Online event" is no venue
-        venue, online = None, True
-    town = locality[0] if locality else None
-    if venue and address is None:  # "The Studio, 7 Cannon Street, Birmingham"
-        venue, address, in_town = split_place(venue)
-        town = town or in_town
-    elif address and town is None:  # <span>Friends Meeting House</span><span>6 Mount Street, Manchester</span>
-        town = town_of(address.rsplit(",", 1)[-1].strip()) if "," in address else None
+    venue, address, town, online = settle_place(text, venue, address, locality[0] if locality else None, ctx.acronyms)
     return Event(
         source=ctx.source,
         title=title,
@@ -289,6 +227,56 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         url=url,
         found_by="text",
     )
+
+
+@dataclass
+class Reading:
+    """A block's text as it is being read: what has been cut out of it, and the runs of words left."""
+
+    text: str
+    start: int  # where the block's text begins in the page's text
+    removed: list[tuple[int, int]]
+    segments: list[tuple[int, int]]
+
+
+def _title_of(
+    ctx: PageContext, tm: TextMap, block: Block, r: Reading, columns: dict[str, int], signals: bool
+) -> tuple[str, tuple[int, int], tuple[int, int] | None, str | None] | None:
+    """The title (and its span, a place read out of the same run of words, a venue named after it):
+    a heading or title element, else words that name no place, else a heading above, else a table's
+    context ("Board of Directors – Regular")."""
+    text, start, removed = r.text, r.start, r.removed
+    title_span = structural_title(ctx, tm, block, removed)
+    # the venue and type columns are no title, nor, in a table row, the names of its documents
+    not_titles = [_span_of(tm, columns[k], start) for k in ("venue", "kind") if k in columns]
+    if tm.elements[block.index].tag == "tr":
+        not_titles += [_span_of(tm, i, start) for i in _document_links(tm, block)]
+    plain = [
+        sp
+        for sp in r.segments
+        if is_title_like(text[sp[0] : sp[1]]) and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
+    ]
+    place_span = None
+    if title_span is None:
+        title_span, place_span = _plain_title(text, plain)
+    title = cut(text, title_span, removed) if title_span else (heading_above(tm, block) if signals else None)
+    if title is None and plain:
+        title_span = plain[0]
+        title = cut(text, title_span, removed)
+    if title and _only_a_date(title, ctx):
+        title = None  # "August 27, 2019" twice in a row: a date is no title
+    if title is None and tm.elements[block.index].tag == "tr":
+        title = context_title(ctx, tm, block.index)
+        kind = cut(text, _span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
+        if title and is_title_like(kind):  # "Board of Directors" + "Regular" in its Type column
+            title = f"{title} – {kind}"
+    if not title:
+        return None
+    title = tidy_title(title, ctx.acronyms)
+    if len(LETTERS.findall(title)) < 3 or MILESTONE.match(title):
+        return None
+    title, venue_in_title = split_title_venue(title)
+    return title, title_span or (0, 0), place_span, venue_in_title
 
 
 def _plain_title(text: str, plain: list[tuple[int, int]]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
@@ -319,38 +307,6 @@ def _document_links(tm: TextMap, block: Block) -> list[int]:
         for i in block.inner(tm)
         if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attributes.get("href") or "")
     ]
-
-
-def _end(
-    ctx: PageContext, first: Anchor, clock: TimeMatch | None, last_clock: time | None = None
-) -> date | datetime | None:
-    """The last day for all-day events; for timed ones the end time, or the last day's end."""
-    if clock is None:
-        return first.last_day
-    if first.last_day is not None:  # "Fri 8 Nov 18:00 – Sun 10 Nov 14:00": the second time ends it
-        return ctx.at(first.last_day, clock.end or last_clock or time(23, 59))
-    if clock.end is None and first.joined and last_clock is not None:  # "Starts: … 09:30 Ends: … 16:30"
-        return ctx.at(first.first_day, last_clock)
-    return ctx.at(first.first_day, clock.end) if clock.end else None
-
-
-def _when_from_tags(
-    ctx: PageContext, tags: list[Anchor], clock: TimeMatch | None, written: list[Anchor] = ()
-) -> tuple[date | datetime, date | datetime | None] | None:
-    """``<time datetime>`` tags: the first is the start, a later one the end; a date-only tag takes
-    its time from the text beside it, and its last day from a range written beside it."""
-    moments = [t.moment for t in tags if t.moment is not None]
-    if not moments:
-        return None
-    start = moments[0]
-    if not isinstance(start, datetime):
-        start = ctx.at(start, clock.start if clock else None)
-    end = next((m for m in moments[1:] if type(m) is type(start) and m > start), None)  # type: ignore[operator]
-    if end is None and isinstance(start, datetime) and clock is not None and clock.end is not None:
-        end = ctx.at(start.date(), clock.end)
-    if end is None and not isinstance(start, datetime):  # "March 20 - March 21" inside the tag
-        end = next((w.last_day for w in written if w.first_day == start and w.last_day), None)
-    return start, end
 
 
 def _link(ctx: PageContext, tm: TextMap, block: Block) -> str | None:
