@@ -532,3 +532,11 @@ def test_jsonld_offers_on_sale_from_a_day_to_come_are_booking_soon() -> None:
     assert (before.booking, before.booking_opens, before.locality) == ("soon", "2025-03-01", "Liverpool")
     (after,) = extract_events(html, url="https://org.example/", today=date(2025, 4, 20))
     assert (after.booking, after.booking_opens) == ("open", None)
+
+
+def test_a_bulletin_lists_its_diary_dates_but_not_its_news_or_vacancies() -> None:
+    got = from_fixture("bulletin-dates-for-your-diary.html", date(2025, 2, 1))
+    assert [(e.start.isoformat(), title, e.venue) for title, e in got.items()] == [
+        ("2025-03-12T18:00:00+00:00", "Branch AGM", "Unity House"),
+        ("2025-04-05", "Regional conference", "Leeds Town Hall"),
+    ]

@@ -166,11 +166,30 @@ def title_then_place(text: str, span: tuple[int, int]) -> tuple[tuple[int, int],
         head, tail = text[start : start + m.start()], text[start + m.end() : end]
         if looks_like_venue(head, strong=True):
             return None
-        if is_title_like(head) and looks_like_venue(tail, strong=True):
+        if (
+            is_title_like(head)
+            and len(head.split()) >= 2
+            and (looks_like_venue(tail, strong=True) or _named_place(tail))
+        ):
             stop = _SENTENCE_END.search(tail)
             place_end = start + m.end() + (stop.start() if stop else len(tail))
             return (start, start + m.start()), (start + m.end(), place_end)
     return None
+
+
+_SMALL_WORDS = frozenset({"of", "the", "and", "&", "upon", "on", "in", "at", "de", "la"})
+
+
+def _named_place(text: str) -> bool:
+    """ "Unity House, Leeds": a short run of capitalised words that names a kind of place."""
+    first = _SENTENCE_END.split(text, 1)[0]
+    words = first.replace(",", " ").split()
+    return (
+        0 < len(words) <= 6
+        and ":" not in first
+        and looks_like_venue(" ".join(words))
+        and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+    )
 
 
 def split_title_venue(title: str) -> tuple[str, str | None]:

@@ -283,11 +283,11 @@ def _plain_title(text: str, plain: list[tuple[int, int]]) -> tuple[tuple[int, in
     """The first run of words that names no place, or whose head does before a place ("Annual General
     Meeting, Leeds Civic Hall"); and that place."""
     for span in plain:
-        if not looks_like_venue(text[span[0] : span[1]], strong=True):
-            return span, None
         split = title_then_place(text, span)
         if split is not None:
             return split
+        if not looks_like_venue(text[span[0] : span[1]], strong=True):
+            return span, None
     return None, None
 
 
