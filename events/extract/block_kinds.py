@@ -86,6 +86,9 @@ _EVENTS_HEADING = re.compile(
 )
 
 
+_NEAR = 200  # headings looked back over for a section's own
+
+
 def _under_news_heading(tm: TextMap, index: int) -> bool:
     """The heading that introduces the block's section says news ("Latest news"), not events. That
     heading stands before the block beside it or beside one of its ancestors (directly, or in a
@@ -96,7 +99,8 @@ def _under_news_heading(tm: TextMap, index: int) -> bool:
         tm.cache["all_headings"] = headings
     ancestors = set(tm.ancestors(tm.elements[index].parent))
     start = tm.elements[index].start
-    for _, h in reversed(headings[: bisect.bisect_left(headings, (start, -1))]):
+    before = bisect.bisect_left(headings, (start, -1))
+    for _, h in reversed(headings[max(0, before - _NEAR) : before]):  # bounded: a page of 5,000 cards
         el = tm.elements[h]
         if el.end > start:
             continue  # a heading holding the block

@@ -115,7 +115,8 @@ def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
                     headings.append((el.start, el.tag, subject))
         tm.cache["headings"] = headings
     closed: set[str] = set()
-    for _start, tag, subject in reversed(headings[: bisect.bisect_left(headings, (tm.elements[before].start,))]):
+    stop = bisect.bisect_left(headings, (tm.elements[before].start,))
+    for _start, tag, subject in reversed(headings[max(0, stop - 200) : stop]):  # bounded on huge pages
         if subject is None:
             closed.add(tag)
         elif tag not in closed:
