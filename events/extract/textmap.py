@@ -80,6 +80,7 @@ class Element:
     depth: int
     start: int = 0
     end: int = 0
+    last: int = -1  # index of its last descendant (itself when it has none)
 
 
 @dataclass
@@ -134,11 +135,7 @@ class TextMap:
 
     def descendants(self, index: int) -> range:
         """Elements are stored in document order, so an element's descendants follow it directly."""
-        depth = self.elements[index].depth
-        stop = index + 1
-        while stop < len(self.elements) and self.elements[stop].depth > depth:
-            stop += 1
-        return range(index + 1, stop)
+        return range(index + 1, self.elements[index].last + 1)
 
     def children(self, index: int) -> list[int]:
         depth = self.elements[index].depth + 1
@@ -169,6 +166,7 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
         node, index, depth = stack.pop()
         if node is None:
             elements[index].end = length
+            elements[index].last = len(elements) - 1
             tag = elements[index].tag
             if tag in BLOCK_TAGS and not last_was_space:
                 parts.append(" ")
@@ -216,6 +214,10 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
         _push_children(stack, node, me, depth + 1)
     tm.text = "".join(parts)
     elements[0].end = length
+    for el in elements:  # a walk cut short at max_nodes leaves some unclosed
+        if el.last < 0:
+            el.last = len(elements) - 1
+            el.end = el.end or length
     return tm
 
 
