@@ -118,3 +118,17 @@ def test_deep_nesting_huge_pages_and_broken_bytes() -> None:
     controls = "<p>Summit\x01\x02\x1b[31m 4 July 2024</p>"
     [event] = extract_events(controls, url=None, today=TODAY)
     assert event.title.startswith("Summit") and not any(ord(c) < 32 for c in event.title)
+
+
+@settings(max_examples=300, deadline=1000)
+@given(hostile_text, days, st.booleans())
+def test_reading_dates_near_month_names_finds_what_reading_everywhere_finds(
+    text: str, today: date, month_first: bool
+) -> None:
+    """find_dates runs the month-name patterns only near a month's name, on the lowercased text; the
+    plain way (every pattern everywhere, case-insensitively) must find exactly the same dates."""
+    from events.normalise import dates
+
+    everywhere = [(name, m) for name, regex in dates._COMPILED for m in regex.finditer(text)]
+    fast = list(dates._matches(text))
+    assert sorted((n, m.span()) for n, m in fast) == sorted((n, m.span()) for n, m in everywhere)
