@@ -445,6 +445,8 @@ def test_weekday_and_day_under_month_headings() -> None:
         "election-timetable.html",  # "Nominations close", "Results announced": steps, and a sentence of dates
         "press-release.html",  # "Date: 12 March 2025 / For immediate release"
         "news-article-byline.html",
+        "job-vacancies.html",  # closing dates and interview days
+        "committee-minutes.html",  # "held on …", "the next meeting will be on …": a record, in sentences
     ],
 )
 def test_pages_full_of_dates_that_hold_no_events(page: str) -> None:

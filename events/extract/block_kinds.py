@@ -120,6 +120,7 @@ def has_prose(tm: TextMap, block: Block) -> bool:
 def _short_sentence(text: str) -> bool:
     """ "The consultation runs from 3 February to 31 March 2025.": a full stop after words that read
     as a sentence (a capital, then words with function words among them)."""
+    text = re.sub(r"^\s*\(?\d{1,2}[.)]\s+", "", text)  # "3. The next meeting will be on …": an item of a list
     words = text.split()
     return (
         6 <= len(words) < 12
