@@ -10,7 +10,8 @@ from the most trustworthy strategy that has it. Tiers decide what a page's list 
 
 A page whose publisher describes its events in structured data is taken at its word: the text
 heuristics then only fill in fields, they add no events of their own (detail pages list "similar
-events", artist pages list tours the markup leaves out on purpose).
+events", artist pages list tours the markup leaves out on purpose), so only blocks dated on those
+events' days are read. Later tiers run only when the earlier ones leave them something to do.
 """
 
 from __future__ import annotations
@@ -35,15 +36,7 @@ from events.normalise.titles import page_acronyms
 from events.record import Event
 
 Strategy = Callable[[PageContext, TextMap], list[Event]]
-
-
-def tiers() -> list[list[Strategy]]:
-    """Strategies in order of trust; the first that knows a field wins it."""
-    return [
-        [find_jsonld_events, find_microdata_events, find_hevent_events],
-        [find_text_events],
-        [find_embedded_events],
-    ]
+STRUCTURED: list[Strategy] = [find_jsonld_events, find_microdata_events, find_hevent_events]
 
 
 def linked_calendars(html: str | bytes, url: str | None, tree: LexborHTMLParser | None = None) -> list[str]:
@@ -86,13 +79,16 @@ def extract_events(
         return []
     tm = build_textmap(body)
     ctx.acronyms = page_acronyms(tm.text)
-    structured, visible, embedded = ([e for strategy in tier for e in strategy(ctx, tm)] for tier in tiers())
+    structured = [e for strategy in STRUCTURED for e in strategy(ctx, tm)]
     for text in calendars:
         structured.extend(events_from_calendar(ctx, text))
     if selectors is not None:
         return merge_events(find_selector_events(ctx, selectors), page_url=url, fill_from=structured)
     if structured:
+        visible = find_text_events(ctx, tm, days={e.first_day for e in structured})
         return merge_events(structured, page_url=url, fill_from=visible)
+    visible = find_text_events(ctx, tm)
+    embedded = find_embedded_events(ctx, tm)
     if embedded and _drawn_from(visible, embedded):
         return merge_events(embedded, page_url=url, fill_from=visible)
     return merge_events(visible or embedded, page_url=url)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from events.extract.anchors import Anchor, find_anchors, stamps
 from events.extract.block_kinds import MILESTONE, NOT_EVENT, has_prose, is_news, is_prose
@@ -43,7 +44,9 @@ MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
 _STOP_CLIMB = frozenset({"body", "html", "main"})
 
 
-def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
+def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = None) -> list[Event]:
+    """Events read from the page's blocks; with ``days``, only blocks dated on one of them (a page
+    that lists its events in structured data needs its text only to fill those events in)."""
     anchors = find_anchors(ctx, tm)
     if not anchors:
         return []
@@ -63,9 +66,11 @@ def find_text_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     for block in parts:
         here = tm.elements[block.index]
         if any(
-            lo <= here.start and here.end <= hi and {a.first_day for a in block.dates} <= days
-            for lo, hi, days in covered
+            lo <= here.start and here.end <= hi and {a.first_day for a in block.dates} <= under
+            for lo, hi, under in covered
         ):
+            continue
+        if days is not None and not any(a.first_day in days for a in block.dates):
             continue
         event = _read_block(ctx, tm, block, alone)
         if event is not None:
