@@ -162,8 +162,10 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
     _push_children(stack, root, 0, 1)
     seen = 0
     last_was_space = True
+    pop, push, add_part = stack.pop, stack.append, parts.append
+    chunk_starts, chunk_owner, chunk_ends = tm.chunk_starts, tm.chunk_owner, tm.chunk_ends
     while stack:
-        node, index, depth = stack.pop()
+        node, index, depth = pop()
         if node is None:
             elements[index].end = length
             elements[index].last = len(elements) - 1
@@ -179,7 +181,8 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
         tag = node.tag
         if tag == "-text":
             raw = node.text_content or ""
-            text = _SPACE.sub(" ", raw)
+            # most text nodes are the indentation between tags: no regex for those
+            text = " " if raw.isspace() else _SPACE.sub(" ", raw)
             if not text or text == " ":
                 if text and not last_was_space:
                     parts.append(" ")
@@ -190,15 +193,15 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
                 text = text[1:]
             if not text:
                 continue
-            if not last_was_space and tm.chunk_owner and tm.chunk_owner[-1] != index:
+            if not last_was_space and chunk_owner and chunk_owner[-1] != index:
                 # "<span>18</span><span>Apr</span>": separate elements are separate words
-                parts.append(" ")
+                add_part(" ")
                 length += 1
-            tm.chunk_starts.append(length)
-            tm.chunk_owner.append(index)
-            parts.append(text)
+            chunk_starts.append(length)
+            chunk_owner.append(index)
+            add_part(text)
             length += len(text)
-            tm.chunk_ends.append(length - (1 if text.endswith(" ") else 0))
+            chunk_ends.append(length - (1 if text.endswith(" ") else 0))
             last_was_space = text.endswith(" ")
             continue
         if tag is None or tag.startswith("-") or (tag in SKIP_TAGS and not _is_toggle(node)):
@@ -210,8 +213,15 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
         elements.append(Element(node, tag, index, depth, start=length))
         me = len(elements) - 1
         tm.by_node[node.mem_id] = me
-        stack.append((None, me, 0))
-        _push_children(stack, node, me, depth + 1)
+        push((None, me, 0))
+        child = node.child
+        if child is not None:  # children pushed so that the first is popped first
+            kids = []
+            while child is not None:
+                kids.append(child)
+                child = child.next
+            depth += 1
+            stack.extend([(kid, me, depth) for kid in reversed(kids)])
     tm.text = "".join(parts)
     elements[0].end = length
     for el in elements:  # a walk cut short at max_nodes leaves some unclosed
