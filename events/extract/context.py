@@ -41,6 +41,8 @@ class PageContext:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None
+        if href.startswith(("https://", "http://")) and " " not in href:
+            return href  # already absolute: urljoin would return it unchanged, slowly
         url = urljoin(self.url, href) if self.url else href
         return url if urlsplit(url).scheme in ("http", "https") else None
 
