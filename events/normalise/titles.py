@@ -66,11 +66,10 @@ _STRAY = " \t\n,;:|/\\-–—•·*>»«<()[]{}\"'"
 
 
 def is_shouting(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 4:
+    letters = sum(map(str.isalpha, text))
+    if letters < 4:
         return False
-    upper = sum(c.isupper() for c in letters)
-    return upper / len(letters) > 0.8
+    return sum(map(str.isupper, text)) / letters > 0.8
 
 
 def page_acronyms(text: str) -> set[str]:
