@@ -10,6 +10,7 @@ from the fetch history so that a restart does not hammer every site at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterable
@@ -115,7 +116,12 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     now = datetime.now(UTC)
 
     async def job(source: Source) -> None:
-        report = (await run_cycle(config, store, [source], publish, fetcher, force=False))[0]
+        try:
+            report = (await run_cycle(config, store, [source], publish, fetcher, force=False))[0]
+        except asyncio.CancelledError:
+            # stopping (SIGTERM) mid-fetch: nothing was written for this cycle; the next start fetches it
+            log.info("%s: fetch stopped by shutdown; it runs again at the next start", source.id)
+            return
         log.info("%s", report.line())
         scheduled = scheduler.get_job(source.id)
         if scheduled is not None:
@@ -142,10 +148,12 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
         store.set_next_run(source.id, when)
 
     async def rebuild() -> None:
-        await asyncio.to_thread(publish, None)
+        with contextlib.suppress(asyncio.CancelledError):  # stopping: the thread finishes its write
+            await asyncio.to_thread(publish, None)
 
     async def deliver() -> None:
-        await asyncio.to_thread(publish, set())
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.to_thread(publish, set())
 
     # Feeds change with the calendar too: cancelled events age out, past events become past.
     scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)

@@ -126,3 +126,26 @@ def test_run_schedules_fetches_and_stops_cleanly(tmp_path: Path, site: TestSite)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
     assert site.hits("/") == 1
+
+
+def test_stopping_mid_fetch_says_so_in_one_line(tmp_path: Path, site: TestSite) -> None:
+    """SIGTERM while a page is still downloading: exit 0, one line saying the fetch was stopped, no
+    traceback, and nothing half-written."""
+    import signal
+    import time
+
+    from tests.site import Answer
+
+    site.set("/", Answer(body=fixture_text("union-banners.html"), delay=30))
+    port = free_port()
+    config = configure(tmp_path, site, port, interval="1m")  # first fetch within 6 s of start
+    with running(config, "run", port) as proc:
+        deadline = time.monotonic() + 30
+        while site.hits("/") == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert site.hits("/") == 1
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        out = proc.stdout.read() if proc.stdout else ""
+    assert "fmpa: fetch stopped by shutdown" in out
+    assert "Traceback" not in out and "CancelledError" not in out
