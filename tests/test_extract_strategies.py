@@ -542,3 +542,11 @@ def test_a_bulletin_lists_its_diary_dates_but_not_its_news_or_vacancies() -> Non
         ("2025-03-12T18:00:00+00:00", "Branch AGM", "Unity House"),
         ("2025-04-05", "Regional conference", "Leeds Town Hall"),
     ]
+
+
+def test_a_place_label_in_the_same_words_as_the_place() -> None:
+    got = from_fixture("inline-place-labels.html", date(2025, 1, 20))
+    assert [(t, e.venue, e.locality) for t, e in got.items()] == [
+        ("Poetry evening", "The Albany", "Coventry"),
+        ("Retired members' lunch", "The Old Bell", "Derby"),
+    ]

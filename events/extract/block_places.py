@@ -19,6 +19,7 @@ SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 
 
 _PLACE_LABEL = re.compile(r"^\s*(?:venue|location|where|address|place)\s*:?\s*$", re.IGNORECASE)
+PLACE_LABEL_START = re.compile(r"(?:venue|location|where|address)\s*:\s*\S", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(r"(?:venue|location|where|address)\s*:\s*$", re.IGNORECASE)
 
 
@@ -48,8 +49,10 @@ def venue_in(
         for s, e in segments
         if not (s >= title_span[0] and e <= title_span[1]) and not any(ds <= s and e <= de for ds, de in documents)
     ]
-    for s, e in rest:  # "Venue: The Principal, Oxford Road"
-        if _LABEL_BEFORE.search(text, max(0, s - 12), s) and len(text[s:e].split()) <= 12:
+    for s, e in rest:  # "Venue: The Principal, Oxford Road", the label in its own element or in the same words
+        if (_LABEL_BEFORE.search(text, max(0, s - 12), s) or PLACE_LABEL_START.match(text, s, e)) and len(
+            text[s:e].split()
+        ) <= 12:
             return tidy_place(text[s:e])
     for strong in (True, False):
         for s, e in rest:

@@ -17,7 +17,7 @@ from datetime import date
 
 from events.extract.anchors import Anchor, find_anchors, stamps
 from events.extract.block_kinds import MILESTONE, NOT_EVENT, has_prose, is_news, is_prose
-from events.extract.block_places import element_place, find_place_element, settle_place, venue_in
+from events.extract.block_places import PLACE_LABEL_START, element_place, find_place_element, settle_place, venue_in
 from events.extract.block_times import when_of
 from events.extract.block_titles import (
     DOCUMENT,
@@ -259,7 +259,9 @@ def _title_of(
     plain = [
         sp
         for sp in r.segments
-        if is_title_like(text[sp[0] : sp[1]]) and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
+        if is_title_like(text[sp[0] : sp[1]])
+        and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
+        and not PLACE_LABEL_START.match(text, sp[0], sp[1])  # "Location: The Albany" is no title
     ]
     place_span = None
     if title_span is None:
