@@ -35,7 +35,6 @@ _STAMP = re.compile(
 )
 # "By Press Office · 12 February 2025": an article's byline
 _BYLINE = re.compile(r"\s*(?:[Bb]y|BY)\s+[A-Z][\w.'’ -]{1,40}?\s*[·|•,–—-]?\s*$")
-_STAMP_WORD = re.compile(r"\b(?:posted|published|updated|modified|uploaded|added|amended|revised)\b", re.IGNORECASE)
 _MARKER_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "dt", "strong", "b", "th"})
 
 
@@ -55,43 +54,50 @@ class Anchor:
 
 
 def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
+    """The page's date anchors. On the way it notes where posts say when they were written
+    (``tm.cache["published"]``: a block holding one is a post) and the spans of publication stamps
+    (``tm.cache["stamps"]``, read by ``stamps_in``)."""
+    text = tm.text
     anchors = []
-    published = []  # where posts say when they were written: a block holding one is a post
-    for d in find_dates(tm.text, ctx.today, ctx.month_first):
-        if _BOOKING_DATE.search(tm.text[max(tm.chunk_start(d.span[0]), d.span[0] - 40) : d.span[0]]):
+    published: list[int] = []
+    spans: list[tuple[int, int, int]] = []
+    for d in find_dates(text, ctx.today, ctx.month_first):
+        stamp = _STAMP.search(text, max(0, d.span[0] - 30), d.span[0])
+        if stamp is not None:
+            spans.append((stamp.start(), d.span[1], _after_time(text, d.span[1])))
+        if _BOOKING_DATE.search(text[max(tm.chunk_start(d.span[0]), d.span[0] - 40) : d.span[0]]):
             continue
-        if _STAMP.search(tm.text, max(0, d.span[0] - 30), d.span[0]) or _BYLINE.match(
-            tm.text, tm.chunk_start(d.span[0]), d.span[0]
-        ):
+        if stamp is not None or _BYLINE.match(text, tm.chunk_start(d.span[0]), d.span[0]):
             published.append(d.span[0])
             continue
         anchors.append(Anchor(d.span, d.start, d.end, d.explicit_year))
-    tm.cache["published"] = published
     anchors = _join_labelled_ends(tm, anchors)
     anchors = _years_from_headings(tm, anchors)
     anchors = _days_under_month_headings(ctx, tm, anchors)
-    anchors += _time_tags(ctx, tm)
-    tm.cache["published"].sort()
+    anchors += _time_tags(ctx, tm, published)
+    tm.cache["published"] = sorted(published)
+    tm.cache["stamps"] = spans
     anchors.sort(key=lambda a: a.span)
     return anchors
 
 
-def stamps(ctx: PageContext, text: str) -> list[tuple[int, int]]:
-    """Spans of publication stamps in a block's text ("Posted Aug 12, 2022 4:54 PM"): their words,
-    date and time say when the page was written, so none of them is the event's date, time or title."""
-    if not _STAMP_WORD.search(text):
-        return []
-    out = []
-    for d in find_dates(text, ctx.today, ctx.month_first):
-        stamp = _STAMP.search(text, max(0, d.span[0] - 30), d.span[0])
-        if stamp is None:
-            continue
-        end = d.span[1]
-        after = find_times(text[end : end + 24])
-        if after and not text[end : end + after[0].span[0]].strip(" ,@at"):
-            end += after[0].span[1]
-        out.append((stamp.start(), end))
-    return out
+def _after_time(text: str, end: int) -> int:
+    """Where a stamp ends: after its date, or after the time that follows it ("… 2022 4:54 PM")."""
+    after = find_times(text[end : end + 24])
+    if after and not text[end : end + after[0].span[0]].strip(" ,@at"):
+        return end + after[0].span[1]
+    return end
+
+
+def stamps_in(tm: TextMap, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans (relative to ``start``) of the publication stamps inside a block ("Posted Aug 12, 2022
+    4:54 PM"): their words, date and time say when the page was written, so none of them is the
+    event's date, time or title. ``find_anchors`` found them."""
+    return [
+        (s - start, min(full, end) - start)
+        for s, date_end, full in tm.cache.get("stamps", ())
+        if s >= start and date_end <= end
+    ]
 
 
 _END_LABEL = re.compile(r"\b(?:ends?|end\s+date|finish(?:es)?|until|to)\s*:?\s*$", re.IGNORECASE)
@@ -121,7 +127,7 @@ def _join_labelled_ends(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
     return out
 
 
-def _time_tags(ctx: PageContext, tm: TextMap) -> list[Anchor]:
+def _time_tags(ctx: PageContext, tm: TextMap, published: list[int]) -> list[Anchor]:
     out = []
     for node in ctx.tree.css("time[datetime]"):
         moment = parse_moment(node.attributes.get("datetime"), ctx.zone)
@@ -130,7 +136,7 @@ def _time_tags(ctx: PageContext, tm: TextMap) -> list[Anchor]:
             continue
         el = tm.elements[index]
         if _STAMP.search(tm.text, max(0, el.start - 30), el.start):
-            tm.cache.setdefault("published", []).append(el.start)
+            published.append(el.start)
             continue  # "Last updated: <time>…</time>"
         day = moment.date() if isinstance(moment, datetime) else moment
         out.append(Anchor((el.start, max(el.end, el.start)), day, None, True, moment, True))

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from events.extract.anchors import Anchor, find_anchors, stamps
+from events.extract.anchors import Anchor, find_anchors, stamps_in
 from events.extract.block_kinds import MILESTONE, NOT_EVENT, has_prose, is_news, is_prose
 from events.extract.block_places import PLACE_LABEL_START, element_place, find_place_element, settle_place, venue_in
 from events.extract.block_times import when_of
@@ -154,7 +154,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     text = tm.text[start:end]
     if len(text) > MAX_BLOCK or NOT_EVENT.search(text):
         return None
-    stamped = stamps(ctx, text)
+    stamped = stamps_in(tm, start, end)
     published = tm.cache.get("published", [])
     posted = bisect.bisect_left(published, start) < bisect.bisect_left(published, end)
     if is_prose(tm, block, posted):
