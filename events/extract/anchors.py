@@ -14,7 +14,16 @@ from datetime import date, datetime
 
 from events.extract.context import PageContext
 from events.extract.textmap import TextMap
-from events.normalise.dates import MONTH, WEEKDAY, YEAR, find_dates, infer_year, month_number
+from events.normalise.dates import (
+    MONTH,
+    WEEKDAY,
+    YEAR,
+    find_dates,
+    infer_year,
+    month_number,
+    safe_date,
+    weekday_number,
+)
 from events.normalise.moments import parse_moment
 from events.normalise.times import find_times
 
@@ -195,16 +204,13 @@ def _days_under_month_headings(ctx: PageContext, tm: TextMap, anchors: list[Anch
         if i < 0:
             continue
         _, month, year = markers[i]
-        weekday = _WEEKDAYS.index(m.group("wd")[:3].lower())
-        day = _safe_day(year, month, int(m.group("day"))) if year else infer_year(month, int(m.group("day")), ctx.today)
+        weekday = weekday_number(m.group("wd"))
+        day = safe_date(year, month, int(m.group("day"))) if year else infer_year(month, int(m.group("day")), ctx.today)
         if day is None or day.weekday() != weekday:
             continue  # the weekday must agree: "Tue 4" is no date under a heading it does not fit
         dropped.update(a.span for a in clash)
         added.append(Anchor(m.span(), day, None, True))
     return sorted([a for a in anchors if a.span not in dropped] + added, key=lambda a: a.span)
-
-
-_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def _stitched(tm: TextMap, anchor: Anchor) -> bool:
@@ -214,13 +220,6 @@ def _stitched(tm: TextMap, anchor: Anchor) -> bool:
     i = bisect.bisect_right(tm.chunk_starts, anchor.span[1] - 1) - 1
     rest = tm.text[anchor.span[1] : tm.chunk_ends[i]] if i >= 0 else ""
     return any(ch.isalpha() for ch in rest)
-
-
-def _safe_day(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _with_year(anchor: Anchor, year: int) -> Anchor:

@@ -106,20 +106,21 @@ def infer_year(month: int, day: int, today: date, weekday: int | None = None) ->
     floor = today - timedelta(days=60)
     chosen = None
     for year in (today.year - 1, today.year, today.year + 1):
-        candidate = _safe_date(year, month, day)
+        candidate = safe_date(year, month, day)
         if candidate is not None and candidate >= floor:
             chosen = candidate
             break
     if chosen is None or weekday is None or chosen.weekday() == weekday:
         return chosen
     for year in (chosen.year - 1, chosen.year + 1):
-        candidate = _safe_date(year, month, day)
+        candidate = safe_date(year, month, day)
         if candidate is not None and candidate.weekday() == weekday:
             return candidate
     return chosen
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
+def safe_date(year: int, month: int, day: int) -> date | None:
+    """The day, or None for one that does not exist (31 February)."""
     try:
         return date(year, month, day)
     except ValueError:
@@ -130,13 +131,14 @@ def _day(text: str) -> int:
     return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
 
 
-def _weekday(text: str | None) -> int | None:
+def weekday_number(text: str | None) -> int | None:
+    """Monday 0 … Sunday 6, from a weekday's name or its abbreviation."""
     return _WEEKDAYS[text[:3].lower()] if text else None
 
 
 def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateMatch | None:
     g = m.groupdict()
-    wd = _weekday(g.get("wd"))
+    wd = weekday_number(g.get("wd"))
     if name == "numeric":
         a, b = int(g["a"]), int(g["b"])
         if g["s"] in ".-" and len(g["y1"]) == 2:
@@ -146,16 +148,16 @@ def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateM
         else:
             month, day = a, b
         year = int(g["y1"]) + (2000 if len(g["y1"]) == 2 else 0)
-        start = _safe_date(year, month, day)
+        start = safe_date(year, month, day)
         return DateMatch(m.span(), start, None, True) if start else None
     if name == "iso":
-        start = _safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"]))
+        start = safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"]))
         return DateMatch(m.span(), start, None, True) if start else None
     m1 = month_number(g["m1"])
     d1 = _day(g["d1"])
     y1 = int(g["y1"]) if g.get("y1") else None
     if name in ("dmy", "mdy"):
-        start = _safe_date(y1, m1, d1) if y1 else infer_year(m1, d1, today, wd)
+        start = safe_date(y1, m1, d1) if y1 else infer_year(m1, d1, today, wd)
         if start is None:
             return None
         return DateMatch(m.span(), start, None, y1 is not None, wd is not None and start.weekday() != wd)
@@ -163,8 +165,8 @@ def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateM
         d2 = _day(g["d2"])
         if d2 <= d1:
             return None
-        start = _safe_date(y1, m1, d1) if y1 else infer_year(m1, d1, today, wd)
-        end = _safe_date(start.year, m1, d2) if start else None
+        start = safe_date(y1, m1, d1) if y1 else infer_year(m1, d1, today, wd)
+        end = safe_date(start.year, m1, d2) if start else None
         if start is None or end is None:
             return None
         return DateMatch(m.span(), start, end, y1 is not None)
@@ -184,12 +186,12 @@ def _range(
     (y1, m1, d1), (y2, m2, d2) = first, last
     if y1 is None and y2 is not None:
         y1 = y2 if (m1, d1) <= (m2, d2) else y2 - 1
-    start = infer_year(m1, d1, today, weekday) if y1 is None else _safe_date(y1, m1, d1)
+    start = infer_year(m1, d1, today, weekday) if y1 is None else safe_date(y1, m1, d1)
     if start is None:
         return None
     if y2 is None:
         y2 = start.year if (m2, d2) >= (m1, d1) else start.year + 1
-    end = _safe_date(y2, m2, d2)
+    end = safe_date(y2, m2, d2)
     if end is None or end <= start or (end - start).days > 366:
         return None
     return DateMatch(span, start, end, first[0] is not None or last[0] is not None)
@@ -259,15 +261,15 @@ def _join_ranges(text: str, matches: list[DateMatch], today: date) -> list[DateM
 def _join_pair(first: DateMatch, last: DateMatch) -> DateMatch | None:
     start, end = first.start, last.start
     if not first.explicit_year and last.explicit_year:
-        start = _safe_date(
+        start = safe_date(
             end.year if (start.month, start.day) <= (end.month, end.day) else end.year - 1, start.month, start.day
         )
     elif first.explicit_year and not last.explicit_year:
-        end = _safe_date(
+        end = safe_date(
             start.year if (end.month, end.day) >= (start.month, start.day) else start.year + 1, end.month, end.day
         )
     elif not first.explicit_year and end < start:
-        end = _safe_date(end.year + 1, end.month, end.day)
+        end = safe_date(end.year + 1, end.month, end.day)
     if start is None or end is None or end <= start or (end - start).days > 366:
         return None
     return DateMatch(
