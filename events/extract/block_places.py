@@ -8,7 +8,7 @@ import re
 from events.extract.block_titles import GENERIC_LINK
 from events.extract.blocks import META_SEPARATOR, Block, cut
 from events.extract.textmap import TextMap
-from events.normalise.places import is_online, looks_like_venue, split_place, tidy_place, town_of
+from events.normalise.places import is_online, looks_like_venue, split_place, tidy_place, town_in_address
 from events.normalise.titles import is_shouting, tidy_title
 
 _PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|loc|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
@@ -104,6 +104,6 @@ def settle_place(
     if venue and address is None:
         venue, address, in_town = split_place(venue)
         town = town or in_town
-    elif address and town is None and "," in address:
-        town = town_of(address.rsplit(",", 1)[-1].strip())
+    elif town is None:
+        town = town_in_address(address)
     return venue, address, town, online

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from events.extract.context import PageContext
 from events.normalise.dates import find_dates
 from events.normalise.moments import parse_moment, zone_name
-from events.normalise.places import is_online, tidy_place, town_of
+from events.normalise.places import is_online, tidy_place, town_in_address
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import tidy_title
@@ -81,7 +81,7 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         end=end,
         timezone=zone_name(start, ctx.timezone),
         venue=tidy_place(clean_text(c.venue, 300)),
-        locality=tidy_place(clean_text(c.locality, 100)) or _town_in(address),
+        locality=tidy_place(clean_text(c.locality, 100)) or town_in_address(address),
         address=address,
         online=c.online or is_online(c.venue or ""),
         event_status=event_status,
@@ -92,11 +92,6 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         description=clean_text(c.description, 1000),
         found_by=c.found_by,
     )
-
-
-def _town_in(address: str | None) -> str | None:
-    """ "Kings Dock, Liverpool L3 4FP" given as one string: its last part names the town."""
-    return town_of(address.rsplit(",", 1)[-1].strip()) if address and "," in address else None
 
 
 def _when(ctx: PageContext, c: Candidate) -> tuple[date | datetime | None, date | datetime | None]:

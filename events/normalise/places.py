@@ -202,6 +202,11 @@ def town_of(part: str) -> str | None:
     return part if _is_town(part) else None
 
 
+def town_in_address(address: str | None) -> str | None:
+    """ "Kings Dock, Liverpool L3 4FP": the town an address names in its last part, if it has parts."""
+    return town_of(address.rsplit(",", 1)[-1].strip()) if address and "," in address else None
+
+
 def _is_town(text: str) -> bool:
     return (
         bool(_TOWN_RE.fullmatch(text))
