@@ -155,12 +155,12 @@ class TextMap:
 def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
     parts: list[str] = []
     length = 0
-    elements: list[Element] = [Element(root, root.tag or "", -1, 0)]
+    elements: list[Element] = []
     tm = TextMap("", elements)
-    # stack of (node, parent_index, depth) to enter, or (None, index_to_close, 0) to close
-    stack: list[tuple[Any, int, int]] = [(None, 0, 0)]
-    _push_children(stack, root, 0, 1)
-    seen = 0
+    # stack of (node, parent_index, depth) to enter, or (None, index_to_close, 0) to close; the root
+    # (parent -1) is always entered and is not counted against max_nodes
+    stack: list[tuple[Any, int, int]] = [(root, -1, 0)]
+    seen = -1
     last_was_space = True
     pop, push, add_part = stack.pop, stack.append, parts.append
     chunk_starts, chunk_owner, chunk_ends = tm.chunk_starts, tm.chunk_owner, tm.chunk_ends
@@ -204,13 +204,13 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
             chunk_ends.append(length - (1 if text.endswith(" ") else 0))
             last_was_space = text.endswith(" ")
             continue
-        if tag is None or tag.startswith("-") or (tag in SKIP_TAGS and not _is_toggle(node)):
+        if index >= 0 and (tag is None or tag.startswith("-") or (tag in SKIP_TAGS and not _is_toggle(node))):
             continue
         if tag in BLOCK_TAGS and not last_was_space:
             parts.append(" ")
             length += 1
             last_was_space = True
-        elements.append(Element(node, tag, index, depth, start=length))
+        elements.append(Element(node, tag or "", index, depth, start=length))
         me = len(elements) - 1
         tm.by_node[node.mem_id] = me
         push((None, me, 0))
@@ -237,13 +237,3 @@ def _is_toggle(node: Any) -> bool:
         return False
     attrs = node.attributes
     return "aria-expanded" in attrs or "aria-controls" in attrs or "accordion" in (attrs.get("class") or "")
-
-
-def _push_children(stack: list[tuple[Any, int, int]], node: Any, parent: int, depth: int) -> None:
-    """Push ``node``'s children so that the first child is popped first."""
-    kids = []
-    child = node.child
-    while child is not None:
-        kids.append(child)
-        child = child.next
-    stack.extend((kid, parent, depth) for kid in reversed(kids))
