@@ -26,8 +26,8 @@ class Query:
 
 
 def window(feed: Feed, query: Query | None, today: date) -> tuple[set[str] | None, date | None, date | None]:
-    """The sources and days a feed (narrowed by a query) can show, for the store to pick its rows:
-    the same bounds ``select_events`` applies, so it sees every row it would keep."""
+    """The sources and days a feed (narrowed by a query) can show: the bounds ``select_events``
+    applies, and the store picks its rows by."""
     sources = set(feed.sources) if feed.sources else None
     ends_from = today - timedelta(days=feed.past_days) if feed.past_days is not None else None
     starts_until = today + timedelta(days=feed.future_days) if feed.future_days is not None else None
@@ -47,6 +47,8 @@ def select_events(
 ) -> list[StoredEvent]:
     today = now.date()
     keep_cancelled_since = now - timedelta(days=cancelled_days)
+    sources, ends_from, starts_until = window(feed, query, today)
+    categories = [c for c in (feed.categories, query.categories if query else ()) if c]
     out = []
     for item in items:
         e = item.event
@@ -54,15 +56,15 @@ def select_events(
             continue
         if e.event_status == "cancelled" and item.cancelled_at is not None and item.cancelled_at < keep_cancelled_since:
             continue
-        if not _matches(feed.sources, feed.categories, e.source, e.categories):
+        if sources is not None and e.source not in sources:
+            continue
+        if ends_from is not None and e.last_day < ends_from:
+            continue
+        if starts_until is not None and e.first_day > starts_until:
             continue
         if feed.statuses and e.event_status not in feed.statuses:
             continue
-        if feed.past_days is not None and e.last_day < today - timedelta(days=feed.past_days):
-            continue
-        if feed.future_days is not None and e.first_day > today + timedelta(days=feed.future_days):
-            continue
-        if query is not None and not _query_keeps(query, item, today):
+        if categories and not all(_in_any(wanted, e.categories) for wanted in categories):
             continue
         out.append(item)
     out.sort(key=by_start)
@@ -76,19 +78,7 @@ def by_start(item: StoredEvent) -> tuple[str, str, str]:
     return e.first_day.isoformat(), clock, e.id
 
 
-def _matches(sources: tuple[str, ...], categories: tuple[str, ...], source: str, cats: tuple[str, ...]) -> bool:
-    if sources and source not in sources:
-        return False
-    folded = {c.casefold() for c in cats}
-    return not categories or any(c.casefold() in folded for c in categories)
-
-
-def _query_keeps(query: Query, item: StoredEvent, today: date) -> bool:
-    e = item.event
-    if not _matches(query.sources, query.categories, e.source, e.categories):
-        return False
-    if query.start and e.last_day < query.start:
-        return False
-    if query.end and e.first_day > query.end:
-        return False
-    return not (query.upcoming and e.last_day < today)
+def _in_any(wanted: tuple[str, ...], categories: tuple[str, ...]) -> bool:
+    """The event carries one of the ``wanted`` categories (letter case aside)."""
+    folded = {c.casefold() for c in categories}
+    return any(c.casefold() in folded for c in wanted)
