@@ -57,10 +57,6 @@ class Anchor:
     from_tag: bool = False
     joined: bool = False  # a start and an end written apart ("Starts: …", "Ends: …")
 
-    @property
-    def key(self) -> tuple[date, date | None]:
-        return self.first_day, self.last_day
-
 
 def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
     """The page's date anchors. On the way it notes where posts say when they were written

@@ -19,8 +19,9 @@ SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 
 
 _PLACE_LABEL = re.compile(r"^\s*(?:venue|location|where|address|place)\s*:?\s*$", re.IGNORECASE)
-PLACE_LABEL_START = re.compile(r"(?:venue|location|where|address)\s*:\s*\S", re.IGNORECASE)
-_LABEL_BEFORE = re.compile(r"(?:venue|location|where|address)\s*:\s*$", re.IGNORECASE)
+_LABEL_WORD = r"(?:venue|location|where|address)\s*:\s*"
+PLACE_LABEL_START = re.compile(rf"{_LABEL_WORD}\S", re.IGNORECASE)  # "Location: The Albany"
+_LABEL_BEFORE = re.compile(rf"{_LABEL_WORD}$", re.IGNORECASE)  # "Venue: " just before the words
 
 
 def find_place_element(tm: TextMap, block: Block) -> int | None:
