@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from events.extract.block_titles import DOCUMENT, TITLE_CLASS
+from events.extract.block_titles import DOCUMENT, HEADINGS_LOOKED_BACK, TITLE_CLASS
 from events.extract.blocks import HEADINGS, Block
 from events.extract.textmap import TextMap
 
@@ -86,9 +86,6 @@ _EVENTS_HEADING = re.compile(
 )
 
 
-_NEAR = 200  # headings looked back over for a section's own
-
-
 def _under_news_heading(tm: TextMap, index: int) -> bool:
     """The heading that introduces the block's section says news ("Latest news"), not events. That
     heading stands before the block beside it or beside one of its ancestors (directly, or in a
@@ -100,7 +97,7 @@ def _under_news_heading(tm: TextMap, index: int) -> bool:
     ancestors = set(tm.ancestors(tm.elements[index].parent))
     start = tm.elements[index].start
     before = bisect.bisect_left(headings, (start, -1))
-    for _, h in reversed(headings[max(0, before - _NEAR) : before]):  # bounded: a page of 5,000 cards
+    for _, h in reversed(headings[max(0, before - HEADINGS_LOOKED_BACK) : before]):
         el = tm.elements[h]
         if el.end > start:
             continue  # a heading holding the block

@@ -32,6 +32,9 @@ DOCUMENT = re.compile(
 )
 
 
+HEADINGS_LOOKED_BACK = 200  # a page of 5,000 cards stays linear: look back over this many headings at most
+
+
 def is_title_like(text: str) -> bool:
     text = text.strip()
     return (
@@ -116,7 +119,7 @@ def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
         tm.cache["headings"] = headings
     closed: set[str] = set()
     stop = bisect.bisect_left(headings, (tm.elements[before].start,))
-    for _start, tag, subject in reversed(headings[max(0, stop - 200) : stop]):  # bounded on huge pages
+    for _start, tag, subject in reversed(headings[max(0, stop - HEADINGS_LOOKED_BACK) : stop]):
         if subject is None:
             closed.add(tag)
         elif tag not in closed:
