@@ -19,8 +19,10 @@ def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
     """What happens after a cycle: feeds rebuilt, then Slack told (when configured)."""
     import logging
 
+    from events.errors import FeedError
     from feeds.build import build_feeds
 
+    errors: list[str] = []
     notifier = None
     if config.slack is not None:
         from feeds.slack.client import SlackClient
@@ -32,7 +34,11 @@ def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
         missing = not all((config.service.feeds_dir / f"{f.id}.ics").exists() for f in config.feeds)
         counts = {}
         if sources is None or sources or missing:
-            counts = build_feeds(config, store, sources=None if missing else sources or None)
+            try:
+                counts = build_feeds(config, store, sources=None if missing else sources or None)
+            except FeedError as exc:  # the store has what was read; the feeds catch up when this is fixed
+                logging.getLogger("eventfeed").error("%s (the events are stored; feeds not updated)", exc)
+                errors.append(str(exc))
         if notifier is not None:
             from feeds.slack import outbox
 
@@ -44,6 +50,7 @@ def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
                 logging.getLogger("eventfeed.slack").exception("Slack notification failed")
         return counts
 
+    publish.errors = errors  # type: ignore[attr-defined]
     return publish
 
 
@@ -179,7 +186,9 @@ def fetch(ctx: click.Context, source_ids: tuple[str, ...]) -> None:
     reports = asyncio.run(run_cycle(config, store, sources, lambda touched: publish(touched or None)))
     for report in reports:
         click.echo(report.line())
-    if all(r.outcome == "failed" for r in reports) and reports:
+    for error in getattr(publish, "errors", []):
+        click.echo(f"Error: {error} (the events are stored; feeds not updated)", err=True)
+    if getattr(publish, "errors", []) or (all(r.outcome == "failed" for r in reports) and reports):
         sys.exit(1)
 
 
@@ -249,37 +258,71 @@ def run(ctx: click.Context) -> None:
     asyncio.run(serve_and_schedule(config, store, publish, create_app(config, store)))
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.pass_context
 @friendly
 def sources(ctx: click.Context) -> None:
-    """Show each source: last fetch and success, result, events found and stored, failures, next run, error.
+    """Show each source: state, last fetch and success, events found and stored, failures, next run.
 
     \b
     Example:
         events sources
+        events sources accept hcsa     # the page's new shape is right
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    from events.source_state import source_state
+
     config = _config(ctx)
     states = {s["id"]: s for s in _store(config).source_states()}
-    rows = [("SOURCE", "LAST FETCH", "LAST SUCCESS", "RESULT", "FOUND", "STORED", "FAILURES", "NEXT RUN", "LAST ERROR")]
+    rows = [("SOURCE", "STATE", "LAST FETCH", "LAST SUCCESS", "FOUND", "STORED", "FAILURES", "NEXT RUN", "DETAIL")]
     for source in config.sources:
-        s = states.get(source.id, {})
+        s = states.get(source.id, {"id": source.id})
+        state = source_state(s, config.service.unhealthy_after)
+        detail = "" if state.name == "healthy" else state.words
+        if s.get("notice"):
+            detail = f"{detail}; {s['notice']}" if detail else s["notice"]
         rows.append(
             (
                 source.id,
+                state.name.upper() if not state.ok else state.name,
                 _when(s.get("last_fetch_at")),
                 _when(s.get("last_success_at")),
-                _health(s, config.service.unhealthy_after),
                 "-" if s.get("events_found") is None else str(s["events_found"]),
                 str(s.get("events_stored", 0)),
                 str(s.get("consecutive_failures") or 0),
                 _when(s.get("next_run_at")),
-                (s.get("last_error") or "")[:80],
+                detail,
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+@sources.command("accept")
+@click.argument("source_id")
+@click.pass_context
+@friendly
+def sources_accept(ctx: click.Context, source_id: str) -> None:
+    """Accept a page's new shape: its next reading is trusted and becomes the usual shape.
+
+    Events the new page no longer shows are then removed after `removal_after` readings, as usual.
+
+    \b
+    Example:
+        events sources accept hcsa
+    """
+    from events.source_state import source_state
+
+    config = _config(ctx)
+    config.source(source_id)
+    store = _store(config)
+    before = source_state(store.source_state(source_id) or {}, config.service.unhealthy_after)
+    store.accept_shape(source_id)
+    was = "" if before.name == "changed shape" else f" (it was {before.name})"
+    click.echo(f"{source_id}: the next reading will be trusted and become its usual shape{was}")
 
 
 @main.command()
@@ -307,21 +350,10 @@ def history(ctx: click.Context, event_id: str) -> None:
         click.echo(f"{_when(row['at'])}  {row['kind']:<11} {what}")
 
 
-def _health(state: dict[str, Any], threshold: int) -> str:
-    from datetime import UTC, datetime
-
-    if not state or state.get("healthy", True):
-        return "ok" + (f" ({state['last_outcome']})" if state.get("last_outcome") else "")
-    since = state.get("unhealthy_since")
-    hours = (datetime.now(UTC) - since).total_seconds() / 3600 if since else 0
-    flag = " OVERDUE" if hours * 3600 > threshold else ""
-    return f"UNHEALTHY {hours:.0f}h{flag}"
-
-
 def _when(value: Any) -> str:
     if value is None:
         return "-"
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return value.astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
 # Store administration commands (db, export, import) live in their own module.

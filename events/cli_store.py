@@ -72,8 +72,12 @@ def export_(ctx: click.Context, path: str) -> None:
     from events.store.backup import export_lines
 
     config = _config(ctx)
-    with click.open_file(path, "w", encoding="utf-8") as out:
-        count = export_lines(_store(config), out)
+    store = _store(config)
+    try:
+        with click.open_file(path, "w", encoding="utf-8") as out:
+            count = export_lines(store, out)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write the export: {exc.strerror or exc}") from None
     click.echo(f"exported {count} records", err=True)
 
 
@@ -91,6 +95,12 @@ def import_(ctx: click.Context, path: str) -> None:
     from events.store.backup import import_lines
 
     config = _config(ctx)
-    with click.open_file(path, "r", encoding="utf-8") as source:
-        count = import_lines(_store(config), source)
+    store = _store(config)
+    try:
+        with click.open_file(path, "r", encoding="utf-8") as source:
+            count = import_lines(store, source)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read the export: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: not an eventfeed export (not UTF-8 text)") from None
     click.echo(f"imported {count} records", err=True)

@@ -47,6 +47,7 @@ class Source:
     date_order: str | None = None  # "dmy" or "mdy"; None lets the page decide
     selectors: Selectors | None = None
     cron: str | None = None  # a crontab line instead of the interval, e.g. "0 7 * * 1-5"
+    allow_hosts: tuple[str, ...] = ()  # hosts (or host:port) besides its own it may reach at any address
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 
 def parse_duration(text: str | int) -> int:
-    """``"6h"`` → 21600. Plain integers are seconds."""
-    if isinstance(text, bool):
+    """``"6h"`` → 21600. Plain integers are seconds; anything else (5.5, inf, true) is not a duration."""
+    if isinstance(text, bool) or not isinstance(text, int | str):
         raise ValueError("not a duration")
     if isinstance(text, int):
         return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -26,6 +27,21 @@ from events.config import (
 from events.errors import ConfigError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_HOST = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$")
+MAX_INTERVAL = 366 * 86400
+# [fetch] settings: (lowest, highest). A timeout of 0 or a million retries is a typo, not a wish.
+FETCH_RANGES: dict[str, tuple[float, float]] = {
+    "timeout": (1, 600),
+    "connect_timeout": (0.1, 300),
+    "read_timeout": (0.1, 600),
+    "max_page_mb": (0.01, 100),
+    "retries": (0, 10),
+    "backoff": (0, 60),
+    "max_retry_after": (0, 3600),
+    "per_host": (1, 20),
+    "concurrency": (1, 200),
+    "host_delay": (0, 60),
+}
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -84,9 +100,13 @@ class Reader:
         try:
             seconds = parse_duration(value)
         except ValueError:
-            raise self.fail(f"{key}.{name}", f"{value!r} is not a duration (use 30m, 6h or 1d)") from None
+            raise self.fail(
+                f"{key}.{name}", f"{value!r} is not a duration (use 30m, 6h or 1d, or whole seconds)"
+            ) from None
         if seconds < MIN_INTERVAL:
             raise self.fail(f"{key}.{name}", f"{value!r} is too short (at least {MIN_INTERVAL} seconds)")
+        if seconds > MAX_INTERVAL:
+            raise self.fail(f"{key}.{name}", f"{value!r} is too long (at most 366 days)")
         return seconds
 
     def zone(self, raw: dict[str, Any], name: str, key: str, default: str) -> str:
@@ -103,10 +123,25 @@ class Reader:
             raise self.fail(f"{key}.id", f"{value!r} must be lower-case letters, digits, - or _")
         return value
 
-    def integer(self, raw: dict[str, Any], name: str, key: str, default: int | None) -> int | None:
+    def integer(
+        self, raw: dict[str, Any], name: str, key: str, default: int | None, low: int = 0, high: int = 36_500
+    ) -> int | None:
         value = raw.get(name, default)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise self.fail(f"{key}.{name}", "must be a whole number of 0 or more")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{key}.{name}", f"{value!r} must be a whole number from {low} to {high}")
+        if not low <= value <= high:
+            raise self.fail(f"{key}.{name}", f"{value!r} is out of range (use {low} to {high})")
+        return value
+
+    def number(self, raw: dict[str, Any], name: str, key: str, low: float, high: float, whole: bool) -> float:
+        value = raw[name]
+        kind = "whole number" if whole else "number"
+        if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
+            raise self.fail(f"{key}.{name}", f"{value!r} must be a {kind} from {low:g} to {high:g}")
+        if not math.isfinite(value) or not low <= value <= high:
+            raise self.fail(f"{key}.{name}", f"{value!r} is out of range (use {low:g} to {high:g})")
         return value
 
     def config(self, raw: dict[str, Any]) -> Config:
@@ -175,24 +210,19 @@ class Reader:
             listen_host=host.strip("[]"),
             listen_port=int(port),
             refresh_interval=self.interval(raw, "refresh_interval", key, "6h"),
-            cancelled_days=self.integer(raw, "cancelled_days", key, 30) or 0,
-            removal_after=max(1, self.integer(raw, "removal_after", key, 3) or 1),
+            cancelled_days=self.integer(raw, "cancelled_days", key, 30, 0, 3650) or 0,
+            removal_after=self.integer(raw, "removal_after", key, 3, 1, 100) or 1,
             unhealthy_after=self.interval(raw, "unhealthy_after", key, "1d"),
         )
 
     def fetch(self, raw: Any) -> FetchSettings:
         key = "fetch"
         defaults = FetchSettings()
-        names = set(defaults.__dataclass_fields__)
-        raw = self.table(raw, key, names)
+        raw = self.table(raw, key, set(FETCH_RANGES))
         values: dict[str, Any] = {}
-        for name, value in raw.items():
-            default = getattr(defaults, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise self.fail(f"{key}.{name}", f"{value!r} must be a number of 0 or more")
-            if isinstance(default, int) and not isinstance(value, int):
-                raise self.fail(f"{key}.{name}", f"{value!r} must be a whole number")
-            values[name] = value
+        for name in raw:
+            low, high = FETCH_RANGES[name]
+            values[name] = self.number(raw, name, key, low, high, whole=isinstance(getattr(defaults, name), int))
         return FetchSettings(**values)
 
     _ROUTE_KEYS = frozenset({"id", "webhook_url", "channel", "sources", "categories", "kinds"})
@@ -243,7 +273,7 @@ class Reader:
             api_url=self.url(raw, "api_url", key, "https://slack.com/api/"),
             signing_secret=self.string(raw, "signing_secret", key) if "signing_secret" in raw else None,
             command=command,
-            digest_after=max(1, self.integer(raw, "digest_after", key, 5) or 1),
+            digest_after=self.integer(raw, "digest_after", key, 5, 1, 1000) or 1,
             admin=admin,
         )
 
@@ -291,6 +321,7 @@ class Reader:
             "follow_links",
             "date_order",
             "selectors",
+            "allow_hosts",
         }
         raw = self.table(raw, key, allowed, {"id", "url"})
         source_id = self.ident(raw, key)
@@ -312,7 +343,15 @@ class Reader:
             date_order=date_order,
             selectors=selectors,
             cron=self.cron(raw, key),
+            allow_hosts=self.hosts(raw, "allow_hosts", key),
         )
+
+    def hosts(self, raw: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+        hosts = tuple(h.strip().lower() for h in self.strings(raw, name, key))
+        for host in hosts:
+            if not _HOST.match(host):
+                raise self.fail(f"{key}.{name}", f"{host!r} is not a host name or host:port")
+        return hosts
 
     def cron(self, raw: dict[str, Any], key: str) -> str | None:
         if "cron" not in raw:

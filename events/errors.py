@@ -3,7 +3,8 @@
     EventfeedError            anything the user can fix; its message is one readable line
     ├── ConfigError           config.toml is wrong (names the file, the key and the problem)
     ├── StoreError            the database cannot be reached, or is newer than this code
-    └── ExtractError          a page could not be read at all (unreadable file, not HTML)
+    ├── ExtractError          a page could not be read at all (unreadable file, not HTML)
+    └── FeedError             feed files cannot be written (a folder that is not there or not writable)
 
 Foreign errors (tomllib, SQLAlchemy, httpx) are translated into these at the seam, with
 ``raise ... from exc``, so the CLI can print one line instead of a traceback.  Fetch failures are
@@ -24,4 +25,8 @@ class StoreError(EventfeedError):
 
 
 class ExtractError(EventfeedError):
+    pass
+
+
+class FeedError(EventfeedError):
     pass

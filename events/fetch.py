@@ -1,29 +1,38 @@
 """Fetch pages politely. Every outcome is a value (Page, NotModified or Failure), never an exception,
 because one dead site must never stop the scheduler or the other sources.
 
-Polite means: robots.txt honoured (cached per host), a real User-Agent, a few requests per host at
-a time and spaced apart, conditional GETs, capped size and time, and retries with exponential
-back-off and jitter on timeouts, 429 and 5xx, waiting as long as ``Retry-After`` asks (within reason).
+Polite means: robots.txt honoured on every host visited (cached per host), a real User-Agent, a few
+requests per host at a time and spaced apart, conditional GETs, capped size and time, and retries with
+exponential back-off and jitter on timeouts, 429 and 5xx, waiting as long as ``Retry-After`` asks
+(within reason).
+
+Safe means: redirects are followed here, hop by hop, so each hop's host is checked (robots.txt, and
+for hosts the caller does not trust, a public address: ``events.addresses``); every body, robots.txt
+included, is streamed and capped after its content encodings are undone (``events.bodies``), within
+one total time limit; and an answer that is not a page (a PDF, an image) is a failure that says so.
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
 import email.utils
 import hashlib
 import random
-import re
 import time
+import zlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from events.addresses import host_of, refusal
+from events.bodies import TooLarge, Unpacker, UnsupportedEncoding, decode, not_readable
+
 MB = 1024 * 1024
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+ROBOTS_LIMIT = 512 * 1024  # robots.txt beyond this is ignored, as RFC 9309 allows
 
 
 @dataclass(frozen=True)
@@ -84,10 +93,13 @@ class Fetcher:
         self.policy = policy or FetchPolicy()
         p = self.policy
         self.client = httpx.AsyncClient(
-            headers={"User-Agent": p.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+            headers={
+                "User-Agent": p.user_agent,
+                "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                "Accept-Encoding": "gzip, deflate",  # the encodings events.bodies undoes within limits
+            },
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
-            follow_redirects=True,
-            max_redirects=p.max_redirects,
+            follow_redirects=False,  # followed in _request, hop by hop
             transport=transport,
         )
         self._overall = asyncio.Semaphore(p.overall)
@@ -105,9 +117,21 @@ class Fetcher:
         await self.client.aclose()
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None, previous_hash: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        trusted: Collection[str] | None = None,
+        expect: str = "html",
     ) -> FetchOutcome:
+        """One page (``expect="html"``) or calendar (``"calendar"``). ``trusted`` are the hosts (or
+        host:port) that may be reached whatever their address; by default the URL's own host. Any
+        other host the fetch leads to must be public."""
+        hosts = frozenset(trusted) if trusted is not None else frozenset({host_of(url)})
         try:
+            if reason := await refusal(url, hosts):
+                return Failure(url, reason)
             if not await self.allowed(url):
                 return Failure(url, "robots.txt forbids fetching this page")
             headers = {}
@@ -115,15 +139,17 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-            return await self._with_retries(url, headers)
+            return await self._with_retries(url, headers, hosts, expect)
         except Exception as exc:  # the promise is "never raises": anything unforeseen becomes a value
             return Failure(url, f"unexpected error: {type(exc).__name__}: {exc}")
 
-    async def _with_retries(self, url: str, headers: dict[str, str]) -> FetchOutcome:
+    async def _with_retries(
+        self, url: str, headers: dict[str, str], hosts: frozenset[str], expect: str
+    ) -> FetchOutcome:
         p = self.policy
         outcome: FetchOutcome = Failure(url, "not fetched")
         for attempt in range(p.retries + 1):
-            outcome, retry_after = await self._once(url, headers)
+            outcome, retry_after = await self._once(url, headers, hosts, expect)
             if not isinstance(outcome, Failure) or retry_after is None or attempt == p.retries:
                 return outcome
             if retry_after > p.max_retry_after:
@@ -132,8 +158,11 @@ class Fetcher:
             await asyncio.sleep(delay)
         return outcome
 
-    async def _once(self, url: str, headers: dict[str, str]) -> tuple[FetchOutcome, float | None]:
-        """One request. The float is how long to wait before retrying, or None for 'do not retry'."""
+    async def _once(
+        self, url: str, headers: dict[str, str], hosts: frozenset[str], expect: str
+    ) -> tuple[FetchOutcome, float | None]:
+        """One request and its redirects. The float is how long to wait before retrying, or None for
+        'do not retry'."""
         p = self.policy
         host = self._hosts[urlsplit(url).netloc]
         async with self._overall, host.lock:
@@ -144,82 +173,138 @@ class Fetcher:
                 host.last = time.monotonic()
             try:
                 async with asyncio.timeout(p.total_timeout):
-                    return await self._request(url, headers)
+                    return await self._request(url, headers, hosts, expect)
             except TimeoutError:
                 return Failure(url, f"no complete answer within {p.total_timeout:.0f} s"), 0.0
-            except httpx.TooManyRedirects:
-                return Failure(url, f"more than {p.max_redirects} redirects (a redirect loop?)"), None
             except httpx.TimeoutException as exc:
                 return Failure(url, f"timed out ({type(exc).__name__})"), 0.0
             except httpx.HTTPError as exc:
                 return Failure(url, f"could not connect: {exc or type(exc).__name__}"), 0.0
 
-    async def _request(self, url: str, headers: dict[str, str]) -> tuple[FetchOutcome, float | None]:
+    async def _request(
+        self, url: str, headers: dict[str, str], hosts: frozenset[str], expect: str
+    ) -> tuple[FetchOutcome, float | None]:
         p = self.policy
-        async with self.client.stream("GET", url, headers=headers) as response:
-            status = response.status_code
-            if status == 304:
-                await response.aread()  # (empty) read to the end, so the connection goes back to the pool
-                return NotModified(str(response.url)), None
-            if status == 429 or status >= 500:
-                wait = _retry_after(response.headers.get("Retry-After"))
-                label = "rate-limited (429)" if status == 429 else f"server error {status}"
-                return Failure(url, label, status), (wait if wait is not None else 0.0)
-            if status >= 400:
-                return Failure(url, f"HTTP {status} {response.reason_phrase}".strip(), status), None
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > p.max_bytes:
-                return Failure(
-                    url, f"page is {int(declared) // MB} MB, over the {p.max_bytes // MB} MB limit", status
-                ), None
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body.extend(chunk)
-                if len(body) > p.max_bytes:
-                    return Failure(url, f"page is over the {p.max_bytes // MB} MB limit", status), None
-            raw = bytes(body)
-            text, encoding = decode(raw, response.headers.get("Content-Type"))
-            return Page(
-                url=str(response.url),
-                status=status,
-                text=text,
-                size=len(raw),
-                body_hash=hashlib.sha256(raw).hexdigest(),
-                etag=response.headers.get("ETag"),
-                last_modified=response.headers.get("Last-Modified"),
-                encoding=encoding,
-            ), None
+        current = url
+        for hop in range(p.max_redirects + 1):
+            if hop:
+                if reason := await refusal(current, hosts):
+                    return Failure(url, f"redirected to {current}: {reason}"), None
+                if not await self.allowed(current, overall=False):
+                    return Failure(url, f"redirected to {current}, which robots.txt forbids"), None
+            async with self.client.stream("GET", current, headers=headers) as response:
+                status = response.status_code
+                location = response.headers.get("Location")
+                if status in (301, 302, 303, 307, 308) and location:
+                    current = urljoin(current, location.strip())  # the redirect's body is never read
+                    if urlsplit(current).scheme not in ("http", "https"):
+                        return Failure(url, f"redirected to {current}, which is not http(s)"), None
+                    continue
+                return await self._answer(url, response, expect)
+        return Failure(url, f"more than {p.max_redirects} redirects (a redirect loop?)"), None
 
-    async def allowed(self, url: str) -> bool:
+    async def _answer(self, url: str, response: httpx.Response, expect: str) -> tuple[FetchOutcome, float | None]:
+        p = self.policy
+        status = response.status_code
+        if status == 304:
+            return NotModified(str(response.url)), None
+        if status == 429 or status >= 500:
+            wait = _retry_after(response.headers.get("Retry-After"))
+            label = "rate-limited (429)" if status == 429 else f"server error {status}"
+            return Failure(url, label, status), (wait if wait is not None else 0.0)
+        if status >= 400:
+            return Failure(url, f"HTTP {status} {response.reason_phrase}".strip(), status), None
+        if status >= 300:
+            return Failure(url, f"HTTP {status} without a usable Location", status), None
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > p.max_bytes:
+            return Failure(url, f"page is {int(declared) // MB} MB, over the {_mb(p.max_bytes)} limit", status), None
+        content_type = response.headers.get("Content-Type")
+        try:
+            raw = await read_body(response, p.max_bytes)
+        except TooLarge:
+            return Failure(url, f"page is over the {_mb(p.max_bytes)} limit once decompressed", status), None
+        except UnsupportedEncoding as exc:
+            return Failure(url, f"the server sent an encoding that was not asked for ({exc})", status), None
+        except zlib.error as exc:
+            return Failure(url, f"the page's compression is broken ({exc})", status), None
+        if reason := not_readable(raw[:2048], content_type, expect):
+            return Failure(url, reason, status), None
+        text, encoding = decode(raw, content_type)
+        return Page(
+            url=str(response.url),
+            status=status,
+            text=text,
+            size=len(raw),
+            body_hash=hashlib.sha256(raw).hexdigest(),
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            encoding=encoding,
+        ), None
+
+    async def allowed(self, url: str, *, overall: bool = True) -> bool:
         """robots.txt says yes. One download per host, however many of its pages are fetched at once:
-        concurrent callers wait on the same lock and then read the cache."""
+        concurrent callers wait on the same lock and then read the cache. ``overall=False`` when the
+        caller already holds a slot of the overall limit (a redirect in flight)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         async with self._robots_locks[origin]:
             cached = self._robots.get(origin)
             if cached is None or time.monotonic() - cached[0] > self.policy.robots_ttl:
-                async with self._overall:
+                if overall:
+                    async with self._overall:
+                        cached = (time.monotonic(), await self._load_robots(origin))
+                else:
                     cached = (time.monotonic(), await self._load_robots(origin))
                 self._robots[origin] = cached
         parser = cached[1]
         return True if parser is None else parser.can_fetch(self.policy.user_agent, url)
 
     async def _load_robots(self, origin: str) -> RobotFileParser | None:
-        """RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing."""
+        """RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing.
+        Redirects on the same site are followed; the body is capped like any other."""
         parser = RobotFileParser()
+        url = origin + "/robots.txt"
         try:
             async with asyncio.timeout(self.policy.total_timeout):
-                response = await self.client.get(origin + "/robots.txt")
-        except (httpx.HTTPError, TimeoutError):
+                for _hop in range(self.policy.max_redirects + 1):
+                    async with self.client.stream("GET", url) as response:
+                        location = response.headers.get("Location")
+                        if response.status_code in (301, 302, 303, 307, 308) and location:
+                            url = urljoin(url, location.strip())
+                            if host_of(url) != host_of(origin):
+                                return None  # another site's rules are not this site's
+                            continue
+                        if 400 <= response.status_code < 500 or response.status_code < 200:
+                            return None
+                        if response.status_code >= 300:
+                            parser.parse(["User-agent: *", "Disallow: /"])
+                            return parser
+                        try:
+                            raw = await read_body(response, ROBOTS_LIMIT)
+                        except TooLarge:
+                            raw = b""  # an oversized robots.txt is read as empty: everything allowed
+                        break
+                else:
+                    return None
+        except (httpx.HTTPError, TimeoutError, UnsupportedEncoding, zlib.error):
             return None
-        if 400 <= response.status_code < 500:
-            return None
-        if response.status_code >= 500:
-            parser.parse(["User-agent: *", "Disallow: /"])
-            return parser
-        text, _ = decode(response.content[: 512 * 1024], response.headers.get("Content-Type"))
+        text, _ = decode(raw, response.headers.get("Content-Type"))
         parser.parse(text.splitlines())
         return parser
+
+
+async def read_body(response: httpx.Response, limit: int) -> bytes:
+    """The body with its content encodings undone, stopping as soon as it passes ``limit``."""
+    unpacker = Unpacker(response.headers.get("Content-Encoding"), limit)
+    body = bytearray()
+    async for chunk in response.aiter_raw():
+        body += unpacker.feed(chunk)
+    return bytes(body)
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:g} MB"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -235,35 +320,4 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def decode(raw: bytes, content_type: str | None) -> tuple[str, str]:
-    """Bytes to text by the charset the headers or the page declare; never raises.
-
-    ISO-8859-1 and US-ASCII are read as windows-1252, as browsers do, because pages that say
-    Latin-1 routinely contain curly quotes from Windows.
-    """
-    candidates = []
-    if content_type:
-        m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
-        if m:
-            candidates.append(m.group(1))
-    m = _META_CHARSET.search(raw[:4096])
-    if m:
-        candidates.append(m.group(1).decode("ascii", "ignore"))
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates.insert(0, "utf-8-sig")
-    for name in candidates:
-        encoding = _known(name)
-        if encoding:
-            return raw.decode(encoding, errors="replace"), encoding
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("windows-1252", errors="replace"), "windows-1252"
-
-
-def _known(name: str) -> str | None:
-    try:
-        encoding = codecs.lookup(name.strip().lower()).name
-    except LookupError:
-        return None
-    return "cp1252" if encoding in ("latin-1", "iso8859-1", "ascii") else encoding
+__all__ = ["Failure", "FetchOutcome", "FetchPolicy", "Fetcher", "NotModified", "Page", "decode"]

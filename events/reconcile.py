@@ -1,18 +1,23 @@
-"""Decide what one fetch means for the events a source already has. A pure function, no I/O.
+"""Decide what one trusted reading of a page means for the events a source already has. Pure, no I/O.
 
-``reconcile(stored, found, today)`` returns a ``Plan``: the rows to write and the changes to record.
-The store applies a plan in one transaction. Two rules keep calendars right through bad days:
+``reconcile(stored, found, today)`` returns a ``Plan``: the rows to write and the changes to record;
+``repeat(stored, today)`` does the same for a page that did not change (a 304, or the same bytes).
+The store applies a plan in one transaction. Whether a reading is trusted at all is decided before,
+in ``events.shape``: a page that changed shape never reaches here.
 
-* an event keeps its identity across fetches (its id; failing that its link, failing that its
-  title and year), so a moved date is a change to the same event, never a new one;
-* a source problem is never a mass removal: when a page that had upcoming events shows none, or
-  suddenly loses more than half of them, the plan changes nothing and calls the source unhealthy.
-  Only events missing from several consecutive healthy fetches are removed; past events are kept.
+* Identity is a one-to-one assignment: each stored event is matched by at most one found event,
+  by its id first, then by its own link, then by its title and year, nearest day first. A moved
+  date is a change to the same event, never a new one; an event that finds its id taken by another
+  match gets an id of its own, so a plan never writes two rows under one id.
+* Removal: an upcoming event is removed only after ``removal_after`` consecutive trusted readings,
+  unchanged ones included, that did not find it. Past events are kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -44,46 +49,34 @@ class Write:
 
 @dataclass
 class Plan:
-    healthy: bool = True
-    reason: str | None = None
     writes: list[Write] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)  # found again, unchanged
     missing: dict[str, int] = field(default_factory=dict)  # id -> consecutive misses so far
     removed: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    matched: set[str] = field(default_factory=set)  # stored ids this reading found again
+
+    @property
+    def empty(self) -> bool:
+        return not (self.writes or self.seen or self.missing or self.removed or self.changes)
 
 
-def health(stored: Mapping[str, Stored], found: list[Event], today: date) -> str | None:
-    """Why this fetch looks like a broken page rather than real news, or None when it looks fine."""
-    upcoming = [s for s in stored.values() if not s.removed and s.event.last_day >= today]
-    found_upcoming = [e for e in found if e.last_day >= today]
-    if upcoming and not found:
-        return f"the page showed no events where there were {len(upcoming)} upcoming"
-    if len(upcoming) >= 3 and len(found_upcoming) * 2 < len(upcoming):
-        return (
-            f"only {len(found_upcoming)} of {len(upcoming)} upcoming events were found; "
-            "keeping them until the page recovers"
-        )
-    return None
-
-
-def reconcile(
-    stored: Mapping[str, Stored], found: list[Event], today: date, *, removal_after: int = 3, trust_anyway: bool = False
-) -> Plan:
-    reason = health(stored, found, today)
-    if reason and not trust_anyway:
-        return Plan(healthy=False, reason=reason)
+def reconcile(stored: Mapping[str, Stored], found: list[Event], today: date, *, removal_after: int = 3) -> Plan:
     plan = Plan()
-    matched: set[str] = set()
-    for event in found:
-        old = _match(stored, event, matched)
-        if old is None:
+    pairs = assign(stored, found)
+    used = set(stored) | {e.id for e in found}
+    for i, event in enumerate(found):
+        old_id = pairs.get(i)
+        if old_id is None:
+            if event.id in stored:  # its id is another found event's match
+                event = replace(event, id=_fresh_id(event, used))
+                used.add(event.id)
             plan.writes.append(Write(event, new=True, visible=True))
             plan.changes.append(Change(event.id, "new", {"event": event.as_dict()}))
-            matched.add(event.id)
             continue
-        matched.add(old.event.id)
-        event = replace(event, id=old.event.id)
+        old = stored[old_id]
+        plan.matched.add(old_id)
+        event = replace(event, id=old_id)
         diff = differences(old.event, event)
         if old.removed:
             plan.writes.append(Write(event, new=False, visible=True))
@@ -96,35 +89,90 @@ def reconcile(
         else:
             plan.seen.append(event.id)
     for event_id, old in stored.items():
-        if event_id in matched or old.removed or old.event.last_day < today:
-            continue
-        misses = old.missing_count + 1
-        if misses >= removal_after:
-            plan.removed.append(event_id)
-            plan.changes.append(Change(event_id, "removed", {"event": old.event.as_dict(), "misses": misses}))
-        else:
-            plan.missing[event_id] = misses
+        if event_id not in plan.matched and _counts(old, today):
+            _miss(plan, event_id, old, removal_after)
     return plan
 
 
-def _match(stored: Mapping[str, Stored], event: Event, taken: set[str]) -> Stored | None:
-    if event.id in stored and event.id not in taken:
-        return stored[event.id]
-    candidates = [s for s in stored.values() if s.event.id not in taken]
-    if event.url:
-        for s in candidates:
-            if (
-                s.event.url
-                and s.event.url.rstrip("/") == event.url.rstrip("/")
-                and s.event.first_day.year == event.first_day.year
-                and title_key(s.event.title) == title_key(event.title)
-            ):
-                return s
-    key = title_key(event.title)
-    for s in candidates:
-        if title_key(s.event.title) == key and s.event.first_day.year == event.first_day.year:
-            return s
-    return None
+def repeat(stored: Mapping[str, Stored], today: date, *, removal_after: int = 3) -> Plan:
+    """A trusted page read again unchanged: the events it lacked last time are missed once more, so
+    an event deleted from a page that then never changes is still removed in time."""
+    plan = Plan()
+    for event_id, old in stored.items():
+        if old.missing_count > 0 and _counts(old, today):
+            _miss(plan, event_id, old, removal_after)
+    return plan
+
+
+def _counts(old: Stored, today: date) -> bool:
+    return not old.removed and old.event.last_day >= today
+
+
+def _miss(plan: Plan, event_id: str, old: Stored, removal_after: int) -> None:
+    misses = old.missing_count + 1
+    if misses >= removal_after:
+        plan.removed.append(event_id)
+        plan.changes.append(Change(event_id, "removed", {"event": old.event.as_dict(), "misses": misses}))
+    else:
+        plan.missing[event_id] = misses
+
+
+Key = Callable[[Event], Any]
+
+
+def assign(stored: Mapping[str, Stored], found: list[Event]) -> dict[int, str]:
+    """Which stored event each found event is (index in ``found`` → stored id), one-to-one.
+
+    Ids first; then the same own link with the same title and year; then the same title and year.
+    Within a pass the nearest days pair first, so two "Board meeting"s swapping dates stay apart."""
+    pairs: dict[int, str] = {}
+    taken: set[str] = set()
+    for i, event in enumerate(found):
+        if event.id in stored and event.id not in taken:
+            pairs[i] = event.id
+            taken.add(event.id)
+    keys: dict[str, str] = {}  # title keys, computed once per title
+
+    def tkey(event: Event) -> str:
+        key = keys.get(event.title)
+        if key is None:
+            key = keys[event.title] = title_key(event.title)
+        return key
+
+    def by_link(e: Event) -> Any:
+        return (e.url.rstrip("/"), e.first_day.year, tkey(e)) if e.url else None
+
+    def by_title(e: Event) -> Any:
+        return (tkey(e), e.first_day.year)
+
+    for key in (by_link, by_title):
+        index: dict[Any, list[str]] = defaultdict(list)
+        for sid, s in stored.items():
+            if sid not in taken and (k := key(s.event)) is not None:
+                index[k].append(sid)
+        options = []
+        for i, event in enumerate(found):
+            if i in pairs or (k := key(event)) is None:
+                continue
+            for sid in index.get(k, ()):
+                options.append((abs((stored[sid].event.first_day - event.first_day).days), i, sid))
+        for _distance, i, sid in sorted(options):
+            if i not in pairs and sid not in taken:
+                pairs[i] = sid
+                taken.add(sid)
+    return pairs
+
+
+def _fresh_id(event: Event, used: set[str]) -> str:
+    """An id for a new event whose own id another event holds: derived from its id and day, so the
+    same page read again gives the same id."""
+    n = 0
+    while True:
+        basis = f"{event.id}\x1f{event.first_day.isoformat()}\x1f{n}"
+        ident = hashlib.sha256(basis.encode()).hexdigest()[:20]
+        if ident not in used:
+            return ident
+        n += 1
 
 
 def differences(old: Event, new: Event) -> dict[str, list[Any]]:

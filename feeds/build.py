@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from events.config import Config, Feed
+from events.errors import FeedError
 from events.store import Store, StoredEvent
 from feeds.ical import build_ical
 from feeds.jsonfeed import build_jsonfeed
@@ -51,14 +52,20 @@ def build_feeds(
     """Rebuild the feeds that show any of ``sources`` (all feeds when None); returns events per feed."""
     now = now or datetime.now(UTC)
     out_dir = config.service.feeds_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FeedError(f"cannot write feeds to {out_dir}: {exc.strerror or exc}") from None
     counts = {}
     for feed in config.feeds:
         if sources is not None and feed.sources and not (set(feed.sources) & sources):
             continue
         rendered = render_feed(config, feed, feed_items(store, feed, now), now=now)
-        write_atomic(out_dir / f"{feed.id}.ics", rendered.ics)
-        write_atomic(out_dir / f"{feed.id}.json", rendered.json)
+        for path, data in ((out_dir / f"{feed.id}.ics", rendered.ics), (out_dir / f"{feed.id}.json", rendered.json)):
+            try:
+                write_atomic(path, data)
+            except OSError as exc:
+                raise FeedError(f"cannot write the feed file {path}: {exc.strerror or exc}") from None
         counts[feed.id] = rendered.count
     return counts
 
@@ -69,8 +76,12 @@ def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = No
     return store.events_between(*window(feed, query, now.date()))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime."""
+FILE_MODE = 0o644  # readable by a web server in front, writable by the service only
+
+
+def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime.
+    The file gets ``mode`` (mkstemp would leave it readable by its owner only)."""
     try:
         if path.read_bytes() == data:
             return
@@ -81,6 +92,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:

@@ -65,6 +65,11 @@ def build_ical(
             tzid = e.start.tzinfo.key  # type: ignore[union-attr]
             first, last = zones.get(tzid, (e.first_day, e.last_day))
             zones[tzid] = (min(first, e.first_day), max(last, e.last_day))
+    if not items:
+        # RFC 5545 wants at least one component, and some parsers refuse a calendar without one: an
+        # empty feed carries the feed's own zone, which every client ignores when nothing uses it.
+        today = date.today()
+        zones[timezone] = (today, today + timedelta(days=365))
     for tzid, (first, last) in sorted(zones.items()):
         cal.add_component(
             Timezone.from_tzid(tzid, first_date=first - timedelta(days=1), last_date=last + timedelta(days=1))

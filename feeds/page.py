@@ -9,6 +9,7 @@ from html import escape
 from urllib.parse import quote, urlsplit
 
 from events.config import Config, Feed
+from events.source_state import source_state
 from events.store import StoredEvent
 from feeds.jsonfeed import when_words
 from feeds.selection import Query, select_events
@@ -153,16 +154,17 @@ def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overd
         source = names.get(state["id"])
         if source is None:
             continue
-        healthy = bool(state["healthy"])
-        since = state.get("unhealthy_since")
-        overdue = since is not None and (now - since).total_seconds() > overdue_after
-        status = "ok" if healthy else ("failing (overdue)" if overdue else "failing")
+        current = source_state(state, overdue_after, now)
+        detail = "" if current.name == "healthy" else current.words
+        if state.get("notice"):
+            detail = f"{detail}; {state['notice']}" if detail else state["notice"]
         rows.append(
-            f'<tr class="{"ok" if healthy else "bad"}"><td><a href="{escape(source.url)}" rel="noopener">'
-            f"{escape(source.name)}</a></td><td>{escape(status)}</td><td>{escape(when(state['last_fetch_at']))}</td>"
+            f'<tr class="{"ok" if current.ok else "bad"}"><td><a href="{escape(source.url)}" rel="noopener">'
+            f"{escape(source.name)}</a></td><td>{escape(current.name)}</td>"
+            f"<td>{escape(when(state['last_fetch_at']))}</td>"
             f"<td>{escape(when(state['last_success_at']))}</td><td>{state.get('events_found') or 0}</td>"
             f"<td>{state['events_stored']}</td><td>{state.get('consecutive_failures') or 0}</td>"
-            f"<td>{escape(when(state.get('next_run_at')))}</td><td>{escape(state.get('last_error') or '')}</td></tr>"
+            f"<td>{escape(when(state.get('next_run_at')))}</td><td>{escape(detail)}</td></tr>"
         )
     return "\n".join(
         [
@@ -172,7 +174,7 @@ def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overd
             f"<title>Sources</title><style>{_STYLE}{_TABLE_STYLE}</style>",
             "</head><body><main><h1>Sources</h1>",
             "<table><tr><th>Source</th><th>Status</th><th>Last fetch</th><th>Last success</th><th>Found</th>"
-            "<th>Stored</th><th>Failures</th><th>Next run</th><th>Last error</th></tr>",
+            "<th>Stored</th><th>Failures</th><th>Next run</th><th>Detail</th></tr>",
             *rows,
             "</table>",
             '<p><a href="/">Calendars</a> · <a href="/healthz">/healthz (JSON)</a></p>',

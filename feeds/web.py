@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from events.config import Config
+from events.source_state import source_state
 from events.store import Store
 from feeds.build import feed_items, render_feed
 from feeds.page import event_page, index_page, sources_page
@@ -30,6 +31,7 @@ from feeds.selection import Query
 
 MEDIA_TYPES = {"ics": "text/calendar; charset=utf-8", "json": "application/feed+json"}
 _QUERY_KEYS = {"source", "category", "from", "to", "upcoming"}
+SLACK_BODY_LIMIT = 64 * 1024  # Slack's command payloads are a few hundred bytes
 
 
 class BadQuery(ValueError):
@@ -147,23 +149,30 @@ def create_app(config: Config, store: Store) -> Starlette:
             states = store.source_states()
         except Exception as exc:
             return JSONResponse({"status": "error", "error": str(exc).splitlines()[0]}, status_code=503)
-        sources = [
-            {
-                "id": s["id"],
-                "healthy": bool(s["healthy"]),
-                "last_fetch": _iso(s["last_fetch_at"]),
-                "last_success": _iso(s["last_success_at"]),
-                "last_outcome": s["last_outcome"],
-                "last_error": s["last_error"],
-                "events_found": s["events_found"],
-                "events_stored": s["events_stored"],
-                "consecutive_failures": s["consecutive_failures"],
-                "next_run": _iso(s["next_run_at"]),
-                "unhealthy_since": _iso(s["unhealthy_since"]),
-                "overdue": overdue(s, service.unhealthy_after),
-            }
-            for s in states
-        ]
+        now = datetime.now(UTC)
+        sources = []
+        for s in states:
+            state = source_state(s, service.unhealthy_after, now)
+            sources.append(
+                {
+                    "id": s["id"],
+                    "state": state.name,
+                    "detail": state.words,
+                    "healthy": state.ok,
+                    "last_fetch": _iso(s["last_fetch_at"]),
+                    "last_success": _iso(s["last_success_at"]),
+                    "last_outcome": s["last_outcome"],
+                    "last_error": s["last_error"],
+                    "notice": s.get("notice"),
+                    "events_found": s["events_found"],
+                    "events_stored": s["events_stored"],
+                    "consecutive_failures": s["consecutive_failures"],
+                    "next_run": _iso(s["next_run_at"]),
+                    "unhealthy_since": _iso(s["unhealthy_since"]),
+                    "shape_changed_since": _iso(s.get("shape_changed_since")),
+                    "overdue": state.overdue,
+                }
+            )
         status = "ok" if all(s["healthy"] for s in sources) else "degraded"
         return JSONResponse({"status": status, "sources": sources})
 
@@ -173,17 +182,29 @@ def create_app(config: Config, store: Store) -> Starlette:
             return PlainTextResponse("Slack commands are not configured\n", status_code=404)
         from slack_sdk.signature import SignatureVerifier
 
-        body = await request.body()
-        verifier = SignatureVerifier(slack.signing_secret)
-        if not verifier.is_valid(
-            body, request.headers.get("x-slack-request-timestamp"), request.headers.get("x-slack-signature")
-        ):
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > SLACK_BODY_LIMIT:
+            return PlainTextResponse("request too large for a Slack command\n", status_code=413)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > SLACK_BODY_LIMIT:
+                return PlainTextResponse("request too large for a Slack command\n", status_code=413)
+        timestamp = request.headers.get("x-slack-request-timestamp") or ""
+        try:
+            text = bytes(body).decode("utf-8")
+            valid = timestamp.isdigit() and SignatureVerifier(slack.signing_secret).is_valid(
+                text, timestamp, request.headers.get("x-slack-signature")
+            )
+        except (UnicodeDecodeError, ValueError, TypeError, OverflowError):
+            valid = False
+        if not valid:
             return PlainTextResponse("invalid or stale Slack signature\n", status_code=401)
         from urllib.parse import parse_qs
 
         from feeds.slack.commands import answer
 
-        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        form = {k: v[0] for k, v in parse_qs(text).items()}
         return JSONResponse(answer(config, store.all_events(), form.get("text", "")))
 
     routes = [

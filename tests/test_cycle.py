@@ -142,15 +142,16 @@ def test_changes_over_many_cycles(world: World) -> None:
     world.serve(Answer(500, "down"))
     assert world.cycle() == "failed"
     world.serve(Answer(body="<html><body><p>Under maintenance</p></body></html>"))
-    assert world.cycle() == "unhealthy"
+    assert world.cycle() == "changed_shape"
     assert world.changes() == []
     assert len(world.events()) == 4 and len(world.feed_titles()) == 4
     state = world.store.source_state("union")
-    assert state["healthy"] is False and "no events" in state["unhealthy_reason"]
+    assert state["healthy"] is False and "no upcoming events" in state["shape_reason"]
 
-    # recovers; then an event missing from three healthy fetches in a row is removed
+    # recovers: the same bytes as the last trusted reading, so that reading again; then an event
+    # missing from three healthy fetches in a row is removed
     world.serve(page(events))
-    assert world.cycle() == "page"
+    assert world.cycle() == "unchanged"
     assert world.store.source_state("union")["healthy"] is True
     for n in range(3):
         world.serve(page(gone) + " " * (n + 1))  # a different body each time: not "unchanged"
@@ -181,7 +182,7 @@ def test_a_sudden_collapse_is_a_source_problem(world: World) -> None:
     world.cycle()
     world.changes()
     world.serve(page({"e0": many["e0"]}))
-    assert world.cycle() == "unhealthy"
+    assert world.cycle() == "changed_shape"
     assert world.changes() == [] and len(world.events()) == 8
 
 

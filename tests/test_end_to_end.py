@@ -69,7 +69,7 @@ def test_a_second_fetch_of_the_same_page_changes_nothing(tmp_path: Path, site: T
     assert "not changed since the last fetch" in proc.stdout
     assert (tmp_path / "data" / "feeds" / "all.ics").read_bytes() == before
     table = run_events("sources", config=config).stdout
-    assert "fmpa" in table and "ok" in table
+    assert "fmpa" in table and "healthy" in table
 
 
 def test_serve_serves_the_feeds(tmp_path: Path, site: TestSite) -> None:

@@ -29,13 +29,15 @@ from events.extract.jsonld import find_jsonld_events
 from events.extract.merge import merge_events
 from events.extract.microdata import find_microdata_events
 from events.extract.microformats import find_hevent_events
+from events.extract.parsing import parse_html
 from events.extract.selectors import find_selector_events
 from events.extract.textblocks import find_text_events
-from events.extract.textmap import TextMap, build_textmap
+from events.extract.textmap import MAX_NODES, TextMap, build_textmap
 from events.normalise.titles import page_acronyms
 from events.record import Event
 
 Strategy = Callable[[PageContext, TextMap], list[Event]]
+MAX_EVENTS = 5000  # a page listing more keeps its first (earliest) ones, and the source's status says so
 STRUCTURED: list[Strategy] = [find_jsonld_events, find_microdata_events, find_hevent_events]
 
 
@@ -44,13 +46,6 @@ def linked_calendars(html: str | bytes, url: str | None, tree: LexborHTMLParser 
     extract the page too parses it once and passes the ``tree`` to both."""
     tree = tree if tree is not None else parse_html(html)
     return calendar_links(PageContext(url=url, today=date.today(), tree=tree))
-
-
-def parse_html(html: str | bytes) -> LexborHTMLParser:
-
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    return LexborHTMLParser(html.replace("\x00", ""))
 
 
 def extract_events(
@@ -64,11 +59,34 @@ def extract_events(
     selectors: Selectors | None = None,
     calendars: Sequence[str] = (),
     tree: LexborHTMLParser | None = None,
+    notes: list[str] | None = None,
 ) -> list[Event]:
     """Events on one page. ``selectors`` (from the source's config) replace the text heuristics;
     ``calendars`` are the texts of .ics files the page links to, fetched by the caller; ``tree`` is
-    the page already parsed (by ``parse_html``), if the caller has it."""
-    tree = tree if tree is not None else parse_html(html)
+    the page already parsed (by ``parse_html``), if the caller has it. ``notes`` collects, in words,
+    what of the page could not be read whole (flattened nesting, a cut at ``MAX_NODES`` or
+    ``MAX_EVENTS``), for the source's status."""
+    notes = notes if notes is not None else []
+    found = _extract(html, url, today, timezone, source, date_order, selectors, calendars, tree, notes)
+    if len(found) > MAX_EVENTS:
+        notes.append(f"the page lists {len(found):,} events; only the first {MAX_EVENTS:,} were kept")
+        found = found[:MAX_EVENTS]
+    return found
+
+
+def _extract(
+    html: str | bytes,
+    url: str | None,
+    today: date,
+    timezone: str,
+    source: str,
+    date_order: str | None,
+    selectors: Selectors | None,
+    calendars: Sequence[str],
+    tree: LexborHTMLParser | None,
+    notes: list[str],
+) -> list[Event]:
+    tree = tree if tree is not None else parse_html(html, notes)
     root = tree.root
     lang = (root.attributes.get("lang") or "") if root is not None else ""
     ctx = PageContext(
@@ -78,6 +96,8 @@ def extract_events(
     if body is None:
         return []
     tm = build_textmap(body)
+    if tm.cut:
+        notes.append(f"the page is very large: only its first {MAX_NODES:,} elements and texts were read")
     ctx.acronyms = page_acronyms(tm.text)
     structured = [e for strategy in STRUCTURED for e in strategy(ctx, tm)]
     for text in calendars:

@@ -71,24 +71,75 @@ def _utc_written_as_local(base: Event, other: Event) -> bool:
 
 def merge_events(found: list[Event], page_url: str | None = None, fill_from: Sequence[Event] = ()) -> list[Event]:
     """One record per event; ``fill_from`` (less trusted) only completes fields, adds no events."""
-    merged: list[Event] = []
-    by_day: dict[date, list[int]] = defaultdict(list)  # candidates share a first day: no n² scan
-
-    def twin(event: Event) -> int | None:
-        return next((i for i in by_day[event.first_day] if same_event(merged[i], event)), None)
-
+    index = _TwinIndex()
     for event in found:
-        i = twin(event)
+        i = index.twin(event)
         if i is None:
-            by_day[event.first_day].append(len(merged))
-            merged.append(event)
+            index.add(event)
         else:
-            merged[i] = _fill(merged[i], event)
+            index.replace(i, _fill(index.merged[i], event))
     for event in fill_from:
-        i = twin(event)
+        i = index.twin(event)
         if i is not None:
-            merged[i] = _fill(merged[i], event)
-    return assign_ids(merged, page_url)
+            index.replace(i, _fill(index.merged[i], event))
+    return assign_ids(index.merged, page_url)
+
+
+class _TwinIndex:
+    """The records merged so far, indexed so that finding an event's twin is not a scan of its day.
+
+    ``same_event`` stays the judge; the index only chooses whom it is asked about: records with the
+    same title on the day, records of other strategies that day (links and shared words count only
+    across strategies), and records with cut-off titles. A page of thousands of events on a few days
+    stays linear."""
+
+    def __init__(self) -> None:
+        self.merged: list[Event] = []
+        self.keys: dict[str, str] = {}
+        self.exact: dict[tuple[date, str], int] = {}
+        self.by_strategy: dict[tuple[date, str], list[int]] = defaultdict(list)
+        self.strategies: dict[date, set[str]] = defaultdict(set)
+        self.cut: dict[date, list[int]] = defaultdict(list)
+
+    def key(self, title: str) -> str:
+        k = self.keys.get(title)
+        if k is None:
+            k = self.keys[title] = title_key(title)
+        return k
+
+    def twin(self, event: Event) -> int | None:
+        day = event.first_day
+        candidates: set[int] = set()
+        k = self.key(event.title)
+        if k and (i := self.exact.get((day, k))) is not None:
+            candidates.add(i)
+        for strategy in self.strategies.get(day, ()):
+            if strategy != event.found_by or _cut(event.title):
+                candidates.update(self.by_strategy[(day, strategy)])
+        candidates.update(self.cut.get(day, ()))
+        return next((i for i in sorted(candidates) if same_event(self.merged[i], event)), None)
+
+    def add(self, event: Event) -> None:
+        self.merged.append(event)
+        self._index(len(self.merged) - 1, event)
+        self.by_strategy[(event.first_day, event.found_by)].append(len(self.merged) - 1)
+        self.strategies[event.first_day].add(event.found_by)
+
+    def replace(self, i: int, event: Event) -> None:
+        if event.title != self.merged[i].title:
+            self._index(i, event)
+        self.merged[i] = event
+
+    def _index(self, i: int, event: Event) -> None:
+        k = self.key(event.title)
+        if k:
+            self.exact.setdefault((event.first_day, k), i)
+        if _cut(event.title):
+            self.cut[event.first_day].append(i)
+
+
+def _cut(title: str) -> bool:
+    return title.rstrip().endswith(("…", "..."))
 
 
 def assign_ids(events: list[Event], page_url: str | None) -> list[Event]:

@@ -93,6 +93,7 @@ class TextMap:
     chunk_owner: list[int] = field(default_factory=list)
     by_node: dict[int, int] = field(default_factory=dict)  # selectolax mem_id → element index
     cache: dict[Any, Any] = field(default_factory=dict)  # per-page memo for strategies (table headers)
+    cut: bool = False  # the walk stopped at max_nodes: the page is larger than is read
 
     def index_of(self, node: Any) -> int | None:
         return self.by_node.get(node.mem_id)
@@ -152,7 +153,10 @@ class TextMap:
         return self.text[el.start : el.end].strip()
 
 
-def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
+MAX_NODES = 100_000  # elements and texts read from one page: ~5 MB of ordinary markup, a few seconds
+
+
+def build_textmap(root: Any, max_nodes: int = MAX_NODES) -> TextMap:
     parts: list[str] = []
     length = 0
     elements: list[Element] = []
@@ -177,6 +181,7 @@ def build_textmap(root: Any, max_nodes: int = 200_000) -> TextMap:
             continue
         seen += 1
         if seen > max_nodes:
+            tm.cut = True
             break
         tag = node.tag
         if tag == "-text":

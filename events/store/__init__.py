@@ -42,7 +42,7 @@ class StoredEvent:
 class FetchResult:
     """What one fetch came to, as the store records it."""
 
-    outcome: str  # page, not_modified, unchanged, failed, unhealthy
+    outcome: str  # page, not_modified, unchanged, failed, changed_shape
     started_at: datetime
     finished_at: datetime
     http_status: int | None = None
@@ -52,6 +52,8 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
+    shape: dict[str, Any] | None = None  # a trusted page's shape, the next readings' baseline
+    note: str | None = None  # what the reading could not read whole
 
 
 def utcnow() -> datetime:
@@ -173,19 +175,26 @@ class Store:
 
     # events --------------------------------------------------------------------------------------
 
-    def stored_events(self, source_id: str) -> dict[str, Stored]:
+    def stored_events(self, source_id: str, *, missing_only: bool = False) -> dict[str, Stored]:
+        """A source's events for reconciling; ``missing_only``: just the live ones the last trusted
+        reading lacked (all an unchanged page needs, and usually none)."""
+        query = select(
+            events.c.id, events.c.data, events.c.sequence, events.c.missing_count, events.c.removed_at
+        ).where(events.c.source_id == source_id)
+        if missing_only:
+            query = query.where(events.c.missing_count > 0, events.c.removed_at.is_(None))
         with self.begin() as conn:
-            rows = conn.execute(
-                select(
-                    events.c.id, events.c.data, events.c.sequence, events.c.missing_count, events.c.removed_at
-                ).where(events.c.source_id == source_id)
-            ).all()
+            rows = conn.execute(query).all()
         return {
             r.id: Stored(Event.from_dict(r.data), r.sequence, r.missing_count, r.removed_at is not None) for r in rows
         }
 
     def record_fetch(self, source_id: str, result: FetchResult, plan: Plan | None = None) -> None:
-        """Write the fetch, the source's new state and (if given) the plan, in one transaction."""
+        """Write the fetch, the source's new state and (if given) the plan, in one transaction.
+
+        A failure touches no event. A reading of a page that changed shape marks the source and
+        touches no event either. Only a trusted reading (a page of the usual shape, or an unchanged
+        one) applies its plan, becomes the new baseline and clears the marks."""
         with self.begin(write=True) as conn:
             if conn.dialect.name == "postgresql" and plan is not None and plan.changes:
                 # Change ids come from a sequence: a reader of "changes after id N" must not run while
@@ -199,30 +208,38 @@ class Store:
                 "claimed_by": None,
                 "claimed_until": None,
             }
-            if result.outcome == "failed" or (plan is not None and not plan.healthy):
-                reason = result.error if result.outcome == "failed" else plan.reason  # type: ignore[union-attr]
+            if result.outcome == "failed":
                 values.update(
-                    last_error=reason,
+                    last_error=result.error,
                     healthy=False,
                     consecutive_failures=(state["consecutive_failures"] or 0) + 1,
                     unhealthy_since=state["unhealthy_since"] or result.finished_at,
-                    unhealthy_reason=reason,
+                    unhealthy_reason=result.error,
                 )
-                if result.outcome == "unhealthy":
-                    values["events_found"] = result.events_found
             else:
                 values.update(
                     last_success_at=result.finished_at,
-                    last_error=None,
-                    healthy=True,
                     consecutive_failures=0,
                     unhealthy_since=None,
                     unhealthy_reason=None,
                 )
                 if result.events_found is not None:
                     values["events_found"] = result.events_found
-                if result.outcome in ("page", "unchanged"):
-                    values.update(etag=result.etag, last_modified=result.last_modified, body_hash=result.body_hash)
+                if result.outcome in ("page", "changed_shape"):
+                    values["notice"] = result.note
+                if result.outcome == "changed_shape":
+                    values.update(
+                        healthy=False,
+                        last_error=result.error,
+                        shape_changed_since=state["shape_changed_since"] or result.finished_at,
+                        shape_reason=result.error,
+                    )
+                else:
+                    values.update(healthy=True, last_error=None, shape_changed_since=None, shape_reason=None)
+                    if result.outcome == "page":
+                        values.update(shape=result.shape, accepted_at=None)
+                    if result.outcome in ("page", "unchanged"):
+                        values.update(etag=result.etag, last_modified=result.last_modified, body_hash=result.body_hash)
             conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
             conn.execute(
                 fetches.insert().values(
@@ -232,12 +249,26 @@ class Store:
                     outcome=result.outcome,
                     http_status=result.http_status,
                     error=result.error,
+                    note=result.note,
                     events_found=result.events_found,
                     bytes=result.bytes,
                 )
             )
-            if plan is not None and plan.healthy:
+            if plan is not None and result.outcome in ("page", "not_modified", "unchanged"):
                 self._apply(conn, source_id, plan, result.finished_at)
+
+    def accept_shape(self, source_id: str, now: datetime | None = None) -> bool:
+        """A person says the page's new shape is right: the next reading is trusted whatever its shape
+        and becomes the baseline. Validators are dropped so that reading is a full one. False when the
+        source is unknown."""
+        with self.begin(write=True) as conn:
+            return bool(
+                conn.execute(
+                    update(sources)
+                    .where(sources.c.id == source_id)
+                    .values(accepted_at=now or utcnow(), etag=None, last_modified=None, body_hash=None)
+                ).rowcount
+            )
 
     def _apply(self, conn: Connection, source_id: str, plan: Plan, now: datetime) -> None:
         for write in plan.writes:
@@ -397,7 +428,11 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url[len("sqlite:///") :]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     try:

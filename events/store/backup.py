@@ -45,7 +45,7 @@ def import_lines(store: Store, lines: Iterable[str]) -> int:
                 record = json.loads(line)
                 table = by_name[record["table"]]
                 row = _typed(table, record["row"])
-            except (ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise StoreError(f"line {number}: not an eventfeed export record ({exc})") from None
             conn.execute(table.insert().values(**row))
             count += 1

@@ -52,6 +52,12 @@ sources = Table(
     Column("next_run_at", DateTime(timezone=True)),
     Column("claimed_by", String(64)),  # the instance fetching it now (several instances, one database)
     Column("claimed_until", DateTime(timezone=True)),
+    # the last trusted reading's shape (events.shape), and whether the page has changed shape since
+    Column("shape", JSON),
+    Column("shape_changed_since", DateTime(timezone=True)),
+    Column("shape_reason", Text),
+    Column("accepted_at", DateTime(timezone=True)),  # a person accepted the new shape: trust the next reading
+    Column("notice", Text),  # what the last reading could not read whole (a cut, a flattened page)
 )
 
 fetches = Table(
@@ -61,9 +67,10 @@ fetches = Table(
     Column("source_id", String(64), ForeignKey("sources.id"), nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=False),
-    Column("outcome", String(32), nullable=False),  # page, not_modified, unchanged, failed, unhealthy
+    Column("outcome", String(32), nullable=False),  # page, not_modified, unchanged, failed, changed_shape
     Column("http_status", Integer),
     Column("error", Text),
+    Column("note", Text),
     Column("events_found", Integer),
     Column("bytes", Integer),
     Index("ix_fetches_source", "source_id", "id"),

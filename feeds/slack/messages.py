@@ -155,6 +155,20 @@ def health_message(source_name: str, healthy: bool, reason: str | None) -> dict[
     }
 
 
+def shape_message(source_name: str, source_id: str, reason: str | None) -> dict[str, Any]:
+    """Once per change of shape: what looked wrong, that nothing was removed, and what to do."""
+    text = (
+        f"{source_name}'s page changed shape: {one_line(reason, 300) or 'it no longer reads as before'}. "
+        f"Its events are kept as they were. If the new page is right, run: events sources accept {source_id}"
+    )
+    return {
+        "text": escape(text),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": clip(f":warning: {escape(text)}", SECTION_LIMIT)}}
+        ],
+    }
+
+
 def _button(label: str, url: str, action: str) -> dict[str, Any]:
     return {
         "type": "button",

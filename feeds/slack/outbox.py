@@ -150,7 +150,8 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
 
 
 def enqueue_health(config: Config, store: Store, now: datetime | None = None) -> int:
-    """One admin message when a source has been unhealthy too long, and one when it recovers."""
+    """One admin message when a source has been failing too long, one when it recovers, and one at once
+    when its page changes shape (its events are kept; someone should look)."""
     slack = config.slack
     if slack is None or slack.admin is None:
         return 0
@@ -159,36 +160,49 @@ def enqueue_health(config: Config, store: Store, now: datetime | None = None) ->
     added = 0
     with store.begin(write=True) as conn:
         for s in conn.execute(select(sources)).mappings():
+            items: list[tuple[str, dict[str, Any]]] = []
             since = s["unhealthy_since"]
             if since is not None and since.tzinfo is None:
                 since = since.replace(tzinfo=UTC)
             if since is not None and (now - since).total_seconds() > config.service.unhealthy_after:
                 key = f"health:{s['id']}:{since.isoformat()}:down"
-                payload = messages.health_message(names.get(s["id"], s["id"]), False, s["unhealthy_reason"])
-            elif since is None and s["last_success_at"] is not None:
-                down = conn.execute(
-                    select(notifications.c.key)
-                    .where(notifications.c.key.like(f"health:{s['id']}:%:down"))
-                    .order_by(notifications.c.id.desc())
-                ).first()
-                if down is None:
-                    continue
+                items.append((key, messages.health_message(names.get(s["id"], s["id"]), False, s["unhealthy_reason"])))
+            elif (
+                since is None
+                and s["last_success_at"] is not None
+                and (
+                    down := conn.execute(
+                        select(notifications.c.key)
+                        .where(notifications.c.key.like(f"health:{s['id']}:%:down"))
+                        .order_by(notifications.c.id.desc())
+                    ).first()
+                )
+            ):
                 key = down[0].removesuffix(":down") + ":up"
-                payload = messages.health_message(names.get(s["id"], s["id"]), True, None)
-            else:
-                continue
-            added += _insert_ignore(
-                conn,
-                {
-                    "key": key,
-                    "route": "admin",
-                    "kind": "health",
-                    "payload": payload,
-                    "status": "pending",
-                    "attempts": 0,
-                    "created_at": now,
-                },
-            )
+                items.append((key, messages.health_message(names.get(s["id"], s["id"]), True, None)))
+            shape_since = s["shape_changed_since"]
+            if shape_since is not None:  # told once, at once: nothing was lost, someone should look
+                if shape_since.tzinfo is None:
+                    shape_since = shape_since.replace(tzinfo=UTC)
+                items.append(
+                    (
+                        f"shape:{s['id']}:{shape_since.isoformat()}",
+                        messages.shape_message(names.get(s["id"], s["id"]), s["id"], s["shape_reason"]),
+                    )
+                )
+            for key, payload in items:
+                added += _insert_ignore(
+                    conn,
+                    {
+                        "key": key,
+                        "route": "admin",
+                        "kind": "health",
+                        "payload": payload,
+                        "status": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                    },
+                )
     return added
 
 
