@@ -29,14 +29,14 @@ def source_state(row: dict[str, Any], unhealthy_after: int, now: datetime | None
         overdue = (now - since).total_seconds() > unhealthy_after
         words = f"failing for {duration(now - since)}: {row.get('unhealthy_reason') or row.get('last_error') or '?'}"
         return SourceState("failing", words + (" (overdue)" if overdue else ""), overdue)
+    if row.get("accepted_at"):
+        return SourceState("accepted", "new shape accepted; the next reading becomes the usual shape")
     if row.get("shape_changed_since"):
         words = (
             f"page changed shape {duration(now - row['shape_changed_since'])} ago: {row.get('shape_reason')}; "
             f"its events are kept; if the new page is right, run `events sources accept {row.get('id')}`"
         )
         return SourceState("changed shape", words)
-    if row.get("accepted_at"):
-        return SourceState("accepted", "new shape accepted; the next reading becomes the usual shape")
     if row.get("last_outcome") is None:
         return SourceState("new", "not fetched yet")
     return SourceState("healthy", "ok")
