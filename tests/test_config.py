@@ -73,6 +73,31 @@ def test_defaults_and_relative_paths(tmp_path: Path) -> None:
             GOOD_SOURCE + '[sources.selectors]\nitem = "div[["\n',
             "sources[0].selectors.item: 'div[[' is not a CSS selector",
         ),
+        # every number has a type and a sane range
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\ninterval = 5.5\n',
+            "sources[0].interval: 5.5 is not a duration",
+        ),
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\ninterval = inf\n',
+            "sources[0].interval: inf is not a duration",
+        ),
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\ninterval = "99999999999999999999d"\n',
+            "sources[0].interval: '99999999999999999999d' is too long",
+        ),
+        (GOOD_SOURCE + "[fetch]\ntimeout = 0\n", "fetch.timeout: 0 is out of range (use 1 to 600)"),
+        (GOOD_SOURCE + "[fetch]\ntimeout = nan\n", "fetch.timeout: nan is out of range"),
+        (GOOD_SOURCE + "[fetch]\nretries = 1e17\n", "fetch.retries: 1e+17 must be a whole number from 0 to 10"),
+        (GOOD_SOURCE + "[fetch]\nretries = 99\n", "fetch.retries: 99 is out of range (use 0 to 10)"),
+        (GOOD_SOURCE + "[fetch]\nmax_page_mb = -1\n", "fetch.max_page_mb: -1 is out of range"),
+        (GOOD_SOURCE + "[fetch]\nconcurrency = true\n", "fetch.concurrency: True must be a whole number"),
+        ("[service]\nremoval_after = 0\n" + GOOD_SOURCE, "service.removal_after: 0 is out of range (use 1 to 100)"),
+        ("[service]\ncancelled_days = 1.5\n" + GOOD_SOURCE, "service.cancelled_days: 1.5 must be a whole number"),
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\nallow_hosts = ["http://x"]\n',
+            "sources[0].allow_hosts: 'http://x' is not a host name or host:port",
+        ),
     ],
 )
 def test_errors_name_the_file_the_key_and_the_problem(tmp_path: Path, text: str, expected: str) -> None:

@@ -231,6 +231,20 @@ def test_unhealthy_source_is_reported_to_admin_once_and_recovery_once(sworld: Wo
     assert len(admin) == 2 and "fetching normally again" in admin[1]["text"]
 
 
+def test_a_page_that_changed_shape_is_told_to_admin_once(sworld: World, slack: FakeSlack) -> None:
+    sworld.serve(page(BASE))
+    sworld.cycle()
+    notify(sworld)
+    for n in range(3):
+        sworld.serve(f"<html><body><p>New site coming soon {n}</p></body></html>")
+        assert sworld.cycle() == "changed_shape"
+        notify(sworld)
+    admin = [m for m in slack.messages if m.get("channel") == "C0ADMIN"]
+    assert len(admin) == 1
+    assert "union's page changed shape" in admin[0]["text"] and "events sources accept union" in admin[0]["text"]
+    assert "kept" in admin[0]["text"]
+
+
 def sign(body: bytes, timestamp: int, secret: str = SECRET) -> str:
     base = f"v0:{timestamp}:".encode() + body
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
@@ -265,6 +279,12 @@ def test_slash_command_checks_signatures(sworld: World, slack: FakeSlack) -> Non
             {},
         ):
             assert httpx.post(url, content=body, headers=headers).status_code == 401
+        # hostile requests: answered 401 or 413 before anything is read, never a 500
+        huge = b"text=" + b"a" * (1024 * 1024)
+        assert httpx.post(url, content=huge, headers={"X-Slack-Request-Timestamp": str(now)}).status_code == 413
+        for bad_body, stamp in ((body, "soon"), (body, "1" * 40), (b"text=\xff\xfe", str(now))):
+            headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + "0" * 64}
+            assert httpx.post(url, content=bad_body, headers=headers).status_code == 401
         feed_body = b"command=%2Fevents&text=feed"
         reply = httpx.post(
             url,
