@@ -47,3 +47,14 @@ def test_hostile_and_mixed_feeds_pass_every_parser(tmp_path: Path) -> None:
     doc.write_bytes(rendered.json)
     validate("ics", ics)
     validate("jsonfeed", doc)
+
+
+def test_a_feed_with_no_events_is_still_a_calendar_for_every_parser(tmp_path: Path) -> None:
+    rendered = render_feed(config(tmp_path), Feed("quiet", "Nothing yet"), [], now=NOW)
+    assert rendered.count == 0 and b"BEGIN:VTIMEZONE" in rendered.ics
+    ics, doc = tmp_path / "quiet.ics", tmp_path / "quiet.json"
+    ics.write_bytes(rendered.ics)
+    doc.write_bytes(rendered.json)
+    report = validate("ics", ics, strict=False)  # the one warning: "calendar has no VEVENT", which is so
+    assert "0 errors, 1 warnings" in report and "[empty]" in report
+    assert "0 errors, 1 warnings" in validate("jsonfeed", doc, strict=False)  # "feed has no items"
