@@ -308,8 +308,8 @@ def test_labelled_details_and_a_venue_at_the_end_of_a_sentence() -> None:
     assert fair.start.isoformat() == "2024-05-14T10:00:00+01:00" and fair.end.isoformat() == "2024-05-14T15:00:00+01:00"
     assert (fair.venue, fair.address, fair.locality) == ("UNISON Centre", "130 Euston Road", "London")
     assert events["Pensions surgery"].online and events["Pensions surgery"].start == date(2024, 5, 21)
-    lunch = events["Retired members lunch"]
-    assert (lunch.venue, lunch.locality, lunch.booking) == ("The George Hotel", "Lichfield", "sold_out")
+    lunch = events["Retired members lunch"]  # "Fully booked - join the waiting list": members can still join
+    assert (lunch.venue, lunch.locality, lunch.booking) == ("The George Hotel", "Lichfield", "waitlist")
 
 
 def test_office_closures_are_not_events() -> None:
@@ -550,3 +550,20 @@ def test_a_place_label_in_the_same_words_as_the_place() -> None:
         ("Poetry evening", "The Albany", "Coventry"),
         ("Retired members' lunch", "The Old Bell", "Derby"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "expected"),
+    [
+        ("2025-03-12T23:00:00Z", "America/New_York", "2025-03-12T18:00:00-04:00"),  # converted, then shown an hour off
+        ("2025-03-12T18:00:00+00:00", "America/Chicago", "2025-03-12T18:00:00-05:00"),  # local time labelled UTC
+        ("2025-03-12T18:00:00-05:00", "America/Chicago", "2025-03-12T18:00:00-05:00"),  # a real offset that agrees
+        ("2025-07-12T17:00:00Z", "Europe/London", "2025-07-12T18:00:00+01:00"),  # a right UTC time stays
+    ],
+)
+def test_a_machine_time_said_in_utc_gives_way_to_the_time_the_page_shows(
+    written: str, zone: str, expected: str
+) -> None:
+    html = f'<ul><li><h3>Council meeting</h3><time datetime="{written}">12 March 2025 6:00 PM</time></li></ul>'
+    [event] = extract(html, timezone=zone)
+    assert event.start.isoformat() == expected

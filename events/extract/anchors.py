@@ -24,7 +24,7 @@ from events.normalise.dates import (
     safe_date,
     weekday_number,
 )
-from events.normalise.moments import parse_moment
+from events.normalise.moments import parse_moment, visible_clock_wins
 from events.normalise.times import find_times
 
 _YEAR_HEADING = re.compile(rf"^\s*(?:{MONTH}\s*,?\s*)?(?P<year>(?:19|20)\d\d)\s*:?\s*$", re.IGNORECASE)
@@ -135,11 +135,15 @@ def _join_labelled_ends(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
 def _time_tags(ctx: PageContext, tm: TextMap, published: list[int]) -> list[Anchor]:
     out = []
     for node in ctx.tree.css("time[datetime]"):
-        moment = parse_moment(node.attributes.get("datetime"), ctx.zone)
+        written = node.attributes.get("datetime")
+        moment = parse_moment(written, ctx.zone)
         index = tm.index_of(node)
         if moment is None or index is None:
             continue
         el = tm.elements[index]
+        if isinstance(moment, datetime):
+            shown = find_times(tm.text[el.start : el.end])
+            moment = visible_clock_wins(moment, written, shown[0].start if shown else None)
         if _STAMP.search(tm.text, max(0, el.start - 30), el.start):
             published.append(el.start)
             continue  # "Last updated: <time>…</time>"

@@ -18,17 +18,18 @@ _WHEN = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:\s+{YEAR})?"
 )
 
-# Order matters: the first state whose phrase appears wins (sold out beats "book now" beside it).
+# Order matters: the first state whose phrase appears wins (sold out beats "book now" beside it, and
+# "fully booked: join the waiting list" is a waiting list, which is what a member can still do).
 _BOOKING: list[tuple[str, str]] = [
-    (
-        "sold_out",
-        r"sold[\s-]*out|fully[\s-]+booked|no\s+(?:more\s+)?(?:tickets|places|spaces|seats)\s+"
-        r"(?:left|remaining|available)|at\s+(?:full\s+)?capacity|(?:event|course)\s+(?:is\s+)?full",
-    ),
     (
         "waitlist",
         r"(?:join|add\s+yourself\s+to)\s+(?:(?:the|our|a)\s+)?wait(?:ing)?[\s-]*list|wait(?:ing)?[\s-]*list\s+"
         r"(?:only|open)|waitlist",
+    ),
+    (
+        "sold_out",
+        r"sold[\s-]*out|fully[\s-]+booked|no\s+(?:more\s+)?(?:tickets|places|spaces|seats)\s+"
+        r"(?:left|remaining|available)|at\s+(?:full\s+)?capacity|(?:event|course)\s+(?:is\s+)?full",
     ),
     (
         "closed",
