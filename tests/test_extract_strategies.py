@@ -567,3 +567,9 @@ def test_a_machine_time_said_in_utc_gives_way_to_the_time_the_page_shows(
     html = f'<ul><li><h3>Council meeting</h3><time datetime="{written}">12 March 2025 6:00 PM</time></li></ul>'
     [event] = extract(html, timezone=zone)
     assert event.start.isoformat() == expected
+
+
+def test_a_one_row_table_takes_its_title_from_the_named_column_not_the_header() -> None:
+    html = "<table><tr><th>Date</th><th>Meeting</th></tr><tr><td>12/01/2025</td><td>Board of Trustees</td></tr></table>"
+    [event] = extract(html, timezone="America/Chicago")
+    assert (event.title, event.start) == ("Board of Trustees", date(2025, 12, 1))

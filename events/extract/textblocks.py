@@ -88,6 +88,8 @@ def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor], starts: list[int
         p = tm.elements[parent]
         if p.tag in _STOP_CLIMB or p.end - p.start > MAX_BLOCK:
             return index
+        if tm.elements[index].tag == "tr" and table_columns(tm, index):
+            return index  # a row under named columns is one record: its header's labels are no title
         lo, hi = bisect.bisect_left(starts, p.start), bisect.bisect_left(starts, p.end)
         if any(d.first_day != match.first_day for d in dates[lo:hi]):
             return index
