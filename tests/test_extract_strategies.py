@@ -573,3 +573,28 @@ def test_a_one_row_table_takes_its_title_from_the_named_column_not_the_header() 
     html = "<table><tr><th>Date</th><th>Meeting</th></tr><tr><td>12/01/2025</td><td>Board of Trustees</td></tr></table>"
     [event] = extract(html, timezone="America/Chicago")
     assert (event.title, event.start) == ("Board of Trustees", date(2025, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            "<div><h2>Notice of Cancellation</h2><p>The Regular Board Meeting scheduled for March 12, 2025 has been "
+            "cancelled.</p></div>",
+            [("Regular Board Meeting", date(2025, 3, 12), "cancelled")],
+        ),
+        (
+            "<p>Please note that the Planning Commission meeting scheduled for Thursday, March 12, 2025 at 6:00 p.m. "
+            "has been postponed.</p>",
+            [("Planning Commission meeting", datetime(2025, 3, 12, 18, 0), "postponed")],
+        ),
+        ("<p>The consultation is scheduled to begin in February 2025 and the report is due in March 2025.</p>", []),
+    ],
+)
+def test_a_notice_of_cancellation_is_that_meeting_cancelled(html: str, expected: list) -> None:
+    found = extract(html, timezone="America/Chicago")
+    got = [
+        (e.title, e.start.replace(tzinfo=None) if isinstance(e.start, datetime) else e.start, e.event_status)
+        for e in found
+    ]
+    assert got == expected

@@ -138,3 +138,30 @@ def has_heading(tm: TextMap, block: Block) -> bool:
         if el.tag in HEADINGS or TITLE_CLASS.search(el.node.attributes.get("class") or ""):
             return True
     return False
+
+
+# "The Regular Board Meeting scheduled for March 12, 2025 has been cancelled": a notice in a sentence,
+# which names a meeting, its day and what happened to it. It is that meeting, not prose about it.
+_NOTICE = re.compile(
+    r"(?P<title>(?:[A-Z0-9][\w'&/.-]*\s+){0,8}?(?:[Mm]eeting|[Ss]ession|[Hh]earing|[Cc]ommittee|[Bb]oard|"
+    r"[Cc]ouncil|[Cc]ommission|AGM|[Cc]onference|[Ww]orkshop|[Ff]orum|[Ss]ummit|[Cc]lass))\s+"
+    r"(?:(?:that\s+was|originally)\s+)?(?:scheduled|set|planned|due\s+to\s+take\s+place)\s+(?:for|on)\s+"
+    r"(?:[ap]\.m\.|\.(?=\d)|[^.!]){4,80}?\s+(?:has\s+been|have\s+been|is|was|will\s+be)\s+(?:hereby\s+|now\s+)?"
+    r"(?P<status>cancell?ed|postponed)"
+)
+_NOT_TITLE = {"the", "a", "an", "of", "notice", "cancellation", "postponement", "please", "note", "that"}
+
+
+def cancellation_notice(text: str) -> tuple[str, str] | None:
+    """(the meeting's name, "cancelled" or "postponed") when ``text`` is a notice that a dated
+    meeting will not take place; None otherwise."""
+    m = _NOTICE.search(text)
+    if m is None:
+        return None
+    words = m.group("title").split()
+    cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in _NOT_TITLE), default=0)
+    title = " ".join(words[cut:])
+    if len(title) < 5:
+        return None
+    status = "postponed" if m.group("status").startswith("postpon") else "cancelled"
+    return title, status

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.extract.anchors import Anchor, find_anchors, stamps_in
-from events.extract.block_kinds import MILESTONE, NOT_EVENT, has_prose, is_news, is_prose
+from events.extract.block_kinds import MILESTONE, NOT_EVENT, cancellation_notice, has_prose, is_news, is_prose
 from events.extract.block_places import PLACE_LABEL_START, element_place, find_place_element, settle_place, venue_in
 from events.extract.block_times import when_of
 from events.extract.block_titles import (
@@ -42,6 +42,7 @@ from events.record import Event
 
 MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
 _STOP_CLIMB = frozenset({"body", "html", "main"})
+_NOTICE_WORDS = re.compile(r"notice|cancel|postpon", re.IGNORECASE)
 
 
 def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = None) -> list[Event]:
@@ -159,7 +160,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     stamped = stamps_in(tm, start, end)
     published = tm.cache.get("published", [])
     posted = bisect.bisect_left(published, start) < bisect.bisect_left(published, end)
-    if is_prose(tm, block, posted):
+    notice = cancellation_notice(text) if len({d.first_day for d in block.dates}) == 1 else None
+    if notice is None and is_prose(tm, block, posted):
         return None
     tags = [d for d in block.dates if d.from_tag]
     written = [d for d in block.dates if not d.from_tag]
@@ -172,7 +174,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     removed: list[tuple[int, int]] = [shift(d.span, -start) for d in block.dates] + stamped
     removed += [t.span for t in times]
     columns = table_columns(tm, block.index)
-    if "booking" not in columns and MILESTONE.match(cut(text, (0, len(text)), removed)):
+    if "booking" not in columns and notice is None and MILESTONE.match(cut(text, (0, len(text)), removed)):
         return None  # "Nominations open 3 March 2025" in a timetable
     place_element = columns.get("venue") or find_place_element(tm, block)
     booking = find_booking(text, ctx.today)
@@ -198,9 +200,13 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         or any(looks_like_venue(text[a:b], strong=True) for a, b in segments)
         or place_element is not None
     )
-    if alone and not signals and has_prose(tm, block):
+    if alone and not signals and notice is None and has_prose(tm, block):
         return None  # a page's only date, in a block of running text with nothing of an event: an article
     named = _title_of(ctx, tm, block, Reading(text, start, removed, segments), columns, signals)
+    if notice is not None:  # the notice names the meeting, unless the block's own title does
+        status = notice[1]
+        if named is None or _NOTICE_WORDS.search(named[0]) or notice[0].casefold() in named[0].casefold():
+            named = (notice[0], None, None, None)
     if named is None:
         return None
     title, title_span, place_span, venue_in_title = named
@@ -209,12 +215,12 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         venue, address = element_place(tm, place_element, text, start, removed)
     else:
         documents = [_span_of(tm, i, start) for i in _document_links(tm, block)]
-        venue = venue_in(text, segments, title_span, documents) or venue_in_title
+        venue = None if title_span is None else venue_in(text, segments, title_span, documents) or venue_in_title
         if place_span is not None:
             venue = tidy_place(cut(text, place_span, removed))
     when = when_of(ctx, tags, written, times)
     url = _link(ctx, tm, block)
-    if not signals and is_news(tm, block.index, url):
+    if not signals and notice is None and is_news(tm, block.index, url):
         return None  # a dated headline in a news list, not an event
     venue, address, town, online = settle_place(text, venue, address, locality[0] if locality else None, ctx.acronyms)
     return Event(
