@@ -15,14 +15,15 @@ from events.cli_common import friendly
 from events.cli_common import open_store as _store
 
 
-def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
-    """What happens after a cycle: feeds rebuilt, then Slack told (when configured)."""
+def _publisher(config: Any, store: Any, errors: list[str] | None = None) -> Callable[[set[str] | None], Any]:
+    """What happens after a cycle: feeds rebuilt, then Slack told (when configured). Feeds that
+    cannot be written are logged, or collected in ``errors`` for a caller that reports them itself;
+    either way Slack is still told, for the store has what was read."""
     import logging
 
     from events.errors import FeedError
     from feeds.build import build_feeds
 
-    errors: list[str] = []
     notifier = None
     if config.slack is not None:
         from feeds.slack.client import SlackClient
@@ -36,9 +37,11 @@ def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
         if sources is None or sources or missing:
             try:
                 counts = build_feeds(config, store, sources=None if missing else sources or None)
-            except FeedError as exc:  # the store has what was read; the feeds catch up when this is fixed
-                logging.getLogger("eventfeed").error("%s (the events are stored; feeds not updated)", exc)
-                errors.append(str(exc))
+            except FeedError as exc:  # the feeds catch up when this is fixed
+                if errors is None:
+                    logging.getLogger("eventfeed").error("%s (the events are stored; feeds not updated)", exc)
+                else:
+                    errors.append(str(exc))
         if notifier is not None:
             from feeds.slack import outbox
 
@@ -50,7 +53,6 @@ def _publisher(config: Any, store: Any) -> Callable[[set[str] | None], Any]:
                 logging.getLogger("eventfeed.slack").exception("Slack notification failed")
         return counts
 
-    publish.errors = errors  # type: ignore[attr-defined]
     return publish
 
 
@@ -182,13 +184,14 @@ def fetch(ctx: click.Context, source_ids: tuple[str, ...]) -> None:
     config = _config(ctx)
     sources = [config.source(s) for s in source_ids] if source_ids else list(config.sources)
     store = _store(config)
-    publish = _publisher(config, store)
+    errors: list[str] = []
+    publish = _publisher(config, store, errors)
     reports = asyncio.run(run_cycle(config, store, sources, lambda touched: publish(touched or None)))
     for report in reports:
         click.echo(report.line())
-    for error in getattr(publish, "errors", []):
+    for error in errors:
         click.echo(f"Error: {error} (the events are stored; feeds not updated)", err=True)
-    if getattr(publish, "errors", []) or (all(r.outcome == "failed" for r in reports) and reports):
+    if errors or (all(r.outcome == "failed" for r in reports) and reports):
         sys.exit(1)
 
 
