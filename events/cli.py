@@ -282,9 +282,6 @@ def sources(ctx: click.Context) -> None:
     for source in config.sources:
         s = states.get(source.id, {"id": source.id})
         state = source_state(s, config.service.unhealthy_after)
-        detail = "" if state.name == "healthy" else state.words
-        if s.get("notice"):
-            detail = f"{detail}; {s['notice']}" if detail else s["notice"]
         rows.append(
             (
                 source.id,
@@ -295,7 +292,7 @@ def sources(ctx: click.Context) -> None:
                 str(s.get("events_stored", 0)),
                 str(s.get("consecutive_failures") or 0),
                 _when(s.get("next_run_at")),
-                detail,
+                state.detail,
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]

@@ -6,7 +6,7 @@ whatever its shape), or *new* (never fetched)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,13 @@ class SourceState:
     name: str  # healthy, failing, changed shape, accepted, new
     words: str  # one line for a person
     overdue: bool = False  # failing for longer than unhealthy_after
+    notice: str | None = None  # what the last reading could not read whole
+
+    @property
+    def detail(self) -> str:
+        """What staff need to read beside the state: its words unless all is well, and any notice."""
+        said = [] if self.name == "healthy" else [self.words]
+        return "; ".join([*said, *([self.notice] if self.notice else [])])
 
     @property
     def ok(self) -> bool:
@@ -23,7 +30,11 @@ class SourceState:
 
 
 def source_state(row: dict[str, Any], unhealthy_after: int, now: datetime | None = None) -> SourceState:
-    now = now or datetime.now(UTC)
+    state = _state(row, unhealthy_after, now or datetime.now(UTC))
+    return replace(state, notice=row.get("notice")) if row.get("notice") else state
+
+
+def _state(row: dict[str, Any], unhealthy_after: int, now: datetime) -> SourceState:
     if row.get("consecutive_failures"):
         since = row.get("unhealthy_since") or now
         overdue = (now - since).total_seconds() > unhealthy_after

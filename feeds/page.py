@@ -155,16 +155,13 @@ def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overd
         if source is None:
             continue
         current = source_state(state, overdue_after, now)
-        detail = "" if current.name == "healthy" else current.words
-        if state.get("notice"):
-            detail = f"{detail}; {state['notice']}" if detail else state["notice"]
         rows.append(
             f'<tr class="{"ok" if current.ok else "bad"}"><td><a href="{escape(source.url)}" rel="noopener">'
             f"{escape(source.name)}</a></td><td>{escape(current.name)}</td>"
             f"<td>{escape(when(state['last_fetch_at']))}</td>"
             f"<td>{escape(when(state['last_success_at']))}</td><td>{state.get('events_found') or 0}</td>"
             f"<td>{state['events_stored']}</td><td>{state.get('consecutive_failures') or 0}</td>"
-            f"<td>{escape(when(state.get('next_run_at')))}</td><td>{escape(detail)}</td></tr>"
+            f"<td>{escape(when(state.get('next_run_at')))}</td><td>{escape(current.detail)}</td></tr>"
         )
     return "\n".join(
         [

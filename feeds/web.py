@@ -235,11 +235,5 @@ def read_cached(path: Path) -> tuple[bytes, str, datetime, bytes]:
     return cached[1], cached[2], cached[3], cached[4]
 
 
-def overdue(state: dict[str, Any], threshold: int, now: datetime | None = None) -> bool:
-    """Unhealthy for longer than ``threshold`` seconds: time someone looked at it."""
-    since = state.get("unhealthy_since")
-    return since is not None and ((now or datetime.now(UTC)) - since).total_seconds() > threshold
-
-
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
