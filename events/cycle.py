@@ -18,9 +18,9 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from events.addresses import host_of
 from events.config import Config, Source
 from events.errors import StoreError
 from events.extract import extract_events, linked_calendars, parse_html
@@ -61,7 +61,7 @@ INSTANCE = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
 def trusted_hosts(source: Source) -> frozenset[str]:
     """Hosts a source's fetches may reach whatever their address: its own and those it allows."""
-    return frozenset({urlsplit(source.url).netloc.lower(), *source.allow_hosts})
+    return frozenset({host_of(source.url), *source.allow_hosts})
 
 
 async def run_source(
@@ -198,9 +198,10 @@ def _reconcile_page(
         found = [replace(e, categories=tuple(dict.fromkeys((*e.categories, *source.categories)))) for e in found]
     stored = store.stored_events(source.id)
     plan = reconcile(stored, found, today, removal_after=config.service.removal_after)
+    shape = shape_of(found)
     changed = None
     if state.get("accepted_at") is None:
-        changed = shape_change(Shape.from_dict(state.get("shape")), stored, found, plan, today)
+        changed = shape_change(Shape.from_dict(state.get("shape")), shape, stored, found, plan, today)
     note = "; ".join(notes) or None
     if changed:
         result = FetchResult("changed_shape", started, utcnow(), page.status, changed, len(found), page.size, note=note)
@@ -217,7 +218,7 @@ def _reconcile_page(
         page.etag,
         page.last_modified,
         page.body_hash,
-        shape=shape_of(found).as_dict(),
+        shape=shape.as_dict(),
         note=note,
     )
     result = _record(store, source, result, plan)

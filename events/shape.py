@@ -78,9 +78,10 @@ def shape_of(found: list[Event]) -> Shape:
 
 
 def shape_change(
-    baseline: Shape | None, stored: Mapping[str, Stored], found: list[Event], plan: Plan, today: date
+    baseline: Shape | None, now: Shape, stored: Mapping[str, Stored], found: list[Event], plan: Plan, today: date
 ) -> str | None:
-    """Why this reading is a page that changed shape, in words for staff; None when it can be trusted."""
+    """Why this reading (``found``, whose shape is ``now``) is a page that changed shape, in words for
+    staff; None when it can be trusted."""
     expected = [
         sid for sid, s in stored.items() if not s.removed and s.missing_count == 0 and s.event.last_day >= today
     ]
@@ -92,7 +93,6 @@ def shape_change(
         return f"only {again} of its {len(expected)} upcoming events were found again"
     if baseline is None:
         return None
-    now = shape_of(found)
     if baseline.strategy and baseline.events >= 1 and found and baseline.strategy not in {e.found_by for e in found}:
         before = STRATEGY_WORDS.get(baseline.strategy, baseline.strategy)
         after = STRATEGY_WORDS.get(now.strategy or "", now.strategy or "nothing")
