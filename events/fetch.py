@@ -22,6 +22,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Collection
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -193,10 +194,9 @@ class Fetcher:
                 if not await self.allowed(current, overall=False):
                     return Failure(url, f"redirected to {current}, which robots.txt forbids"), None
             async with self.client.stream("GET", current, headers=headers) as response:
-                status = response.status_code
-                location = response.headers.get("Location")
-                if status in (301, 302, 303, 307, 308) and location:
-                    current = urljoin(current, location.strip())  # the redirect's body is never read
+                target = redirect_target(response, current)
+                if target is not None:  # the redirect's body is never read
+                    current = target
                     if urlsplit(current).scheme not in ("http", "https"):
                         return Failure(url, f"redirected to {current}, which is not http(s)"), None
                     continue
@@ -251,10 +251,7 @@ class Fetcher:
         async with self._robots_locks[origin]:
             cached = self._robots.get(origin)
             if cached is None or time.monotonic() - cached[0] > self.policy.robots_ttl:
-                if overall:
-                    async with self._overall:
-                        cached = (time.monotonic(), await self._load_robots(origin))
-                else:
+                async with self._overall if overall else nullcontext():
                     cached = (time.monotonic(), await self._load_robots(origin))
                 self._robots[origin] = cached
         parser = cached[1]
@@ -269,9 +266,9 @@ class Fetcher:
             async with asyncio.timeout(self.policy.total_timeout):
                 for _hop in range(self.policy.max_redirects + 1):
                     async with self.client.stream("GET", url) as response:
-                        location = response.headers.get("Location")
-                        if response.status_code in (301, 302, 303, 307, 308) and location:
-                            url = urljoin(url, location.strip())
+                        target = redirect_target(response, url)
+                        if target is not None:
+                            url = target
                             if host_of(url) != host_of(origin):
                                 return None  # another site's rules are not this site's
                             continue
@@ -292,6 +289,14 @@ class Fetcher:
         text, _ = decode(raw, response.headers.get("Content-Type"))
         parser.parse(text.splitlines())
         return parser
+
+
+def redirect_target(response: httpx.Response, url: str) -> str | None:
+    """Where a redirect answer sends the request next, or None when the answer is not a redirect."""
+    location = response.headers.get("Location")
+    if response.status_code in (301, 302, 303, 307, 308) and location:
+        return urljoin(url, location.strip())
+    return None
 
 
 async def read_body(response: httpx.Response, limit: int) -> bytes:
