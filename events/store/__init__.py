@@ -123,7 +123,7 @@ class Store:
     def source_state(self, source_id: str) -> dict[str, Any] | None:
         with self.begin() as conn:
             row = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().first()
-        return _aware_row(row) if row else None
+        return aware_row(row) if row else None
 
     def source_states(self) -> list[dict[str, Any]]:
         with self.begin() as conn:
@@ -137,7 +137,7 @@ class Store:
             )
         out = []
         for row in rows:
-            state = _aware_row(row)
+            state = aware_row(row)
             state["events_stored"] = counts.get(row["id"], 0)
             out.append(state)
         return out
@@ -167,7 +167,7 @@ class Store:
                 .mappings()
                 .first()
             )
-        return _aware_row(row) if row is not None else None
+        return aware_row(row) if row is not None else None
 
     def set_next_run(self, source_id: str, when: datetime | None) -> None:
         with self.begin(write=True) as conn:
@@ -361,12 +361,12 @@ class Store:
                 .mappings()
                 .all()
             )
-        return [_aware_row(r) for r in rows]
+        return [aware_row(r) for r in rows]
 
     def changes_since(self, change_id: int = 0) -> list[dict[str, Any]]:
         with self.begin() as conn:
             rows = conn.execute(select(changes).where(changes.c.id > change_id).order_by(changes.c.id)).mappings().all()
-        return [_aware_row(r) for r in rows]
+        return [aware_row(r) for r in rows]
 
     def fetch_history(self, source_id: str, limit: int = 20) -> list[dict[str, Any]]:
         with self.begin() as conn:
@@ -377,7 +377,7 @@ class Store:
                 .mappings()
                 .all()
             )
-        return [_aware_row(r) for r in rows]
+        return [aware_row(r) for r in rows]
 
 
 def _dead_here(instance: str) -> bool:
@@ -417,7 +417,8 @@ def _stored(row: Any) -> StoredEvent:
     )
 
 
-def _aware_row(row: Any) -> dict[str, Any]:
+def aware_row(row: Any) -> dict[str, Any]:
+    """A row as a dict, its date-times made UTC-aware (SQLite hands them back naive)."""
     return {k: _aware(v) if isinstance(v, datetime) else v for k, v in dict(row).items()}
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, select, update
 
 from events.config import Config, SlackRoute
 from events.record import Event
-from events.store import Store, changes_lock
+from events.store import Store, aware_row, changes_lock
 from events.store.schema import changes, events, meta, notifications, sources
 from feeds.slack import messages
 
@@ -159,11 +159,10 @@ def enqueue_health(config: Config, store: Store, now: datetime | None = None) ->
     names = {s.id: s.name for s in config.sources}
     added = 0
     with store.begin(write=True) as conn:
-        for s in conn.execute(select(sources)).mappings():
+        for row in conn.execute(select(sources)).mappings():
+            s = aware_row(row)
             items: list[tuple[str, dict[str, Any]]] = []
             since = s["unhealthy_since"]
-            if since is not None and since.tzinfo is None:
-                since = since.replace(tzinfo=UTC)
             if since is not None and (now - since).total_seconds() > config.service.unhealthy_after:
                 key = f"health:{s['id']}:{since.isoformat()}:down"
                 items.append((key, messages.health_message(names.get(s["id"], s["id"]), False, s["unhealthy_reason"])))
@@ -182,8 +181,6 @@ def enqueue_health(config: Config, store: Store, now: datetime | None = None) ->
                 items.append((key, messages.health_message(names.get(s["id"], s["id"]), True, None)))
             shape_since = s["shape_changed_since"]
             if shape_since is not None:  # told once, at once: nothing was lost, someone should look
-                if shape_since.tzinfo is None:
-                    shape_since = shape_since.replace(tzinfo=UTC)
                 items.append(
                     (
                         f"shape:{s['id']}:{shape_since.isoformat()}",
