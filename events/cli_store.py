@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
 import click
 
 from events.cli_common import config_from as _config
@@ -71,13 +75,9 @@ def export_(ctx: click.Context, path: str) -> None:
     """
     from events.store.backup import export_lines
 
-    config = _config(ctx)
-    store = _store(config)
-    try:
-        with click.open_file(path, "w", encoding="utf-8") as out:
-            count = export_lines(store, out)
-    except OSError as exc:
-        raise click.ClickException(f"{path}: cannot write the export: {exc.strerror or exc}") from None
+    store = _store(_config(ctx))
+    with _export_file(path, "w") as out:
+        count = export_lines(store, out)
     click.echo(f"exported {count} records", err=True)
 
 
@@ -94,13 +94,21 @@ def import_(ctx: click.Context, path: str) -> None:
     """
     from events.store.backup import import_lines
 
-    config = _config(ctx)
-    store = _store(config)
+    store = _store(_config(ctx))
+    with _export_file(path, "r") as source:
+        count = import_lines(store, source)
+    click.echo(f"imported {count} records", err=True)
+
+
+@contextmanager
+def _export_file(path: str, mode: str) -> Iterator[IO[str]]:
+    """An export file (``-`` for the standard streams) whose troubles, opening it or while reading or
+    writing it, are one line naming the file."""
+    doing = "write" if mode == "w" else "read"
     try:
-        with click.open_file(path, "r", encoding="utf-8") as source:
-            count = import_lines(store, source)
+        with click.open_file(path, mode, encoding="utf-8") as handle:
+            yield handle
     except OSError as exc:
-        raise click.ClickException(f"{path}: cannot read the export: {exc.strerror or exc}") from None
+        raise click.ClickException(f"{path}: cannot {doing} the export: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise click.ClickException(f"{path}: not an eventfeed export (not UTF-8 text)") from None
-    click.echo(f"imported {count} records", err=True)
