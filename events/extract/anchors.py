@@ -141,9 +141,7 @@ def _time_tags(ctx: PageContext, tm: TextMap, published: list[int]) -> list[Anch
         if moment is None or index is None:
             continue
         el = tm.elements[index]
-        if isinstance(moment, datetime):
-            shown = find_times(tm.text[el.start : el.end])
-            moment = visible_clock_wins(moment, written, shown[0].start if shown else None)
+        moment = visible_clock_wins(moment, written, tm.text[el.start : el.end])
         if _STAMP.search(tm.text, max(0, el.start - 30), el.start):
             published.append(el.start)
             continue  # "Last updated: <time>…</time>"

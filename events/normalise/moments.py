@@ -9,8 +9,10 @@ offset (``+0:00``) is a plugin that wrote local time without knowing its zone, s
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from events.normalise.times import find_times
 
 _ISO = re.compile(
     r"^\s*(?P<y>\d{4})-?(?P<m>\d{1,2})-?(?P<d>\d{1,2})"
@@ -75,30 +77,20 @@ def zone_name(moment: date | datetime, default: str) -> str:
 _SAYS_UTC = re.compile(r"(?:Z|[+-]00:?00)\s*$", re.IGNORECASE)
 
 
-def visible_clock_wins(
-    moment: date | datetime | None, written: str | None, shown: time | None
-) -> date | datetime | None:
-    """A machine datetime that says UTC (``Z``, ``+00:00``) beside a clock time a person reads that is a
-    whole number of hours away: the site wrote its local time and labelled it UTC (or converted it
-    wrongly), and the time on the page is the truth. An offset that is not UTC is left as written."""
-    if not isinstance(moment, datetime) or shown is None or not written or not _SAYS_UTC.search(written):
+def visible_clock_wins(moment: date | datetime | None, written: str | None, shown_text: str) -> date | datetime | None:
+    """A machine datetime that says UTC (``Z``, ``+00:00``) beside a clock time a person reads (in
+    ``shown_text``) that is a whole number of hours away: the site wrote its local time and labelled
+    it UTC (or converted it wrongly), and the time on the page is the truth. An offset that is not
+    UTC is left as written."""
+    if not isinstance(moment, datetime) or not written or not _SAYS_UTC.search(written):
         return moment
-    if moment.time().replace(second=0) == shown:
+    clocks = find_times(shown_text)
+    if not clocks or moment.time().replace(second=0) == clocks[0].start:
         return moment
-    zone = moment.tzinfo
-    for day in (moment.date(), _wall_date(written)):
-        if day is None:
-            continue
-        candidate = datetime.combine(day, shown).replace(tzinfo=zone)
+    # the day in the page's zone, else the day as written (the UTC one)
+    for day in (moment.date(), moment.astimezone(UTC).date()):
+        candidate = datetime.combine(day, clocks[0].start).replace(tzinfo=moment.tzinfo)
         gap = (candidate - moment).total_seconds()
         if gap % 3600 == 0 and abs(gap) <= 14 * 3600:
             return candidate
     return moment
-
-
-def _wall_date(written: str) -> date | None:
-    m = _ISO.match(written)
-    try:
-        return date(int(m["y"]), int(m["m"]), int(m["d"])) if m else None
-    except ValueError:
-        return None
