@@ -139,6 +139,8 @@ def event_page(config: Config, item: StoredEvent, history: Sequence[dict]) -> st
 _TABLE_STYLE = (
     "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;"
     "vertical-align:top}tr.bad td{background:#fff3f3}"
+    # table cells wrap between words only; a wide table scrolls inside its box, never the page
+    "td,th{overflow-wrap:normal}td.detail{min-width:10rem;overflow-wrap:break-word}.scroll{overflow-x:auto}"
 )
 
 
@@ -161,7 +163,7 @@ def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overd
             f"<td>{escape(when(state['last_fetch_at']))}</td>"
             f"<td>{escape(when(state['last_success_at']))}</td><td>{state.get('events_found') or 0}</td>"
             f"<td>{state['events_stored']}</td><td>{state.get('consecutive_failures') or 0}</td>"
-            f"<td>{escape(when(state.get('next_run_at')))}</td><td>{escape(current.detail)}</td></tr>"
+            f"<td>{escape(when(state.get('next_run_at')))}</td><td class='detail'>{escape(current.detail)}</td></tr>"
         )
     return "\n".join(
         [
@@ -170,10 +172,11 @@ def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overd
             '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
             f"<title>Sources</title><style>{_STYLE}{_TABLE_STYLE}</style>",
             "</head><body><main><h1>Sources</h1>",
-            "<table><tr><th>Source</th><th>Status</th><th>Last fetch</th><th>Last success</th><th>Found</th>"
+            '<div class="scroll"><table><tr><th>Source</th><th>Status</th><th>Last fetch</th><th>Last success</th>'
+            "<th>Found</th>"
             "<th>Stored</th><th>Failures</th><th>Next run</th><th>Detail</th></tr>",
             *rows,
-            "</table>",
+            "</table></div>",
             '<p><a href="/">Calendars</a> · <a href="/healthz">/healthz (JSON)</a></p>',
             "</main></body></html>",
         ]
