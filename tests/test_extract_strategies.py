@@ -598,3 +598,27 @@ def test_a_notice_of_cancellation_is_that_meeting_cancelled(html: str, expected:
         for e in found
     ]
     assert got == expected
+
+
+GIG_GUIDE = """<html><body><article><h1>Branch social calendar</h1>
+<p>Shows we know of; check with the venue before you go.</p>
+<p>JUN 7 at Corn Exchange: The Fiddlers, Harbour Lights, Brass Section</p>
+<p>JUN 8 at the Old Granary (Ely): Quiz Night (members free)</p>
+<p>JUL 15 at Arts Centre: A Night To Remember, The Best Of Us, Four Seasons Quartet, Elgar</p>
+</article>
+<section id="comments"><ol class="comment-list"><li class="comment">
+<cite>Sam</cite> <span>says:</span> <a href="#comment-1">May 11, 2024 at 12:13 pm</a>
+<p>Don't forget the choir at St Mary's on June 1!</p></li></ol></section>
+</body></html>"""
+
+
+def test_a_listing_line_naming_the_place_first_and_no_readers_comments() -> None:
+    """ "JUN 7 at Corn Exchange: acts": the place before the colon, the bill after it, a town in
+    brackets; a bill of capitalised names is no sentence; readers' comments and their stamps are no events."""
+    events = extract_events(GIG_GUIDE, url="https://org.example/events/", today=date(2024, 5, 10))
+    got = [(e.start, e.title, e.venue, e.locality) for e in events]
+    assert got == [
+        (date(2024, 6, 7), "The Fiddlers, Harbour Lights, Brass Section", "Corn Exchange", None),
+        (date(2024, 6, 8), "Quiz Night (members free)", "the Old Granary", "Ely"),
+        (date(2024, 7, 15), "A Night To Remember, The Best Of Us, Four Seasons Quartet, Elgar", "Arts Centre", None),
+    ]

@@ -95,7 +95,7 @@ def _extract(
     body = tree.body or root
     if body is None:
         return []
-    tm = build_textmap(body)
+    tm = build_textmap(body, skip=frozenset(node.mem_id for node in body.css(DISCUSSION)))
     if tm.cut:
         notes.append(f"the page is very large: only its first {MAX_NODES:,} elements and texts were read")
     ctx.acronyms = page_acronyms(tm.text)
@@ -112,6 +112,11 @@ def _extract(
     if embedded and _drawn_from(visible, embedded):
         return merge_events(embedded, page_url=url, fill_from=visible)
     return merge_events(visible or embedded, page_url=url)
+
+
+# Readers' comments under a post (WordPress's comment list, Disqus): what readers wrote and when,
+# never the organisation's events
+DISCUSSION = "#comments, #disqus_thread, .comment-list, .commentlist, .comments-area"
 
 
 def _drawn_from(shown: list[Event], data: list[Event]) -> bool:

@@ -36,9 +36,11 @@ _BOOKING_DATE = re.compile(
     r"|\bexpires?)(?:\s+(?:date|on|from))?\s*:?\s*$",
     re.IGNORECASE,
 )
-# "Posted Aug 12, 2022 4:54 PM", "Last updated: 3 May": when the page was written, not an event
+# "Posted Aug 12, 2022 4:54 PM", "Last updated: 3 May", a reader's "Andy says: May 11, 2010 at 12:13 pm":
+# when something was written, not an event
 _STAMP = re.compile(
-    r"\b(?:posted|published|updated|modified|uploaded|added|amended|revised)(?:\s+on)?\s*:?\s*(?:[-–—|·•]\s*)?"
+    r"\b(?:posted|published|updated|modified|uploaded|added|amended|revised|says|said|wrote|replied|commented)"
+    r"(?:\s+on)?\s*:?\s*(?:[-–—|·•]\s*)?"
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?$",
     re.IGNORECASE,
 )

@@ -128,8 +128,14 @@ def _short_sentence(text: str) -> bool:
 
 
 def sentence_like(text: str) -> bool:
+    """Running words: function words among them, and mostly in lower case (a bill of capitalised names
+    with an "A" and a "The" in it, "A Day To Remember, The Story So Far", is a list, not a sentence)."""
     words = text.split()
-    return len(words) >= 12 and sum(w.lower() in FUNCTION_WORDS for w in words) >= 0.2 * len(words)
+    return (
+        len(words) >= 12
+        and sum(w.lower() in FUNCTION_WORDS for w in words) >= 0.2 * len(words)
+        and sum(w[:1].islower() for w in words) >= 0.3 * len(words)
+    )
 
 
 def has_heading(tm: TextMap, block: Block) -> bool:

@@ -18,6 +18,7 @@ _ALL_DAY = re.compile(r"\ball[\s-]day\b", re.IGNORECASE)
 SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
 
 
+_TOWN_IN_BRACKETS = re.compile(r"\s+\(([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\)$")
 _PLACE_LABEL = re.compile(r"^\s*(?:venue|location|where|address|place)\s*:?\s*$", re.IGNORECASE)
 _LABEL_WORD = r"(?:venue|location|where|address)\s*:\s*"
 PLACE_LABEL_START = re.compile(rf"{_LABEL_WORD}\S", re.IGNORECASE)  # "Location: The Albany"
@@ -102,6 +103,8 @@ def settle_place(
     online = is_online(text) and not venue
     if venue and is_online(venue) and len(venue.split()) <= 3:
         venue, online = None, True
+    if venue and town is None and (m := _TOWN_IN_BRACKETS.search(venue)) and not looks_like_venue(m.group(1)):
+        venue, town = venue[: m.start()], m.group(1)  # "Temple Theatre (Tacoma)"
     if venue and address is None:
         venue, address, in_town = split_place(venue)
         town = town or in_town

@@ -181,6 +181,30 @@ def title_then_place(text: str, span: tuple[int, int]) -> tuple[tuple[int, int],
     return None
 
 
+_PLACE_FIRST = re.compile(
+    r"(?:at|@)\s+(?P<place>(?:the\s+)?[A-Z0-9][^:;–—]{0,60}?)\s*(?::|\s[-–—|]\s)\s*(?=\S)", re.IGNORECASE
+)
+
+
+def place_then_title(text: str, span: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """``at Showbox: Band, Band`` left of a date in a listing line: the place is named first, set off
+    by a colon or dash, and what follows is the title. The place must read as a name (capitalised
+    words, a town in brackets), never a sentence."""
+    start, end = span
+    m = _PLACE_FIRST.match(text, start, end)
+    if m is None:
+        return None
+    place = re.sub(r"\s*\([^()]{1,40}\)$", "", m.group("place"))  # "Temple Theatre (Tacoma)"
+    words = place.split()
+    if not 0 < len(words) <= 6 or not all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words
+    ):
+        return None
+    if not is_title_like(text[m.end() : end]):
+        return None
+    return (m.end(), end), (m.start("place"), m.end("place"))
+
+
 _SMALL_WORDS = frozenset({"of", "the", "and", "&", "upon", "on", "in", "at", "de", "la"})
 
 

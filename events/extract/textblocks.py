@@ -25,6 +25,7 @@ from events.extract.block_titles import (
     context_title,
     heading_above,
     is_title_like,
+    place_then_title,
     split_title_venue,
     structural_title,
     title_then_place,
@@ -298,7 +299,7 @@ def _plain_title(text: str, plain: list[tuple[int, int]]) -> tuple[tuple[int, in
     """The first run of words that names no place, or whose head does before a place ("Annual General
     Meeting, Leeds Civic Hall"); and that place."""
     for span in plain:
-        split = title_then_place(text, span)
+        split = place_then_title(text, span) or title_then_place(text, span)
         if split is not None:
             return split
         if not looks_like_venue(text[span[0] : span[1]], strong=True):

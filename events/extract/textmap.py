@@ -156,7 +156,8 @@ class TextMap:
 MAX_NODES = 100_000  # elements and texts read from one page: ~5 MB of ordinary markup, a few seconds
 
 
-def build_textmap(root: Any, max_nodes: int = MAX_NODES) -> TextMap:
+def build_textmap(root: Any, max_nodes: int = MAX_NODES, skip: frozenset[int] = frozenset()) -> TextMap:
+    """``skip`` holds the ``mem_id`` of elements left out with all they contain (readers' comments)."""
     parts: list[str] = []
     length = 0
     elements: list[Element] = []
@@ -209,7 +210,9 @@ def build_textmap(root: Any, max_nodes: int = MAX_NODES) -> TextMap:
             chunk_ends.append(length - (1 if text.endswith(" ") else 0))
             last_was_space = text.endswith(" ")
             continue
-        if index >= 0 and (tag is None or tag.startswith("-") or (tag in SKIP_TAGS and not _is_toggle(node))):
+        if index >= 0 and (
+            tag is None or tag.startswith("-") or (tag in SKIP_TAGS and not _is_toggle(node)) or node.mem_id in skip
+        ):
             continue
         if tag in BLOCK_TAGS and not last_was_space:
             parts.append(" ")
