@@ -112,7 +112,7 @@ def test_a_table_of_bare_dates_is_named_by_the_body_its_headings_name() -> None:
     <tr><td>April 2, 2024</td><td><a href="/p/apr.pdf">Agenda Packet</a></td></tr></table></body></html>"""
     assert [(e.start, e.title) for e in extract(html)] == [
         (date(2024, 1, 23), "Harbour Trust Board – Regular"),
-        (date(2024, 2, 20), "Harbour Trust Board"),
+        (date(2024, 2, 20), "Harbour Trust Board Meeting"),
         (date(2024, 3, 5), "Planning Committee Meeting"),
         (date(2024, 4, 2), "Planning Committee Meeting"),
     ]

@@ -128,6 +128,17 @@ def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
     return subject_of(" ".join((node.text() if node is not None else "").split()))
 
 
+_BODY = re.compile(r"\b(?:commission|board|council|committee|authority|trustees|directors|panel|assembly)$", re.I)
+
+
+def meeting_of(subject: str) -> str:
+    """A row of a body's schedule is a meeting of that body: "Art Commission" → "Art Commission Meeting",
+    unless the row says which kind ("Harbour Trust Board – Regular")."""
+    if _BODY.search(subject):
+        return subject + (" MEETING" if subject.isupper() else " Meeting")
+    return subject
+
+
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 _GENERIC_WORDS = frozenset(
     """details detail department page home calendar calendars events event meetings meeting agendas agenda

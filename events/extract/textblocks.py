@@ -25,6 +25,7 @@ from events.extract.block_titles import (
     context_title,
     heading_above,
     is_title_like,
+    meeting_of,
     place_then_title,
     split_title_venue,
     structural_title,
@@ -286,6 +287,8 @@ def _title_of(
         kind = cut(text, _span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
         if title and is_title_like(kind):  # "Board of Directors" + "Regular" in its Type column
             title = f"{title} – {kind}"
+        elif title:
+            title = meeting_of(title)
     if not title:
         return None
     title = tidy_title(title, ctx.acronyms)
