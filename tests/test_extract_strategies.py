@@ -622,3 +622,40 @@ def test_a_listing_line_naming_the_place_first_and_no_readers_comments() -> None
         (date(2024, 6, 8), "Quiz Night (members free)", "the Old Granary", "Ely"),
         (date(2024, 7, 15), "A Night To Remember, The Best Of Us, Four Seasons Quartet, Elgar", "Arts Centre", None),
     ]
+
+
+CARDS_WITH_BADGES = """<html><body><h1>What's on</h1><ul>
+<li><p class="listing-genre">Ballet, Dance, Main Theatre</p><h3><a href="/e/red-shoes">The Red Shoes</a></h3>
+  <p>Tue 12 Mar 2024</p></li>
+<li><span class="event-category">Gigs</span><h3><a href="/e/trio">Jazz Trio</a></h3><p>Wed 13 Mar 2024</p></li>
+<li><h3><a href="/e/panto">Aladdin</a></h3><p>Thu 14 Mar 2024</p>
+  <p>Join Phoenix Theatre Productions on the streets of Old Peking.</p></li>
+<li><h3><a href="/e/walk">River walk</a></h3><p>Fri 15 Mar 2024 10:00</p><p>HOSTED BY: City of Ely Council</p></li>
+</ul></body></html>"""
+
+
+def test_a_venue_is_never_a_category_badge_a_call_to_action_or_a_host() -> None:
+    """A badge gives only its part that names a place; "Join …" invites, "Hosted by" names who."""
+    venues = {e.title: e.venue for e in extract(CARDS_WITH_BADGES)}
+    assert venues == {"The Red Shoes": "Main Theatre", "Jazz Trio": None, "Aladdin": None, "River walk": None}
+
+
+APOLLO = """<html><body><div id="app">Loading…</div>
+<script id="__NEXT_DATA__" type="application/json">{"props": {"pageProps": {"__APOLLO_STATE__": {
+  "ROOT_QUERY": {"group": {"__ref": "Group:1"}},
+  "Group:1": {"__typename": "Group", "name": "Data Meetup"},
+  "Venue:7": {"__typename": "Venue", "name": "Rapid Workspace", "address": "Pernerova 39", "city": "Praha"},
+  "Venue:8": {"__typename": "Venue", "name": "Online event", "address": "", "city": ""},
+  "Event:42": {"__typename": "Event", "title": "Meetup #23", "dateTime": "2024-11-07T18:00:00+01:00",
+     "endTime": "2024-11-07T21:00:00+01:00", "eventUrl": "https://meet.example/e/42", "venue": {"__ref": "Venue:7"}},
+  "Event:43": {"__typename": "Event", "title": "Global conference", "dateTime": "2024-12-03T12:00:00+01:00",
+     "venue": {"__ref": "Venue:8"}}}}}}</script></body></html>"""
+
+
+def test_a_normalised_client_cache_gives_its_events_with_their_venues() -> None:
+    """Apollo's cache keys records by type ("Event:42") and links them by reference."""
+    events = {e.title: e for e in extract(APOLLO)}
+    meetup, online = events["Meetup #23"], events["Global conference"]
+    assert (meetup.venue, meetup.address, meetup.locality) == ("Rapid Workspace", "Pernerova 39, Praha", "Praha")
+    assert meetup.url == "https://meet.example/e/42" and meetup.end is not None
+    assert (online.venue, online.online) == (None, True)  # "Online event" names no place

@@ -8,17 +8,33 @@ import re
 from events.extract.block_titles import GENERIC_LINK
 from events.extract.blocks import META_SEPARATOR, Block, cut
 from events.extract.textmap import TextMap
-from events.normalise.places import is_online, looks_like_venue, split_place, tidy_place, town_in_address
+from events.normalise.places import (
+    is_online,
+    looks_like_venue,
+    only_online,
+    split_place,
+    tidy_place,
+    town_in_address,
+    town_of,
+)
 from events.normalise.titles import is_shouting, tidy_title
 
 _PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|loc|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z0-9][\w'’.&-]*,?|&|of|the|and|at|on|upon|de|la)"
 PROPER_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}$")
 _ALL_DAY = re.compile(r"\ball[\s-]day\b", re.IGNORECASE)
-SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
+SENTENCE = re.compile(r"[a-z]{2,}['’\"”)]?[.!?]+(?:\s|$)")
 
 
 _TOWN_IN_BRACKETS = re.compile(r"\s+\(([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\)$")
+_ACCESS = re.compile(r"\b(?:only|members?|staff|directors?|free|required|included|invitation|guests?)\b", re.I)
+
+
+def _bracketed_town(words: str) -> bool:
+    """ "(Tacoma)" after a venue is its town; "(Members Only)" or "(Main Hall)" is not."""
+    return town_of(words) is not None and not _ACCESS.search(words)
+
+
 _PLACE_LABEL = re.compile(r"^\s*(?:venue|location|where|address|place)\s*:?\s*$", re.IGNORECASE)
 _LABEL_WORD = r"(?:venue|location|where|address)\s*:\s*"
 PLACE_LABEL_START = re.compile(rf"{_LABEL_WORD}\S", re.IGNORECASE)  # "Location: The Albany"
@@ -42,10 +58,15 @@ def find_place_element(tm: TextMap, block: Block) -> int | None:
 
 
 def venue_in(
-    text: str, segments: list[tuple[int, int]], title_span: tuple[int, int], documents: list[tuple[int, int]] = ()
+    text: str,
+    segments: list[tuple[int, int]],
+    title_span: tuple[int, int],
+    documents: list[tuple[int, int]] = (),
+    badges: list[tuple[int, int]] = (),
 ) -> str | None:
     """The first segment naming a kind of place; never the title, nor the name of a linked document
-    ("Town Hall Agenda (pdf)")."""
+    ("Town Hall Agenda (pdf)"). A category badge ("Ballet, Dance, Main House") gives only its part
+    that names a kind of place."""
     rest = [
         (s, e)
         for s, e in segments
@@ -59,6 +80,9 @@ def venue_in(
     for strong in (True, False):
         for s, e in rest:
             piece = text[s:e].rstrip(" .")
+            if any(bs <= s and e <= be for bs, be in badges):
+                parts = re.split(r"\s*[,|/·•]\s*", piece)
+                piece = next((p for p in parts if looks_like_venue(p, strong=strong) and PROPER_NAME.match(p)), "")
             if looks_like_venue(piece, strong=strong) and len(piece.split()) <= 12 and not SENTENCE.search(piece):
                 return tidy_place(piece)
     for s, e in rest:  # "12 March · Manchester Central": a proper name set off by a separator is the place
@@ -69,6 +93,7 @@ def venue_in(
             and PROPER_NAME.match(piece)
             and not _ALL_DAY.search(piece)
             and not GENERIC_LINK.match(piece)
+            and not any(bs <= s and e <= be for bs, be in badges)
         ):
             return tidy_place(piece)
     return None
@@ -101,9 +126,9 @@ def settle_place(
     if venue and is_shouting(venue):  # "HILTON BIRMINGHAM METROPOLE" on a banner
         venue = tidy_title(venue, acronyms)
     online = is_online(text) and not venue
-    if venue and is_online(venue) and len(venue.split()) <= 3:
+    if only_online(venue):
         venue, online = None, True
-    if venue and town is None and (m := _TOWN_IN_BRACKETS.search(venue)) and not looks_like_venue(m.group(1)):
+    if venue and town is None and (m := _TOWN_IN_BRACKETS.search(venue)) and _bracketed_town(m.group(1)):
         venue, town = venue[: m.start()], m.group(1)  # "Temple Theatre (Tacoma)"
     if venue and address is None:
         venue, address, in_town = split_place(venue)

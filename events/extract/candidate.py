@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from events.extract.context import PageContext
 from events.normalise.dates import find_dates
 from events.normalise.moments import parse_moment, zone_name
-from events.normalise.places import is_online, tidy_place, town_in_address
+from events.normalise.places import is_online, only_online, tidy_place, town_in_address
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import tidy_title
@@ -74,16 +74,20 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         if found.state != "none" or booking_state is None:
             booking_state, label, opens = found.state, found.label, found.opens
     address = tidy_place(clean_text(c.address, 300))
+    venue = tidy_place(clean_text(c.venue, 300))
+    online = c.online or is_online(venue or "")
+    if only_online(venue):
+        venue = None
     return Event(
         source=ctx.source,
         title=title,
         start=start,
         end=end,
         timezone=zone_name(start, ctx.timezone),
-        venue=tidy_place(clean_text(c.venue, 300)),
+        venue=venue,
         locality=tidy_place(clean_text(c.locality, 100)) or town_in_address(address),
         address=address,
-        online=c.online or is_online(c.venue or ""),
+        online=online,
         event_status=event_status,
         booking=booking_state or "none",
         booking_label=label,

@@ -1,7 +1,9 @@
 """Events a page carries as data for its own JavaScript: ``var meetings = [{...}]``, ``__NEXT_DATA__``.
 
 Only lists of at least two records that each have a title and a machine-readable start are taken,
-so configuration blobs and analytics payloads are left alone.
+so configuration blobs and analytics payloads are left alone; and the records of a normalised
+client cache (Apollo, Relay: ``{"Event:42": {...}, "Venue:7": {...}}``), whose keys say what each
+record is, with their ``{"__ref": "Venue:7"}`` links followed.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ _START_KEYS = (
     "dateTime",
 )
 _END_KEYS = ("endDate", "end_date", "end", "endTime", "end_time")
-_URL_KEYS = ("url", "link", "permalink", "href", "event_url")
+_URL_KEYS = ("url", "link", "permalink", "href", "event_url", "eventUrl")
 _VENUE_KEYS = ("venue", "location", "location_name", "place")
 _ADDRESS_KEYS = ("address", "street", "address1")
 _MAX_SCRIPT = 2_000_000
@@ -52,9 +54,9 @@ def find_embedded_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         if len(text) > _MAX_SCRIPT or "{" not in text:
             continue
         for data in _json_values(text, "json" in kind):
-            for records in _record_lists(data, 0):
+            for records, store in _record_lists(data, 0):
                 for record in records:
-                    event = to_event(ctx, _candidate(record))
+                    event = to_event(ctx, _candidate(record, store))
                     if event is not None:
                         out.append(event)
     return out
@@ -85,28 +87,43 @@ def _is_event_record(record: Any) -> bool:
     return isinstance(title, str) and isinstance(start, str) and parse_moment(start, _UTC) is not None
 
 
-def _record_lists(data: Any, depth: int) -> Iterator[list[dict[str, Any]]]:
+_CACHE_KEY = re.compile(r"^[A-Z]\w*:\S+$")  # "Event:304008256"
+_NO_STORE: dict[str, Any] = {}
+
+
+def _record_lists(data: Any, depth: int) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """Lists of event records, each with the cache its ``__ref`` links point into (or an empty one)."""
     if depth > _MAX_DEPTH:
         return
     if isinstance(data, list):
         records = [r for r in data if _is_event_record(r)]
         if len(records) >= 2 and len(records) * 2 >= len(data):
-            yield records
+            yield records, _NO_STORE
             return
         for item in data:
             yield from _record_lists(item, depth + 1)
     elif isinstance(data, dict):
+        keys = list(data)[:50]
+        if keys and sum(isinstance(k, str) and bool(_CACHE_KEY.match(k)) for k in keys) * 2 > len(keys):
+            records = [r for k, r in data.items() if k.split(":", 1)[0].lower() == "event" and _is_event_record(r)]
+            if records:
+                yield records, data
+                return
         for value in data.values():
             if isinstance(value, list | dict):
                 yield from _record_lists(value, depth + 1)
 
 
-def _candidate(record: dict[str, Any]) -> Candidate:
+def _candidate(record: dict[str, Any], store: dict[str, Any]) -> Candidate:
     venue = _get(record, _VENUE_KEYS)
-    if isinstance(venue, dict):
-        venue = venue.get("name") or venue.get("title")
     address = _get(record, _ADDRESS_KEYS)
     locality = record.get("city") or record.get("town")
+    if isinstance(venue, dict) and isinstance(venue.get("__ref"), str):
+        venue = store.get(venue["__ref"])
+    if isinstance(venue, dict):
+        address = address or _get(venue, _ADDRESS_KEYS)
+        locality = locality or venue.get("city") or venue.get("town")
+        venue = venue.get("name") or venue.get("title")
     if isinstance(address, str) and isinstance(locality, str):
         address = f"{address}, {locality}"
     status = " ".join(str(record.get(k) or "") for k in ("status", "event_status", "state"))

@@ -36,7 +36,7 @@ from events.extract.context import PageContext
 from events.extract.tables import booking_column, table_columns
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_dates, find_months
-from events.normalise.places import find_locality, is_online, looks_like_venue, tidy_place
+from events.normalise.places import find_locality, is_online, looks_like_venue, plausible_venue, tidy_place
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import tidy_title
@@ -217,13 +217,19 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         venue, address = element_place(tm, place_element, text, start, removed)
     else:
         documents = [_span_of(tm, i, start) for i in _document_links(tm, block)]
-        venue = None if title_span is None else venue_in(text, segments, title_span, documents) or venue_in_title
+        badges = [_span_of(tm, i, start) for i in _category_elements(tm, block)]
+        if title_span is not None:
+            venue = venue_in(text, segments, title_span, documents, badges) or venue_in_title
+        else:
+            venue = None
         if place_span is not None:
             venue = tidy_place(cut(text, place_span, removed))
     when = when_of(ctx, tags, written, times)
     url = _link(ctx, tm, block)
     if not signals and notice is None and is_news(tm, block.index, url):
         return None  # a dated headline in a news list, not an event
+    if venue and (venue.casefold() == title.casefold() or not plausible_venue(venue)):
+        venue = None  # the blurb's first words repeat the title, or invite the reader ("Join us online")
     venue, address, town, online = settle_place(text, venue, address, locality[0] if locality else None, ctx.acronyms)
     return Event(
         source=ctx.source,
@@ -326,6 +332,13 @@ def _document_links(tm: TextMap, block: Block) -> list[int]:
         for i in block.inner(tm)
         if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attributes.get("href") or "")
     ]
+
+
+_CATEGORY_CLASS = re.compile(r"(?:^|[\s_-])(?:categor(?:y|ies)|genres?|tags?|types?|badges?)(?:$|[\s_-])", re.I)
+
+
+def _category_elements(tm: TextMap, block: Block) -> list[int]:
+    return [i for i in block.inner(tm) if _CATEGORY_CLASS.search(tm.elements[i].node.attributes.get("class") or "")]
 
 
 def _link(ctx: PageContext, tm: TextMap, block: Block) -> str | None:

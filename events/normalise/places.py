@@ -223,6 +223,38 @@ def is_online(text: str) -> bool:
     return bool(_ONLINE_RE.search(text))
 
 
+_CALL_TO_ACTION = re.compile(
+    r"^(?:join|book|buy|visit|register|come|discover|find|see|get|click|call|e-?mail|contact|sign\s+up|follow|"
+    r"subscribe|watch|listen|read|learn|explore|enjoy|celebrate|don[’']t\s+miss|grab|reserve)\b",
+    re.IGNORECASE,
+)
+
+
+_NOT_A_PLACE = re.compile(
+    r"^(?:(?:event\s+)?(?:location|venue|place|address)|calendar|tba|tbc|to\s+be\s+confirmed)$|"  # a label
+    r"\((?:pdf|docx?|map)\)|"  # a linked document
+    r"^(?:hosted|organi[sz]ed|presented|run|led|sponsored)\s+by\b|"  # who, not where
+    r"\s(?:are|is|was|were|will|has|have)\s",  # a sentence's words ("in City Council Chambers and are open")
+    re.IGNORECASE,
+)
+
+
+def calls_to_action(text: str) -> bool:
+    """ "Join us online", "Book now at the Guildhall": an invitation to act, never the name of a place."""
+    return bool(_CALL_TO_ACTION.match(text.strip()))
+
+
+def plausible_venue(text: str) -> bool:
+    """What a block's words offered as the place may be one: not a call to action, a field's label,
+    a linked document, who hosts the event, or part of a sentence."""
+    return not calls_to_action(text) and not _NOT_A_PLACE.search(text.strip())
+
+
+def only_online(venue: str | None) -> bool:
+    """ "Online event", "Online (Zoom)", "Virtual": a venue that names no place, only that it is online."""
+    return bool(venue) and is_online(venue) and len(re.findall(r"\w+", venue)) <= 3  # type: ignore[arg-type]
+
+
 def find_locality(text: str) -> tuple[str, tuple[int, int]] | None:
     """``in London`` → ``London``: a capitalised place after "in", not a month or a common noun."""
     for m in LOCALITY_RE.finditer(text):
@@ -240,5 +272,6 @@ def tidy_place(text: str | None) -> str | None:
         return None
     text = " ".join(text.split()).strip(" ,;:-–—|•·")
     text = re.sub(r"^(?:venue|location|where|place|address)\s*:\s*", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"^(?:at|@)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:(?:starts|meet(?:s|ing)?)\s+)?(?:at|@)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*\((?:map|directions)\)$", "", text, flags=re.IGNORECASE)  # "Visalia Convention Center (map)"
     return text or None
