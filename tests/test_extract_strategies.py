@@ -659,3 +659,31 @@ def test_a_normalised_client_cache_gives_its_events_with_their_venues() -> None:
     assert (meetup.venue, meetup.address, meetup.locality) == ("Rapid Workspace", "Pernerova 39, Praha", "Praha")
     assert meetup.url == "https://meet.example/e/42" and meetup.end is not None
     assert (online.venue, online.online) == (None, True)  # "Online event" names no place
+
+
+def test_a_grid_with_meeting_type_and_meeting_location_columns() -> None:
+    """ "Meeting Location" is the place, not the title; a Type cell that names a meeting is the title."""
+    html = """<html><head><title>AgendaSoft</title></head><body><table><thead><tr>
+    <th>Meeting Date</th><th>Meeting Type</th><th>Meeting Location</th><th>Agenda</th></tr></thead>
+    <tbody><tr><td>09/27/24</td><td>Council Meeting</td><td>Council Chambers, 405 Main Street</td>
+    <td><a href="/agenda.pdf">Agenda</a></td></tr></tbody></table></body></html>"""
+    [event] = extract_events(
+        html, url="https://town.example/meetings", today=date(2024, 9, 1), timezone="America/Los_Angeles"
+    )
+    assert (event.start, event.title, event.venue, event.address) == (
+        date(2024, 9, 27),
+        "Council Meeting",
+        "Council Chambers",
+        "405 Main Street",
+    )
+
+
+def test_an_add_to_calendar_link_is_never_the_title() -> None:
+    html = """<html><body><table>
+    <tr><td><strong>Date:</strong></td><td>05/20/2024</td></tr>
+    <tr><td><strong>Time:</strong></td><td>9:00 AM - 12:00 PM</td></tr>
+    <tr><td><strong>Add to Calendar:</strong></td><td><a href="/events/retreat/ical/">iCal</a> |
+      <a href="webcal://org.example/events/retreat/ical/">webcal</a></td></tr></table>
+    <h1>Board Retreat</h1></body></html>"""
+    titles = [e.title for e in extract(html)]
+    assert "webcal" not in titles and "iCal" not in titles

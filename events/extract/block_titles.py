@@ -16,7 +16,8 @@ _TITLE_PLACE_SEPARATOR = re.compile(r"\s+[-–—|@]\s+|\s+at\s+(?=[A-Z])")
 GENERIC_LINK = re.compile(
     r"^(?:read\s+more|more(?:\s+info(?:rmation)?)?|find\s+out\s+more|learn\s+more|details|view(?:\s+\w+)?|"
     r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
-    r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+calendar|google\s+calendar|ical|"
+    r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+(?:my\s+)?calendar|google\s+calendar|ical|webcal|ics|"
+    r"vcal|outlook(?:\s+calendar)?|apple\s+calendar|subscribe|"
     r"outlook|export|share|agenda|minutes|video|audio|download|pdf|map|directions|notice|meeting\s+notice|"
     r"join(?:\s+(?:the|this|our))?\s+(?:meeting|webinar|call|zoom|teams|online|now|here|us|event|session|live)|"
     r"agenda\s+packet|packet|summary|transcript|webcast|watch|live\s*stream|documents?|attachments?|"
@@ -27,7 +28,10 @@ GENERIC_LINK = re.compile(
 TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|name|heading|headline|summary)(?:$|[\s_-])", re.IGNORECASE)
 DOCUMENT = re.compile(
     r"\.(?:pdf|docx?|xlsx?|pptx?|mp3|mp4|m4a|zip|rtf)(?:$|[?#])|youtube\.com|youtu\.be|vimeo\.com|"
-    r"maps\.google|google\.[a-z.]+/maps|archive\.org",
+    r"maps\.google|google\.[a-z.]+/maps|archive\.org|"
+    # an add-to-calendar export of the event
+    r"^webcal:|/ical/?(?:$|[?#])|\.ics(?:$|[?#])|[?&](?:ical|outlook-ical)=|google\.com/calendar|calendar\.google\.|"
+    r"outlook\.(?:live|office)\.com/calendar",
     re.IGNORECASE,
 )
 

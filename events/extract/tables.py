@@ -47,10 +47,10 @@ def table_columns(tm: TextMap, index: int) -> dict[str, int]:
     for label, cell in zip(labels, cells, strict=False):
         if "kind" not in roles and _KIND_COLUMN.match(label):
             roles["kind"] = cell
+        elif "venue" not in roles and _VENUE_COLUMN.search(label):  # "Meeting Location" is a place
+            roles["venue"] = cell
         elif "title" not in roles and _TITLE_COLUMN.search(label) and not _WHEN_COLUMN.search(label):
             roles["title"] = cell
-        elif "venue" not in roles and _VENUE_COLUMN.search(label):
-            roles["venue"] = cell
         elif "booking" not in roles and _BOOKING_COLUMN.search(label):
             roles["booking"] = cell
     return roles

@@ -291,7 +291,9 @@ def _title_of(
     if title is None and tm.elements[block.index].tag == "tr":
         title = context_title(ctx, tm, block.index)
         kind = cut(text, _span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
-        if title and is_title_like(kind):  # "Board of Directors" + "Regular" in its Type column
+        if is_title_like(kind) and _NAMES_A_MEETING.search(kind):  # "Council Meeting" in its Type column
+            title = kind
+        elif title and is_title_like(kind):  # "Board of Directors" + "Regular" in its Type column
             title = f"{title} – {kind}"
         elif title:
             title = meeting_of(title)
@@ -302,6 +304,11 @@ def _title_of(
         return None
     title, venue_in_title = split_title_venue(title)
     return title, title_span or (0, 0), place_span, venue_in_title
+
+
+_NAMES_A_MEETING = re.compile(
+    r"\b(?:meeting|session|hearing|council|committee|board|commission|authority|assembly|workshop)s?\b", re.I
+)
 
 
 def _plain_title(text: str, plain: list[tuple[int, int]]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
