@@ -687,3 +687,26 @@ def test_an_add_to_calendar_link_is_never_the_title() -> None:
     <h1>Board Retreat</h1></body></html>"""
     titles = [e.title for e in extract(html)]
     assert "webcal" not in titles and "iCal" not in titles
+
+
+def test_title_ranking_passes_over_credits_and_the_date_s_meta_headings() -> None:
+    """A card: "Presented by …" above, then date, time and place as headings in a row, then the name.
+    The credit is no title, and the headings beside the date's own are its meta line; the times use
+    non-breaking hyphens."""
+    html = """<html><body><div class="grid"><a href="/e/1" class="card"><h6>Presented by Friends of the Park</h6>
+    <div><h3>Sunday May 24</h3><h3>11 am\u20112 pm</h3><h3>Overlook Walk</h3>
+    <h4>Summer Book Fair: Pop\u2011Ups</h4><p>Second-hand books for sale.</p></div></a>
+    <a href="/e/2" class="card"><div role="heading" aria-level="1" class="meeting-name">Regular Board Meeting</div>
+    <div class="meeting-date">Monday, June 22, 2026</div><div><a href="/agenda">View the Agenda</a></div></a></div>
+    </body></html>"""
+    events = extract_events(html, url="https://park.example/events/", today=date(2026, 5, 1))
+    fair, board = events
+    assert fair.title == "Summer Book Fair: Pop-Ups" and fair.venue == "Overlook Walk"
+    assert (fair.start.hour, fair.end.hour) == (11, 14)
+    assert board.title == "Regular Board Meeting"
+
+
+def test_rank_titles_names_its_signals() -> None:
+    from events.extract.block_titles import TITLE_SIGNALS
+
+    assert {"heading", "own link", "near the date", "meta line", "names a place"} <= set(TITLE_SIGNALS)

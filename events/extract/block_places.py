@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
-from events.extract.block_titles import GENERIC_LINK
-from events.extract.blocks import META_SEPARATOR, Block, cut
+from events.extract.block_titles import GENERIC_LINK, line_of
+from events.extract.blocks import HEADINGS, META_SEPARATOR, Block, cut
 from events.extract.textmap import TextMap
 from events.normalise.places import (
     is_online,
     looks_like_venue,
     only_online,
+    plausible_venue,
     split_place,
     tidy_place,
     town_in_address,
@@ -83,7 +84,12 @@ def venue_in(
             if any(bs <= s and e <= be for bs, be in badges):
                 parts = re.split(r"\s*[,|/·•]\s*", piece)
                 piece = next((p for p in parts if looks_like_venue(p, strong=strong) and PROPER_NAME.match(p)), "")
-            if looks_like_venue(piece, strong=strong) and len(piece.split()) <= 12 and not SENTENCE.search(piece):
+            if (
+                looks_like_venue(piece, strong=strong)
+                and len(piece.split()) <= 12
+                and not SENTENCE.search(piece)
+                and plausible_venue(piece)
+            ):
                 return tidy_place(piece)
     for s, e in rest:  # "12 March · Manchester Central": a proper name set off by a separator is the place
         piece = text[s:e].strip()
@@ -94,8 +100,28 @@ def venue_in(
             and not _ALL_DAY.search(piece)
             and not GENERIC_LINK.match(piece)
             and not any(bs <= s and e <= be for bs, be in badges)
+            and plausible_venue(piece)
         ):
             return tidy_place(piece)
+    return None
+
+
+def meta_line_place(tm: TextMap, block: Block, text: str, start: int, removed: list[tuple[int, int]]) -> str | None:
+    """ "<h3>Sunday May 24</h3><h3>11 am–2 pm</h3><h3>Overlook Walk</h3>": beside a date set as a
+    heading, a heading of the same level holding only a proper name is the place."""
+    if not block.dates:
+        return None
+    date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span)
+    el = tm.elements[date_el]
+    if el.tag not in HEADINGS or el.parent < 0:
+        return None
+    for i in tm.children(el.parent):
+        other = tm.elements[i]
+        if i == date_el or other.tag != el.tag or not (start <= other.start and other.end <= start + len(text)):
+            continue
+        words = cut(text, (other.start - start, other.end - start), removed).strip()
+        if words and PROPER_NAME.match(words) and plausible_venue(words):
+            return tidy_place(words)
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass, field
 
 from events.extract.blocks import HEADINGS, LABEL, LETTERS, Block, cut
 from events.extract.context import PageContext
@@ -14,7 +15,7 @@ from events.normalise.places import looks_like_venue
 
 _TITLE_PLACE_SEPARATOR = re.compile(r"\s+[-–—|@]\s+|\s+at\s+(?=[A-Z])")
 GENERIC_LINK = re.compile(
-    r"^(?:read\s+more|more(?:\s+info(?:rmation)?)?|find\s+out\s+more|learn\s+more|details|view(?:\s+\w+)?|"
+    r"^(?:read\s+more|more(?:\s+info(?:rmation)?)?|(?:buy|find|get|book|see|view)\s+(?:your\s+)?tickets?(?:\s+now)?|find\s+out\s+more|learn\s+more|details|view(?:\s+\w+)?|"
     r"book(?:\s+\w+)?|register(?:\s+\w+)?|click\s+here|here|more\s+details|see\s+more|tickets?|"
     r"buy\s+tickets?|info|event\s+details|view\s+event|add\s+to\s+(?:my\s+)?calendar|google\s+calendar|ical|webcal|ics|"
     r"vcal|outlook(?:\s+calendar)?|apple\s+calendar|subscribe|"
@@ -46,44 +47,114 @@ def is_title_like(text: str) -> bool:
     )
 
 
-def structural_title(
-    ctx: PageContext, tm: TextMap, block: Block, removed: list[tuple[int, int]]
-) -> tuple[int, int] | None:
-    """A heading, a *title* element, a table's name column, or a link's own text inside the block,
-    as a span of the block. Each kind is ranked by where it stands; headings by nearness to the date."""
+# What makes an element of a block its title, and how much. ``rank_titles`` adds these up for each
+# candidate; the best that reads as a title wins. A new observation becomes a signal here, with a test.
+TITLE_SIGNALS = {
+    "table column": 10.0,  # the cell under a "Title"/"Meeting" header
+    "heading": 4.0,  # <h1>…<h6>
+    "title class": 3.0,  # class="event-title", itemprop="name"
+    "own link": 2.0,  # a link's own text (not a document's), shorter than the block
+    "bold": 1.0,  # <strong>/<b> inside the block
+    "heading level": 0.5,  # h1 most, h6 least
+    "near the date": 1.0,  # at most, for the nearest; above the date counts a little more than below
+    "meta line": -3.0,  # a sibling of the date's own element and of the same tag: date, time, place in a row
+    "names a place": -1.5,  # "Main Hall", "Grand Hotel": a place is seldom the title when something else is
+    "reads as a sentence": -3.0,  # "The Fund was created by the City to …": a blurb, not a name
+}
+_CREDIT = re.compile(
+    r"^\W*(?:presented|hosted|organi[sz]ed|sponsored|supported|curated|powered|brought\s+to\s+you)\s+by\b|"
+    r"^\W*in\s+(?:partnership|association|collaboration)\s+with\b|"
+    r"^\W*(?:visit|go\s+to|view|see|read|download|sign\s+up|subscribe)\b.*\b(?:page|site|website|newsletter|here)\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class TitleCandidate:
+    index: int  # the element, in the text map
+    span: tuple[int, int]  # within the block's text
+    text: str
+    signals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(self.signals.values())
+
+
+def rank_titles(tm: TextMap, block: Block, removed: list[tuple[int, int]]) -> list[TitleCandidate]:
+    """Every element of the block that could be its title, best first, with the signals that placed it."""
     block_start, block_end = block.span(tm)
     size = block_end - block_start
-    ranked: list[tuple[int, int, int]] = []
+    text = tm.text[block_start:block_end]
     columns = table_columns(tm, block.index)
-    if "title" in columns:
-        ranked.append((-1, 0, columns["title"]))
     when = min(d.span[0] for d in block.dates) if block.dates else block_start
-    for i in block.inner(tm):
+    date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span) if block.dates else None
+    date_parent = tm.elements[date_el].parent if date_el is not None else None
+    date_tag = tm.elements[date_el].tag if date_el is not None else None
+    out: list[TitleCandidate] = []
+    for i in ([columns["title"]] if "title" in columns else []) + list(block.inner(tm)):
         el = tm.elements[i]
         if el.end <= el.start:
             continue
         attrs = el.node.attributes
-        if el.tag in HEADINGS:
-            # the heading nearest above the date names it ("<h2>Notices</h2>…<h3>Gala</h3> 12 May"),
-            # else the first one below it ("12 May <h3>Gala</h3>")
-            ranked.append((0, when - el.start if el.start <= when else size + el.start, i))
-            continue
+        signals: dict[str, float] = {}
+        if "title" in columns and i == columns["title"]:
+            signals["table column"] = TITLE_SIGNALS["table column"]
+        elif el.tag in HEADINGS or attrs.get("role") == "heading":
+            level = int(el.tag[1]) if el.tag in HEADINGS else int((attrs.get("aria-level") or "2")[:1] or 2)
+            signals["heading"] = TITLE_SIGNALS["heading"]
+            signals["heading level"] = TITLE_SIGNALS["heading level"] * (6 - min(max(level, 1), 6)) / 5
         elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
-            rank = 1
+            signals["title class"] = TITLE_SIGNALS["title class"]
         elif el.tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):
-            rank = 2
+            signals["own link"] = TITLE_SIGNALS["own link"]
         elif el.tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
-            rank = 3
+            signals["bold"] = TITLE_SIGNALS["bold"]
         else:
             continue
-        ranked.append((rank, el.start, i))
-    for _rank, _start, i in sorted(ranked):
-        el = tm.elements[i]
         span = (el.start - block_start, el.end - block_start)
-        text = cut(tm.text[block_start:block_end], span, removed)
-        if is_title_like(text):
-            return span
-    return None
+        words = cut(text, span, removed)
+        if not is_title_like(words) or _CREDIT.search(words):
+            continue
+        distance = when - el.end if el.start <= when else el.start - when
+        nearness = max(0.0, 1 - max(distance, 0) / 400)
+        signals["near the date"] = round(
+            TITLE_SIGNALS["near the date"] * nearness * (1 if el.start <= when else 0.8), 3
+        )
+        if date_tag in HEADINGS and i != date_el and el.parent == date_parent and el.tag == date_tag:
+            signals["meta line"] = TITLE_SIGNALS["meta line"]
+        if looks_like_venue(words, strong=True):
+            signals["names a place"] = TITLE_SIGNALS["names a place"]
+        if reads_as_sentence(words):
+            signals["reads as a sentence"] = TITLE_SIGNALS["reads as a sentence"]
+        out.append(TitleCandidate(i, span, words, signals))
+    out.sort(key=lambda c: (-c.score, c.span[0]))
+    return out
+
+
+def reads_as_sentence(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 10 and sum(w[:1].islower() for w in words) * 2 >= len(words)
+
+
+_INLINE = frozenset({"span", "time", "strong", "b", "em", "i", "a", "small", "abbr", "font", "sup", "sub"})
+
+
+def line_of(tm: TextMap, span: tuple[int, int]) -> int:
+    """The element that holds a date as a line of its own: past any inline wrapping (<time>, <span>)."""
+    index = tm.container(*span)
+    while index > 0 and tm.elements[index].tag in _INLINE:
+        index = tm.elements[index].parent
+    return index
+
+
+def structural_title(
+    ctx: PageContext, tm: TextMap, block: Block, removed: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A heading, a *title* element, a table's name column, or a link's own text inside the block, as
+    a span of the block: the best of ``rank_titles``."""
+    ranked = rank_titles(tm, block, removed)
+    return ranked[0].span if ranked else None
 
 
 def heading_above(tm: TextMap, block: Block) -> str | None:

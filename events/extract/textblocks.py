@@ -17,7 +17,14 @@ from datetime import date
 
 from events.extract.anchors import Anchor, find_anchors, stamps_in
 from events.extract.block_kinds import MILESTONE, NOT_EVENT, cancellation_notice, has_prose, is_news, is_prose
-from events.extract.block_places import PLACE_LABEL_START, element_place, find_place_element, settle_place, venue_in
+from events.extract.block_places import (
+    PLACE_LABEL_START,
+    element_place,
+    find_place_element,
+    meta_line_place,
+    settle_place,
+    venue_in,
+)
 from events.extract.block_times import when_of
 from events.extract.block_titles import (
     DOCUMENT,
@@ -27,6 +34,7 @@ from events.extract.block_titles import (
     is_title_like,
     meeting_of,
     place_then_title,
+    reads_as_sentence,
     split_title_venue,
     structural_title,
     title_then_place,
@@ -224,6 +232,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
             venue = None
         if place_span is not None:
             venue = tidy_place(cut(text, place_span, removed))
+        if venue is None:
+            venue = meta_line_place(tm, block, text, start, removed)
     when = when_of(ctx, tags, written, times)
     url = _link(ctx, tm, block)
     if not signals and notice is None and is_news(tm, block.index, url):
@@ -278,6 +288,7 @@ def _title_of(
         if is_title_like(text[sp[0] : sp[1]])
         and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
         and not PLACE_LABEL_START.match(text, sp[0], sp[1])  # "Location: The Albany" is no title
+        and not reads_as_sentence(text[sp[0] : sp[1]])
     ]
     place_span = None
     if title_span is None:

@@ -69,6 +69,8 @@ BLOCK_TAGS = frozenset(
         "time",
     }
 )
+# non-breaking and figure hyphens read as the hyphen and dash they show ("11 am‑2 pm")
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2212": "-"})
 _SPACE = re.compile(r"[\s\u200b\u00a0\ufeff]+")
 
 
@@ -188,7 +190,7 @@ def build_textmap(root: Any, max_nodes: int = MAX_NODES, skip: frozenset[int] = 
         if tag == "-text":
             raw = node.text_content or ""
             # most text nodes are the indentation between tags: no regex for those
-            text = " " if raw.isspace() else _SPACE.sub(" ", raw)
+            text = " " if raw.isspace() else _SPACE.sub(" ", raw).translate(_DASHES)
             if not text or text == " ":
                 if text and not last_was_space:
                     parts.append(" ")
