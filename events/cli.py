@@ -95,17 +95,29 @@ def main(ctx: click.Context, config_path: str) -> None:
     help="Read the page as this configured source (its zone, date order, "
     "selectors); with no PAGE_OR_URL file, fetches the source's URL.",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Instead of JSON, say for each event where each field came from (strategy and element) "
+    "and which title candidates lost, with the signals that ranked them.",
+)
 @click.pass_context
 @friendly
 def extract(
-    ctx: click.Context, page_or_url: str, url: str | None, today: Any, tz: str | None, source_id: str | None
+    ctx: click.Context,
+    page_or_url: str,
+    url: str | None,
+    today: Any,
+    tz: str | None,
+    source_id: str | None,
+    explain: bool,
 ) -> None:
     """Print the events found on one page as a JSON array; touches no store.
 
     \b
     Example:
         events extract saved.html --url https://www.hcsa.com/ --today 2024-01-29
-        events extract https://www.hcsa.com/
+        events extract https://www.hcsa.com/ --explain
     """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -140,7 +152,13 @@ def extract(
         source=source.id if source else "page",
         date_order=source.date_order if source else None,
         selectors=source.selectors if source else None,
+        explain=explain,
     )
+    if explain:
+        from events.extract.explain import explain_events
+
+        click.echo(explain_events(found), nl=False)
+        return
     records = [e.as_dict(day) for e in found]
     sys.stdout.buffer.write(orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -57,6 +58,8 @@ class Event:
     id: str = ""
     # Where the record came from ("jsonld", "text", ...): for debugging, not part of identity.
     found_by: str = field(default="", compare=False)
+    # Which part of the page gave each field ("title": "h3.event-title"): for people checking the reader.
+    provenance: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def all_day(self) -> bool:
@@ -78,6 +81,7 @@ class Event:
         data["end"] = _iso(self.end)
         data["all_day"] = self.all_day
         data["categories"] = list(self.categories)
+        data["provenance"] = dict(self.provenance)
         if today is not None:
             data["past"] = self.last_day < today
         return data
@@ -89,6 +93,7 @@ class Event:
         values["start"] = _parse(values["start"], all_day)
         values["end"] = _parse(values.get("end"), all_day)
         values["categories"] = tuple(values.get("categories") or ())
+        values["provenance"] = dict(values.get("provenance") or {})
         return cls(**values)
 
 

@@ -10,6 +10,7 @@ RECORD_FIELDS = {
     "id",
     "source",
     "title",
+    "provenance",
     "start",
     "end",
     "all_day",
@@ -128,3 +129,30 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
         'pip install -e ".[test]" && python -m pytest',
     ]
     assert '\npip install -e ".[test]" && python -m pytest\n' in (ROOT / ".ci" / "run").read_text()
+
+
+def test_explain_says_where_each_field_came_from_and_which_titles_lost(tmp_path) -> None:
+    """`--explain` is for a person checking the reader: strategy, element path, title candidates."""
+    from click.testing import CliRunner
+
+    from events.cli import main
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        """<html><body><ul class="events"><li class="card"><h6>Presented by the Branch</h6>
+        <h3 class="event-title">Spring Dinner</h3><p class="when">12 March 2024, 7pm</p>
+        <p class="where">The Guildhall</p></li>
+        <li class="card"><h3 class="event-title">Summer Walk</h3><p class="when">9 July 2024</p></li></ul></body></html>"""
+    )
+    result = CliRunner().invoke(main, ["extract", str(page), "--today", "2024-01-29", "--explain"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "1. Spring Dinner" in out
+    assert "found by     text: ul.events > li.card" in out
+    assert "← ul.events > li.card > h3.event-title" in out  # the title's element
+    assert "title candidates (score: signals):" in out and "heading +4.0" in out
+    # and the JSON record carries the compact form
+    result = CliRunner().invoke(main, ["extract", str(page), "--today", "2024-01-29"])
+    record = __import__("json").loads(result.output)[0]
+    assert record["provenance"]["title"] == "ul.events > li.card > h3.event-title"
+    assert record["provenance"]["block"] == "text: ul.events > li.card"

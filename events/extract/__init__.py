@@ -60,14 +60,16 @@ def extract_events(
     calendars: Sequence[str] = (),
     tree: LexborHTMLParser | None = None,
     notes: list[str] | None = None,
+    explain: bool = False,
 ) -> list[Event]:
     """Events on one page. ``selectors`` (from the source's config) replace the text heuristics;
     ``calendars`` are the texts of .ics files the page links to, fetched by the caller; ``tree`` is
     the page already parsed (by ``parse_html``), if the caller has it. ``notes`` collects, in words,
     what of the page could not be read whole (flattened nesting, a cut at ``MAX_NODES`` or
-    ``MAX_EVENTS``), for the source's status."""
+    ``MAX_EVENTS``), for the source's status. ``explain`` keeps, in each record's provenance, the
+    title candidates that lost."""
     notes = notes if notes is not None else []
-    found = _extract(html, url, today, timezone, source, date_order, selectors, calendars, tree, notes)
+    found = _extract(html, url, today, timezone, source, date_order, selectors, calendars, tree, notes, explain)
     if len(found) > MAX_EVENTS:
         notes.append(f"the page lists {len(found):,} events; only the first {MAX_EVENTS:,} were kept")
         found = found[:MAX_EVENTS]
@@ -85,12 +87,20 @@ def _extract(
     calendars: Sequence[str],
     tree: LexborHTMLParser | None,
     notes: list[str],
+    explain: bool = False,
 ) -> list[Event]:
     tree = tree if tree is not None else parse_html(html, notes)
     root = tree.root
     lang = (root.attributes.get("lang") or "") if root is not None else ""
     ctx = PageContext(
-        url=url, today=today, timezone=timezone, source=source, date_order=date_order, lang=lang or "", tree=tree
+        url=url,
+        today=today,
+        timezone=timezone,
+        source=source,
+        date_order=date_order,
+        lang=lang or "",
+        tree=tree,
+        explain=explain,
     )
     body = tree.body or root
     if body is None:

@@ -11,8 +11,10 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from events.extract.context import PageContext
+from events.extract.provenance import css_path
 from events.normalise.dates import find_dates
 from events.normalise.moments import parse_moment, zone_name
 from events.normalise.places import is_online, only_online, tidy_place, town_in_address
@@ -53,6 +55,7 @@ class Candidate:
     url: str | None = None
     description: str | None = None
     status_text: str | None = None  # words that may say cancelled / sold out
+    element: Any = None  # the page element the record was read from, for its provenance
 
 
 def to_event(ctx: PageContext, c: Candidate) -> Event | None:
@@ -95,6 +98,7 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         url=ctx.absolute(c.url) or None,
         description=clean_text(c.description, 1000),
         found_by=c.found_by,
+        provenance={"block": f"{c.found_by}: {css_path(c.element)}" if c.element is not None else c.found_by},
     )
 
 

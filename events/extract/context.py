@@ -21,6 +21,7 @@ class PageContext:
     lang: str = ""
     acronyms: set[str] = field(default_factory=set)
     tree: Any = None
+    explain: bool = False  # keep the losing title candidates in each record's provenance
 
     @property
     def zone(self) -> ZoneInfo:

@@ -58,7 +58,14 @@ def _fill(base: Event, other: Event) -> Event:
         changes["start"], changes["end"] = other.start, end
     if base.title.rstrip().endswith(("…", "...")) and not other.title.rstrip().endswith(("…", "...")):
         changes["title"] = other.title  # the whole title, not a widget's cut-off one
-    return replace(base, **changes) if changes else base
+    if not changes:
+        return base
+    origin = other.provenance.get("block", other.found_by)
+    changes["provenance"] = {
+        **base.provenance,
+        **{name: f"{origin}{' > ' + other.provenance[name] if name in other.provenance else ''}" for name in changes},
+    }
+    return replace(base, **changes)
 
 
 def _utc_written_as_local(base: Event, other: Event) -> bool:

@@ -20,6 +20,7 @@ def find_microdata_events(ctx: PageContext, tm: TextMap) -> list[Event]:
         props = properties(scope)
         c = Candidate(
             found_by="microdata",
+            element=scope,
             title=_text(props.get("name")) or _text(props.get("summary")),
             start=_value(props.get("startDate")),
             end=_value(props.get("endDate")),

@@ -17,6 +17,7 @@ def find_hevent_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     for root in ctx.tree.css(_ROOTS):
         c = Candidate(
             found_by="h-event",
+            element=root,
             title=_text(root, ".p-name, .summary"),
             venue=_text(root, ".p-location, .location"),
             description=_text(root, ".p-summary, .p-description, .description"),

@@ -24,6 +24,7 @@ def find_selector_events(ctx: PageContext, selectors: Selectors) -> list[Event]:
         link = item.css_first(selectors.link) if selectors.link else item.css_first("a[href]")
         c = Candidate(
             found_by="selectors",
+            element=item,
             title=_text(item, selectors.title) if selectors.title else clean_text(item.text(separator=" ")),
             start=machine,
             when_text=when or None,

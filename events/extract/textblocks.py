@@ -34,6 +34,7 @@ from events.extract.block_titles import (
     is_title_like,
     meeting_of,
     place_then_title,
+    rank_titles,
     reads_as_sentence,
     split_title_venue,
     structural_title,
@@ -41,6 +42,7 @@ from events.extract.block_titles import (
 )
 from events.extract.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
 from events.extract.context import PageContext
+from events.extract.provenance import text_field_origins
 from events.extract.tables import booking_column, table_columns
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_dates, find_months
@@ -257,7 +259,36 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         booking_opens=booking.opens,
         url=url,
         found_by="text",
+        provenance=_provenance(ctx, tm, block, start, removed, title, title_span, venue, booking.span),
     )
+
+
+def _provenance(
+    ctx: PageContext,
+    tm: TextMap,
+    block: Block,
+    start: int,
+    removed: list[tuple[int, int]],
+    title: str,
+    title_span: tuple[int, int] | None,
+    venue: str | None,
+    booking_span: tuple[int, int] | None,
+) -> dict[str, str]:
+    first = min(block.dates, key=lambda d: d.span)
+    spans: dict[str, tuple[int, int] | str | None] = {
+        "title": title_span if title_span and title_span != (0, 0) else title,
+        "start": (first.span[0] - start, first.span[1] - start),
+        "venue": venue,
+        "booking": booking_span,
+    }
+    origins = text_field_origins(tm, block.index, start, spans)
+    if ctx.explain:
+        ranked = rank_titles(tm, block, removed)
+        origins["title candidates"] = " | ".join(
+            f"{c.text[:50]!r} {c.score:+.1f} ({', '.join(f'{k} {v:+.1f}' for k, v in c.signals.items())})"
+            for c in ranked[:4]
+        )
+    return origins
 
 
 @dataclass
