@@ -142,7 +142,8 @@ def test_explain_says_where_each_field_came_from_and_which_titles_lost(tmp_path)
         """<html><body><ul class="events"><li class="card"><h6>Presented by the Branch</h6>
         <h3 class="event-title">Spring Dinner</h3><p class="when">12 March 2024, 7pm</p>
         <p class="where">The Guildhall</p></li>
-        <li class="card"><h3 class="event-title">Summer Walk</h3><p class="when">9 July 2024</p></li></ul></body></html>"""
+        <li class="card"><h3 class="event-title">Summer Walk</h3><p class="when">9 July 2024</p></li>
+        </ul></body></html>"""
     )
     result = CliRunner().invoke(main, ["extract", str(page), "--today", "2024-01-29", "--explain"])
     assert result.exit_code == 0, result.output
