@@ -8,8 +8,8 @@ import pytest
 
 from events.config import Selectors
 from events.extract import extract_events, linked_calendars
-from events.extract.calendars import events_from_calendar
 from events.extract.context import PageContext
+from events.extract.structured.calendars import events_from_calendar
 
 TODAY = date(2024, 1, 29)
 
@@ -119,7 +119,7 @@ def test_a_table_of_bare_dates_is_named_by_the_body_its_headings_name() -> None:
 
 
 def test_headings_that_name_only_a_kind_of_page_name_no_meeting() -> None:
-    from events.extract.block_titles import subject_of
+    from events.extract.text.titles import subject_of
 
     assert subject_of("Meetings & Minutes of the Harbour Trust") == "Harbour Trust Meeting"
     assert subject_of("CITY COUNCIL MEETINGS AND AGENDAS") == "CITY COUNCIL MEETING"
@@ -266,7 +266,7 @@ def test_ranges_with_times_and_common_booking_words() -> None:
 
 
 def test_blog_permalinks_are_posts_but_dated_event_and_upload_paths_are_not() -> None:
-    from events.extract.block_kinds import _DATED_POST
+    from events.extract.text.kinds import _DATED_POST
 
     html = """<html><body><ul class="list">
     <li><a href="/2024/03/12/pay-talks-resume/">Pay talks resume</a> 12 March 2024</li>
@@ -707,6 +707,6 @@ def test_title_ranking_passes_over_credits_and_the_date_s_meta_headings() -> Non
 
 
 def test_rank_titles_names_its_signals() -> None:
-    from events.extract.block_titles import TITLE_SIGNALS
+    from events.extract.text.titles import TITLE_SIGNALS
 
     assert {"heading", "own link", "near the date", "meta line", "names a place"} <= set(TITLE_SIGNALS)

@@ -22,16 +22,16 @@ from datetime import date, datetime
 from selectolax.lexbor import LexborHTMLParser
 
 from events.config import Selectors
-from events.extract.calendars import calendar_links, events_from_calendar
 from events.extract.context import PageContext
-from events.extract.embedded import find_embedded_events
-from events.extract.jsonld import find_jsonld_events
 from events.extract.merge import merge_events
-from events.extract.microdata import find_microdata_events
-from events.extract.microformats import find_hevent_events
 from events.extract.parsing import parse_html
-from events.extract.selectors import find_selector_events
-from events.extract.textblocks import find_text_events
+from events.extract.structured.calendars import calendar_links, events_from_calendar
+from events.extract.structured.embedded import find_embedded_events
+from events.extract.structured.jsonld import find_jsonld_events
+from events.extract.structured.microdata import find_microdata_events
+from events.extract.structured.microformats import find_hevent_events
+from events.extract.structured.selectors import find_selector_events
+from events.extract.text import find_text_events
 from events.extract.textmap import MAX_NODES, TextMap, build_textmap
 from events.normalise.titles import page_acronyms
 from events.record import Event
@@ -91,7 +91,7 @@ def _extract(
 ) -> list[Event]:
     tree = tree if tree is not None else parse_html(html, notes)
     root = tree.root
-    lang = (root.attributes.get("lang") or "") if root is not None else ""
+    lang = (root.attrs.get("lang") or "") if root is not None else ""
     ctx = PageContext(
         url=url,
         today=today,

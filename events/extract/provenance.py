@@ -19,7 +19,7 @@ def css_path(node: Any, depth: int = _PATH_DEPTH) -> str:
     """ "ul#events > li.card > h3": the element and up to two ancestors, each by tag, id or first class."""
     parts: list[str] = []
     while node is not None and node.tag not in ("html", "body", "-undef", None) and len(parts) < depth:
-        attrs = node.attributes
+        attrs = node.attrs
         ident = (attrs.get("id") or "").strip()
         classes = (attrs.get("class") or "").split()
         if ident and " " not in ident:
@@ -39,7 +39,14 @@ def text_field_origins(
     value it tidied, by where its words stand in the block."""
     block_el = tm.elements[block_index]
     block_text = tm.text[block_el.start : block_el.end]
-    out = {"block": f"text: {css_path(block_el.node)}"}
+    paths: dict[int, str] = tm.cache.setdefault("css paths", {})
+
+    def path(index: int) -> str:
+        if index not in paths:
+            paths[index] = css_path(tm.elements[index].node)
+        return paths[index]
+
+    out = {"block": f"text: {path(block_index)}"}
     for name, where in fields.items():
         if where is None:
             continue
@@ -49,5 +56,5 @@ def text_field_origins(
                 continue
             where = (at, at + len(where))
         start, end = block_start + where[0], block_start + max(where[1], where[0] + 1)
-        out[name] = css_path(tm.elements[tm.container(start, end)].node)
+        out[name] = path(tm.container(start, end))
     return out

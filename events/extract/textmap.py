@@ -70,7 +70,8 @@ BLOCK_TAGS = frozenset(
     }
 )
 # non-breaking and figure hyphens read as the hyphen and dash they show ("11 am‑2 pm")
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2212": "-"})
+_DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2212": "-"}
+_ODD_DASH = re.compile("[\u2010\u2011\u2012\u2212]")
 _SPACE = re.compile(r"[\s\u200b\u00a0\ufeff]+")
 
 
@@ -190,7 +191,7 @@ def build_textmap(root: Any, max_nodes: int = MAX_NODES, skip: frozenset[int] = 
         if tag == "-text":
             raw = node.text_content or ""
             # most text nodes are the indentation between tags: no regex for those
-            text = " " if raw.isspace() else _SPACE.sub(" ", raw).translate(_DASHES)
+            text = " " if raw.isspace() else _SPACE.sub(" ", raw)
             if not text or text == " ":
                 if text and not last_was_space:
                     parts.append(" ")
@@ -232,7 +233,9 @@ def build_textmap(root: Any, max_nodes: int = MAX_NODES, skip: frozenset[int] = 
                 child = child.next
             depth += 1
             stack.extend([(kid, me, depth) for kid in reversed(kids)])
-    tm.text = "".join(parts)
+    text = "".join(parts)
+    # one character for one, so every span stays put; a regex scan is quick where there are none
+    tm.text = _ODD_DASH.sub(lambda m: _DASHES[m.group()], text) if _ODD_DASH.search(text) else text
     elements[0].end = length
     for el in elements:  # a walk cut short at max_nodes leaves some unclosed
         if el.last < 0:
@@ -245,5 +248,5 @@ def _is_toggle(node: Any) -> bool:
     """An accordion's button carries the title of the panel it opens; other buttons are chrome."""
     if node.tag != "button":
         return False
-    attrs = node.attributes
+    attrs = node.attrs
     return "aria-expanded" in attrs or "aria-controls" in attrs or "accordion" in (attrs.get("class") or "")

@@ -137,7 +137,7 @@ def _join_labelled_ends(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
 def _time_tags(ctx: PageContext, tm: TextMap, published: list[int]) -> list[Anchor]:
     out = []
     for node in ctx.tree.css("time[datetime]"):
-        written = node.attributes.get("datetime")
+        written = node.attrs.get("datetime")
         moment = parse_moment(written, ctx.zone)
         index = tm.index_of(node)
         if moment is None or index is None:

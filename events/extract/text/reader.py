@@ -15,9 +15,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from events.extract.anchors import Anchor, find_anchors, stamps_in
-from events.extract.block_kinds import MILESTONE, NOT_EVENT, cancellation_notice, has_prose, is_news, is_prose
-from events.extract.block_places import (
+from events.extract.context import PageContext
+from events.extract.provenance import text_field_origins
+from events.extract.text.anchors import Anchor, find_anchors, stamps_in
+from events.extract.text.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
+from events.extract.text.kinds import MILESTONE, NOT_EVENT, cancellation_notice, has_prose, is_news, is_prose
+from events.extract.text.places import (
     PLACE_LABEL_START,
     element_place,
     find_place_element,
@@ -25,8 +28,9 @@ from events.extract.block_places import (
     settle_place,
     venue_in,
 )
-from events.extract.block_times import when_of
-from events.extract.block_titles import (
+from events.extract.text.tables import booking_column, table_columns
+from events.extract.text.times import when_of
+from events.extract.text.titles import (
     DOCUMENT,
     GENERIC_LINK,
     context_title,
@@ -40,10 +44,6 @@ from events.extract.block_titles import (
     structural_title,
     title_then_place,
 )
-from events.extract.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
-from events.extract.context import PageContext
-from events.extract.provenance import text_field_origins
-from events.extract.tables import booking_column, table_columns
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_dates, find_months
 from events.normalise.places import find_locality, is_online, looks_like_venue, plausible_venue, tidy_place
@@ -120,7 +120,7 @@ def _split(tm: TextMap, block: Block) -> list[Block]:
         if len(kids) != 1:
             break
         index = kids[0]
-    shapes = {(tm.elements[k].tag, tm.elements[k].node.attributes.get("class")) for k in kids}
+    shapes = {(tm.elements[k].tag, tm.elements[k].node.attrs.get("class")) for k in kids}
     if len(kids) < 2 or len(shapes) > 1 or not all(_has_title_element(tm, k) for k in kids):
         return [block]  # repeated items of one kind, each with its own title; anything else is one event
     return [Block(k, [a for a in block.dates if _within(tm, k, a)]) for k in kids]
@@ -283,7 +283,7 @@ def _provenance(
     }
     origins = text_field_origins(tm, block.index, start, spans)
     if ctx.explain:
-        ranked = rank_titles(tm, block, removed)
+        ranked = rank_titles(tm, block, removed, complete=True)
         origins["title candidates"] = " | ".join(
             f"{c.text[:50]!r} {c.score:+.1f} ({', '.join(f'{k} {v:+.1f}' for k, v in c.signals.items())})"
             for c in ranked[:4]
@@ -379,7 +379,7 @@ def _document_links(tm: TextMap, block: Block) -> list[int]:
     return [
         i
         for i in block.inner(tm)
-        if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attributes.get("href") or "")
+        if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attrs.get("href") or "")
     ]
 
 
@@ -387,7 +387,7 @@ _CATEGORY_CLASS = re.compile(r"(?:^|[\s_-])(?:categor(?:y|ies)|genres?|tags?|typ
 
 
 def _category_elements(tm: TextMap, block: Block) -> list[int]:
-    return [i for i in block.inner(tm) if _CATEGORY_CLASS.search(tm.elements[i].node.attributes.get("class") or "")]
+    return [i for i in block.inner(tm) if _CATEGORY_CLASS.search(tm.elements[i].node.attrs.get("class") or "")]
 
 
 def _link(ctx: PageContext, tm: TextMap, block: Block) -> str | None:
@@ -395,13 +395,13 @@ def _link(ctx: PageContext, tm: TextMap, block: Block) -> str | None:
     (not "Read more", not a PDF), else the first link at all."""
     for i in tm.ancestors(block.index):
         if tm.elements[i].tag == "a":
-            return ctx.absolute(tm.elements[i].node.attributes.get("href"))
+            return ctx.absolute(tm.elements[i].node.attrs.get("href"))
     first = None
     for i in block.inner(tm):
         if tm.elements[i].tag != "a":
             continue
         a = tm.elements[i].node
-        href = a.attributes.get("href") or ""
+        href = a.attrs.get("href") or ""
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         first = first or href

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from events.extract.anchors import Anchor
 from events.extract.context import PageContext
+from events.extract.text.anchors import Anchor
 from events.normalise.times import TimeMatch
 
 When = tuple[date | datetime, date | datetime | None]

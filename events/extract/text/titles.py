@@ -7,9 +7,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from events.extract.blocks import HEADINGS, LABEL, LETTERS, Block, cut
 from events.extract.context import PageContext
-from events.extract.tables import table_columns
+from events.extract.text.blocks import HEADINGS, LABEL, LETTERS, Block, cut
+from events.extract.text.tables import table_columns
 from events.extract.textmap import TextMap
 from events.normalise.places import looks_like_venue
 
@@ -81,8 +81,17 @@ class TitleCandidate:
         return sum(self.signals.values())
 
 
-def rank_titles(tm: TextMap, block: Block, removed: list[tuple[int, int]]) -> list[TitleCandidate]:
-    """Every element of the block that could be its title, best first, with the signals that placed it."""
+# elements that are never a title and carry no title class worth reading an attribute for
+_NEVER_TITLES = frozenset({"br", "hr", "img", "input", "tbody", "thead", "table", "ul", "ol", "dl"})
+
+
+def rank_titles(
+    tm: TextMap, block: Block, removed: list[tuple[int, int]], complete: bool = False
+) -> list[TitleCandidate]:
+    """The elements of the block that could be its title, best first, with the signals that placed
+    them. The signals read from an element's words only ever lower its score, so candidates are
+    weighed best-case first and the reading stops once none left could win; ``complete`` weighs
+    them all (for ``--explain``)."""
     block_start, block_end = block.span(tm)
     size = block_end - block_start
     text = tm.text[block_start:block_end]
@@ -91,43 +100,55 @@ def rank_titles(tm: TextMap, block: Block, removed: list[tuple[int, int]]) -> li
     date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span) if block.dates else None
     date_parent = tm.elements[date_el].parent if date_el is not None else None
     date_tag = tm.elements[date_el].tag if date_el is not None else None
-    out: list[TitleCandidate] = []
-    for i in ([columns["title"]] if "title" in columns else []) + list(block.inner(tm)):
+    hopeful: list[TitleCandidate] = []
+    title_cell = columns.get("title")
+    heading_weight, level_weight = TITLE_SIGNALS["heading"], TITLE_SIGNALS["heading level"]
+    for i in ([title_cell] if title_cell is not None else []) + list(block.inner(tm)):
         el = tm.elements[i]
         if el.end <= el.start:
             continue
-        attrs = el.node.attributes
-        signals: dict[str, float] = {}
-        if "title" in columns and i == columns["title"]:
-            signals["table column"] = TITLE_SIGNALS["table column"]
-        elif el.tag in HEADINGS or attrs.get("role") == "heading":
-            level = int(el.tag[1]) if el.tag in HEADINGS else int((attrs.get("aria-level") or "2")[:1] or 2)
-            signals["heading"] = TITLE_SIGNALS["heading"]
-            signals["heading level"] = TITLE_SIGNALS["heading level"] * (6 - min(max(level, 1), 6)) / 5
-        elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
-            signals["title class"] = TITLE_SIGNALS["title class"]
-        elif el.tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):
-            signals["own link"] = TITLE_SIGNALS["own link"]
-        elif el.tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
-            signals["bold"] = TITLE_SIGNALS["bold"]
+        tag = el.tag
+        if i == title_cell:
+            signals = {"table column": TITLE_SIGNALS["table column"]}
+        elif tag in HEADINGS:
+            signals = {"heading": heading_weight, "heading level": level_weight * (6 - int(tag[1])) / 5}
+        elif tag in _NEVER_TITLES:
+            continue
         else:
-            continue
-        span = (el.start - block_start, el.end - block_start)
-        words = cut(text, span, removed)
-        if not is_title_like(words) or _CREDIT.search(words):
-            continue
+            attrs = el.node.attrs
+            if attrs.get("role") == "heading":
+                level = min(max(int((attrs.get("aria-level") or "2")[:1] or 2), 1), 6)
+                signals = {"heading": heading_weight, "heading level": level_weight * (6 - level) / 5}
+            elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
+                signals = {"title class": TITLE_SIGNALS["title class"]}
+            elif tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):
+                signals = {"own link": TITLE_SIGNALS["own link"]}
+            elif tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
+                signals = {"bold": TITLE_SIGNALS["bold"]}
+            else:
+                continue
         distance = when - el.end if el.start <= when else el.start - when
         nearness = max(0.0, 1 - max(distance, 0) / 400)
-        signals["near the date"] = round(
-            TITLE_SIGNALS["near the date"] * nearness * (1 if el.start <= when else 0.8), 3
-        )
-        if date_tag in HEADINGS and i != date_el and el.parent == date_parent and el.tag == date_tag:
+        above = 1 if el.start <= when else 0.8
+        signals["near the date"] = round(TITLE_SIGNALS["near the date"] * nearness * above, 3)
+        if date_tag in HEADINGS and i != date_el and el.parent == date_parent and tag == date_tag:
             signals["meta line"] = TITLE_SIGNALS["meta line"]
-        if looks_like_venue(words, strong=True):
-            signals["names a place"] = TITLE_SIGNALS["names a place"]
-        if reads_as_sentence(words):
-            signals["reads as a sentence"] = TITLE_SIGNALS["reads as a sentence"]
-        out.append(TitleCandidate(i, span, words, signals))
+        hopeful.append(TitleCandidate(i, (el.start - block_start, el.end - block_start), "", signals))
+    hopeful.sort(key=lambda c: (-c.score, c.span[0]))
+    out: list[TitleCandidate] = []
+    best = float("-inf")
+    for c in hopeful:
+        if not complete and c.score < best:
+            break  # words only lower a score: no candidate left can beat the best
+        c.text = cut(text, c.span, removed)
+        if not is_title_like(c.text) or _CREDIT.search(c.text):
+            continue
+        if looks_like_venue(c.text, strong=True):
+            c.signals["names a place"] = TITLE_SIGNALS["names a place"]
+        if reads_as_sentence(c.text):
+            c.signals["reads as a sentence"] = TITLE_SIGNALS["reads as a sentence"]
+        out.append(c)
+        best = max(best, c.score)
     out.sort(key=lambda c: (-c.score, c.span[0]))
     return out
 

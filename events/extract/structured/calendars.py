@@ -9,8 +9,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from events.extract.candidate import clean_text
 from events.extract.context import PageContext
+from events.extract.structured.candidate import clean_text
 from events.normalise.places import tidy_place
 from events.normalise.status import find_booking
 from events.normalise.titles import tidy_title
@@ -25,7 +25,7 @@ def calendar_links(ctx: PageContext) -> list[str]:
     """Up to three calendar files the page offers, the page-wide feed first."""
     found: list[str] = []
     for node in ctx.tree.css('link[type="text/calendar"], a[href]'):
-        href = node.attributes.get("href") or ""
+        href = node.attrs.get("href") or ""
         text = node.text(separator=" ") if node.tag == "a" else "ical"
         if node.tag == "link" or _ICS_LINK.search(href) or (_ICS_WORDS.search(text or "") and "webcal:" in href):
             url = ctx.absolute(href.replace("webcal://", "https://", 1))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from events.extract.anchors import Anchor
+from events.extract.text.anchors import Anchor
 from events.extract.textmap import TextMap
 
 LABEL = re.compile(

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from events.config import Selectors
-from events.extract.candidate import Candidate, clean_text, to_event
 from events.extract.context import PageContext
+from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.record import Event
 
 
@@ -30,7 +30,7 @@ def find_selector_events(ctx: PageContext, selectors: Selectors) -> list[Event]:
             when_text=when or None,
             venue=_text(item, selectors.venue),
             status_text=_text(item, selectors.status) or clean_text(item.text(separator=" ")),
-            url=link.attributes.get("href") if link is not None else None,
+            url=link.attrs.get("href") if link is not None else None,
         )
         event = to_event(ctx, c)
         if event is not None:
@@ -50,6 +50,6 @@ def _machine_date(item: Any, selector: str | None) -> str | None:
     if node is None:
         return None
     for key in ("datetime", "content", "data-date", "data-start"):
-        if node.attributes.get(key):
+        if node.attrs.get(key):
             return node.attributes[key]
     return None

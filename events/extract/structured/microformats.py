@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.extract.candidate import Candidate, clean_text, to_event
 from events.extract.context import PageContext
+from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.extract.textmap import TextMap
 from events.record import Event
 
@@ -44,7 +44,7 @@ def _text(root: Any, selector: str) -> str | None:
     node = _first(root, selector)
     if node is None:
         return None
-    return clean_text(node.attributes.get("title") or node.text(separator=" "))
+    return clean_text(node.attrs.get("title") or node.text(separator=" "))
 
 
 def _time(root: Any, selector: str) -> str | None:
@@ -56,11 +56,11 @@ def _time(root: Any, selector: str) -> str | None:
         if candidate is None:
             continue
         for key in ("datetime", "title", "content"):
-            if candidate.attributes.get(key):
+            if candidate.attrs.get(key):
                 return candidate.attributes[key].strip()
     return clean_text(node.text(separator=" "))
 
 
 def _href(root: Any) -> str | None:
     node = root.css_first(".u-url, a.url") or (root if root.tag == "a" else None)
-    return node.attributes.get("href") if node is not None else None
+    return node.attrs.get("href") if node is not None else None

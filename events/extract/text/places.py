@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from events.extract.block_titles import GENERIC_LINK, line_of
-from events.extract.blocks import HEADINGS, META_SEPARATOR, Block, cut
+from events.extract.text.blocks import HEADINGS, META_SEPARATOR, Block, cut
+from events.extract.text.titles import GENERIC_LINK, line_of
 from events.extract.textmap import TextMap
 from events.normalise.places import (
     is_online,
@@ -49,7 +49,7 @@ def find_place_element(tm: TextMap, block: Block) -> int | None:
         el = tm.elements[i]
         if el.end <= el.start:
             continue
-        if _PLACE_CLASS.search(el.node.attributes.get("class") or ""):
+        if _PLACE_CLASS.search(el.node.attrs.get("class") or ""):
             return i
         if el.tag in ("dt", "th", "label", "strong", "b", "span", "div") and _PLACE_LABEL.match(tm.text_of(i)):
             after = tm.next_sibling(i)

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from events.extract.candidate import Candidate, clean_text, to_event
 from events.extract.context import PageContext
+from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.extract.textmap import TextMap
 from events.normalise.moments import parse_moment
 from events.record import Event
@@ -47,7 +47,7 @@ _UTC = ZoneInfo("UTC")  # only to check that a value parses at all
 def find_embedded_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     out: list[Event] = []
     for node in ctx.tree.css("script"):
-        kind = (node.attributes.get("type") or "").lower()
+        kind = (node.attrs.get("type") or "").lower()
         if "ld+json" in kind or (kind and "json" not in kind and "javascript" not in kind):
             continue
         text = node.text(deep=True) or ""

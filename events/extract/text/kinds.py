@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from events.extract.block_titles import DOCUMENT, HEADINGS_LOOKED_BACK, TITLE_CLASS
-from events.extract.blocks import HEADINGS, Block
+from events.extract.text.blocks import HEADINGS, Block
+from events.extract.text.titles import DOCUMENT, HEADINGS_LOOKED_BACK, TITLE_CLASS
 from events.extract.textmap import TextMap
 
 NOT_EVENT = re.compile(
@@ -66,7 +66,7 @@ def is_news(tm: TextMap, index: int, url: str | None) -> bool:
     if _under_news_heading(tm, index):
         return True
     for i in tm.ancestors(index):
-        attrs = tm.elements[i].node.attributes
+        attrs = tm.elements[i].node.attrs
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         if _EVENT_NAME.search(names):
             return False
@@ -141,7 +141,7 @@ def sentence_like(text: str) -> bool:
 def has_heading(tm: TextMap, block: Block) -> bool:
     for i in block.inner(tm):
         el = tm.elements[i]
-        if el.tag in HEADINGS or TITLE_CLASS.search(el.node.attributes.get("class") or ""):
+        if el.tag in HEADINGS or TITLE_CLASS.search(el.node.attrs.get("class") or ""):
             return True
     return False
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.extract.candidate import Candidate, clean_text, to_event
 from events.extract.context import PageContext
+from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.extract.textmap import TextMap
 from events.normalise.status import schema_availability, schema_event_status
 from events.record import Event
@@ -14,7 +14,7 @@ from events.record import Event
 def find_microdata_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     out = []
     for scope in ctx.tree.css("[itemscope][itemtype]"):
-        itemtype = scope.attributes.get("itemtype") or ""
+        itemtype = scope.attrs.get("itemtype") or ""
         if not any(t.rsplit("/", 1)[-1].endswith("Event") for t in itemtype.split()):
             continue
         props = properties(scope)
@@ -65,7 +65,7 @@ def properties(scope: Any) -> dict[str, Any]:
             owner = owner.parent
         if owner is None or owner.mem_id != scope.mem_id:
             continue
-        for name in (node.attributes.get("itemprop") or "").split():
+        for name in (node.attrs.get("itemprop") or "").split():
             found.setdefault(name, node)
     return found
 
@@ -83,7 +83,7 @@ def _value(node: Any) -> str | None:
 def _text(node: Any) -> str | None:
     if node is None:
         return None
-    if node.attributes.get("content"):
+    if node.attrs.get("content"):
         return clean_text(node.attributes["content"])
     return clean_text(node.text(separator=" "))
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from events.extract.candidate import Candidate, clean_text, to_event
 from events.extract.context import PageContext
+from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.extract.textmap import TextMap
 from events.normalise.status import schema_availability, schema_event_status
 from events.record import Event
@@ -27,7 +27,7 @@ _MAX_DEPTH = 40
 def find_jsonld_events(ctx: PageContext, tm: TextMap) -> list[Event]:
     out = []
     for node in ctx.tree.css("script"):
-        kind = (node.attributes.get("type") or "").lower()
+        kind = (node.attrs.get("type") or "").lower()
         if "ld+json" not in kind:
             continue
         data = _load(node.text(deep=True) or "")
