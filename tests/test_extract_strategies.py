@@ -710,3 +710,22 @@ def test_rank_titles_names_its_signals() -> None:
     from events.extract.text.titles import TITLE_SIGNALS
 
     assert {"heading", "own link", "near the date", "meta line", "names a place"} <= set(TITLE_SIGNALS)
+
+
+def test_weekday_day_runs_under_month_headings_and_events_split_at_a_month_end() -> None:
+    """ "Wed 18 - Sun 22" under "February 2026"; an event over a month's end listed twice, with
+    "(Ends May 3)" and "(Begins Apr 29)", is one event from 29 April to 3 May."""
+    html = """<html><body><table>
+    <tr><td colspan="2"><h2>April 2026</h2></td></tr>
+    <tr><td>Fri 3 - Sun 5</td><td><a href="/e/1">Spring Fair</a></td></tr>
+    <tr><td>Wed 29 - Thu 30</td><td><a href="/e/2">Annual Congress</a> (Ends May 3)</td></tr>
+    <tr><td colspan="2"><h2>May 2026</h2></td></tr>
+    <tr><td>Fri 1 - Sun 3</td><td><a href="/e/2">Annual Congress</a> (Begins Apr 29)</td></tr>
+    <tr><td>Sun 24 - Thu 28</td><td><a href="/e/3">Members' Week</a></td></tr>
+    </table></body></html>"""
+    events = extract_events(html, url="https://centre.example/calendar", today=date(2026, 2, 1))
+    assert [(e.title, e.start, e.end) for e in events] == [
+        ("Spring Fair", date(2026, 4, 3), date(2026, 4, 5)),
+        ("Annual Congress", date(2026, 4, 29), date(2026, 5, 3)),
+        ("Members' Week", date(2026, 5, 24), date(2026, 5, 28)),
+    ]

@@ -81,6 +81,7 @@ def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
     anchors = _join_labelled_ends(tm, anchors)
     anchors = _years_from_headings(tm, anchors)
     anchors = _days_under_month_headings(ctx, tm, anchors)
+    anchors = _join_bracketed(tm, anchors)
     anchors += _time_tags(ctx, tm, published)
     tm.cache["published"] = sorted(published)
     tm.cache["stamps"] = spans
@@ -126,12 +127,37 @@ def _join_labelled_ends(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
             and anchor.first_day >= last.first_day
             and _END_LABEL.search(tm.text, max(0, anchor.span[0] - 20), anchor.span[0])
             and _START_LABEL.search(tm.text, max(0, last.span[0] - 20), last.span[0])
+            and not _BRACKET_START.search(tm.text, max(0, last.span[0] - 12), last.span[0])  # see _join_bracketed
         ):
             until = anchor.first_day if anchor.first_day > last.first_day else None
             out[-1] = replace(last, span=(last.span[0], anchor.span[1]), last_day=until, joined=True)
         else:
             out.append(anchor)
     return out
+
+
+def _join_bracketed(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
+    """ "Wed 29 - Thu 30 … (Ends May 3)", "Fri 1 - Sun 3 … (Begins Apr 29)": a listing split at a
+    month's end says, in brackets, where the whole event ends or begins."""
+    out: list[Anchor] = []
+    for anchor in anchors:
+        last = out[-1] if out else None
+        if last is None or not 0 <= anchor.span[0] - last.span[1] <= 80 or anchor.last_day is not None:
+            out.append(anchor)
+            continue
+        before = tm.text[max(0, anchor.span[0] - 12) : anchor.span[0]]
+        # the bracketed date changes the days only: the row is still found from its own date
+        if _BRACKET_END.search(before) and anchor.first_day > (last.last_day or last.first_day):
+            out[-1] = replace(last, last_day=anchor.first_day, joined=True)
+        elif _BRACKET_START.search(before) and anchor.first_day < last.first_day:
+            out[-1] = replace(last, first_day=anchor.first_day, last_day=last.last_day or last.first_day, joined=True)
+        else:
+            out.append(anchor)
+    return out
+
+
+_BRACKET_END = re.compile(r"\(\s*(?:ends?|until|through|to)\s*:?\s*$", re.IGNORECASE)
+_BRACKET_START = re.compile(r"\(\s*(?:begins?|starts?|from)\s*:?\s*$", re.IGNORECASE)
 
 
 def _time_tags(ctx: PageContext, tm: TextMap, published: list[int]) -> list[Anchor]:
@@ -172,7 +198,10 @@ def _years_from_headings(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
 
 _MONTH_HEADING = re.compile(rf"\s*(?P<month>{MONTH})\s*,?\s*(?P<year>{YEAR})?\s*:?\s*$", re.IGNORECASE)
 _WEEKDAY_DAY = re.compile(
-    rf"(?<![\w])(?P<wd>{WEEKDAY})\s*,?\s*(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.])", re.IGNORECASE
+    rf"(?<![\w])(?P<wd>{WEEKDAY})\s*,?\s*(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.])"
+    # "Wed 18 - Sun 22": a run of days, the second possibly in the next month
+    rf"(?:\s*[-–—]\s*(?P<wd2>{WEEKDAY})\s*,?\s*(?P<day2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.]))?",
+    re.IGNORECASE,
 )
 
 
@@ -208,9 +237,20 @@ def _days_under_month_headings(ctx: PageContext, tm: TextMap, anchors: list[Anch
         day = safe_date(year, month, int(m.group("day"))) if year else infer_year(month, int(m.group("day")), ctx.today)
         if day is None or day.weekday() != weekday:
             continue  # the weekday must agree: "Tue 4" is no date under a heading it does not fit
+        last = _last_of_run(day, m) if m.group("day2") else None
         dropped.update(a.span for a in clash)
-        added.append(Anchor(m.span(), day, None, True))
+        added.append(Anchor(m.span(), day, last, True))
     return sorted([a for a in anchors if a.span not in dropped] + added, key=lambda a: a.span)
+
+
+def _last_of_run(first: date, m: re.Match[str]) -> date | None:
+    """The end of "Wed 18 - Sun 22" (or "Wed 29 - Sun 3", into the next month), if its weekday agrees."""
+    day2 = int(m.group("day2"))
+    month, year = (
+        (first.month, first.year) if day2 > first.day else (first.month % 12 + 1, first.year + (first.month == 12))
+    )
+    last = safe_date(year, month, day2)
+    return last if last is not None and last.weekday() == weekday_number(m.group("wd2")) else None
 
 
 def _stitched(tm: TextMap, anchor: Anchor) -> bool:
