@@ -80,3 +80,14 @@ def test_not_dates(text: str) -> None:
 
 def test_months_for_when_booking_opens() -> None:
     assert [m.value for m in find_months("Opening Late April 2024")] == ["2024-04"]
+
+
+def test_russian_month_names_in_the_genitive_and_as_headings() -> None:
+    """Playbills write "15 апреля" and "01 Мая"; a word that only starts like a month ("марш") is none."""
+    from events.normalise.dates import find_dates
+
+    today = date(2023, 1, 1)
+    assert [d.start for d in find_dates("15 апреля · сб", today)] == [date(2023, 4, 15)]
+    assert [d.start for d in find_dates("01 Мая 17:30", today)] == [date(2023, 5, 1)]
+    assert [d.start for d in find_dates("3 декабря 2024 г.", today)] == [date(2024, 12, 3)]
+    assert find_dates("марш 12", today) == []

@@ -154,3 +154,11 @@ def test_places() -> None:
 )
 def test_a_place_splits_into_venue_address_and_town(place: str, parts: tuple) -> None:
     assert split_place(place) == parts
+
+
+def test_a_title_loses_a_trailing_field_label_whose_value_was_cut_out() -> None:
+    from events.normalise.titles import tidy_title
+
+    assert tidy_title("Yung Nation #54 Стоимость:") == "Yung Nation #54"
+    assert tidy_title("Branch AGM Venue:") == "Branch AGM"
+    assert tidy_title("Meeting: Budget") == "Meeting: Budget"

@@ -31,12 +31,29 @@ _MONTHS = {
     "oct": 10,
     "nov": 11,
     "dec": 12,
+    # Russian, in the genitive a date takes ("15 апреля") and the nominative a heading takes ("Май")
+    "янв": 1,
+    "фев": 2,
+    "мар": 3,
+    "апр": 4,
+    "май": 5,
+    "мая": 5,
+    "мае": 5,
+    "июн": 6,
+    "июл": 7,
+    "авг": 8,
+    "сен": 9,
+    "окт": 10,
+    "ноя": 11,
+    "дек": 12,
 }
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+    r"(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])"
+    r"|(?:январ[ьяе]|янв|феврал[ьяе]|фев|марта?|мар|апрел[ьяе]|апр|ма[йяе]|июн[ьяе]?|июл[ьяе]?|августа?|авг"
+    r"|сентябр[ьяе]|сен|октябр[ьяе]|окт|ноябр[ьяе]|ноя|декабр[ьяе]|дек)(?![а-яё]))\.?"
 )
 WEEKDAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -73,7 +90,10 @@ _COMPILED = [(name, re.compile(rf"(?<![\w]){pattern}", re.IGNORECASE)) for name,
 # patterns that need a month's name only within reach of one: most of a page's text holds none.
 _WORDY = [(name, re.compile(rf"(?<![\w]){p}")) for name, p in _patterns.items() if name not in ("iso", "numeric")]
 _FIGURES = [(name, re.compile(rf"(?<![\w]){p}")) for name, p in _patterns.items() if name in ("iso", "numeric")]
-_MONTH_WORD = re.compile(r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_MONTH_WORD = re.compile(
+    r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|(?<![а-яё])(?:янв|фев|мар|апр|ма[йяе]|июн|июл|авг|сен|окт|ноя|дек)"
+)
 _REACH = 100  # characters either side of a month's name that a date around it can take
 # what may stand between the two ends of a range: a dash or "to", possibly after the first day's time
 # ("Fri 8 Nov 2024 18:00 - Sun 10 Nov 2024 14:00")

@@ -100,9 +100,13 @@ def _is_acronym(word: str, acronyms: set[str]) -> bool:
     return len(bare) <= 4 and bare.lower() not in _COMMON_SHORT
 
 
+_TRAILING_LABEL = re.compile(r"(?<=\w)\s+[^\W\d_][\w-]{2,20}:$")
+
+
 def tidy_title(text: str, acronyms: set[str] | frozenset[str] = frozenset()) -> str:
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
+    text = _TRAILING_LABEL.sub("", text)  # "Yung Nation #54 Price:": a field's label whose value was cut out
     text = _strip_symbols(text.strip(_STRAY))
     # a lone opening bracket or quote left when the date was cut out of "(MAY 28)"
     text = re.sub(r"\s*[(\[]\s*[)\]]\s*", " ", text).strip(_STRAY)
