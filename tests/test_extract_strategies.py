@@ -729,3 +729,15 @@ def test_weekday_day_runs_under_month_headings_and_events_split_at_a_month_end()
         ("Annual Congress", date(2026, 4, 29), date(2026, 5, 3)),
         ("Members' Week", date(2026, 5, 24), date(2026, 5, 28)),
     ]
+
+
+def test_a_host_s_name_and_a_street_address_are_no_titles() -> None:
+    """A detail page: the name is the heading above; "Hosted by:" gives a value, not a title, and
+    "800 Occidental Ave S" is where, not what."""
+    html = """<html><body><h1>Unity Loop 5K</h1><div class="top"><div class="host"><div>HOSTED BY:</div>
+    <div class="semibold">Sports Commission</div></div><div class="info"><div>May 16</div></div>
+    <div class="info"><div>9:00 AM</div><div>-</div><div>11:30 AM</div></div>
+    <div class="info"><div>800 Occidental Ave S</div></div></div>
+    <p>From the pitch to the pavement, a run for everyone.</p></body></html>"""
+    [event] = extract_events(html, url="https://city.example/events/unity", today=date(2026, 3, 1))
+    assert event.title == "Unity Loop 5K" and event.start.hour == 9 and event.end.hour == 11

@@ -239,6 +239,12 @@ _NOT_A_PLACE = re.compile(
 )
 
 
+def looks_like_address(text: str) -> bool:
+    """ "800 Occidental Ave S", "405 E El Monte Way, Dinuba CA": a number, then a street."""
+    text = text.strip()
+    return bool(re.match(r"\d{1,5}[a-z]?\s+\S", text)) and bool(_STREET_RE.search(text)) and len(text.split()) <= 12
+
+
 def calls_to_action(text: str) -> bool:
     """ "Join us online", "Book now at the Guildhall": an invitation to act, never the name of a place."""
     return bool(_CALL_TO_ACTION.match(text.strip()))

@@ -46,7 +46,14 @@ from events.extract.text.titles import (
 )
 from events.extract.textmap import TextMap
 from events.normalise.dates import find_dates, find_months
-from events.normalise.places import find_locality, is_online, looks_like_venue, plausible_venue, tidy_place
+from events.normalise.places import (
+    find_locality,
+    is_online,
+    looks_like_address,
+    looks_like_venue,
+    plausible_venue,
+    tidy_place,
+)
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import tidy_title
@@ -320,6 +327,8 @@ def _title_of(
         and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
         and not PLACE_LABEL_START.match(text, sp[0], sp[1])  # "Location: The Albany" is no title
         and not reads_as_sentence(text[sp[0] : sp[1]])
+        and not _VALUE_OF_A_FIELD.search(text, max(0, sp[0] - 30), sp[0])  # "Hosted by: Sports Commission"
+        and not looks_like_address(text[sp[0] : sp[1]])
     ]
     place_span = None
     if title_span is None:
@@ -348,6 +357,12 @@ def _title_of(
     return title, title_span or (0, 0), place_span, venue_in_title
 
 
+# a run of words after one of these labels is that field's value, never the event's title
+_VALUE_OF_A_FIELD = re.compile(
+    r"\b(?:(?:hosted|presented|organi[sz]ed|sponsored|run)\s+by|organi[sz]ers?|hosts?|contact|speakers?|"
+    r"price|cost|fees?|tickets?|categor(?:y|ies)|tags?|audience|ages?|admission)\s*:\s*$",
+    re.IGNORECASE,
+)
 _NAMES_A_MEETING = re.compile(
     r"\b(?:meeting|session|hearing|council|committee|board|commission|authority|assembly|workshop)s?\b", re.I
 )

@@ -43,7 +43,11 @@ HEADINGS_LOOKED_BACK = 200  # a page of 5,000 cards stays linear: look back over
 def is_title_like(text: str) -> bool:
     text = text.strip()
     return (
-        len(LETTERS.findall(text)) >= 3 and not GENERIC_LINK.match(text) and not LABEL.match(text) and len(text) <= 200
+        len(LETTERS.findall(text)) >= 3
+        and not GENERIC_LINK.match(text)
+        and not LABEL.match(text)
+        and len(text) <= 200
+        and not _CREDIT.search(text)
     )
 
 
@@ -141,7 +145,7 @@ def rank_titles(
         if not complete and c.score < best:
             break  # words only lower a score: no candidate left can beat the best
         c.text = cut(text, c.span, removed)
-        if not is_title_like(c.text) or _CREDIT.search(c.text):
+        if not is_title_like(c.text):
             continue
         if looks_like_venue(c.text, strong=True):
             c.signals["names a place"] = TITLE_SIGNALS["names a place"]
