@@ -741,3 +741,33 @@ def test_a_host_s_name_and_a_street_address_are_no_titles() -> None:
     <p>From the pitch to the pavement, a run for everyone.</p></body></html>"""
     [event] = extract_events(html, url="https://city.example/events/unity", today=date(2026, 3, 1))
     assert event.title == "Unity Loop 5K" and event.start.hour == 9 and event.end.hour == 11
+
+
+def test_a_script_s_meeting_record_with_its_clock_apart_and_days_stored_as_midnight() -> None:
+    """One record with an outright "meetingDate" is an event list; "1:00 p.m." sits apart; a leading
+    ISO day in the title is the date again; days stored as UTC midnight are days, not 19:00 the day before."""
+    html = """<html><body><div id="grid"></div><script>
+    var data = [{"title":"2026-05-18 Notice of Possible Quorum","meetingDate":"2026-05-18T00:00:00-05:00",
+                 "meetingTime":"1:00 p.m."}];
+    var gridData = [{"title":"Board Meeting","eventDate":"2026-05-26T00:00:00Z"},
+                    {"title":"Committee Meetings","eventDate":"2026-06-09T00:00:00Z"}];
+    </script></body></html>"""
+    events = extract_events(
+        html, url="https://transit.example/board", today=date(2026, 5, 1), timezone="America/Chicago"
+    )
+    got = [(e.title, e.start.isoformat()) for e in events]
+    assert got == [
+        ("Notice of Possible Quorum", "2026-05-18T13:00:00-05:00"),
+        ("Board Meeting", "2026-05-26"),
+        ("Committee Meetings", "2026-06-09"),
+    ]
+
+
+def test_an_event_s_link_is_its_title_s_link_not_an_image_or_date_link_before_it() -> None:
+    html = """<html><body><ul>
+    <li><a href="https://tickets.example/42" class="top"><span>01 May</span> <span>17:30</span></a>
+        <a href="/catalog/42/" class="title">Spring Social</a></li>
+    <li><a href="https://tickets.example/43" class="top"><span>03 May</span> <span>20:00</span></a>
+        <a href="/catalog/43/" class="title">Quiz Night</a></li></ul></body></html>"""
+    urls = [e.url for e in extract(html)]
+    assert urls == ["https://org.example/catalog/42/", "https://org.example/catalog/43/"]

@@ -34,8 +34,17 @@ _START_KEYS = (
     "begin",
     "datetime",
     "dateTime",
+    "eventDate",
+    "meetingDate",
+    "meeting_date",
 )
 _END_KEYS = ("endDate", "end_date", "end", "endTime", "end_time")
+# start keys that name an event's day outright: a list of one such record is still an event list
+_EVENT_START_KEYS = ("startDate", "start_date", "eventDate", "event_date", "meetingDate", "meeting_date", "dateTime")
+# a clock written apart from the day ("meetingTime": "1:00 p.m.")
+_CLOCK_KEYS = ("meetingTime", "meeting_time", "eventTime", "event_time", "time", "startTimeText")
+_MIDNIGHT = re.compile(r"T00:00(?::00(?:\.0+)?)?(?:Z|[+-]\d\d:?\d\d)?$")
+_LEADING_DAY = re.compile(r"^\s*\d{4}-\d\d-\d\d\s*")
 _URL_KEYS = ("url", "link", "permalink", "href", "event_url", "eventUrl")
 _VENUE_KEYS = ("venue", "location", "location_name", "place")
 _ADDRESS_KEYS = ("address", "street", "address1")
@@ -97,7 +106,8 @@ def _record_lists(data: Any, depth: int) -> Iterator[tuple[list[dict[str, Any]],
         return
     if isinstance(data, list):
         records = [r for r in data if _is_event_record(r)]
-        if len(records) >= 2 and len(records) * 2 >= len(data):
+        named = len(records) == 1 and len(data) == 1 and _get(records[0], _EVENT_START_KEYS) is not None
+        if (len(records) >= 2 or named) and len(records) * 2 >= len(data):
             yield records, _NO_STORE
             return
         for item in data:
@@ -127,10 +137,16 @@ def _candidate(record: dict[str, Any], store: dict[str, Any]) -> Candidate:
     if isinstance(address, str) and isinstance(locality, str):
         address = f"{address}, {locality}"
     status = " ".join(str(record.get(k) or "") for k in ("status", "event_status", "state"))
+    start = str(_get(record, _START_KEYS))
+    clock = _str(_get(record, _CLOCK_KEYS))
+    if _MIDNIGHT.search(start) or clock:
+        start = start[:10]  # a day stored as its midnight (in UTC, often), or a day with its clock apart
+    title = clean_text(_get(record, _TITLE_KEYS))
     return Candidate(
         found_by="embedded",
-        title=clean_text(_get(record, _TITLE_KEYS)),
-        start=str(_get(record, _START_KEYS)),
+        title=_LEADING_DAY.sub("", title) if title else title,
+        start=start,
+        when_text=clock,
         end=_str(_get(record, _END_KEYS)),
         url=_str(_get(record, _URL_KEYS)),
         venue=_str(venue),

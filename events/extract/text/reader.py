@@ -244,7 +244,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         if venue is None:
             venue = meta_line_place(tm, block, text, start, removed)
     when = when_of(ctx, tags, written, times)
-    url = _link(ctx, tm, block)
+    url = _link(ctx, tm, block, _title_element(tm, start, title_span))
     if not signals and notice is None and is_news(tm, block.index, url):
         return None  # a dated headline in a news list, not an event
     if venue and (venue.casefold() == title.casefold() or not plausible_venue(venue)):
@@ -405,12 +405,25 @@ def _category_elements(tm: TextMap, block: Block) -> list[int]:
     return [i for i in block.inner(tm) if _CATEGORY_CLASS.search(tm.elements[i].node.attrs.get("class") or "")]
 
 
-def _link(ctx: PageContext, tm: TextMap, block: Block) -> str | None:
-    """The block's own link: the link around it, else the first link inside that names something
-    (not "Read more", not a PDF), else the first link at all."""
+def _title_element(tm: TextMap, start: int, title_span: tuple[int, int] | None) -> int | None:
+    if not title_span or title_span == (0, 0):
+        return None
+    return tm.container(start + title_span[0], start + max(title_span[1], title_span[0] + 1))
+
+
+def _link(ctx: PageContext, tm: TextMap, block: Block, title: int | None = None) -> str | None:
+    """The block's own link: the link around it, else the title's own link, else the first link inside
+    whose words name something (not an image, not "Read more", not a PDF), else the first link at all."""
     for i in tm.ancestors(block.index):
         if tm.elements[i].tag == "a":
             return ctx.absolute(tm.elements[i].node.attrs.get("href"))
+    if title is not None:  # the title's own link names the event's page, wherever the other links go
+        for i in tm.ancestors(title):
+            if i == block.index:
+                break
+            href = tm.elements[i].node.attrs.get("href") if tm.elements[i].tag == "a" else None
+            if href and not DOCUMENT.search(href) and (url := ctx.absolute(href)):
+                return url
     first = None
     for i in block.inner(tm):
         if tm.elements[i].tag != "a":
@@ -420,7 +433,8 @@ def _link(ctx: PageContext, tm: TextMap, block: Block) -> str | None:
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         first = first or href
-        if not GENERIC_LINK.match((a.text(separator=" ") or "").strip()) and not DOCUMENT.search(href):
+        said = (a.text(separator=" ") or "").strip()  # an image link says nothing: not the one
+        if len(LETTERS.findall(said)) >= 3 and not GENERIC_LINK.match(said) and not DOCUMENT.search(href):
             url = ctx.absolute(href)
             if url:
                 return url
