@@ -771,3 +771,24 @@ def test_an_event_s_link_is_its_title_s_link_not_an_image_or_date_link_before_it
         <a href="/catalog/43/" class="title">Quiz Night</a></li></ul></body></html>"""
     urls = [e.url for e in extract(html)]
     assert urls == ["https://org.example/catalog/42/", "https://org.example/catalog/43/"]
+
+
+def test_a_playbill_day_with_several_shows_gives_one_event_per_show() -> None:
+    html = """<html><body><div class="playbill">
+    <div class="day"><div class="left"><div class="date"><strong>15</strong> April · Sat</div></div>
+      <div class="right">
+        <div class="show"><a href="/p/boat">Three Men in a Boat</a>
+          <div><strong>13:00</strong> · Studio · 16+</div></div>
+        <div class="show"><a href="/p/tour">Backstage Tour</a><div><strong>14:00</strong> · Foyer · 12+</div></div>
+      </div></div>
+    <div class="day"><div class="left"><div class="date"><strong>20</strong> April · Thu</div></div>
+      <div class="right">
+        <div class="show"><a href="/p/son">The Son</a><div><strong>18:30</strong> · Main Hall</div></div>
+      </div></div></div></body></html>"""
+    events = extract_events(html, url="https://theatre.example/", today=date(2023, 1, 1))
+    got = sorted((e.start.isoformat(), e.title, e.url) for e in events)
+    assert got == [
+        ("2023-04-15T13:00:00+01:00", "Three Men in a Boat", "https://theatre.example/p/boat"),
+        ("2023-04-15T14:00:00+01:00", "Backstage Tour", "https://theatre.example/p/tour"),
+        ("2023-04-20T18:30:00+01:00", "The Son", "https://theatre.example/p/son"),
+    ]

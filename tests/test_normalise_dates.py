@@ -91,3 +91,11 @@ def test_russian_month_names_in_the_genitive_and_as_headings() -> None:
     assert [d.start for d in find_dates("01 Мая 17:30", today)] == [date(2023, 5, 1)]
     assert [d.start for d in find_dates("3 декабря 2024 г.", today)] == [date(2024, 12, 3)]
     assert find_dates("марш 12", today) == []
+
+
+def test_an_age_rating_is_no_day_of_a_list() -> None:
+    """ "Foyer · 12+ 20 April" is 20 April; "3 + 4 May" and "3, 4 and 5 May" are lists."""
+    today = date(2023, 1, 1)
+    assert [(d.start, d.end) for d in find_dates("Foyer · 12+ 20 April", today)] == [(date(2023, 4, 20), None)]
+    assert [(d.start, d.end) for d in find_dates("3 + 4 May", today)] == [(date(2023, 5, 3), date(2023, 5, 4))]
+    assert [(d.start, d.end) for d in find_dates("3, 4 and 5 May", today)] == [(date(2023, 5, 3), date(2023, 5, 5))]

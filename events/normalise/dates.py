@@ -63,7 +63,7 @@ WEEKDAY = (
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])(?:\s*\([A-Za-z]{1,4}\.?\))?"
 YEAR = r"(?:19|20)\d\d(?!\d)"
 SEP = r"\s*(?:-|–|—|‒|―|to|until|till|through|thru)\s*"
-_LIST = r"\s*(?:,|&|and|\+)\s*"
+_LIST = r"(?:\s*(?:,|&)\s*|\s+(?:and|\+)\s+)"  # "3, 4 and 5 May"; never the "12+" of an age rating
 
 _WD = rf"(?:(?P<wd>{WEEKDAY})\s*,?\s*)?"
 _patterns = {

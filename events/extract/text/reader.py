@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from events.extract.context import PageContext
@@ -77,7 +77,7 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
         blocks.setdefault(index, Block(index, [])).dates.append(anchor)
     events = []
     alone = len({a.first_day for a in anchors}) == 1  # one date on the whole page: an article's, or a detail page's
-    parts = [part for b in blocks.values() for part in _split(tm, b)]
+    parts = [session for b in blocks.values() for part in _split(tm, b) for session in _sessions(tm, part)]
     for block in parts:
         _extend(tm, block, anchors, starts)
     # a line restating the date ("1:00pm - Wednesday, September 21st") under a date heading belongs to
@@ -131,6 +131,29 @@ def _split(tm: TextMap, block: Block) -> list[Block]:
     if len(kids) < 2 or len(shapes) > 1 or not all(_has_title_element(tm, k) for k in kids):
         return [block]  # repeated items of one kind, each with its own title; anything else is one event
     return [Block(k, [a for a in block.dates if _within(tm, k, a)]) for k in kids]
+
+
+def _sessions(tm: TextMap, block: Block) -> list[Block]:
+    """A day of a playbill: one date, then several shows, each with its own title and time
+    ("15 April — 13:00 Three Men in a Boat … 14:00 Backstage tour"). When the block holds two or more
+    sibling items of one kind, each with a clock time and a title and none holding the date, each
+    item is an event on that day (its date placed at the item's start, where its text begins)."""
+    if len({a.first_day for a in block.dates}) != 1 or block.extra:
+        return [block]
+    start, end = block.span(tm)
+    if len(find_times(tm.text[start:end])) < 2:
+        return [block]
+    for i in block.inner(tm):
+        kids = tm.children(i)
+        if len(kids) < 2:
+            continue
+        shapes = {(tm.elements[k].tag, tm.elements[k].node.attrs.get("class")) for k in kids}
+        if len(shapes) != 1 or any(_within(tm, k, a) for k in kids for a in block.dates):
+            continue
+        if all(find_times(tm.text_of(k)) and _has_title_element(tm, k) for k in kids):
+            day = block.dates[0]
+            return [Block(k, [replace(day, span=(tm.elements[k].start,) * 2)]) for k in kids]
+    return [block]
 
 
 def _within(tm: TextMap, index: int, anchor: Anchor) -> bool:
