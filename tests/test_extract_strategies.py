@@ -792,3 +792,25 @@ def test_a_playbill_day_with_several_shows_gives_one_event_per_show() -> None:
         ("2023-04-15T14:00:00+01:00", "Backstage Tour", "https://theatre.example/p/tour"),
         ("2023-04-20T18:30:00+01:00", "The Son", "https://theatre.example/p/son"),
     ]
+
+
+def test_a_month_grid_with_broken_machine_days_and_two_sittings_of_one_body() -> None:
+    """ "2024-01-29PST00:00:00" still says its day; "City Council" at 10:00 and at 14:00 are two events."""
+    html = """<html><body><table><caption>February 2024</caption><tr>
+    <td><div><time datetime="2024-01-29PST00:00:00">29 <span>Monday</span></time><ul>
+      <li><a href="/c/1">City Council</a><br><span class="fine-print">10:00 am</span></li>
+      <li><a href="/c/2">Closed Session</a><br><span class="fine-print">10:00 am</span></li>
+      <li><a href="/c/3">City Council</a><br><span class="fine-print">2:00 pm</span></li></ul></div></td>
+    <td><div><time datetime="2024-01-30PST00:00:00">30 <span>Tuesday</span></time><ul>
+      <li><a href="/c/4">Rules Committee</a><br><span class="fine-print">1:00 pm</span></li></ul></div></td>
+    </tr></table></body></html>"""
+    events = extract_events(
+        html, url="https://city.example/cal", today=date(2024, 1, 1), timezone="America/Los_Angeles"
+    )
+    got = sorted((e.start.isoformat(), e.title) for e in events)
+    assert got == [
+        ("2024-01-29T10:00:00-08:00", "City Council"),
+        ("2024-01-29T10:00:00-08:00", "Closed Session"),
+        ("2024-01-29T14:00:00-08:00", "City Council"),
+        ("2024-01-30T13:00:00-08:00", "Rules Committee"),
+    ]

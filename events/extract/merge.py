@@ -22,6 +22,9 @@ def same_event(a: Event, b: Event) -> bool:
     ("Reps training" in JSON-LD, "Reps training – Leeds" on the card)."""
     if a.first_day != b.first_day:
         return False
+    timed = isinstance(a.start, datetime) and isinstance(b.start, datetime)
+    if a.found_by == b.found_by and timed and a.start != b.start:
+        return False  # "City Council" at 10:00 and again at 14:00: two sittings of one day
     if a.url and b.url and a.url.rstrip("/") == b.url.rstrip("/") and a.found_by != b.found_by:
         return True
     ka, kb = title_key(a.title), title_key(b.title)
@@ -103,7 +106,7 @@ class _TwinIndex:
     def __init__(self) -> None:
         self.merged: list[Event] = []
         self.keys: dict[str, str] = {}
-        self.exact: dict[tuple[date, str], int] = {}
+        self.exact: dict[tuple[date, str], list[int]] = defaultdict(list)
         self.by_strategy: dict[tuple[date, str], list[int]] = defaultdict(list)
         self.strategies: dict[date, set[str]] = defaultdict(set)
         self.cut: dict[date, list[int]] = defaultdict(list)
@@ -118,8 +121,8 @@ class _TwinIndex:
         day = event.first_day
         candidates: set[int] = set()
         k = self.key(event.title)
-        if k and (i := self.exact.get((day, k))) is not None:
-            candidates.add(i)
+        if k:
+            candidates.update(self.exact.get((day, k), ()))
         for strategy in self.strategies.get(day, ()):
             if strategy != event.found_by or _cut(event.title):
                 candidates.update(self.by_strategy[(day, strategy)])
@@ -139,8 +142,8 @@ class _TwinIndex:
 
     def _index(self, i: int, event: Event) -> None:
         k = self.key(event.title)
-        if k:
-            self.exact.setdefault((event.first_day, k), i)
+        if k and i not in self.exact[(event.first_day, k)]:
+            self.exact[(event.first_day, k)].append(i)
         if _cut(event.title):
             self.cut[event.first_day].append(i)
 

@@ -160,11 +160,16 @@ _BRACKET_END = re.compile(r"\(\s*(?:ends?|until|through|to)\s*:?\s*$", re.IGNORE
 _BRACKET_START = re.compile(r"\(\s*(?:begins?|starts?|from)\s*:?\s*$", re.IGNORECASE)
 
 
+_LEADING_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d(?!\d)")
+
+
 def _time_tags(ctx: PageContext, tm: TextMap, published: list[int]) -> list[Anchor]:
     out = []
     for node in ctx.tree.css("time[datetime]"):
         written = node.attrs.get("datetime")
         moment = parse_moment(written, ctx.zone)
+        if moment is None and written and (day_only := _LEADING_ISO_DAY.match(written)):
+            moment = parse_moment(day_only.group(), ctx.zone)  # "2024-01-28PST00:00:00": its day still reads
         index = tm.index_of(node)
         if moment is None or index is None:
             continue
