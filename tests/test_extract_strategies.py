@@ -814,3 +814,27 @@ def test_a_month_grid_with_broken_machine_days_and_two_sittings_of_one_body() ->
         ("2024-01-29T14:00:00-08:00", "City Council"),
         ("2024-01-30T13:00:00-08:00", "Rules Committee"),
     ]
+
+
+DATE_LIST = """<html><body><h1>About us</h1><p><strong>Harbour Trust 2025 Board Meetings</strong><br>
+<em>*Board meetings are held on the third Friday of the month at 11:30 a.m. in the Committee Room,
+Harbour House, unless otherwise noted below.</em><br><br>
+<strong><u>2025 Board Meeting Dates</u><br> January 17<br> February 21<br> March 21<br>
+*August – NO BOARD MEETING<br> *September 19 – (Old Customs House, Leith)<br> October 17</strong><br><br>
+For information, call 0131 496 0000.</p></body></html>"""
+
+
+def test_a_list_of_dates_one_per_line_under_a_lead_line_is_a_year_of_meetings() -> None:
+    """Each date that begins a line is a meeting named by the lead line (and the body's fuller name),
+    in the lead line's year, at the time and place the note gives once, or the place on its line."""
+    events = extract_events(DATE_LIST, url="https://trust.example/about", today=date(2025, 6, 1))
+    room = "the Committee Room, Harbour House"
+    got = [(e.start.isoformat(), e.title, e.venue) for e in events]
+    assert got == [
+        ("2025-01-17T11:30:00+00:00", "Harbour Trust Board Meeting", room),
+        ("2025-02-21T11:30:00+00:00", "Harbour Trust Board Meeting", room),
+        ("2025-03-21T11:30:00+00:00", "Harbour Trust Board Meeting", room),
+        ("2025-09-19T11:30:00+01:00", "Harbour Trust Board Meeting", "Old Customs House"),
+        ("2025-10-17T11:30:00+01:00", "Harbour Trust Board Meeting", room),
+    ]
+    assert events[3].locality == "Leith"

@@ -19,6 +19,7 @@ from events.extract.context import PageContext
 from events.extract.provenance import text_field_origins
 from events.extract.text.anchors import Anchor, find_anchors, stamps_in
 from events.extract.text.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
+from events.extract.text.date_lists import MIN_DATES, date_list_events
 from events.extract.text.kinds import MILESTONE, NOT_EVENT, cancellation_notice, has_prose, is_news, is_prose
 from events.extract.text.places import (
     PLACE_LABEL_START,
@@ -91,6 +92,10 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
         ):
             continue
         if days is not None and not any(a.first_day in days for a in block.dates):
+            continue
+        listed = date_list_events(ctx, tm, block) if len(block.dates) >= MIN_DATES else None
+        if listed is not None:
+            events.extend(listed)
             continue
         event = _read_block(ctx, tm, block, alone)
         if event is not None:

@@ -258,7 +258,9 @@ def subject_of(heading: str) -> str | None:
     words = re.findall(r"[\w&–|-]+", heading.lower())
     if not words or all(w in _GENERIC_WORDS or w.isdigit() for w in words) or _ASIDE.match(heading):
         return None
-    subject, meeting = re.sub(r"^(?:19|20)\d\d\s+(?=\w)", "", heading), False  # "2022 JDAMA Meetings"
+    # "2022 JDAMA Meetings", "Airport Authority 2019 Board Meetings": a year is no part of a body's name
+    subject = re.sub(r"^(?:19|20)\d\d\s+(?=\w)|(?<=\w)\s+(?:19|20)\d\d(?=\s+\w)", "", heading)
+    meeting = False
     for pattern in (_LEADING_DOCS, _TRAILING_DOCS):
         m = pattern.search(subject)
         if m and len(LETTERS.findall(subject[: m.start()] + subject[m.end() :])) >= 3:
