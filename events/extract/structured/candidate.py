@@ -69,6 +69,13 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         end = _align(start, end)
     if isinstance(start, datetime) and end == start:
         end = None  # "end": same as "start" is a form's default, not a meeting that lasts no time
+    elif (
+        isinstance(start, datetime)
+        and isinstance(end, datetime)
+        and end.date() == start.date()
+        and (end.hour, end.minute) == (23, 59)
+    ):
+        end = None  # a plugin's "until the end of the day" for an event that gave no end time
     status_words = " ".join(x for x in (c.status_text, c.title) if x)
     event_status = c.event_status or find_event_status(status_words)[0]
     booking_state, label, opens = c.booking, c.booking_label, c.booking_opens

@@ -215,7 +215,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     if not tags and len({d.first_day for d in written}) > 1:
         return None  # a block listing several dates is a schedule or prose, not one event
     # a badge "3 Apr" beside "3–4 April 2025": the range says more
-    written.sort(key=lambda d: d.last_day is None)
+    written.sort(key=lambda d: (d.last_day is None, not d.explicit_year))  # and a dated range over an aside
     # clock times are never read out of dates, so a time inside a date range's text counts too
     times = [t for t in find_times(text) if not overlaps(t.span, stamped)]
     removed: list[tuple[int, int]] = [shift(d.span, -start) for d in block.dates] + stamped
