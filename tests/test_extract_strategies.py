@@ -838,3 +838,16 @@ def test_a_list_of_dates_one_per_line_under_a_lead_line_is_a_year_of_meetings() 
         ("2025-10-17T11:30:00+01:00", "Harbour Trust Board Meeting", room),
     ]
     assert events[3].locality == "Leith"
+
+
+def test_jsonld_duration_gives_the_end_and_each_screening_of_a_day_is_its_own_event() -> None:
+    html = """<html><body><script type="application/ld+json">[
+      {"@type": "VisualArtsEvent", "name": "Hamnet", "startDate": "2026-02-15T12:30:00-08:00", "duration": "PT2H6M",
+       "url": "https://tickets.example/purchase/1"},
+      {"@type": "VisualArtsEvent", "name": "Hamnet", "startDate": "2026-02-15T18:00:00-08:00", "duration": "PT2H6M",
+       "url": "https://tickets.example/purchase/2"},
+      {"@type": "Event", "name": "Members' evening", "startDate": "2026-02-16T18:00:00-08:00",
+       "endDate": "2026-02-16T23:59:00-08:00"}]</script></body></html>"""
+    events = extract_events(html, url="https://cinema.example/", today=date(2026, 2, 1), timezone="America/Los_Angeles")
+    got = [(e.title, e.start.strftime("%H:%M"), e.end.strftime("%H:%M") if e.end else None) for e in events]
+    assert got == [("Hamnet", "12:30", "14:36"), ("Hamnet", "18:00", "20:06"), ("Members' evening", "18:00", None)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from events.extract.context import PageContext
@@ -56,6 +56,7 @@ class Candidate:
     description: str | None = None
     status_text: str | None = None  # words that may say cancelled / sold out
     element: Any = None  # the page element the record was read from, for its provenance
+    duration: timedelta | None = None  # schema.org "duration", for a start with no end
 
 
 def to_event(ctx: PageContext, c: Candidate) -> Event | None:
@@ -67,6 +68,8 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         return None
     if isinstance(end, datetime) != isinstance(start, datetime) or (end is not None and end < start):
         end = _align(start, end)
+    if end is None and c.duration and isinstance(start, datetime):
+        end = start + c.duration  # "PT2H6M" after a 12:30 screening: it ends at 14:36
     if isinstance(start, datetime) and end == start:
         end = None  # "end": same as "start" is a form's default, not a meeting that lasts no time
     elif (
@@ -107,6 +110,19 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         found_by=c.found_by,
         provenance={"block": f"{c.found_by}: {css_path(c.element)}" if c.element is not None else c.found_by},
     )
+
+
+_ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+def iso_duration(value: object) -> timedelta | None:
+    """ "PT2H6M" → 2:06; None for anything else, a zero length, or more than a fortnight."""
+    m = _ISO_DURATION.match(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        return None
+    days, hours, minutes, seconds = (int(g or 0) for g in m.groups())
+    length = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    return length if timedelta(0) < length <= timedelta(days=14) else None
 
 
 def _when(ctx: PageContext, c: Candidate) -> tuple[date | datetime | None, date | datetime | None]:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from events.extract.context import PageContext
-from events.extract.structured.candidate import Candidate, clean_text, to_event
+from events.extract.structured.candidate import Candidate, clean_text, iso_duration, to_event
 from events.extract.textmap import TextMap
 from events.normalise.status import schema_availability, schema_event_status
 from events.record import Event
@@ -87,6 +87,7 @@ def _candidate(item: dict[str, Any], today: date) -> Candidate:
         end=_str(item.get("endDate")),
         url=_str(_first(item.get("url"))) or _web_id(item.get("@id")),
         description=clean_text(item.get("description")),
+        duration=iso_duration(item.get("duration")),
     )
     _location(c, item.get("location"))
     mode = str(item.get("eventAttendanceMode") or "")
