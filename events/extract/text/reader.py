@@ -138,6 +138,9 @@ def _split(tm: TextMap, block: Block) -> list[Block]:
     return [Block(k, [a for a in block.dates if _within(tm, k, a)]) for k in kids]
 
 
+_CLOCKISH = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
+
+
 def _sessions(tm: TextMap, block: Block) -> list[Block]:
     """A day of a playbill: one date, then several shows, each with its own title and time
     ("15 April — 13:00 Three Men in a Boat … 14:00 Backstage tour"). When the block holds two or more
@@ -146,18 +149,25 @@ def _sessions(tm: TextMap, block: Block) -> list[Block]:
     if len({a.first_day for a in block.dates}) != 1 or block.extra:
         return [block]
     start, end = block.span(tm)
-    if len(find_times(tm.text[start:end])) < 2:
-        return [block]
-    for i in block.inner(tm):
-        kids = tm.children(i)
-        if len(kids) < 2:
-            continue
+    if len(_CLOCKISH.findall(tm.text, start, end)) < 2:
+        return [block]  # fewer than two clock times: one event (a cheap look before reading times)
+    index = block.index
+    for _ in range(6):  # down the one branch that holds the times and not the date
+        kids = tm.children(index)
+        free = [k for k in kids if not any(_within(tm, k, a) for a in block.dates)]
         shapes = {(tm.elements[k].tag, tm.elements[k].node.attrs.get("class")) for k in kids}
-        if len(shapes) != 1 or any(_within(tm, k, a) for k in kids for a in block.dates):
+        if len(kids) >= 2 and len(free) == len(kids) and len(shapes) == 1:
+            if all(find_times(tm.text_of(k)) and _has_title_element(tm, k) for k in kids):
+                day = block.dates[0]
+                return [Block(k, [replace(day, span=(tm.elements[k].start,) * 2)]) for k in kids]
+            return [block]
+        if len(kids) == 1:  # a wrapper: look inside it
+            index = kids[0]
             continue
-        if all(find_times(tm.text_of(k)) and _has_title_element(tm, k) for k in kids):
-            day = block.dates[0]
-            return [Block(k, [replace(day, span=(tm.elements[k].start,) * 2)]) for k in kids]
+        timed = [k for k in free if len(_CLOCKISH.findall(tm.text, tm.elements[k].start, tm.elements[k].end)) >= 2]
+        if len(timed) != 1:
+            return [block]
+        index = timed[0]
     return [block]
 
 
@@ -419,11 +429,15 @@ def _span_of(tm: TextMap, index: int, start: int) -> tuple[int, int]:
 
 
 def _document_links(tm: TextMap, block: Block) -> list[int]:
-    return [
-        i
-        for i in block.inner(tm)
-        if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attrs.get("href") or "")
-    ]
+    key = ("documents", block.index, len(block.extra))
+    found = tm.cache.get(key)
+    if found is None:  # asked for a title and again for a place: looked up once
+        found = tm.cache[key] = [
+            i
+            for i in block.inner(tm)
+            if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attrs.get("href") or "")
+        ]
+    return found
 
 
 _CATEGORY_CLASS = re.compile(r"(?:^|[\s_-])(?:categor(?:y|ies)|genres?|tags?|types?|badges?)(?:$|[\s_-])", re.I)
