@@ -85,6 +85,7 @@ class TitleCandidate:
         return sum(self.signals.values())
 
 
+_LEVEL_BONUS = {n: TITLE_SIGNALS["heading level"] * (6 - n) / 5 for n in range(1, 7)}  # h1 most, h6 none
 # elements that are never a title and carry no title class worth reading an attribute for
 _NEVER_TITLES = frozenset({"br", "hr", "img", "input", "tbody", "thead", "table", "ul", "ol", "dl"})
 
@@ -104,55 +105,63 @@ def rank_titles(
     date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span) if block.dates else None
     date_parent = tm.elements[date_el].parent if date_el is not None else None
     date_tag = tm.elements[date_el].tag if date_el is not None else None
-    hopeful: list[TitleCandidate] = []
+    # first each candidate's signals from its markup alone, as plain tuples (most are never read)
+    hopeful: list[tuple[float, int, int, str, float, float, float, bool]] = []
     title_cell = columns.get("title")
-    heading_weight, level_weight = TITLE_SIGNALS["heading"], TITLE_SIGNALS["heading level"]
-    for i in ([title_cell] if title_cell is not None else []) + list(block.inner(tm)):
+    near_weight, meta_weight = TITLE_SIGNALS["near the date"], TITLE_SIGNALS["meta line"]
+    for i in ([title_cell] if title_cell is not None else []) + block.inner(tm):
         el = tm.elements[i]
         if el.end <= el.start:
             continue
         tag = el.tag
+        level = 0.0
         if i == title_cell:
-            signals = {"table column": TITLE_SIGNALS["table column"]}
+            kind = "table column"
         elif tag in HEADINGS:
-            signals = {"heading": heading_weight, "heading level": level_weight * (6 - int(tag[1])) / 5}
+            kind, level = "heading", _LEVEL_BONUS[int(tag[1])]
         elif tag in _NEVER_TITLES:
             continue
         else:
             attrs = el.node.attrs
             if attrs.get("role") == "heading":
-                level = min(max(int((attrs.get("aria-level") or "2")[:1] or 2), 1), 6)
-                signals = {"heading": heading_weight, "heading level": level_weight * (6 - level) / 5}
+                kind, level = "heading", _LEVEL_BONUS[min(max(int((attrs.get("aria-level") or "2")[:1] or 2), 1), 6)]
             elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
-                signals = {"title class": TITLE_SIGNALS["title class"]}
+                kind = "title class"
             elif tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):
-                signals = {"own link": TITLE_SIGNALS["own link"]}
+                kind = "own link"
             elif tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
-                signals = {"bold": TITLE_SIGNALS["bold"]}
+                kind = "bold"
             else:
                 continue
-        distance = when - el.end if el.start <= when else el.start - when
-        nearness = max(0.0, 1 - max(distance, 0) / 400)
-        above = 1 if el.start <= when else 0.8
-        signals["near the date"] = round(TITLE_SIGNALS["near the date"] * nearness * above, 3)
-        if date_tag in HEADINGS and i != date_el and el.parent == date_parent and tag == date_tag:
-            signals["meta line"] = TITLE_SIGNALS["meta line"]
-        hopeful.append(TitleCandidate(i, (el.start - block_start, el.end - block_start), "", signals))
-    hopeful.sort(key=lambda c: (-c.score, c.span[0]))
+        before = el.start <= when
+        distance = when - el.end if before else el.start - when
+        near = round(near_weight * max(0.0, 1 - max(distance, 0) / 400) * (1 if before else 0.8), 3)
+        meta = date_tag in HEADINGS and i != date_el and el.parent == date_parent and tag == date_tag
+        score = TITLE_SIGNALS[kind] + level + near + (meta_weight if meta else 0.0)
+        hopeful.append((score, el.start, i, kind, level, near, meta, el.end))
+    hopeful.sort(key=lambda h: (-h[0], h[1]))
     out: list[TitleCandidate] = []
     best = float("-inf")
-    for c in hopeful:
-        if not complete and c.score < best:
+    for score, el_start, i, kind, level, near, meta, el_end in hopeful:
+        if not complete and score < best:
             break  # words only lower a score: no candidate left can beat the best
-        c.text = cut(text, c.span, removed)
-        if not is_title_like(c.text):
+        span = (el_start - block_start, el_end - block_start)
+        words = cut(text, span, removed)
+        if not is_title_like(words):
             continue
-        if looks_like_venue(c.text, strong=True):
-            c.signals["names a place"] = TITLE_SIGNALS["names a place"]
-        if reads_as_sentence(c.text):
-            c.signals["reads as a sentence"] = TITLE_SIGNALS["reads as a sentence"]
-        out.append(c)
-        best = max(best, c.score)
+        signals = {kind: TITLE_SIGNALS[kind]}
+        if level:
+            signals["heading level"] = level
+        signals["near the date"] = near
+        if meta:
+            signals["meta line"] = meta_weight
+        if looks_like_venue(words, strong=True):
+            signals["names a place"] = TITLE_SIGNALS["names a place"]
+        if reads_as_sentence(words):
+            signals["reads as a sentence"] = TITLE_SIGNALS["reads as a sentence"]
+        candidate = TitleCandidate(i, span, words, signals)
+        out.append(candidate)
+        best = max(best, candidate.score)
     out.sort(key=lambda c: (-c.score, c.span[0]))
     return out
 
