@@ -851,3 +851,18 @@ def test_jsonld_duration_gives_the_end_and_each_screening_of_a_day_is_its_own_ev
     events = extract_events(html, url="https://cinema.example/", today=date(2026, 2, 1), timezone="America/Los_Angeles")
     got = [(e.title, e.start.strftime("%H:%M"), e.end.strftime("%H:%M") if e.end else None) for e in events]
     assert got == [("Hamnet", "12:30", "14:36"), ("Hamnet", "18:00", "20:06"), ("Members' evening", "18:00", None)]
+
+
+def test_a_notice_list_names_each_item_by_its_bold_line_not_the_label_of_its_date() -> None:
+    """ "Planning Commission Hearing: July 30, 2019 2 PM" labels the date; the bold line above names it."""
+    html = """<html><body><h1>Hearing Notices</h1><h2>Planning Commission</h2>
+    <p><strong>Riverside Campus Plan Amendment</strong></p>
+    <ul><li>Planning Commission Hearing: July 30, 2019 2 PM</li><li>200 Ross Street, Conference Room</li></ul>
+    <p><strong>Harbour Zoning Overlay</strong></p>
+    <ul><li>Planning Commission Hearing: Tuesday, April 23, 2019 2 PM</li><li>City Hall, Room 4</li></ul>
+    </body></html>"""
+    events = extract_events(html, url="https://city.example/notices", today=date(2019, 4, 1))
+    assert sorted((e.start.isoformat(), e.title) for e in events) == [
+        ("2019-04-23T14:00:00+01:00", "Harbour Zoning Overlay"),
+        ("2019-07-30T14:00:00+01:00", "Riverside Campus Plan Amendment"),
+    ]

@@ -371,6 +371,10 @@ def _title_of(
     place_span = None
     if title_span is None:
         title_span, place_span = _plain_title(text, plain)
+        if title_span is not None and _labels_the_date(text, title_span, r.removed) and signals:
+            title_span = None  # "Planning Commission Hearing: July 30, 2 PM" labels the date; the item is named above
+            if heading_above(tm, block) is None:
+                title_span, place_span = _plain_title(text, plain)
     title = cut(text, title_span, removed) if title_span else (heading_above(tm, block) if signals else None)
     if title is None and plain:
         title_span = plain[0]
@@ -404,6 +408,15 @@ _VALUE_OF_A_FIELD = re.compile(
 _NAMES_A_MEETING = re.compile(
     r"\b(?:meeting|session|hearing|council|committee|board|commission|authority|assembly|workshop)s?\b", re.I
 )
+
+
+def _labels_the_date(text: str, span: tuple[int, int], removed: list[tuple[int, int]]) -> bool:
+    """The words end with a colon and the date follows: "Public Hearing: July 30, 2019"."""
+    after = text[span[1] : span[1] + 3]
+    if not after.lstrip().startswith(":") and not text[: span[1]].rstrip().endswith(":"):
+        return False
+    colon = text.find(":", span[0])
+    return colon >= 0 and any(0 <= s - colon <= 4 for s, _ in removed)
 
 
 def _plain_title(text: str, plain: list[tuple[int, int]]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:

@@ -201,13 +201,24 @@ def heading_above(tm: TextMap, block: Block) -> str | None:
         before = [i for i in siblings if tm.elements[i].end <= tm.elements[index].start]
         for i in reversed(before[-2:]):
             el = tm.elements[i]
-            if el.tag in HEADINGS and el.tag <= "h4":
+            if (el.tag in HEADINGS and el.tag <= "h4") or _bold_line(tm, i):
                 text = tm.text[el.start : el.end].strip()
                 return text if is_title_like(text) else None
         if parent <= 0 or before:
             return None
         index = parent
     return None
+
+
+def _bold_line(tm: TextMap, index: int) -> bool:
+    """ "<p><strong>CMU Campus Plan Amendment</strong></p>": a paragraph that is all bold, and short,
+    stands as a heading for what follows it."""
+    el = tm.elements[index]
+    if el.tag not in ("p", "div") or not 0 < el.end - el.start <= 150:
+        return False
+    bold = [k for k in tm.children(index) if tm.elements[k].tag in ("strong", "b")]
+    said = len(tm.text[el.start : el.end].strip())
+    return len(bold) == 1 and len(tm.text[tm.elements[bold[0]].start : tm.elements[bold[0]].end].strip()) >= said - 1
 
 
 def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
