@@ -62,11 +62,11 @@ def main() -> None:
         for column in COLUMNS:
             value = figures.get(column)
             target = TARGETS.get((name, column))
-            text = "" if value is None else f"{value:.2f}"
+            text = "" if value is None else f"{value:.3f}"
             if target is not None and value is not None:
                 text += f" (≥ {target:.2f})"
                 if value < target:
-                    misses.append(f"{name} {column} {value:.2f} < {target:.2f}")
+                    misses.append(f"{name} {column} {value:.3f} < {target:.2f}")
             cells.append(text)
         print(f"| {name} | {len(truths)} | {' | '.join(cells)} |")
     print("\n(place = the location a page states, as eval_extract's `location` field scores it)")
