@@ -149,11 +149,11 @@ def test_explain_says_where_each_field_came_from_and_which_titles_lost(tmp_path)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "1. Spring Dinner" in out
-    assert "found by     text: ul.events > li.card" in out
-    assert "← ul.events > li.card > h3.event-title" in out  # the title's element
+    assert "found by     text, the block ul.events > li.card" in out
+    assert "← text:ul.events > li.card > h3.event-title" in out  # the title's element
     assert "title candidates (score: signals):" in out and "heading +4.0" in out
     # and the JSON record carries the compact form
     result = CliRunner().invoke(main, ["extract", str(page), "--today", "2024-01-29"])
     record = __import__("json").loads(result.output)[0]
-    assert record["provenance"]["title"] == "ul.events > li.card > h3.event-title"
-    assert record["provenance"]["block"] == "text: ul.events > li.card"
+    assert record["provenance"]["title"] == "text:ul.events > li.card > h3.event-title"
+    assert record["provenance"]["start"] == "text:ul.events > li.card > p.when"

@@ -866,3 +866,14 @@ def test_a_notice_list_names_each_item_by_its_bold_line_not_the_label_of_its_dat
         ("2019-04-23T14:00:00+01:00", "Harbour Zoning Overlay"),
         ("2019-07-30T14:00:00+01:00", "Riverside Campus Plan Amendment"),
     ]
+
+
+def test_provenance_names_the_strategy_of_each_field_and_what_the_text_filled_in() -> None:
+    html = """<html><body><script type="application/ld+json">{"@type": "Event", "name": "Reps training",
+      "startDate": "2024-03-05T10:00:00+00:00", "url": "https://org.example/events/reps"}</script>
+    <div class="card"><h3>Reps training</h3><p>5 March 2024, 10am</p><p class="venue">Conway Hall</p></div>
+    </body></html>"""
+    [event] = extract(html)
+    assert event.venue == "Conway Hall"
+    assert event.provenance["title"] == "jsonld" and event.provenance["start"] == "jsonld"
+    assert event.provenance["venue"].startswith("text:") and event.provenance["venue"].endswith("p.venue")

@@ -19,7 +19,9 @@ def explain_events(events: Sequence[Event]) -> str:
         data = event.as_dict()
         origin = dict(event.provenance)
         lines.append(f"{n}. {event.title}")
-        lines.append(f"   found by     {origin.pop('block', event.found_by or '?')}")
+        block = origin.pop("block", None)
+        where = f", the block {block.split(':', 1)[-1]}" if block else ""
+        lines.append(f"   found by     {event.found_by or '?'}{where}")
         for name in _SHOWN:
             value = data.get(name)
             if value in (None, "", "none") and name not in origin:

@@ -63,10 +63,9 @@ def _fill(base: Event, other: Event) -> Event:
         changes["title"] = other.title  # the whole title, not a widget's cut-off one
     if not changes:
         return base
-    origin = other.provenance.get("block", other.found_by)
     changes["provenance"] = {
         **base.provenance,
-        **{name: f"{origin}{' > ' + other.provenance[name] if name in other.provenance else ''}" for name in changes},
+        **{name: other.provenance.get(name, other.found_by) for name in changes},
     }
     return replace(base, **changes)
 

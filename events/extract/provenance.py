@@ -1,9 +1,10 @@
 """Where each field of a record came from, in words a person can follow back to the page.
 
-A record's ``provenance`` maps a field to the strategy and element that gave it, as a short CSS
-path (``text: li.event > h3``). Staff read it when a title or a place looks wrong, to see which part
-of the page the reader took it from; ``events extract --explain`` prints it with the title
-candidates that lost.
+A record's ``provenance`` maps a field to the strategy and element that gave it, ``strategy:element``
+with the element as a short CSS path (``"title": "text:li.event > h3"``, ``"start": "jsonld"``), as
+DESIGN.md defines it; fixes from config will show as ``config``. Staff read it when a title or a
+place looks wrong, to see which part of the page the reader took it from; ``events extract
+--explain`` prints it with the block read and the title candidates that lost.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def text_field_origins(
             paths[index] = css_path(tm.elements[index].node)
         return paths[index]
 
-    out = {"block": f"text: {path(block_index)}"}
+    out: dict[str, str] = {}
     for name, where in fields.items():
         if where is None:
             continue
@@ -56,5 +57,5 @@ def text_field_origins(
                 continue
             where = (at, at + len(where))
         start, end = block_start + where[0], block_start + max(where[1], where[0] + 1)
-        out[name] = path(tm.container(start, end))
+        out[name] = f"text:{path(tm.container(start, end))}"
     return out

@@ -108,8 +108,18 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         url=ctx.absolute(c.url) or None,
         description=clean_text(c.description, 1000),
         found_by=c.found_by,
-        provenance={"block": f"{c.found_by}: {css_path(c.element)}" if c.element is not None else c.found_by},
+        provenance=_origins(c),
     )
+
+
+_TRACED = ("title", "start", "end", "venue", "address", "locality", "url", "booking", "event_status")
+
+
+def _origins(c: Candidate) -> dict[str, str]:
+    """Every field the candidate gave, from its strategy (and element, where the page has one)."""
+    origin = f"{c.found_by}:{css_path(c.element)}" if c.element is not None else c.found_by
+    given = {"start": c.start or c.when_text, "event_status": c.event_status or c.status_text}
+    return {name: origin for name in _TRACED if given.get(name, getattr(c, name, None))}
 
 
 _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")

@@ -90,7 +90,7 @@ def date_list_events(ctx: PageContext, tm: TextMap, block: Block) -> list[Event]
                 address=address,
                 locality=town,
                 found_by="text",
-                provenance={"block": "text: a list of dates", "title": "the line before the first date"},
+                provenance={"title": "text:the line before a list of dates", "start": "text:a list of dates"},
             )
         )
     return events

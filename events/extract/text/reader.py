@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from events.extract.context import PageContext
-from events.extract.provenance import text_field_origins
+from events.extract.provenance import css_path, text_field_origins
 from events.extract.text.anchors import Anchor, find_anchors, stamps_in
 from events.extract.text.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
 from events.extract.text.date_lists import MIN_DATES, date_list_events
@@ -328,6 +328,7 @@ def _provenance(
     }
     origins = text_field_origins(tm, block.index, start, spans)
     if ctx.explain:
+        origins["block"] = f"text:{css_path(tm.elements[block.index].node)}"
         ranked = rank_titles(tm, block, removed, complete=True)
         origins["title candidates"] = " | ".join(
             f"{c.text[:50]!r} {c.score:+.1f} ({', '.join(f'{k} {v:+.1f}' for k, v in c.signals.items())})"
