@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EVENT_STATUSES = ("scheduled", "cancelled", "postponed", "rescheduled")
 BOOKING_STATES = ("none", "soon", "open", "closed", "sold_out", "waitlist")
@@ -88,10 +89,13 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
+        """A record as stored or published; times come back in the event's own zone (the text keeps
+        only an offset, and an offset is not a zone)."""
         values = {k: v for k, v in data.items() if k in _FIELD_NAMES}
         all_day = data.get("all_day", True)
-        values["start"] = _parse(values["start"], all_day)
-        values["end"] = _parse(values.get("end"), all_day)
+        zone = _zone(values.get("timezone"))
+        values["start"] = _parse(values["start"], all_day, zone)
+        values["end"] = _parse(values.get("end"), all_day, zone)
         values["categories"] = tuple(values.get("categories") or ())
         values["provenance"] = dict(values.get("provenance") or {})
         return cls(**values)
@@ -101,19 +105,28 @@ _FIELD_NAMES = {f.name for f in fields(Event)} - {"found_by"}
 
 
 def _iso(value: date | datetime | None) -> str | None:
+    """RFC 3339: a day, or a time with seconds and its offset (the zone's name is in ``timezone``)."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+        return value.isoformat(timespec="seconds")
     return value.isoformat()
 
 
-def _parse(value: str | None, all_day: bool) -> date | datetime | None:
+def _parse(value: str | None, all_day: bool, zone: ZoneInfo | None = None) -> date | datetime | None:
     if value is None:
         return None
     if all_day and len(value) == 10:
         return date.fromisoformat(value)
-    return datetime.fromisoformat(value)
+    moment = datetime.fromisoformat(value)
+    return moment.astimezone(zone) if zone is not None and moment.tzinfo is not None else moment
+
+
+def _zone(name: object) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if isinstance(name, str) and name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def title_key(title: str) -> str:

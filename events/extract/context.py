@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
+
+from events.normalise.urls import as_uri
 
 _MDY_ZONES = ("America/", "US/", "Pacific/Honolulu")
 
@@ -42,10 +44,9 @@ class PageContext:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None
-        if href.startswith(("https://", "http://")) and " " not in href:
-            return href  # already absolute: urljoin would return it unchanged, slowly
-        url = urljoin(self.url, href) if self.url else href
-        return url if urlsplit(url).scheme in ("http", "https") else None
+        if href.startswith(("https://", "http://")):
+            return as_uri(href)  # already absolute: urljoin would return it unchanged, slowly
+        return as_uri(urljoin(self.url, href) if self.url else href)
 
     def at(self, day: date, clock: time | None) -> date | datetime:
         return day if clock is None else datetime.combine(day, clock, tzinfo=self.zone)

@@ -62,7 +62,17 @@ def parse_moment(text: str | None, zone: ZoneInfo) -> date | datetime | None:
     local = naive.replace(tzinfo=zone)
     if local.utcoffset() == offset:
         return local
-    return naive.replace(tzinfo=timezone(offset))
+    return naive.replace(tzinfo=offset_zone(offset))
+
+
+def offset_zone(offset: timedelta) -> ZoneInfo | timezone:
+    """A zone for an offset the page's zone does not have then: the tz database's fixed zone for a
+    whole number of hours ("Etc/GMT+4" is UTC−4, the sign is POSIX's), so the record keeps a zone
+    name a calendar can carry; a bare offset only for the rare half hours."""
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest == 0 and -12 <= hours <= 14:
+        return ZoneInfo(f"Etc/GMT{-hours:+d}") if hours else ZoneInfo("UTC")
+    return timezone(offset)
 
 
 def zone_name(moment: date | datetime, default: str) -> str:
