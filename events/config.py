@@ -48,6 +48,9 @@ class Source:
     selectors: Selectors | None = None
     cron: str | None = None  # a crontab line instead of the interval, e.g. "0 7 * * 1-5"
     allow_hosts: tuple[str, ...] = ()  # hosts (or host:port) besides its own it may reach at any address
+    default_duration: int = 3600  # seconds a timed event with no end is published as lasting (end_assumed)
+    organiser_name: str | None = None  # published as ORGANIZER only when configured: no invented contact
+    organiser_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,8 @@ class Feed:
     sources: tuple[str, ...] = ()  # empty: every source
     categories: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()  # event_status values kept; empty: all
-    past_days: int | None = None  # keep events that ended at most this many days ago; None: all
-    future_days: int | None = None
+    past_days: int | None = 30  # the window it shows (config: the [service] defaults unless set)
+    future_days: int | None = 730
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,10 @@ class Service:
     cancelled_days: int = 30
     removal_after: int = 3
     unhealthy_after: int = 24 * 3600  # a source failing this long is reported
+    # the window every feed shows unless it sets its own: events that ended at most past_days ago and
+    # start within future_days. Google drops feeds over ~1 MB or ~1,000 events.
+    past_days: int = 30
+    future_days: int = 730
 
 
 @dataclass(frozen=True)

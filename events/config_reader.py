@@ -161,12 +161,21 @@ class Reader:
             raise self.fail("feeds", "must be an array of tables ([[feeds]])")
         feeds: list[Feed] = []
         for i, item in enumerate(feeds_raw):
-            feed = self.feed(item, f"feeds[{i}]", {s.id for s in sources})
+            feed = self.feed(item, f"feeds[{i}]", {s.id for s in sources}, service)
             if any(f.id == feed.id for f in feeds):
                 raise self.fail(f"feeds[{i}].id", f"duplicate feed id {feed.id!r}")
             feeds.append(feed)
         if not any(f.id == "all" for f in feeds):
-            feeds.insert(0, Feed(id="all", title="All events", description="Every event from every source."))
+            feeds.insert(
+                0,
+                Feed(
+                    id="all",
+                    title="All events",
+                    description="Every event from every source.",
+                    past_days=service.past_days,
+                    future_days=service.future_days,
+                ),
+            )
         return Config(
             path=self.path,
             service=service,
@@ -189,6 +198,8 @@ class Reader:
             "cancelled_days",
             "removal_after",
             "unhealthy_after",
+            "past_days",
+            "future_days",
         }
         raw = self.table(raw, key, allowed)
         database_url = os.environ.get("DATABASE_URL") or self.string(
@@ -213,6 +224,8 @@ class Reader:
             cancelled_days=self.integer(raw, "cancelled_days", key, 30, 0, 3650) or 0,
             removal_after=self.integer(raw, "removal_after", key, 3, 1, 100) or 1,
             unhealthy_after=self.interval(raw, "unhealthy_after", key, "1d"),
+            past_days=self.integer(raw, "past_days", key, 30) or 0,
+            future_days=self.integer(raw, "future_days", key, 730) or 0,
         )
 
     def fetch(self, raw: Any) -> FetchSettings:
@@ -322,6 +335,9 @@ class Reader:
             "date_order",
             "selectors",
             "allow_hosts",
+            "default_duration",
+            "organiser_name",
+            "organiser_email",
         }
         raw = self.table(raw, key, allowed, {"id", "url"})
         source_id = self.ident(raw, key)
@@ -344,7 +360,29 @@ class Reader:
             selectors=selectors,
             cron=self.cron(raw, key),
             allow_hosts=self.hosts(raw, "allow_hosts", key),
+            default_duration=self.length(raw, "default_duration", key, "1h"),
+            organiser_name=self.string(raw, "organiser_name", key) if "organiser_name" in raw else None,
+            organiser_email=self.email(raw, "organiser_email", key),
         )
+
+    def length(self, raw: dict[str, Any], name: str, key: str, default: str) -> int:
+        """How long something lasts (30m, 90m, 2h): a minute to a day."""
+        value = raw.get(name, default)
+        try:
+            seconds = parse_duration(value)
+        except ValueError:
+            raise self.fail(f"{key}.{name}", f"{value!r} is not a duration (use 30m, 90m or 2h)") from None
+        if not 60 <= seconds <= 86_400:
+            raise self.fail(f"{key}.{name}", f"{value!r} is out of range (1 minute to 24 hours)")
+        return seconds
+
+    def email(self, raw: dict[str, Any], name: str, key: str) -> str | None:
+        if name not in raw:
+            return None
+        value = self.string(raw, name, key)
+        if not re.fullmatch(r"[^@\s<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value):
+            raise self.fail(f"{key}.{name}", f"{value!r} is not an email address")
+        return value
 
     def hosts(self, raw: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
         hosts = tuple(h.strip().lower() for h in self.strings(raw, name, key))
@@ -385,7 +423,7 @@ class Reader:
                 raise self.fail(f"{key}.{name}", f"{value!r} is not a CSS selector ({exc})") from None
         return Selectors(**values)
 
-    def feed(self, raw: Any, key: str, source_ids: set[str]) -> Feed:
+    def feed(self, raw: Any, key: str, source_ids: set[str], service: Service) -> Feed:
         allowed = {"id", "title", "description", "sources", "categories", "statuses", "past_days", "future_days"}
         raw = self.table(raw, key, allowed, {"id"})
         feed_id = self.ident(raw, key)
@@ -405,6 +443,6 @@ class Reader:
             sources=sources,
             categories=self.strings(raw, "categories", key),
             statuses=statuses,
-            past_days=self.integer(raw, "past_days", key, None),
-            future_days=self.integer(raw, "future_days", key, None),
+            past_days=self.integer(raw, "past_days", key, service.past_days),
+            future_days=self.integer(raw, "future_days", key, service.future_days),
         )

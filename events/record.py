@@ -35,6 +35,9 @@ VISIBLE_FIELDS = (
     "booking_opens",
     "url",
     "description",
+    "latitude",
+    "longitude",
+    "image",
 )
 
 
@@ -56,6 +59,9 @@ class Event:
     url: str | None = None
     description: str | None = None
     categories: tuple[str, ...] = ()
+    latitude: float | None = None  # where the page gives coordinates (JSON-LD geo)
+    longitude: float | None = None
+    image: str | None = None  # the event's picture, an absolute URL
     id: str = ""
     # Where the record came from ("jsonld", "text", ...): for debugging, not part of identity.
     found_by: str = field(default="", compare=False)

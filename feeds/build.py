@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from events.config import Config, Feed
+from events.config import Config, Feed, Source
 from events.errors import FeedError
 from events.store import Store, StoredEvent
 from feeds.ical import build_ical
@@ -28,12 +28,20 @@ class Rendered:
 
 
 def render_feed(
-    config: Config, feed: Feed, items: list[StoredEvent], *, now: datetime | None = None, query: Query | None = None
+    config: Config,
+    feed: Feed,
+    items: list[StoredEvent],
+    *,
+    now: datetime | None = None,
+    query: Query | None = None,
+    feed_url: str | None = None,
 ) -> Rendered:
+    """``feed_url`` is the address a filtered feed was asked for, which its JSON names as its own."""
     now = now or datetime.now(UTC)
     service = config.service
     chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
     sources = {s.id: s for s in config.sources}
+    title = feed_title(feed, query, sources)
     ics = build_ical(
         feed,
         chosen,
@@ -41,9 +49,20 @@ def render_feed(
         timezone=service.timezone,
         refresh_seconds=service.refresh_interval,
         sources=sources,
+        title=title,
     )
-    doc = build_jsonfeed(feed, chosen, base_url=service.base_url, today=now.date())
+    doc = build_jsonfeed(
+        feed, chosen, base_url=service.base_url, today=now.date(), sources=sources, title=title, feed_url=feed_url
+    )
     return Rendered(ics, doc, len(chosen))
+
+
+def feed_title(feed: Feed, query: Query | None, sources: dict[str, Source]) -> str:
+    """A filtered feed is named for what it shows: "All events — London Region, Training"."""
+    if query is None or not (query.sources or query.categories):
+        return feed.title
+    parts = [sources[s].name if s in sources else s for s in query.sources] + list(query.categories)
+    return f"{feed.title} — {', '.join(parts)}"
 
 
 def build_feeds(

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 
 from events.record import Event, event_id, title_key
 
-_FILLABLE = [f.name for f in fields(Event) if f.name not in ("source", "title", "start", "id", "found_by")]
+_NOT_FILLED = ("source", "title", "start", "id", "found_by", "provenance")
+_FILLABLE = [f.name for f in fields(Event) if f.name not in _NOT_FILLED]
 
 
 def same_event(a: Event, b: Event) -> bool:

@@ -57,6 +57,9 @@ class Candidate:
     status_text: str | None = None  # words that may say cancelled / sold out
     element: Any = None  # the page element the record was read from, for its provenance
     duration: timedelta | None = None  # schema.org "duration", for a start with no end
+    latitude: float | None = None
+    longitude: float | None = None
+    image: str | None = None
 
 
 def to_event(ctx: PageContext, c: Candidate) -> Event | None:
@@ -107,6 +110,9 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         booking_opens=opens,
         url=ctx.absolute(c.url) or None,
         description=clean_text(c.description, 1000),
+        latitude=c.latitude if c.longitude is not None else None,
+        longitude=c.longitude if c.latitude is not None else None,
+        image=ctx.absolute(c.image) if c.image else None,
         found_by=c.found_by,
         provenance=_origins(c),
     )

@@ -88,6 +88,7 @@ def _candidate(item: dict[str, Any], today: date) -> Candidate:
         url=_str(_first(item.get("url"))) or _web_id(item.get("@id")),
         description=clean_text(item.get("description")),
         duration=iso_duration(item.get("duration")),
+        image=_image(item.get("image")),
     )
     _location(c, item.get("location"))
     mode = str(item.get("eventAttendanceMode") or "")
@@ -121,6 +122,9 @@ def _location(c: Candidate, location: Any) -> None:
             c.online = True
             continue
         c.venue = c.venue or clean_text(place.get("name"))
+        geo = place.get("geo")
+        if isinstance(geo, dict) and c.latitude is None:
+            c.latitude, c.longitude = _coordinate(geo.get("latitude"), 90), _coordinate(geo.get("longitude"), 180)
         address = place.get("address")
         if isinstance(address, dict):
             parts = [
@@ -130,6 +134,23 @@ def _location(c: Candidate, location: Any) -> None:
             c.locality = c.locality or clean_text(address.get("addressLocality"))
         elif isinstance(address, str):
             c.address = c.address or clean_text(address)
+
+
+def _coordinate(value: Any, limit: float) -> float | None:
+    """A latitude (limit 90) or longitude (180) as a number, whether written as one or as text."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(number, 6) if -limit <= number <= limit and number == number else None
+
+
+def _image(value: Any) -> str | None:
+    """``"image": "…jpg"``, an ``ImageObject`` or a list of either: the first picture's URL."""
+    first = _first(value) if isinstance(value, list) else value
+    if isinstance(first, dict):
+        first = first.get("url") or first.get("contentUrl")
+    return _str(_first(first) if isinstance(first, list) else first)
 
 
 def _web_id(value: Any) -> str | None:
