@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,8 +36,10 @@ def render_feed(
     now: datetime | None = None,
     query: Query | None = None,
     feed_url: str | None = None,
+    paging: tuple[int, int, Callable[[int], str]] | None = None,
 ) -> Rendered:
-    """``feed_url`` is the address a filtered feed was asked for, which its JSON names as its own."""
+    """``feed_url`` is the address a filtered feed was asked for, which its JSON names as its own;
+    ``paging`` (limit, page, the address of a page) cuts the JSON to one page with a ``next_url``."""
     now = now or datetime.now(UTC)
     service = config.service
     chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
@@ -51,8 +54,20 @@ def render_feed(
         sources=sources,
         title=title,
     )
+    shown, next_url = chosen, None
+    if paging is not None:
+        limit, page, address = paging
+        shown = chosen[(page - 1) * limit : page * limit]
+        next_url = address(page + 1) if page * limit < len(chosen) else None
     doc = build_jsonfeed(
-        feed, chosen, base_url=service.base_url, today=now.date(), sources=sources, title=title, feed_url=feed_url
+        feed,
+        shown,
+        base_url=service.base_url,
+        today=now.date(),
+        sources=sources,
+        title=title,
+        feed_url=feed_url,
+        next_url=next_url,
     )
     return Rendered(ics, doc, len(chosen))
 

@@ -119,6 +119,13 @@ class Store:
                     if have[source_id].url != url:  # validators of another URL mean nothing here
                         values.update(etag=None, last_modified=None, body_hash=None)
                     conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+                    # every event of the source publishes its name and address: subscribers must be told
+                    # (SEQUENCE, LAST-MODIFIED), or their calendars keep the old words
+                    conn.execute(
+                        update(events)
+                        .where(events.c.source_id == source_id)
+                        .values(sequence=events.c.sequence + 1, updated_at=utcnow())
+                    )
 
     def source_state(self, source_id: str) -> dict[str, Any] | None:
         with self.begin() as conn:

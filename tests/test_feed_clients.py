@@ -1,0 +1,242 @@
+"""Feeds as calendar clients and member websites read them: links, zones, names, windows, paging,
+caching and filters (issue: "Feeds that every calendar client and website shows right")."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import jsonschema
+import pytest
+from icalendar import Calendar
+
+from events.config import Feed, load_config
+from events.reconcile import reconcile
+from events.record import Event
+from events.store import FetchResult, Store
+from feeds.build import build_feeds, render_feed
+from tests.conftest import write_config
+from tests.helpers import free_port, running
+from tests.test_feeds import NOW, SCHEMA, config, event, stored
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def vevents(ics: bytes) -> list:
+    return [c for c in Calendar.from_ical(ics).walk() if c.name == "VEVENT"]
+
+
+def validate_with_formats(doc: dict) -> None:
+    jsonschema.validate(doc, SCHEMA, format_checker=jsonschema.FormatChecker())
+
+
+def test_links_with_raw_characters_are_published_as_valid_uris(tmp_path: Path) -> None:
+    raw = "https://www.example.gov/pdf/Agendas - Minutes/2014/010714.pdf"
+    items = [stored(event("Board", date(2024, 3, 5), url=raw))]
+    rendered = render_feed(config(tmp_path), Feed("all", "All"), items, now=NOW)
+    [ve] = vevents(rendered.ics)
+    assert str(ve["url"]) == "https://www.example.gov/pdf/Agendas%20-%20Minutes/2014/010714.pdf"
+    doc = json.loads(rendered.json)
+    validate_with_formats(doc)
+    assert doc["items"][0]["url"] == doc["items"][0]["_event"]["url"] == str(ve["url"])
+
+
+def test_timed_events_keep_their_zone_and_the_calendar_names_the_zone_it_uses(tmp_path: Path) -> None:
+    """A Chicago-only feed is a Chicago calendar: TZID and X-WR-TIMEZONE say so, JSON gives RFC 3339
+    with seconds and the zone's name; a record read back from the store is in its zone again."""
+    start = datetime(2024, 6, 3, 18, 30, tzinfo=CHICAGO)
+    stored_form = Event.from_dict(event("Meeting", start, timezone="America/Chicago").as_dict())
+    assert stored_form.start == start and isinstance(stored_form.start.tzinfo, ZoneInfo)
+    rendered = render_feed(config(tmp_path), Feed("all", "All"), [stored(stored_form)], now=NOW)
+    cal = Calendar.from_ical(rendered.ics)
+    assert str(cal["X-WR-TIMEZONE"]) == "America/Chicago"
+    assert b"DTSTART;TZID=America/Chicago:20240603T183000" in rendered.ics
+    assert {c["TZID"] for c in cal.walk("VTIMEZONE")} == {"America/Chicago"}
+    record = json.loads(rendered.json)["items"][0]["_event"]
+    assert record["start"] == "2024-06-03T18:30:00-05:00" and record["timezone"] == "America/Chicago"
+
+
+def test_an_offset_the_page_zone_lacks_keeps_a_zone_name_not_utc() -> None:
+    from events.normalise.moments import parse_moment, zone_name
+
+    moment = parse_moment("2024-06-03T10:00:00-04:00", ZoneInfo("Europe/London"))
+    assert moment.isoformat() == "2024-06-03T10:00:00-04:00"  # type: ignore[union-attr]
+    assert zone_name(moment, "Europe/London") == "Etc/GMT+4"  # type: ignore[arg-type]
+
+
+def test_what_clients_show_duration_description_transparency_no_invented_organiser(tmp_path: Path) -> None:
+    london = ZoneInfo("Europe/London")
+    items = [
+        stored(event("Talk", datetime(2024, 4, 2, 18, tzinfo=london), url="https://org.example/talk", booking="open")),
+        stored(event("Dinner", datetime(2024, 4, 3, 19, tzinfo=london), event_status="cancelled"), cancelled=NOW),
+        stored(event("Walk", date(2024, 4, 4))),
+    ]
+    rendered = render_feed(config(tmp_path), Feed("all", "All"), items, now=NOW)
+    talk, dinner, walk = vevents(rendered.ics)
+    assert talk["dtend"].dt - talk["dtstart"].dt == timedelta(hours=1)  # the default duration
+    assert "Book: https://org.example/talk" in str(talk["description"])  # Google and Outlook ignore URL
+    assert f"Details: https://events.example.org/events/{items[2].event.id}" in str(walk["description"])
+    assert str(dinner["transp"]) == "TRANSPARENT" and "transp" not in talk
+    assert b"ORGANIZER" not in rendered.ics and b"METHOD" not in rendered.ics
+    records = {i["_event"]["title"]: i["_event"] for i in json.loads(rendered.json)["items"]}
+    assert records["Talk"]["end_assumed"] is True and records["Talk"]["end"] == "2024-04-02T19:00:00+01:00"
+    assert records["Walk"]["end_assumed"] is False and records["Walk"]["end"] is None
+
+
+def test_a_configured_organiser_and_duration_are_published(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nid = "src"\nurl = "https://org.example/"\nname = "Branch"\n'
+        'default_duration = "90m"\norganiser_name = "Branch Secretary"\norganiser_email = "secretary@branch.example"\n',
+    )
+    cfg = load_config(path)
+    start = datetime(2024, 4, 2, 18, tzinfo=ZoneInfo("Europe/London"))
+    [ve] = vevents(render_feed(cfg, Feed("all", "All"), [stored(event("Talk", start))], now=NOW).ics)
+    assert ve["dtend"].dt - ve["dtstart"].dt == timedelta(minutes=90)
+    assert str(ve["organizer"]) == "mailto:secretary@branch.example"
+    assert ve["organizer"].params["CN"] == "Branch Secretary"
+
+
+def test_geo_and_image_from_the_page_reach_both_feeds(tmp_path: Path) -> None:
+    from events.extract import extract_events
+
+    html = """<html><body><script type="application/ld+json">{"@type": "Event", "name": "Open day",
+      "startDate": "2024-05-04T10:00:00+01:00", "image": {"@type": "ImageObject", "url": "/img/open day.jpg"},
+      "location": {"@type": "Place", "name": "Unity House", "geo": {"latitude": "53.4808", "longitude": -2.2426}}}
+    </script></body></html>"""
+    [found] = extract_events(html, url="https://org.example/events/", today=date(2024, 4, 1), source="src")
+    assert (found.latitude, found.longitude, found.image) == (
+        53.4808,
+        -2.2426,
+        "https://org.example/img/open%20day.jpg",
+    )
+    rendered = render_feed(config(tmp_path), Feed("all", "All"), [stored(found)], now=NOW)
+    [ve] = vevents(rendered.ics)
+    assert (ve["geo"].latitude, ve["geo"].longitude) == (53.4808, -2.2426)
+    assert b"IMAGE;VALUE=URI:https://org.example/img/open%20day.jpg" in rendered.ics
+    item = json.loads(rendered.json)["items"][0]
+    assert item["image"] == found.image and item["_event"]["latitude"] == 53.4808
+
+
+def test_the_default_window_keeps_a_feed_to_what_members_need(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"  # no window in [service]: the defaults
+    path.write_text(
+        '[service]\nbase_url = "https://events.example.org"\n[[sources]]\nid = "src"\nurl = "https://org.example/"\n'
+    )
+    cfg = load_config(path)
+    assert (cfg.feeds[0].past_days, cfg.feeds[0].future_days) == (30, 730)
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    items = [
+        stored(event("Long ago", date(2024, 4, 1))),
+        stored(event("Last fortnight", date(2024, 5, 20))),
+        stored(event("Next year", date(2025, 6, 1))),
+        stored(event("In three years", date(2027, 6, 1))),
+    ]
+    doc = json.loads(render_feed(cfg, cfg.feeds[0], items, now=now).json)
+    assert [i["_event"]["title"] for i in doc["items"]] == ["Last fortnight", "Next year"]
+
+
+@pytest.fixture()
+def served(tmp_path: Path):
+    """A real server over a real SQLite store holding seven events of two sources."""
+    port = free_port()
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nid = "hcsa"\nurl = "https://hcsa.example/"\nname = "HCSA"\ncategories = ["union"]\n'
+        '[[sources]]\nid = "rcn"\nurl = "https://rcn.example/"\nname = "London Region"\n',
+        service=f'listen = "127.0.0.1:{port}"\nbase_url = "https://events.example.org"',
+    )
+    cfg = load_config(path)
+    store = Store(cfg.service.database_url)
+    store.ensure_sources((s.id, s.url, s.name) for s in cfg.sources)
+    days = [date(2030, 1, d) for d in range(1, 8)]
+    for source in ("hcsa", "rcn"):
+        found = [
+            Event(source=source, title=f"{source} event {n}", start=day, id=f"{source}-{n}", categories=("union",))
+            for n, day in enumerate(days[:3] if source == "hcsa" else days[3:])
+        ]
+        store.record_fetch(source, FetchResult("page", NOW, NOW, 200), reconcile({}, found, NOW.date()))
+    build_feeds(cfg, store)
+    with running(path, "serve", port), httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        yield client, store, cfg
+    store.close()
+
+
+def test_unknown_filters_are_refused_and_tracking_parameters_ignored(served) -> None:
+    client, _store, _cfg = served
+    for query, words in (
+        ("?source=nosuch", "no source 'nosuch'; known: hcsa, rcn"),
+        ("?source=", "source= is empty; known: hcsa, rcn"),
+        ("?category=", "category= is empty"),
+        ("?category=knitting", "no category 'knitting'; known: union"),
+    ):
+        response = client.get(f"/feeds/all.ics{query}")
+        assert response.status_code == 400, query
+        assert response.text.strip() == words and response.headers["access-control-allow-origin"] == "*"
+    plain = client.get("/feeds/all.ics")
+    tracked = client.get("/feeds/all.ics?utm_source=newsletter&utm_medium=email&fbclid=abc")
+    assert tracked.status_code == 200 and tracked.content == plain.content
+
+
+def test_filtered_feeds_have_their_own_name_and_address(served) -> None:
+    client, _store, _cfg = served
+    doc = client.get("/feeds/all.json?source=rcn&utm_campaign=x").json()
+    assert doc["title"] == "All events — London Region"
+    assert doc["feed_url"] == "https://events.example.org/feeds/all.json?source=rcn"
+    ics = client.get("/feeds/all.ics?source=rcn&category=union").content
+    assert "NAME:All events — London Region\\, union".encode() in ics  # TEXT: the comma escaped
+
+
+def test_conditional_requests_follow_the_body_and_the_encoding(served) -> None:
+    client, store, _cfg = served
+    url = "/feeds/all.json?source=hcsa"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    identity = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
+    assert first.headers["content-encoding"] == "gzip" and "content-encoding" not in identity.headers
+    assert first.headers["etag"] != identity.headers["etag"]  # two representations, two validators
+    assert first.headers["vary"] == "Accept-Encoding"
+    again = client.get(url, headers={"If-None-Match": identity.headers["etag"], "Accept-Encoding": "identity"})
+    assert again.status_code == 304
+    # an event drops out (removed): the body changes, so the validators move and no 304 is given
+    kept = [i.event for i in store.events_between({"hcsa"}, None, None)][:2]
+    plan = reconcile(store.stored_events("hcsa"), kept, NOW.date(), removal_after=1)
+    store.record_fetch("hcsa", FetchResult("page", NOW, NOW, 200), plan)
+    after = client.get(url, headers={"If-None-Match": identity.headers["etag"], "Accept-Encoding": "identity"})
+    assert after.status_code == 200 and after.headers["etag"] != identity.headers["etag"]
+    late = client.get(url, headers={"If-Modified-Since": identity.headers["last-modified"]})
+    assert late.status_code == 200 and late.headers["last-modified"] != identity.headers["last-modified"]
+
+
+def test_json_paging_cors_preflight_schema_and_one_event_file(served) -> None:
+    client, _store, _cfg = served
+    page1 = client.get("/feeds/all.json?limit=4").json()
+    assert len(page1["items"]) == 4 and page1["next_url"] == "https://events.example.org/feeds/all.json?limit=4&page=2"
+    page2 = client.get("/feeds/all.json?limit=4&page=2").json()
+    assert len(page2["items"]) == 3 and "next_url" not in page2
+    assert client.get("/feeds/all.json?limit=0").status_code == 400
+    asking = {"Origin": "https://member.example", "Access-Control-Request-Method": "GET"}
+    preflight = client.options("/feeds/all.json", headers=asking)
+    assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
+    assert "GET" in preflight.headers["access-control-allow-methods"]
+    schema = client.get("/feeds/schema.json")
+    assert schema.status_code == 200 and schema.json()["title"] == "eventfeed JSON Feed"
+    assert page1["items"][0]["_event"]["about"] == "https://events.example.org/feeds/schema.json"
+    one = client.get("/events/hcsa-0.ics")
+    assert one.status_code == 200 and one.headers["content-type"].startswith("text/calendar")
+    [ve] = vevents(one.content)
+    feed_uids = {str(v["uid"]) for v in vevents(client.get("/feeds/all.ics").content)}
+    assert str(ve["uid"]) in feed_uids  # "add just this one" is the same event as the subscription's
+    assert client.get("/events/nosuch.ics").status_code == 404
+
+
+def test_a_source_renamed_in_config_bumps_its_events_for_subscribers(served, tmp_path: Path) -> None:
+    _client, store, _cfg = served
+    before = {i.event.id: i.sequence for i in store.events_between({"rcn"}, None, None)}
+    store.ensure_sources([("rcn", "https://rcn.example/", "RCN London")])
+    after = {i.event.id: i.sequence for i in store.events_between({"rcn"}, None, None)}
+    assert all(after[k] == before[k] + 1 for k in before)
+    untouched = {i.event.id: i.sequence for i in store.events_between({"hcsa"}, None, None)}
+    assert set(untouched.values()) == {0}
