@@ -1,6 +1,7 @@
-"""Conformance: ../shared/corpus (34 real pages with what public scrapers' tests assert), scored by
-../shared/tools/eval_extract.py with no per-site configuration, held to the issue's targets (recall
-0.85, start 0.95, location 0.80) or to the higher figure this code reached when the floor was set."""
+"""Conformance: ../shared/corpus and corpus-more (81 real pages with what public scrapers' tests
+assert) and the seed examples, scored by ../shared/tools/eval_extract.py with no per-site
+configuration, held to the reader issue's targets (recall 0.90, start 0.97, end 0.90, place 0.80) or
+to the higher figure this code reached when the floor was set."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import sys
 
 from tests.conftest import ROOT, shared_or_skip
 
-FLOORS = {"recall": 0.85, "precision": 1.0}
-FIELD_FLOORS = {"start": 0.95, "location": 0.9, "title": 0.9}
+FLOORS = {"recall": 0.90, "precision": 1.0}
+FIELD_FLOORS = {"start": 0.97, "end": 0.90, "location": 0.95, "title": 0.95}
 
 
 def test_corpus_scores_hold() -> None:
     tool = shared_or_skip("tools", "eval_extract.py")
     truths = sorted(shared_or_skip("corpus", "truth").glob("*.json"))
+    truths += sorted(shared_or_skip("corpus-more", "truth").glob("*.json"))
     examples = sorted(shared_or_skip("examples").glob("*.expected.json"))
     proc = subprocess.run(
         [

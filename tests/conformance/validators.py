@@ -16,12 +16,13 @@ from tests.conftest import ROOT, shared_or_skip
 ICS_PARSERS = "icalendar,ical,vobject,ics,recurring-ical-events,libical,icaljs"
 
 
-def validate(kind: str, path: Path, *, strict: bool = True) -> str:
+def validate(kind: str, *paths: Path, strict: bool = True) -> str:
     """``strict=False`` lets warnings pass (an empty calendar is warned about, rightly); errors never do."""
     script = shared_or_skip("tools", "feedcheck", f"validate_{kind}.py")
-    args = [sys.executable, str(script), *(["--strict"] if strict else []), str(path)]
+    args = [sys.executable, str(script), *(["--strict"] if strict else []), *map(str, paths)]
     if kind == "ics" and os.environ.get("CI"):
         args[2:2] = ["--require", ICS_PARSERS]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert proc.returncode == 0, f"{script.name} rejected {path.name}:\n{proc.stdout}\n{proc.stderr}"
+    names = ", ".join(p.name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+    assert proc.returncode == 0, f"{script.name} rejected {names}:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}"
     return proc.stdout + proc.stderr
