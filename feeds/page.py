@@ -42,7 +42,29 @@ label{display:block;max-width:100%}
 input.url{display:block;width:100%;max-width:100%;font:inherit;padding:.4rem;border:1px solid #bbb;border-radius:.3rem}
 ul.events{list-style:none;padding:0}.when{font-weight:600}.meta{color:#555;font-size:.95rem}
 .cancelled .title{text-decoration:line-through}
+.warning{background:#fff4e5;border-left:4px solid #8a4b00;padding:.5rem .75rem;color:#4a2800}
 """
+
+
+GOOGLE_MAX_BYTES = 1_000_000  # Google Calendar stops refreshing a subscription larger than about this
+GOOGLE_MAX_EVENTS = 1000
+
+
+def _size_warning(config: Config, feed: Feed) -> str:
+    """Said on the page when a feed has grown past what Google Calendar keeps refreshing."""
+    path = config.service.feeds_dir / f"{feed.id}.ics"
+    try:
+        size = path.stat().st_size
+        count = path.read_bytes().count(b"BEGIN:VEVENT") if size > 0 else 0
+    except OSError:
+        return ""
+    if size <= GOOGLE_MAX_BYTES and count <= GOOGLE_MAX_EVENTS:
+        return ""
+    return (
+        f'<p class="warning" role="note">This calendar holds {count:,} events ({size / 1_000_000:.1f} MB): '
+        "Google Calendar may stop refreshing a subscription this large. Subscribe to a narrower feed, "
+        "or ask for a shorter window (past_days, future_days).</p>"
+    )
 
 
 def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, limit: int = 10) -> str:
@@ -75,6 +97,7 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, l
             "</div>",
             f'<label>Calendar address to copy: <input class="url" type="text" readonly '
             f'value="{escape(links["ics"])}" onfocus="this.select()"></label>',
+            _size_warning(config, feed),
             "</section>",
         ]
     all_feed = config.feed("all") or config.feeds[0]

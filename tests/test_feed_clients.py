@@ -240,3 +240,16 @@ def test_a_source_renamed_in_config_bumps_its_events_for_subscribers(served, tmp
     assert all(after[k] == before[k] + 1 for k in before)
     untouched = {i.event.id: i.sequence for i in store.events_between({"hcsa"}, None, None)}
     assert set(untouched.values()) == {0}
+
+
+def test_the_subscribe_page_warns_about_a_feed_google_would_stop_refreshing(tmp_path: Path) -> None:
+    from feeds.build import write_atomic
+    from feeds.page import index_page
+
+    cfg = config(tmp_path)
+    cfg.service.feeds_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(cfg.service.feeds_dir / "all.ics", b"BEGIN:VCALENDAR\r\n" + b"BEGIN:VEVENT\r\nEND:VEVENT\r\n" * 1200)
+    page = index_page(cfg, [], now=NOW)
+    assert "holds 1,200 events" in page and "Google Calendar may stop refreshing" in page
+    write_atomic(cfg.service.feeds_dir / "all.ics", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VEVENT\r\n")
+    assert "Google Calendar may stop refreshing" not in index_page(cfg, [], now=NOW)
