@@ -36,5 +36,5 @@ def open_store(config: Any) -> Any:
     from events.store import Store
 
     store = Store(config.service.database_url)
-    store.ensure_sources((s.id, s.url, s.name) for s in config.sources)
+    store.ensure_sources((s.id, s.url, s.name, s.published) for s in config.sources)
     return store

@@ -7,6 +7,7 @@ Strings may name environment variables as ``${VAR}`` so that secrets stay out of
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -51,6 +52,15 @@ class Source:
     default_duration: int = 3600  # seconds a timed event with no end is published as lasting (end_assumed)
     organiser_name: str | None = None  # published as ORGANIZER only when configured: no invented contact
     organiser_email: str | None = None
+
+    @property
+    def published(self) -> str:
+        """What this source adds to every one of its events as published (its name and address,
+        default duration, organiser): a change to any of it must reach subscribers."""
+        said = "\x1f".join(
+            str(x) for x in (self.name, self.url, self.default_duration, self.organiser_name, self.organiser_email)
+        )
+        return hashlib.sha256(said.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

@@ -253,3 +253,23 @@ def test_the_subscribe_page_warns_about_a_feed_google_would_stop_refreshing(tmp_
     assert "holds 1,200 events" in page and "Google Calendar may stop refreshing" in page
     write_atomic(cfg.service.feeds_dir / "all.ics", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VEVENT\r\n")
     assert "Google Calendar may stop refreshing" not in index_page(cfg, [], now=NOW)
+
+
+def test_a_changed_organiser_or_duration_in_config_bumps_the_source_s_events(tmp_path: Path) -> None:
+    """What a source adds to its events' published form (organiser, default duration) is fingerprinted:
+    a change raises SEQUENCE; the same config again changes nothing."""
+    path = write_config(tmp_path, '[[sources]]\nid = "src"\nurl = "https://org.example/"\nname = "Branch"\n')
+    cfg = load_config(path)
+    store = Store(cfg.service.database_url)
+    [source] = cfg.sources
+    store.ensure_sources([(source.id, source.url, source.name, source.published)])
+    found = [Event(source="src", title="Talk", start=date(2030, 1, 1), id="talk")]
+    store.record_fetch("src", FetchResult("page", NOW, NOW, 200), reconcile({}, found, NOW.date()))
+    store.ensure_sources([(source.id, source.url, source.name, source.published)])
+    assert store.event("talk").sequence == 0
+    from dataclasses import replace
+
+    changed = replace(source, organiser_email="sec@org.example", default_duration=5400)
+    store.ensure_sources([(changed.id, changed.url, changed.name, changed.published)])
+    assert store.event("talk").sequence == 1
+    store.close()

@@ -105,22 +105,32 @@ class Store:
 
     # sources -------------------------------------------------------------------------------------
 
-    def ensure_sources(self, configured: Iterable[tuple[str, str, str]]) -> None:
-        """Make a row for each configured (id, url, name); keep the state of the ones that exist."""
+    def ensure_sources(self, configured: Iterable[tuple[str, ...]]) -> None:
+        """Make a row for each configured (id, url, name[, published fingerprint]); keep the state of
+        the ones that exist. When what a source publishes with its events changed (its name in the
+        DESCRIPTION, say), its events' SEQUENCE and LAST-MODIFIED move, or calendars keep old words."""
         with self.begin(write=True) as conn:
-            have = {r.id: r for r in conn.execute(select(sources.c.id, sources.c.url, sources.c.name))}
-            for source_id, url, name in configured:
-                if source_id not in have:
+            columns = (sources.c.id, sources.c.url, sources.c.name, sources.c.published)
+            have = {r.id: r for r in conn.execute(select(*columns))}
+            for source_id, url, name, *rest in configured:
+                published = rest[0] if rest else None
+                old = have.get(source_id)
+                if old is None:
                     conn.execute(
-                        sources.insert().values(id=source_id, url=url, name=name, consecutive_failures=0, healthy=True)
+                        sources.insert().values(
+                            id=source_id, url=url, name=name, published=published, consecutive_failures=0, healthy=True
+                        )
                     )
-                elif (have[source_id].url, have[source_id].name) != (url, name):
-                    values: dict[str, Any] = {"url": url, "name": name}
-                    if have[source_id].url != url:  # validators of another URL mean nothing here
-                        values.update(etag=None, last_modified=None, body_hash=None)
-                    conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
-                    # every event of the source publishes its name and address: subscribers must be told
-                    # (SEQUENCE, LAST-MODIFIED), or their calendars keep the old words
+                    continue
+                renamed = (old.url, old.name) != (url, name)
+                restyled = published is not None and old.published is not None and old.published != published
+                if not renamed and old.published == (published or old.published):
+                    continue
+                values: dict[str, Any] = {"url": url, "name": name, "published": published or old.published}
+                if old.url != url:  # validators of another URL mean nothing here
+                    values.update(etag=None, last_modified=None, body_hash=None)
+                conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+                if renamed or restyled:
                     conn.execute(
                         update(events)
                         .where(events.c.source_id == source_id)

@@ -58,6 +58,7 @@ sources = Table(
     Column("shape_reason", Text),
     Column("accepted_at", DateTime(timezone=True)),  # a person accepted the new shape: trust the next reading
     Column("notice", Text),  # what the last reading could not read whole (a cut, a flattened page)
+    Column("published", String(64)),  # fingerprint of what the source adds to its events' published form
 )
 
 fetches = Table(
