@@ -80,6 +80,10 @@ def main(ctx: click.Context, config_path: str) -> None:
     ctx.obj["config"] = config_path
 
 
+EXIT_FEEDS_NOT_WRITTEN = 1  # `events fetch`: the feeds could not be written (the events are stored)
+EXIT_SOURCE_FAILED = 2  # `events fetch`: one or more sources could not be read (their events are untouched)
+
+
 @main.command()
 @click.argument("page_or_url")
 @click.option("--url", help="The page's own address, to resolve its links (when PAGE_OR_URL is a file).")
@@ -207,10 +211,15 @@ def fetch(ctx: click.Context, source_ids: tuple[str, ...]) -> None:
     reports = asyncio.run(run_cycle(config, store, sources, lambda touched: publish(touched or None)))
     for report in reports:
         click.echo(report.line())
+    failed = [r for r in reports if r.outcome == "failed"]
+    if len(reports) > 1:
+        click.echo(f"{len(reports)} sources: {len(reports) - len(failed)} read, {len(failed)} failed")
     for error in errors:
         click.echo(f"Error: {error} (the events are stored; feeds not updated)", err=True)
-    if errors or (all(r.outcome == "failed" for r in reports) and reports):
-        sys.exit(1)
+    if errors:
+        sys.exit(EXIT_FEEDS_NOT_WRITTEN)
+    if failed:
+        sys.exit(EXIT_SOURCE_FAILED)  # cron and CI notice; the other sources' events are stored
 
 
 @main.command()

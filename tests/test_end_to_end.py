@@ -100,7 +100,7 @@ def test_serve_serves_the_feeds(tmp_path: Path, site: TestSite) -> None:
 def test_a_dead_source_is_reported_not_fatal(tmp_path: Path, site: TestSite) -> None:
     config = configure(tmp_path, site)  # nothing at "/": 404
     proc = run_events("fetch", config=config, check=False)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a source failed: cron and CI notice
     assert "fmpa: failed: HTTP 404" in proc.stdout
     assert "Traceback" not in proc.stderr
     assert (tmp_path / "data" / "feeds" / "all.ics").exists()  # an empty but valid feed
@@ -149,3 +149,25 @@ def test_stopping_mid_fetch_says_so_in_one_line(tmp_path: Path, site: TestSite) 
         out = proc.stdout.read() if proc.stdout else ""
     assert "fmpa: fetch stopped by shutdown" in out
     assert "Traceback" not in out and "CancelledError" not in out
+
+
+def test_fetch_exits_2_when_one_source_of_two_fails_and_says_so_per_source(tmp_path: Path, site: TestSite) -> None:
+    site.set("/", fixture_text("union-banners.html"))
+    config = write_config(
+        tmp_path,
+        f"""
+        [[sources]]
+        id = "good"
+        url = "{site.url}/"
+
+        [[sources]]
+        id = "gone"
+        url = "{site.url}/missing"
+    """,
+    )
+    proc = run_events("fetch", config=config, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("good: ") and "new" in line for line in lines)
+    assert any(line.startswith("gone: failed: HTTP 404") for line in lines)
+    assert lines[-1] == "2 sources: 1 read, 1 failed"
