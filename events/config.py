@@ -135,6 +135,7 @@ class Service:
     # start within future_days. Google drops feeds over ~1 MB or ~1,000 events.
     past_days: int = 30
     future_days: int = 730
+    admin_token: str | None = None  # shows /healthz's error text to who sends it (Authorization: Bearer …)
 
 
 @dataclass(frozen=True)

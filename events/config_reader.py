@@ -200,6 +200,7 @@ class Reader:
             "unhealthy_after",
             "past_days",
             "future_days",
+            "admin_token",
         }
         raw = self.table(raw, key, allowed)
         database_url = os.environ.get("DATABASE_URL") or self.string(
@@ -226,6 +227,8 @@ class Reader:
             unhealthy_after=self.interval(raw, "unhealthy_after", key, "1d"),
             past_days=self.integer(raw, "past_days", key, 30) or 0,
             future_days=self.integer(raw, "future_days", key, 730) or 0,
+            admin_token=os.environ.get("EVENTFEED_ADMIN_TOKEN")
+            or (self.string(raw, "admin_token", key) if "admin_token" in raw else None),
         )
 
     def fetch(self, raw: Any) -> FetchSettings:

@@ -160,6 +160,7 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     # Messages that could not go out (Slack down) are retried every minute, in order.
     scheduler.add_job(deliver, IntervalTrigger(minutes=1), id="deliver", max_instances=1, coalesce=True)
     server = web_server(config, app)
+    app.state.scheduler_alive = lambda: scheduler.running  # /healthz says whether fetching goes on
     scheduler.start()
     try:
         await server.serve()

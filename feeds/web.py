@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -253,37 +254,51 @@ def create_app(config: Config, store: Store) -> Starlette:
             sources_page(config, store.source_states(), now=datetime.now(UTC), overdue_after=service.unhealthy_after)
         )
 
+    def is_admin(request: Request) -> bool:
+        token = service.admin_token
+        said = request.headers.get("authorization", "")
+        return bool(token) and hmac.compare_digest(said.encode(), f"Bearer {token}".encode())
+
     async def healthz(request: Request) -> Response:
+        """Whether the service works, for a load balancer and for people. Error text and a source's
+        last error can name hosts, users and paths: only with the admin token (``Authorization:
+        Bearer …``, ``[service] admin_token``)."""
+        admin = is_admin(request)
+        alive = getattr(request.app.state, "scheduler_alive", None)
+        scheduler = "not in this process" if alive is None else ("running" if alive() else "stopped")
         try:
-            states = store.source_states()
+            states = await run_in_threadpool(store.source_states)
         except Exception as exc:
-            return JSONResponse({"status": "error", "error": str(exc).splitlines()[0]}, status_code=503)
+            said = str(exc).splitlines()[0] if admin else "the store cannot be read (details with the admin token)"
+            return JSONResponse({"status": "error", "scheduler": scheduler, "error": said}, status_code=503)
         now = datetime.now(UTC)
         sources = []
         for s in states:
             state = source_state(s, service.unhealthy_after, now)
-            sources.append(
-                {
-                    "id": s["id"],
-                    "state": state.name,
-                    "detail": state.words,
-                    "healthy": state.ok,
-                    "last_fetch": _iso(s["last_fetch_at"]),
-                    "last_success": _iso(s["last_success_at"]),
-                    "last_outcome": s["last_outcome"],
+            shown = {
+                "id": s["id"],
+                "state": state.name,
+                "detail": state.words,
+                "healthy": state.ok,
+                "overdue": state.overdue,
+                "last_fetch": _iso(s["last_fetch_at"]),
+                "last_success": _iso(s["last_success_at"]),
+                "last_outcome": s["last_outcome"],
+                "next_run": _iso(s["next_run_at"]),
+                "events_found": s["events_found"],
+                "events_stored": s["events_stored"],
+            }
+            if admin:
+                shown |= {
                     "last_error": s["last_error"],
                     "notice": s.get("notice"),
-                    "events_found": s["events_found"],
-                    "events_stored": s["events_stored"],
                     "consecutive_failures": s["consecutive_failures"],
-                    "next_run": _iso(s["next_run_at"]),
                     "unhealthy_since": _iso(s["unhealthy_since"]),
                     "shape_changed_since": _iso(s.get("shape_changed_since")),
-                    "overdue": state.overdue,
                 }
-            )
-        status = "ok" if all(s["healthy"] for s in sources) else "degraded"
-        return JSONResponse({"status": status, "sources": sources})
+            sources.append(shown)
+        healthy = all(s["healthy"] for s in sources) and scheduler != "stopped"
+        return JSONResponse({"status": "ok" if healthy else "degraded", "scheduler": scheduler, "sources": sources})
 
     async def slack_command(request: Request) -> Response:
         slack = config.slack

@@ -122,6 +122,7 @@ def test_run_schedules_fetches_and_stops_cleanly(tmp_path: Path, site: TestSite)
             time.sleep(0.2)
         assert health["sources"][0]["last_outcome"] == "page"
         assert health["sources"][0]["next_run"] is not None
+        assert health["scheduler"] == "running"
         assert len(httpx.get(f"http://127.0.0.1:{port}/feeds/all.json").json()["items"]) == 5
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
@@ -171,3 +172,25 @@ def test_fetch_exits_2_when_one_source_of_two_fails_and_says_so_per_source(tmp_p
     assert any(line.startswith("good: ") and "new" in line for line in lines)
     assert any(line.startswith("gone: failed: HTTP 404") for line in lines)
     assert lines[-1] == "2 sources: 1 read, 1 failed"
+
+
+def test_healthz_keeps_error_text_for_the_admin_token(tmp_path: Path, site: TestSite) -> None:
+    """The world sees states and times; the raw error (hosts, paths) only with the admin token."""
+    port = free_port()
+    config = write_config(
+        tmp_path,
+        f"""
+        [[sources]]
+        id = "gone"
+        url = "{site.url}/missing"
+    """,
+        service=f'listen = "127.0.0.1:{port}"\nadmin_token = "s3cret-token"',
+    )
+    run_events("fetch", config=config, check=False)
+    with running(config, "serve", port):
+        public = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+        admin = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"Authorization": "Bearer s3cret-token"}).json()
+        wrong = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"Authorization": "Bearer nope"}).json()
+    assert public["scheduler"] == "not in this process" and public["sources"][0]["state"] == "failing"
+    assert "last_error" not in public["sources"][0] and "last_error" not in wrong["sources"][0]
+    assert "404" in admin["sources"][0]["last_error"]
