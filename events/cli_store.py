@@ -45,6 +45,30 @@ def db_upgrade(ctx: click.Context) -> None:
     )
 
 
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+@friendly
+def db_downgrade(ctx: click.Context, revision: str) -> None:
+    """Undo schema migrations down to REVISION (e.g. 0003, or "base" for none), to go back to an
+    older eventfeed. Take an export first: columns a migration added are dropped with their data.
+
+    \b
+    Example:
+        events export backup.jsonl && events db downgrade 0003
+    """
+    from events.errors import StoreError
+    from events.store import Store, migrate
+
+    config = _config(ctx)
+    store = Store(config.service.database_url, prepare=False)
+    known = {"base", *(s.revision for s in migrate.ScriptDirectory(str(migrate.MIGRATIONS)).walk_revisions())}
+    if revision not in known:
+        raise StoreError(f"no schema revision {revision!r}; known: {', '.join(sorted(known))}")
+    before, after = migrate.downgrade(store.engine, revision)
+    click.echo(f"{store.safe_url}: schema {before or 'none'} → {after}")
+
+
 @db.command("status")
 @click.pass_context
 @friendly

@@ -120,3 +120,38 @@ def test_export_and_import_round_trip(tmp_path: Path, database_url: str) -> None
     again.close()
     proc = run_events("import", str(dump), config=target, check=False)
     assert proc.returncode == 1 and "needs an empty store" in proc.stderr
+
+
+def test_parallel_upgrades_of_a_fresh_database_wait_for_each_other(tmp_path: Path, database_url: str) -> None:
+    """Replicas starting together on a new database: one migrates, the others wait and find nothing to do."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, write_config
+
+    config = write_config(tmp_path, '[[sources]]\nid = "a"\nurl = "https://a.example/"\n')
+    env = {**__import__("os").environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "events.cli", "--config", str(config), "db", "upgrade"]
+    procs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in procs]
+    for _out, err, code in results:
+        assert code == 0, err[-2000:]
+        assert "Traceback" not in err
+    store = Store(database_url)
+    assert migrate.current(store.engine) == migrate.head()
+    store.close()
+
+
+def test_downgrade_and_upgrade_again(tmp_path: Path, database_url: str) -> None:
+    config = write_config(tmp_path, '[[sources]]\nid = "a"\nurl = "https://a.example/"\n')
+    env = {"DATABASE_URL": database_url}
+    run_events("db", "upgrade", config=config, env=env)
+    down = run_events("db", "downgrade", "0003", config=config, env=env)
+    assert "→ 0003" in down.stdout
+    assert "schema 0003" in run_events("db", "status", config=config, env=env).stdout
+    bad = run_events("db", "downgrade", "9999", config=config, env=env, check=False)
+    assert bad.returncode != 0 and "no schema revision '9999'" in bad.stderr and "Traceback" not in bad.stderr
+    run_events("db", "upgrade", config=config, env=env)
+    assert f"schema {migrate.head()}" in run_events("db", "status", config=config, env=env).stdout
