@@ -45,6 +45,26 @@ FETCH_RANGES: dict[str, tuple[float, float]] = {
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+def _url_from_parts() -> str | None:
+    """``DATABASE_HOST``, ``DATABASE_USER``, ``DATABASE_PASSWORD``, ``DATABASE_NAME`` (and
+    ``DATABASE_PORT``): a PostgreSQL URL built from parts, so a password such as ``p@ss:w/rd#1`` is
+    escaped rather than breaking the URL (docker-compose.yml passes these)."""
+    env = os.environ
+    if not (env.get("DATABASE_HOST") or env.get("DATABASE_PASSWORD")):
+        return None
+    from sqlalchemy.engine import URL
+
+    port = env.get("DATABASE_PORT", "")
+    return URL.create(
+        "postgresql",
+        username=env.get("DATABASE_USER") or "eventfeed",
+        password=env.get("DATABASE_PASSWORD") or None,
+        host=env.get("DATABASE_HOST") or "localhost",
+        port=int(port) if port.isdigit() else None,
+        database=env.get("DATABASE_NAME") or "eventfeed",
+    ).render_as_string(hide_password=False)
+
+
 class Reader:
     """Walks the parsed TOML, checking each key as it takes it, so errors carry their dotted path."""
 
@@ -203,8 +223,10 @@ class Reader:
             "admin_token",
         }
         raw = self.table(raw, key, allowed)
-        database_url = os.environ.get("DATABASE_URL") or self.string(
-            raw, "database_url", key, "sqlite:///var/eventfeed.db"
+        database_url = (
+            os.environ.get("DATABASE_URL")
+            or _url_from_parts()
+            or self.string(raw, "database_url", key, "sqlite:///var/eventfeed.db")
         )
         database_url = self.resolve_sqlite(database_url)
         listen = self.string(raw, "listen", key, "127.0.0.1:8080")
@@ -243,7 +265,7 @@ class Reader:
 
     _ROUTE_KEYS = frozenset({"id", "webhook_url", "channel", "sources", "categories", "kinds"})
 
-    def slack(self, raw: Any, source_ids: set[str]) -> Slack:
+    def slack(self, raw: Any, source_ids: set[str]) -> Slack | None:
         key = "slack"
         raw = self.table(
             raw,
@@ -263,6 +285,10 @@ class Reader:
         )
         token = self.string(raw, "token", key) if "token" in raw else None
         routes: list[SlackRoute] = []
+        if "webhook_url" in raw and not self.string(raw, "webhook_url", key).strip():
+            raw = {k: v for k, v in raw.items() if k != "webhook_url"}  # "${SLACK_WEBHOOK_URL}" left empty: no Slack
+            if not any(k in raw for k in ("channel", "routes", "admin_channel", "admin_webhook_url")):
+                return None
         if "webhook_url" in raw or "channel" in raw:
             default = {k: raw[k] for k in ("webhook_url", "channel") if k in raw}
             routes.append(self.route({"id": "default", **default}, key, token, source_ids))
