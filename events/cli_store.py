@@ -62,7 +62,7 @@ def db_downgrade(ctx: click.Context, revision: str) -> None:
 
     config = _config(ctx)
     store = Store(config.service.database_url, prepare=False)
-    known = {"base", *(s.revision for s in migrate.ScriptDirectory(str(migrate.MIGRATIONS)).walk_revisions())}
+    known = {"base", *migrate.revisions()}
     if revision not in known:
         raise StoreError(f"no schema revision {revision!r}; known: {', '.join(sorted(known))}")
     before, after = migrate.downgrade(store.engine, revision)

@@ -65,18 +65,17 @@ def build_ical(
     cal.add("x-published-ttl", vDuration(refresh))
     domain = uid_domain(base_url)
     zones: dict[str, tuple[date, date]] = {}
+    used: Counter[str] = Counter()  # timed events per zone
     for item in items:
         cal.add_component(_vevent(item, domain, base_url, sources))
         e = item.event
         if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
             tzid = e.start.tzinfo.key  # type: ignore[union-attr]
+            used[tzid] += 1
             first, last = zones.get(tzid, (e.first_day, e.last_day))
             zones[tzid] = (min(first, e.first_day), max(last, e.last_day))
     # a client's default zone for the calendar: the zone most of its timed events are in (Google
     # shows the calendar in it), the site's own zone for a feed of all-day events
-    used = Counter(
-        e.start.tzinfo.key for e in (i.event for i in items) if isinstance(getattr(e.start, "tzinfo", None), ZoneInfo)
-    )
     cal.add("x-wr-timezone", used.most_common(1)[0][0] if used else timezone)
     if not items:
         # RFC 5545 wants at least one component, and some parsers refuse a calendar without one: an

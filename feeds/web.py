@@ -133,7 +133,15 @@ def create_app(config: Config, store: Store) -> Starlette:
     # whenever the body does (an event dropping out too), not only when a shown event was updated
     seen: dict[tuple[str, str], tuple[str, datetime]] = {}
 
-    def conditional(request: Request, body: bytes, modified: datetime, media_type: str, etag: str) -> Response:
+    def conditional(
+        request: Request,
+        body: bytes,
+        modified: datetime,
+        media_type: str,
+        etag: str,
+        zipped: bytes | None = None,
+    ) -> Response:
+        """``zipped`` is the body already gzipped (a feed file's, made once per version)."""
         gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
         headers = {
             # a representation's validator: the gzip body is another representation, so another tag
@@ -157,7 +165,7 @@ def create_app(config: Config, store: Store) -> Starlette:
                 pass
         if gzipped:
             headers["Content-Encoding"] = "gzip"
-            body = gzip.compress(body, 6, mtime=0) if len(body) > 0 else body
+            body = zipped if zipped is not None else gzip.compress(body, 6, mtime=0)
         return Response(body, media_type=media_type, headers=headers)
 
     def refused(message: str, status: int) -> Response:
@@ -189,8 +197,8 @@ def create_app(config: Config, store: Store) -> Starlette:
             return refused(str(exc), 400)
         path = service.feeds_dir / name
         if query is None and paging is None and path.exists():
-            body, etag, modified, _zipped = read_cached(path)
-            return conditional(request, body, modified, MEDIA_TYPES[ext], etag.strip('"'))
+            body, etag, modified, zipped = read_cached(path)
+            return conditional(request, body, modified, MEDIA_TYPES[ext], etag, zipped)
         now = datetime.now(UTC)
         # rendered in a worker thread: a large feed never holds up the other requests
         rendered = await run_in_threadpool(_render_query, config, store, feed_conf, query, paging, request, now)
@@ -396,7 +404,7 @@ def read_cached(path: Path) -> tuple[bytes, str, datetime, bytes]:
     cached = _FILES.get(path)
     if cached is None or cached[0] != key:
         body = path.read_bytes()
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        etag = hashlib.sha256(body).hexdigest()[:32]  # quoted, and per encoding, by the response
         cached = (key, body, etag, datetime.fromtimestamp(stat.st_mtime, UTC), gzip.compress(body, 6, mtime=0))
         _FILES[path] = cached
     return cached[1], cached[2], cached[3], cached[4]

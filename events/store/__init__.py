@@ -123,9 +123,11 @@ class Store:
                     )
                     continue
                 renamed = (old.url, old.name) != (url, name)
-                restyled = published is not None and old.published is not None and old.published != published
-                if not renamed and old.published == (published or old.published):
+                refingerprinted = published is not None and published != old.published
+                if not renamed and not refingerprinted:
                     continue
+                # a first fingerprint (a database from before they were kept) is recorded, not a change
+                restyled = refingerprinted and old.published is not None
                 values: dict[str, Any] = {"url": url, "name": name, "published": published or old.published}
                 if old.url != url:  # validators of another URL mean nothing here
                     values.update(etag=None, last_modified=None, body_hash=None)

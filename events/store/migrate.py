@@ -4,7 +4,7 @@ older one on request (``events db upgrade``), and refuse a database newer than t
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,24 +62,32 @@ def schema_lock(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def _run(conn: Connection, step: Callable[[AlembicConfig, str], None], target: str) -> str | None:
+    """One Alembic step on a locked connection; returns the revision it started from."""
+    before = MigrationContext.configure(conn).get_current_revision()
+    conn.rollback()  # reading the version began a transaction; the migration runs in its own
+    with conn.begin():
+        step(_alembic(conn), target)
+    return before
+
+
 def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
     """Apply migrations up to ``target``, under the schema lock; returns (from, to)."""
     with schema_lock(engine) as conn:
-        before = MigrationContext.configure(conn).get_current_revision()
-        conn.rollback()  # reading the version began a transaction; the migration runs in its own
-        with conn.begin():
-            command.upgrade(_alembic(conn), target)
+        before = _run(conn, command.upgrade, target)
     return before, current(engine) or ""
 
 
 def downgrade(engine: Engine, target: str) -> tuple[str | None, str]:
     """Undo migrations down to ``target`` (a revision, or "base"), under the schema lock."""
     with schema_lock(engine) as conn:
-        before = MigrationContext.configure(conn).get_current_revision()
-        conn.rollback()
-        with conn.begin():
-            command.downgrade(_alembic(conn), target)
+        before = _run(conn, command.downgrade, target)
     return before, current(engine) or "base"
+
+
+def revisions() -> set[str]:
+    """Every schema revision this eventfeed knows."""
+    return {s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
 def prepare(engine: Engine, safe_url: str) -> None:
@@ -88,16 +96,14 @@ def prepare(engine: Engine, safe_url: str) -> None:
     latest = head()
     if revision == latest:
         return
-    known = {s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    known = revisions()
     if revision is None:
         with schema_lock(engine) as conn:  # another process may be creating it right now: wait for it
             revision = MigrationContext.configure(conn).get_current_revision()
             if revision is None and inspect(conn).has_table("sources"):
                 raise StoreError(f"the database {safe_url} has tables but no schema version; is it eventfeed's?")
             if revision is None:
-                conn.rollback()
-                with conn.begin():
-                    command.upgrade(_alembic(conn), "head")
+                _run(conn, command.upgrade, "head")
                 return
         if revision == latest:
             return

@@ -73,6 +73,7 @@ def venue_in(
         for s, e in segments
         if not (s >= title_span[0] and e <= title_span[1]) and not any(ds <= s and e <= de for ds, de in documents)
     ]
+    in_badge = {(s, e) for s, e in rest if any(bs <= s and e <= be for bs, be in badges)}
     for s, e in rest:  # "Venue: The Principal, Oxford Road", the label in its own element or in the same words
         if (_LABEL_BEFORE.search(text, max(0, s - 12), s) or PLACE_LABEL_START.match(text, s, e)) and len(
             text[s:e].split()
@@ -81,7 +82,7 @@ def venue_in(
     for strong in (True, False):
         for s, e in rest:
             piece = text[s:e].rstrip(" .")
-            if any(bs <= s and e <= be for bs, be in badges):
+            if (s, e) in in_badge:
                 parts = re.split(r"\s*[,|/·•]\s*", piece)
                 piece = next((p for p in parts if looks_like_venue(p, strong=strong) and PROPER_NAME.match(p)), "")
             if (
@@ -99,7 +100,7 @@ def venue_in(
             and PROPER_NAME.match(piece)
             and not _ALL_DAY.search(piece)
             and not GENERIC_LINK.match(piece)
-            and not any(bs <= s and e <= be for bs, be in badges)
+            and (s, e) not in in_badge
             and plausible_venue(piece)
         ):
             return tidy_place(piece)
