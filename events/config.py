@@ -97,6 +97,7 @@ class Slack:
     command: str = "/events"
     digest_after: int = 5  # a cycle bringing more changes than this to one route posts one digest
     admin: SlackRoute | None = None
+    max_retry_after: int = 300  # a route told to wait (429) waits at most this long, in seconds
 
 
 CHANGE_KINDS = ("new", "updated", "booking", "cancelled", "rescheduled", "removed")

@@ -278,6 +278,7 @@ class Reader:
                 "signing_secret",
                 "command",
                 "digest_after",
+                "max_retry_after",
                 "routes",
                 "admin_channel",
                 "admin_webhook_url",
@@ -317,6 +318,7 @@ class Reader:
             command=command,
             digest_after=self.integer(raw, "digest_after", key, 5, 1, 1000) or 1,
             admin=admin,
+            max_retry_after=self.integer(raw, "max_retry_after", key, 300, 1, 3600) or 300,
         )
 
     def route(self, raw: Any, key: str, token: str | None, source_ids: set[str]) -> SlackRoute:

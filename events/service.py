@@ -157,8 +157,9 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
 
     # Feeds change with the calendar too: cancelled events age out, past events become past.
     scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)
-    # Messages that could not go out (Slack down) are retried every minute, in order.
-    scheduler.add_job(deliver, IntervalTrigger(minutes=1), id="deliver", max_instances=1, coalesce=True)
+    # Messages that could not go out (Slack down, or a route told to wait) are retried, in order; a run
+    # with nothing due reads one index.
+    scheduler.add_job(deliver, IntervalTrigger(seconds=15), id="deliver", max_instances=1, coalesce=True)
     server = web_server(config, app)
     app.state.scheduler_alive = lambda: scheduler.running  # /healthz says whether fetching goes on
     scheduler.start()

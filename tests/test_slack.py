@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from events.config import load_config
 from events.store import Store
@@ -201,13 +201,67 @@ def test_outage_keeps_messages_and_delivers_them_in_order_later(sworld: World, s
     assert hook[0].startswith("Booking changed") and hook[1].startswith("Event cancelled")
 
 
-def test_rate_limits_are_honoured(sworld: World, slack: FakeSlack) -> None:
+def test_a_route_told_to_wait_keeps_its_order_across_senders_and_nobody_sleeps(
+    sworld: World, slack: FakeSlack
+) -> None:
     sworld.serve(page(BASE))
     sworld.cycle()
-    slack.fail(Answer(429, "slow down", headers={"Retry-After": "1"}, content_type="text/plain"))
-    started = time.monotonic()
-    assert notify(sworld)["sent"] == 2
-    assert time.monotonic() - started >= 0.9
+    notify(sworld)
+    slack.messages.clear()
+    events = dict(BASE)
+    events["a"] = ("Reps training day", "12 March 2030", "Unity House", "Book now")
+    events["b"] = ("Regional conference", "27 April 2030", "Leeds Town Hall", "Book now")
+    events["c"] = ("Health and safety forum", "8 May 2030", "Conway Hall", "CANCELLED")
+    sworld.serve(page(events))
+    sworld.cycle()
+    outbox.enqueue(sworld.config, sworld.store)
+    with sworld.store.begin() as conn:
+        order = [
+            r.payload["text"]
+            for r in conn.execute(
+                select(notifications.c.payload)
+                .where(notifications.c.route == "default", notifications.c.status == "pending")
+                .order_by(notifications.c.id)
+            )
+        ]
+    assert len(order) == 3
+    # Slack asks the first sender to wait an hour: the wait is capped (max_retry_after, 300 s) and kept
+    # in the store, not slept; a second sender (another instance) sending now finds the route waiting
+    slack.fail(Answer(429, "slow down", headers={"Retry-After": "3600"}, content_type="text/plain"))
+    stores = [Store(sworld.config.service.database_url) for _ in range(2)]
+    clients = [SlackClient(sworld.config.slack) for _ in stores]
+    first = threading.Thread(
+        target=outbox.deliver, args=(sworld.config, stores[0], clients[0].send, clients[0].confirm)
+    )
+    before = slack.site.hits("/hook")
+    first.start()
+    while slack.site.hits("/hook") == before:
+        time.sleep(0.01)
+    outbox.deliver(sworld.config, stores[1], clients[1].send, clients[1].confirm)
+    first.join(timeout=10)
+    assert not first.is_alive()  # it did not sleep out the hour
+    assert texts(slack, "webhook") == [] and slack.site.hits("/hook") == before + 1
+    with sworld.store.begin() as conn:
+        waiting = conn.execute(
+            select(notifications.c.retry_at).where(notifications.c.retry_at.is_not(None))
+        ).scalar_one()
+    waiting = waiting.replace(tzinfo=UTC) if waiting.tzinfo is None else waiting
+    assert timedelta(seconds=250) < waiting - datetime.now(UTC) <= timedelta(seconds=300)
+
+    # the wait is over: both senders at once deliver everything, in the order it happened, once
+    with sworld.store.begin(write=True) as conn:
+        conn.execute(update(notifications).values(retry_at=datetime.now(UTC) - timedelta(seconds=1)))
+    threads = [
+        threading.Thread(target=outbox.deliver, args=(sworld.config, st, cl.send, cl.confirm))
+        for st, cl in zip(stores, clients, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for store in stores:
+        store.close()
+    assert texts(slack, "webhook") == order
 
 
 def test_unhealthy_source_is_reported_to_admin_once_and_recovery_once(sworld: World, slack: FakeSlack) -> None:

@@ -111,7 +111,8 @@ changes = Table(
 # Slack (and any later notifier): one row per message we mean to send. The unique key makes the
 # intent idempotent (two instances enqueueing the same change insert one row); the status makes
 # sending idempotent: pending -> sending (claimed) -> sent, and a crash leaves "sending", which is
-# checked against Slack, never blindly re-sent.
+# checked against Slack, never blindly re-sent. Per route only the oldest unsent row may be claimed,
+# so messages arrive in order whichever sender or instance sends them.
 notifications = Table(
     "notifications",
     metadata,
@@ -126,5 +127,6 @@ notifications = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("claimed_at", DateTime(timezone=True)),
     Column("sent_at", DateTime(timezone=True)),
+    Column("retry_at", DateTime(timezone=True)),  # the route backs off (429) until then
     Index("ix_notifications_status", "status", "id"),
 )

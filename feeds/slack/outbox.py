@@ -4,7 +4,8 @@
 summary for a source's first fetch, or one digest for a busy cycle); the row's unique key makes this
 safe to run twice or in two instances at once. ``deliver`` claims pending rows one at a time
 (``pending → sending`` by a conditional UPDATE, so two instances never claim the same row), sends,
-and marks them ``sent``. A row left in ``sending`` by a crash is never blindly re-sent: for bot
+and marks them ``sent``; per route only the oldest unsent row can be claimed, so order holds across
+senders, and a 429 holds the route until its ``retry_at`` instead of putting a thread to sleep. A row left in ``sending`` by a crash is never blindly re-sent: for bot
 messages Slack is asked whether it arrived (our key travels in the message metadata); for webhooks,
 which cannot be asked, it is marked ``unknown`` and logged, because one lost message is better than
 a duplicate in every member's channel. When Slack is down, rows stay pending and go out later, in order.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from events.config import Config, SlackRoute
 from events.record import Event
@@ -36,6 +37,7 @@ STALE_CLAIM = timedelta(minutes=2)
 class SendResult:
     ok: bool
     error: str | None = None
+    retry_after: float | None = None  # Slack said to wait this many seconds (429)
 
 
 Sender = Callable[[SlackRoute, dict[str, Any], str], SendResult]
@@ -204,7 +206,9 @@ def enqueue_health(config: Config, store: Store, now: datetime | None = None) ->
 
 
 def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limit: int = 100) -> dict[str, int]:
-    """Send what is pending, oldest first; stop a route at its first failure so order is kept."""
+    """Send what is pending, oldest first. Per route, only the oldest unsent message may be claimed, by
+    any sender in any instance, so a route's messages arrive in order; a route told to wait (429) keeps
+    its place until ``retry_at`` and no sender sleeps: the delivery job comes back."""
     slack = config.slack
     counts = {"sent": 0, "failed": 0, "unknown": 0}
     if slack is None:
@@ -225,34 +229,65 @@ def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limi
         route = routes.get(row.route)
         if route is None or row.route in blocked:
             continue
-        now = datetime.now(UTC)
-        with store.begin(write=True) as conn:
-            claimed = conn.execute(
-                update(notifications)
-                .where(notifications.c.id == row.id, notifications.c.status == "pending")
-                .values(status="sending", claimed_at=now, attempts=notifications.c.attempts + 1)
-            ).rowcount
-        if not claimed:
-            continue  # another instance has it
+        if not _claim(store, row.id, row.route, datetime.now(UTC)):
+            blocked.add(row.route)  # an earlier message of this route is in flight or waiting
+            continue
         result = send(route, row.payload, row.key)
         with store.begin(write=True) as conn:
             if result.ok:
                 conn.execute(
                     update(notifications)
                     .where(notifications.c.id == row.id)
-                    .values(status="sent", sent_at=datetime.now(UTC), error=None)
+                    .values(status="sent", sent_at=datetime.now(UTC), error=None, retry_at=None)
                 )
                 counts["sent"] += 1
-            else:
-                conn.execute(
-                    update(notifications)
-                    .where(notifications.c.id == row.id)
-                    .values(status="pending", error=result.error, claimed_at=None)
-                )
-                counts["failed"] += 1
-                blocked.add(row.route)
-                log.warning("Slack route %s: %s; will retry", row.route, result.error)
+                continue
+            wait = None if result.retry_after is None else min(result.retry_after, slack.max_retry_after)
+            retry_at = None if wait is None else datetime.now(UTC) + timedelta(seconds=wait)
+            conn.execute(
+                update(notifications)
+                .where(notifications.c.id == row.id)
+                .values(status="pending", error=result.error, claimed_at=None, retry_at=retry_at)
+            )
+        counts["failed"] += 1
+        blocked.add(row.route)
+        later = f"; waiting {wait:.0f} s as Slack asked" if wait is not None else "; will retry"
+        log.warning("Slack route %s: %s%s", row.route, result.error, later)
     return counts
+
+
+def _claim(store: Store, row_id: int, route: str, now: datetime) -> bool:
+    """``pending → sending`` only if no earlier message of the route is unsent and the route is not
+    waiting: one conditional UPDATE, so of several senders at most one wins, and never out of order."""
+    earlier = notifications.alias("earlier")
+    unsent_before = (
+        select(earlier.c.id)
+        .where(
+            earlier.c.route == route,
+            earlier.c.id < row_id,
+            earlier.c.status.in_(("pending", "sending")),
+        )
+        .exists()
+    )
+    with store.begin(write=True) as conn:
+        return bool(
+            conn.execute(
+                update(notifications)
+                .where(
+                    notifications.c.id == row_id,
+                    notifications.c.status == "pending",
+                    or_(notifications.c.retry_at.is_(None), notifications.c.retry_at <= now),
+                    ~unsent_before,
+                )
+                .values(status="sending", claimed_at=now, attempts=notifications.c.attempts + 1)
+            ).rowcount
+        )
+
+
+def pending_count(store: Store) -> dict[str, int]:
+    """Messages by state, for /metrics."""
+    with store.begin() as conn:
+        return dict(conn.execute(select(notifications.c.status, func.count()).group_by(notifications.c.status)).all())
 
 
 def _recover_stale(store: Store, routes: dict[str, SlackRoute], confirm: Confirmer, counts: dict[str, int]) -> None:
