@@ -117,6 +117,7 @@ class FetchSettings:
     per_host: int = 2
     concurrency: int = 10
     host_delay: float = 1.0
+    claim_lease: float = 60.0  # a fetch's claim on its source, renewed while it runs; a dead holder's lapses
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ FETCH_RANGES: dict[str, tuple[float, float]] = {
     "per_host": (1, 20),
     "concurrency": (1, 200),
     "host_delay": (0, 60),
+    "claim_lease": (1, 3600),
 }
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 

@@ -12,11 +12,12 @@ reports, never a stuck source.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -77,12 +78,32 @@ async def run_source(
     """One source's cycle. ``force=False`` (the scheduler) skips a source another instance already
     fetched in this slot (half an interval); an active claim by another instance is always respected."""
     started = utcnow()
-    lease = config.fetch.timeout * (config.fetch.retries + 2) + 60
+    lease = config.fetch.claim_lease
     state = await asyncio.to_thread(
         store.claim, source.id, instance, lease=lease, min_gap=0 if force else source.interval / 2, now=started
     )
     if state is None:
         return CycleReport(source.id, "skipped", "another instance has fetched it in this slot")
+    renewal = asyncio.create_task(_renew(store, source.id, instance, lease))
+    try:
+        return await _fetch_and_record(config, store, fetcher, source, today, started, state)
+    finally:
+        renewal.cancel()
+
+
+async def _renew(store: Store, source_id: str, instance: str, lease: float) -> None:
+    """Keep the claim while the fetch runs (a third of the lease at a time), so a slow site is never
+    fetched twice while a holder that died or hangs loses it within one lease."""
+    while True:
+        await asyncio.sleep(lease / 3)
+        until = utcnow() + timedelta(seconds=lease)
+        with contextlib.suppress(StoreError):  # the database blinked: the next renewal may work
+            await asyncio.to_thread(store.renew_claim, source_id, instance, until)
+
+
+async def _fetch_and_record(
+    config: Config, store: Store, fetcher: Fetcher, source: Source, today: date | None, started: datetime, state: dict
+) -> CycleReport:
     hosts = trusted_hosts(source)
     outcome = await fetcher.fetch(
         source.url, etag=state.get("etag"), last_modified=state.get("last_modified"), trusted=hosts

@@ -5,7 +5,11 @@ loop) for a few slots against a local site and a local Slack."""
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,9 +25,9 @@ from events.store.schema import sources
 from feeds.slack import outbox
 from feeds.slack.client import SlackClient
 from tests.conftest import write_config
-from tests.site import TestSite
+from tests.site import Answer, TestSite
 from tests.slack_server import FakeSlack
-from tests.test_cycle import page
+from tests.test_cycle import BASE, page
 
 SOURCES = 6
 
@@ -86,6 +90,84 @@ def test_three_instances_fetch_each_source_once_per_slot(
         texts = [m["text"] for m in slack.messages]
         assert len(texts) == len(set(texts)) == SOURCES * 3  # a summary, then one new event, twice
         assert len(stores[0].all_events()) == SOURCES * 3
+    finally:
+        for store in stores:
+            store.close()
+
+
+def _claims_config(tmp_path: Path, site: TestSite, database_url: str, lease: int) -> Path:
+    path = write_config(
+        tmp_path,
+        f'[[sources]]\nid = "slow"\nurl = "{site.url}/slow"\ninterval = "1h"\n',
+        service=f'database_url = "{database_url}"',
+    )
+    path.write_text(
+        path.read_text() + f"\n[fetch]\nhost_delay = 0\nretries = 0\nread_timeout = 30\nclaim_lease = {lease}\n"
+    )
+    return path
+
+
+def _wait_for_request(site: TestSite, path: str, before: int = 0) -> None:
+    deadline = time.monotonic() + 30
+    while site.hits(path) <= before:
+        assert time.monotonic() < deadline, f"no request for {path}"
+        time.sleep(0.05)
+
+
+def test_a_frozen_instance_loses_its_claim_after_one_lease(tmp_path: Path, site: TestSite, database_url: str) -> None:
+    """A holder that stops renewing (frozen here with SIGSTOP; killed on another host is the same) holds the
+    source for one lease, not for timeout × retries; its PID still exists, so only the lease can free it."""
+    site.set("/slow", Answer(200, page(BASE), delay=60))
+    path = _claims_config(tmp_path, site, database_url, lease=2)
+    config = load_config(path)
+    store = Store(config.service.database_url)
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "events.cli", "--config", str(path), "fetch"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_request(site, "/slow")
+        holder.send_signal(signal.SIGSTOP)
+        state = store.source_state("slow")
+        assert state is not None and state["claimed_by"]
+        site.set("/slow", page(BASE))
+        late = None
+        for _ in range(100):  # a second instance tries every 0.1 s, as its scheduler would, until it gets in
+            [report] = asyncio.run(run_cycle(config, store, config.sources, lambda touched: None, instance="other"))
+            if report.outcome != "skipped":
+                late = report
+                break
+            time.sleep(0.1)
+        assert late is not None and late.outcome == "page", "the frozen instance kept its claim"
+        assert (datetime.now(UTC) - state["claimed_until"]) < timedelta(seconds=10)
+    finally:
+        holder.kill()
+        holder.wait()
+        store.close()
+
+
+def test_a_slow_fetch_keeps_its_claim_while_it_runs(tmp_path: Path, site: TestSite, database_url: str) -> None:
+    site.set("/slow", Answer(200, page(BASE), delay=4))
+    config = load_config(_claims_config(tmp_path, site, database_url, lease=1))
+    stores = [Store(config.service.database_url) for _ in range(2)]
+    stores[0].ensure_sources((s.id, s.url, s.name) for s in config.sources)
+    reports: list = []
+    first = threading.Thread(
+        target=lambda: reports.extend(
+            asyncio.run(run_cycle(config, stores[0], config.sources, lambda touched: None, instance="first"))
+        )
+    )
+    try:
+        first.start()
+        _wait_for_request(site, "/slow")
+        time.sleep(2.5)  # more than two leases: only renewal keeps the claim
+        [second] = asyncio.run(run_cycle(config, stores[1], config.sources, lambda touched: None, instance="second"))
+        first.join()
+        assert second.outcome == "skipped"
+        assert [r.outcome for r in reports] == ["page"]
+        assert site.hits("/slow") == 1
     finally:
         for store in stores:
             store.close()

@@ -188,6 +188,17 @@ class Store:
             )
         return aware_row(row) if row is not None else None
 
+    def renew_claim(self, source_id: str, instance: str, until: datetime) -> bool:
+        """Extend a claim this instance still holds; False when it lost it (another took it over)."""
+        with self.begin(write=True) as conn:
+            return bool(
+                conn.execute(
+                    update(sources)
+                    .where(sources.c.id == source_id, sources.c.claimed_by == instance)
+                    .values(claimed_until=until)
+                ).rowcount
+            )
+
     def set_next_run(self, source_id: str, when: datetime | None) -> None:
         with self.begin(write=True) as conn:
             conn.execute(update(sources).where(sources.c.id == source_id).values(next_run_at=when))

@@ -218,6 +218,22 @@ def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limi
         routes["admin"] = slack.admin
     _recover_stale(store, routes, confirm, counts)
     blocked: set[str] = set()
+    while True:  # again while it sends: a sender that found a route busy left its new messages to us
+        sent = counts["sent"]
+        _deliver_pending(store, routes, send, slack.max_retry_after, limit, blocked, counts)
+        if counts["sent"] == sent:
+            return counts
+
+
+def _deliver_pending(
+    store: Store,
+    routes: dict[str, SlackRoute],
+    send: Sender,
+    max_wait: float,
+    limit: int,
+    blocked: set[str],
+    counts: dict[str, int],
+) -> None:
     with store.begin() as conn:
         pending = conn.execute(
             select(notifications.c.id, notifications.c.route, notifications.c.key, notifications.c.payload)
@@ -242,7 +258,7 @@ def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limi
                 )
                 counts["sent"] += 1
                 continue
-            wait = None if result.retry_after is None else min(result.retry_after, slack.max_retry_after)
+            wait = None if result.retry_after is None else min(result.retry_after, max_wait)
             retry_at = None if wait is None else datetime.now(UTC) + timedelta(seconds=wait)
             conn.execute(
                 update(notifications)
@@ -253,7 +269,6 @@ def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limi
         blocked.add(row.route)
         later = f"; waiting {wait:.0f} s as Slack asked" if wait is not None else "; will retry"
         log.warning("Slack route %s: %s%s", row.route, result.error, later)
-    return counts
 
 
 def _claim(store: Store, row_id: int, route: str, now: datetime) -> bool:
