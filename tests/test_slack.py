@@ -201,9 +201,7 @@ def test_outage_keeps_messages_and_delivers_them_in_order_later(sworld: World, s
     assert hook[0].startswith("Booking changed") and hook[1].startswith("Event cancelled")
 
 
-def test_a_route_told_to_wait_keeps_its_order_across_senders_and_nobody_sleeps(
-    sworld: World, slack: FakeSlack
-) -> None:
+def test_a_route_told_to_wait_keeps_its_order_across_senders_and_nobody_sleeps(sworld: World, slack: FakeSlack) -> None:
     sworld.serve(page(BASE))
     sworld.cycle()
     notify(sworld)

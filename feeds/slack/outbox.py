@@ -5,10 +5,11 @@ summary for a source's first fetch, or one digest for a busy cycle); the row's u
 safe to run twice or in two instances at once. ``deliver`` claims pending rows one at a time
 (``pending → sending`` by a conditional UPDATE, so two instances never claim the same row), sends,
 and marks them ``sent``; per route only the oldest unsent row can be claimed, so order holds across
-senders, and a 429 holds the route until its ``retry_at`` instead of putting a thread to sleep. A row left in ``sending`` by a crash is never blindly re-sent: for bot
-messages Slack is asked whether it arrived (our key travels in the message metadata); for webhooks,
-which cannot be asked, it is marked ``unknown`` and logged, because one lost message is better than
-a duplicate in every member's channel. When Slack is down, rows stay pending and go out later, in order.
+senders, and a 429 holds the route until its ``retry_at`` instead of putting a thread to sleep.
+A row left in ``sending`` by a crash is never blindly re-sent: for bot messages Slack is asked
+whether it arrived (our key travels in the message metadata); for webhooks, which cannot be asked,
+it is marked ``unknown`` and logged, because one lost message is better than a duplicate in every
+member's channel. When Slack is down, rows stay pending and go out later, in order.
 """
 
 from __future__ import annotations
