@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,8 +63,35 @@ async def run_cycle(
         if own:
             await fetcher.aclose()
     touched = {r.source for r in reports if r.changes}
-    await asyncio.to_thread(publish, touched if touched else set())
+    await in_daemon_thread(publish, touched if touched else set())
     return list(reports)
+
+
+async def in_daemon_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a daemon thread. Unlike ``asyncio.to_thread``, a stopping process does not wait
+    for it: a feed rebuild caught by SIGTERM is abandoned, and because files are replaced atomically the
+    previous ones stay. (Store writes, which must finish, stay in ``to_thread``.)"""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(setter: Callable[[Any], None], value: Any) -> None:
+        def apply() -> None:
+            if not future.done():
+                setter(value)
+
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+            loop.call_soon_threadsafe(apply)
+
+    def work() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:
+            settle(future.set_exception, exc)
+        else:
+            settle(future.set_result, result)
+
+    threading.Thread(target=work, name=f"eventfeed-{getattr(fn, '__name__', 'work')}", daemon=True).start()
+    return await future
 
 
 async def _guarded(
@@ -100,7 +128,12 @@ def web_server(config: Config, app: Any) -> Any:
 
     return Server(
         uvicorn.Config(
-            app, host=config.service.listen_host, port=config.service.listen_port, log_level="info", lifespan="off"
+            app,
+            host=config.service.listen_host,
+            port=config.service.listen_port,
+            log_level="info",
+            lifespan="off",
+            timeout_graceful_shutdown=3,  # open requests get 3 s; the stop as a whole stays under 10
         )
     )
 
@@ -114,18 +147,25 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     fetcher = Fetcher(fetch_policy(config))
     scheduler = AsyncIOScheduler(timezone=UTC)
     now = datetime.now(UTC)
+    in_flight: set[str] = set()  # sources being fetched
+    rebuilding = _Running()
+
+    def publish_counted(sources: set[str] | None) -> Any:
+        with rebuilding:
+            return publish(sources)
 
     async def job(source: Source) -> None:
+        in_flight.add(source.id)
         try:
-            report = (await run_cycle(config, store, [source], publish, fetcher, force=False))[0]
+            report = (await run_cycle(config, store, [source], publish_counted, fetcher, force=False))[0]
+            log.info("%s", report.line())
+            scheduled = scheduler.get_job(source.id)
+            if scheduled is not None:
+                await asyncio.to_thread(store.set_next_run, source.id, scheduled.next_run_time)
         except asyncio.CancelledError:
-            # stopping (SIGTERM) mid-fetch: nothing was written for this cycle; the next start fetches it
-            log.info("%s: fetch stopped by shutdown; it runs again at the next start", source.id)
-            return
-        log.info("%s", report.line())
-        scheduled = scheduler.get_job(source.id)
-        if scheduled is not None:
-            await asyncio.to_thread(store.set_next_run, source.id, scheduled.next_run_time)
+            return  # stopping: nothing half-written; counted in the one line said at the stop
+        finally:
+            in_flight.discard(source.id)
 
     for source in config.sources:
         if source.cron:  # the crontab says when; a restart changes nothing
@@ -148,12 +188,12 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
         store.set_next_run(source.id, when)
 
     async def rebuild() -> None:
-        with contextlib.suppress(asyncio.CancelledError):  # stopping: the thread finishes its write
-            await asyncio.to_thread(publish, None)
+        with contextlib.suppress(asyncio.CancelledError):
+            await in_daemon_thread(publish_counted, None)
 
     async def deliver() -> None:
         with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.to_thread(publish, set())
+            await in_daemon_thread(publish_counted, set())
 
     # Feeds change with the calendar too: cancelled events age out, past events become past.
     scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)
@@ -167,4 +207,33 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
         await server.serve()
     finally:
         scheduler.shutdown(wait=False)
+        log.info("stopping: %s", _abandoned(len(in_flight), rebuilding.count))
         await fetcher.aclose()
+
+
+class _Running:
+    """How many threads are inside ``with`` it now (feed rebuilds and Slack deliveries)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+def _abandoned(fetches: int, rebuilds: int) -> str:
+    """What a stop leaves undone, in words: fetches run again at the next start, and an abandoned
+    feed rebuild leaves the previous files."""
+    parts = []
+    if fetches:
+        fetch = "fetches" if fetches > 1 else "fetch"
+        parts.append(f"{fetches} {fetch} in progress abandoned (run again at the next start)")
+    if rebuilds:
+        parts.append("a feed rebuild abandoned (the previous files stay)")
+    return "; ".join(parts) or "nothing was in progress"

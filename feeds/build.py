@@ -6,8 +6,10 @@ web server or a subscriber never reads half a file, and a crash leaves the previ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,6 +92,7 @@ def build_feeds(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FeedError(f"cannot write feeds to {out_dir}: {exc.strerror or exc}") from None
+    _sweep_abandoned(out_dir)
     counts = {}
     for feed in config.feeds:
         if sources is not None and feed.sources and not (set(feed.sources) & sources):
@@ -108,6 +111,16 @@ def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = No
     """The rows a feed can show, chosen by the database: a feed of ten sources among thousands, or of
     the coming year among a decade of history, reads only its own rows."""
     return store.events_between(*window(feed, query, now.date()))
+
+
+def _sweep_abandoned(out_dir: Path, older_than: float = 3600) -> None:
+    """Temporary files of a rebuild a stop abandoned (the process did not wait for it); an hour old, so
+    never one another process is writing now."""
+    cutoff = time.time() - older_than
+    for tmp in out_dir.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
 
 
 FILE_MODE = 0o644  # readable by a web server in front, writable by the service only

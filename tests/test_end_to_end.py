@@ -148,7 +148,7 @@ def test_stopping_mid_fetch_says_so_in_one_line(tmp_path: Path, site: TestSite) 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
         out = proc.stdout.read() if proc.stdout else ""
-    assert "fmpa: fetch stopped by shutdown" in out
+    assert "stopping: 1 fetch in progress abandoned (run again at the next start)" in out
     assert "Traceback" not in out and "CancelledError" not in out
 
 
