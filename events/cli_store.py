@@ -45,6 +45,23 @@ def db_upgrade(ctx: click.Context) -> None:
     )
 
 
+@db.command("prune")
+@click.pass_context
+@friendly
+def db_prune(ctx: click.Context) -> None:
+    """Remove what [retention] no longer keeps: old fetch records and history, events removed from
+    their page or long past (`events run` does this daily).
+
+    \b
+    Example:
+        events db prune
+    """
+    from events.retention import prune, summary
+
+    config = _config(ctx)
+    click.echo(summary(prune(config, _store(config))))
+
+
 @db.command("downgrade")
 @click.argument("revision")
 @click.pass_context

@@ -141,6 +141,17 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long the store keeps what it no longer needs (``[retention]``, days); applied daily by
+    ``events run`` and on demand by ``events db prune``."""
+
+    fetch_history_days: int = 90  # one row per fetch, 304s included
+    changes_days: int = 365  # an event's history (each source's latest change is always kept)
+    removed_events_days: int = 90  # events gone from their page
+    past_events_days: int = 365  # events that ended; never less than the longest feed window
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     service: Service
@@ -148,6 +159,16 @@ class Config:
     feeds: tuple[Feed, ...] = field(default_factory=tuple)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     slack: Slack | None = None
+    retention: Retention = field(default_factory=Retention)
+
+    @property
+    def keep_past_days(self) -> int | None:
+        """Days an ended event is kept: the retention setting, stretched to the longest feed window
+        (a feed showing ten years back keeps ten years); None when a feed shows all of the past."""
+        windows = [f.past_days for f in self.feeds]
+        if any(w is None for w in windows):
+            return None
+        return max([self.retention.past_events_days, *(w for w in windows if w is not None)])
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:

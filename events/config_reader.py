@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -17,6 +18,7 @@ from events.config import (
     Config,
     Feed,
     FetchSettings,
+    Retention,
     Selectors,
     Service,
     Slack,
@@ -166,7 +168,7 @@ class Reader:
         return value
 
     def config(self, raw: dict[str, Any]) -> Config:
-        top = self.table(raw, "", {"service", "fetch", "sources", "feeds", "slack"}, {"sources"})
+        top = self.table(raw, "", {"service", "fetch", "sources", "feeds", "slack", "retention"}, {"sources"})
         service = self.service(top.get("service", {}))
         sources_raw = top["sources"]
         if not isinstance(sources_raw, list):
@@ -204,6 +206,16 @@ class Reader:
             feeds=tuple(feeds),
             fetch=self.fetch(top.get("fetch", {})),
             slack=self.slack(top["slack"], {s.id for s in sources}) if "slack" in top else None,
+            retention=self.retention(top.get("retention", {})),
+        )
+
+    def retention(self, raw: Any) -> Retention:
+        key = "retention"
+        names = {f.name for f in dataclasses.fields(Retention)}
+        raw = self.table(raw, key, names)
+        defaults = Retention()
+        return Retention(
+            **{name: self.integer(raw, name, key, getattr(defaults, name), 1, 36_500) or 1 for name in raw}
         )
 
     def service(self, raw: Any) -> Service:

@@ -218,7 +218,9 @@ def _reconcile_page(
     if source.categories:
         found = [replace(e, categories=tuple(dict.fromkeys((*e.categories, *source.categories)))) for e in found]
     stored = store.stored_events(source.id)
-    plan = reconcile(stored, found, today, removal_after=config.service.removal_after)
+    keep = config.keep_past_days
+    forget_before = today - timedelta(days=keep) if keep is not None else None
+    plan = reconcile(stored, found, today, removal_after=config.service.removal_after, forget_before=forget_before)
     shape = shape_of(found)
     changed = None
     if state.get("accepted_at") is None:

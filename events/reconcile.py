@@ -61,12 +61,23 @@ class Plan:
         return not (self.writes or self.seen or self.missing or self.removed or self.changes)
 
 
-def reconcile(stored: Mapping[str, Stored], found: list[Event], today: date, *, removal_after: int = 3) -> Plan:
+def reconcile(
+    stored: Mapping[str, Stored],
+    found: list[Event],
+    today: date,
+    *,
+    removal_after: int = 3,
+    forget_before: date | None = None,
+) -> Plan:
+    """``forget_before``: events that ended before it are past retention; one the store does not hold
+    (it was pruned) is not added again, or an archive page would announce old events as new."""
     plan = Plan()
     pairs = assign(stored, found)
     used = set(stored) | {e.id for e in found}
     for i, event in enumerate(found):
         old_id = pairs.get(i)
+        if old_id is None and forget_before is not None and event.last_day < forget_before:
+            continue
         if old_id is None:
             if event.id in stored:  # its id is another found event's match
                 event = replace(event, id=_fresh_id(event, used))

@@ -20,6 +20,7 @@ from typing import Any
 
 from events.config import Config, Source
 from events.cycle import CycleReport, run_source
+from events.errors import StoreError
 from events.fetch import Fetcher, FetchPolicy
 from events.store import Store
 
@@ -195,6 +196,19 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
         with contextlib.suppress(asyncio.CancelledError):
             await in_daemon_thread(publish_counted, set())
 
+    async def prune() -> None:
+        from events.retention import prune, summary
+
+        with contextlib.suppress(asyncio.CancelledError):
+            try:
+                log.info("%s", summary(await asyncio.to_thread(prune, config, store)))
+            except StoreError as exc:
+                log.error("retention: %s; tried again tomorrow", exc)
+
+    # What retention no longer keeps goes daily, first ten minutes after the start.
+    scheduler.add_job(
+        prune, IntervalTrigger(days=1), id="prune", next_run_time=now + timedelta(minutes=10), coalesce=True
+    )
     # Feeds change with the calendar too: cancelled events age out, past events become past.
     scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)
     # Messages that could not go out (Slack down, or a route told to wait) are retried, in order; a run

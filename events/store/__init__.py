@@ -16,14 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, or_, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from events.errors import StoreError
 from events.reconcile import Plan, Stored
 from events.record import Event
 from events.store import migrate
-from events.store.schema import changes, events, fetches, sources
+from events.store.schema import changes, events, fetches, notifications, sources
 
 
 @dataclass(frozen=True)
@@ -353,6 +353,47 @@ class Store:
                     event_id=change.event_id, source_id=source_id, kind=change.kind, detail=change.detail, at=now
                 )
             )
+
+    # retention -----------------------------------------------------------------------------------
+
+    def prune(
+        self,
+        now: datetime,
+        *,
+        fetch_history_days: int,
+        changes_days: int,
+        removed_events_days: int,
+        past_events_days: int | None,
+    ) -> dict[str, int]:
+        """Delete what retention no longer keeps; returns how many rows of each kind went. Each source's
+        newest change is kept whatever its age: it is how a later change is known not to be a first
+        fetch (whose events are announced as one summary)."""
+        day = timedelta(days=1)
+        with self.begin(write=True) as conn:
+            newest = select(func.max(changes.c.id)).group_by(changes.c.source_id)
+            gone = [events.c.removed_at < now - removed_events_days * day]
+            if past_events_days is not None:
+                gone.append(events.c.last_day < (now.date() - past_events_days * day).isoformat())
+            doomed = select(events.c.id).where(or_(*gone))
+            counts = {
+                "fetch records": conn.execute(
+                    delete(fetches).where(fetches.c.started_at < now - fetch_history_days * day)
+                ).rowcount,
+                "changes": conn.execute(
+                    delete(changes).where(
+                        or_(changes.c.at < now - changes_days * day, changes.c.event_id.in_(doomed)),
+                        changes.c.id.not_in(newest),
+                    )
+                ).rowcount,
+                "events": conn.execute(delete(events).where(events.c.id.in_(doomed))).rowcount,
+                "Slack messages": conn.execute(
+                    delete(notifications).where(
+                        notifications.c.status.in_(("sent", "unknown")),
+                        notifications.c.created_at < now - changes_days * day,
+                    )
+                ).rowcount,
+            }
+        return counts
 
     def all_events(self, include_removed: bool = False) -> list[StoredEvent]:
         query = select(events).order_by(events.c.first_day, events.c.id)
