@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 
 from events.config import load_config
 from events.service import run_cycle
@@ -24,7 +24,7 @@ SOON = (datetime.now(UTC) + timedelta(days=60)).strftime("%-d %B %Y")
 LATER = (datetime.now(UTC) + timedelta(days=90)).strftime("%-d %B %Y")
 
 
-def count(store: Store, table) -> int:  # noqa: ANN001
+def count(store: Store, table: Table) -> int:
     with store.begin() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
@@ -71,7 +71,8 @@ def test_prune_forgets_what_retention_does_not_keep(tmp_path: Path, site: TestSi
         assert count(store, fetches) == 0
 
         # the page still lists last year's dinner: it is not announced again as new
-        site.set("/events", page({"old": listing["old"], "soon": ("Reps training day", SOON, "Unity House", "Sold out")}))
+        sold_out = ("Reps training day", SOON, "Unity House", "Sold out")
+        site.set("/events", page({"old": listing["old"], "soon": sold_out}))
         assert [c.kind for c in cycle()] == ["booking"]
         assert run_events("db", "prune", config=path).stdout.strip().startswith("pruned 0 fetch records")
     finally:
