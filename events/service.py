@@ -23,6 +23,7 @@ from events.cycle import CycleReport, run_source
 from events.errors import StoreError
 from events.fetch import Fetcher, FetchPolicy
 from events.store import Store
+from events.threads import in_daemon_thread
 
 log = logging.getLogger("eventfeed")
 Publish = Callable[[set[str] | None], Any]
@@ -66,33 +67,6 @@ async def run_cycle(
     touched = {r.source for r in reports if r.changes}
     await in_daemon_thread(publish, touched if touched else set())
     return list(reports)
-
-
-async def in_daemon_thread(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a daemon thread. Unlike ``asyncio.to_thread``, a stopping process does not wait
-    for it: a feed rebuild caught by SIGTERM is abandoned, and because files are replaced atomically the
-    previous ones stay. (Store writes, which must finish, stay in ``to_thread``.)"""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[Any] = loop.create_future()
-
-    def settle(setter: Callable[[Any], None], value: Any) -> None:
-        def apply() -> None:
-            if not future.done():
-                setter(value)
-
-        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
-            loop.call_soon_threadsafe(apply)
-
-    def work() -> None:
-        try:
-            result = fn(*args)
-        except BaseException as exc:
-            settle(future.set_exception, exc)
-        else:
-            settle(future.set_result, result)
-
-    threading.Thread(target=work, name=f"eventfeed-{getattr(fn, '__name__', 'work')}", daemon=True).start()
-    return await future
 
 
 async def _guarded(

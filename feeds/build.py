@@ -7,6 +7,7 @@ web server or a subscriber never reads half a file, and a crash leaves the previ
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import time
@@ -83,10 +84,18 @@ def feed_title(feed: Feed, query: Query | None, sources: dict[str, Source]) -> s
 
 
 def build_feeds(
-    config: Config, store: Store, *, sources: set[str] | None = None, now: datetime | None = None
+    config: Config,
+    store: Store,
+    *,
+    sources: set[str] | None = None,
+    now: datetime | None = None,
+    only: set[str] | None = None,
 ) -> dict[str, int]:
-    """Rebuild the feeds that show any of ``sources`` (all feeds when None); returns events per feed."""
+    """Rebuild the feeds that show any of ``sources`` (all feeds when None), or the feeds ``only``
+    names; returns events per feed. Each feed's files are followed by a note of the sources' content
+    tokens they were built from (read before the events), which ``feeds.freshness`` compares."""
     now = now or datetime.now(UTC)
+    versions = store.versions()
     out_dir = config.service.feeds_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -97,14 +106,31 @@ def build_feeds(
     for feed in config.feeds:
         if sources is not None and feed.sources and not (set(feed.sources) & sources):
             continue
+        if only is not None and feed.id not in only:
+            continue
         rendered = render_feed(config, feed, feed_items(store, feed, now), now=now)
-        for path, data in ((out_dir / f"{feed.id}.ics", rendered.ics), (out_dir / f"{feed.id}.json", rendered.json)):
+        built = json.dumps(built_from(config, feed, versions), sort_keys=True).encode()
+        for path, data in (
+            (out_dir / f"{feed.id}.ics", rendered.ics),
+            (out_dir / f"{feed.id}.json", rendered.json),
+            (version_path(out_dir, feed), built),
+        ):
             try:
-                write_atomic(path, data)
+                write_atomic(path, data, touch=path.suffix == ".version")
             except OSError as exc:
                 raise FeedError(f"cannot write the feed file {path}: {exc.strerror or exc}") from None
         counts[feed.id] = rendered.count
     return counts
+
+
+def version_path(out_dir: Path, feed: Feed) -> Path:
+    return out_dir / f".{feed.id}.version"
+
+
+def built_from(config: Config, feed: Feed, versions: dict[str, str | None]) -> dict[str, str | None]:
+    """The content tokens of the sources a feed shows: equal tokens, same events."""
+    shown = feed.sources or tuple(s.id for s in config.sources)
+    return {s: versions.get(s) for s in shown}
 
 
 def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = None) -> list[StoredEvent]:
@@ -126,11 +152,14 @@ def _sweep_abandoned(out_dir: Path, older_than: float = 3600) -> None:
 FILE_MODE = 0o644  # readable by a web server in front, writable by the service only
 
 
-def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
-    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime.
-    The file gets ``mode`` (mkstemp would leave it readable by its owner only)."""
+def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE, *, touch: bool = False) -> None:
+    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime
+    (``touch``: the same bytes still get a new mtime, as a note of when it was last checked). The file
+    gets ``mode`` (mkstemp would leave it readable by its owner only)."""
     try:
         if path.read_bytes() == data:
+            if touch:
+                os.utime(path)
             return
     except FileNotFoundError:
         pass

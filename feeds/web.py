@@ -30,6 +30,7 @@ from events.config import Config, Feed
 from events.source_state import source_state
 from events.store import Store
 from feeds.build import Rendered, feed_items, render_feed
+from feeds.freshness import Freshness
 from feeds.ical import build_event_ical
 from feeds.page import event_page, index_page, sources_page
 from feeds.selection import Query
@@ -132,6 +133,7 @@ def create_app(config: Config, store: Store) -> Starlette:
     # what a filtered feed looked like last time: its ETag and since when, so Last-Modified moves
     # whenever the body does (an event dropping out too), not only when a shown event was updated
     seen: dict[tuple[str, str], tuple[str, datetime]] = {}
+    freshness = Freshness(config, store)
 
     def conditional(
         request: Request,
@@ -196,6 +198,8 @@ def create_app(config: Config, store: Store) -> Starlette:
         except BadQuery as exc:
             return refused(str(exc), 400)
         path = service.feeds_dir / name
+        if query is None and paging is None:
+            await freshness.ensure()  # another instance may have stored changes since these files
         if query is None and paging is None and path.exists():
             body, etag, modified, zipped = read_cached(path)
             return conditional(request, body, modified, MEDIA_TYPES[ext], etag, zipped)
@@ -231,7 +235,7 @@ def create_app(config: Config, store: Store) -> Starlette:
 
     async def event_ics(request: Request) -> Response:
         event_id = request.path_params["event_id"]
-        item = store.event(event_id)
+        item = await run_in_threadpool(store.event, event_id)
         if item is None or item.removed_at is not None:
             return refused(f"no event {event_id!r}", 404)
         body = build_event_ical(
@@ -247,20 +251,19 @@ def create_app(config: Config, store: Store) -> Starlette:
         return response
 
     async def index(request: Request) -> Response:
-        items = store.all_events()
+        items = await run_in_threadpool(store.all_events)
         return HTMLResponse(index_page(config, items, now=datetime.now(UTC)))
 
     async def event_detail(request: Request) -> Response:
         event_id = request.path_params["event_id"]
-        item = store.event(event_id)
+        item = await run_in_threadpool(store.event, event_id)
         if item is None:
             return PlainTextResponse(f"no event {event_id!r}\n", status_code=404)
-        return HTMLResponse(event_page(config, item, store.history(event_id)))
+        return HTMLResponse(event_page(config, item, await run_in_threadpool(store.history, event_id)))
 
     async def sources_view(request: Request) -> Response:
-        return HTMLResponse(
-            sources_page(config, store.source_states(), now=datetime.now(UTC), overdue_after=service.unhealthy_after)
-        )
+        states = await run_in_threadpool(store.source_states)
+        return HTMLResponse(sources_page(config, states, now=datetime.now(UTC), overdue_after=service.unhealthy_after))
 
     def is_admin(request: Request) -> bool:
         token = service.admin_token

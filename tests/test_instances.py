@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import update
 
@@ -24,7 +25,8 @@ from events.store import Store
 from events.store.schema import sources
 from feeds.slack import outbox
 from feeds.slack.client import SlackClient
-from tests.conftest import write_config
+from tests.conftest import run_events, write_config
+from tests.helpers import free_port, running
 from tests.site import Answer, TestSite
 from tests.slack_server import FakeSlack
 from tests.test_cycle import BASE, page
@@ -171,3 +173,33 @@ def test_a_slow_fetch_keeps_its_claim_while_it_runs(tmp_path: Path, site: TestSi
     finally:
         for store in stores:
             store.close()
+
+
+def test_an_instance_serves_what_another_instance_stored(tmp_path: Path, site: TestSite, database_url: str) -> None:
+    """Two instances, one database, separate feed folders: what one fetches, the other serves within a
+    bounded delay, though its own scheduler found nothing."""
+    site.set("/events", page(BASE))
+    ports = [free_port(), free_port()]
+    configs = []
+    for name, port in zip("ab", ports, strict=True):
+        (tmp_path / name).mkdir()
+        configs.append(
+            write_config(
+                tmp_path / name,
+                f'[[sources]]\nid = "union"\nurl = "{site.url}/events"\n',
+                service=f'database_url = "{database_url}"\nlisten = "127.0.0.1:{port}"',
+            )
+        )
+    run_events("fetch", config=configs[0])
+    with running(configs[1], "serve", ports[1]):
+        served = httpx.get(f"http://127.0.0.1:{ports[1]}/feeds/all.ics").text
+        assert "Booking opens soon" in served
+        site.set("/events", page({**BASE, "a": ("Reps training day", "12 March 2030", "Unity House", "Sold out")}))
+        run_events("fetch", config=configs[0])
+        deadline = time.monotonic() + 10
+        while "Sold out" not in served:
+            assert time.monotonic() < deadline, "the second instance still serves what the store no longer holds"
+            time.sleep(0.2)
+            served = httpx.get(f"http://127.0.0.1:{ports[1]}/feeds/all.ics").text
+        assert "Booking opens soon" not in served
+        assert (tmp_path / "b" / "data" / "feeds" / ".all.version").exists()

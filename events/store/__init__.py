@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ class Store:
                         .where(events.c.source_id == source_id)
                         .values(sequence=events.c.sequence + 1, updated_at=utcnow())
                     )
+                    touch(conn, [source_id])
 
     def source_state(self, source_id: str) -> dict[str, Any] | None:
         with self.begin() as conn:
@@ -353,6 +355,8 @@ class Store:
                     event_id=change.event_id, source_id=source_id, kind=change.kind, detail=change.detail, at=now
                 )
             )
+        if plan.writes or plan.removed:
+            touch(conn, [source_id])
 
     # retention -----------------------------------------------------------------------------------
 
@@ -375,6 +379,7 @@ class Store:
             if past_events_days is not None:
                 gone.append(events.c.last_day < (now.date() - past_events_days * day).isoformat())
             doomed = select(events.c.id).where(or_(*gone))
+            touch(conn, list(conn.execute(select(events.c.source_id).where(or_(*gone)).distinct()).scalars()))
             counts = {
                 "fetch records": conn.execute(
                     delete(fetches).where(fetches.c.started_at < now - fetch_history_days * day)
@@ -394,6 +399,11 @@ class Store:
                 ).rowcount,
             }
         return counts
+
+    def versions(self) -> dict[str, str | None]:
+        """Each source's content token (see ``touch``): what feed files are compared with."""
+        with self.begin() as conn:
+            return dict(conn.execute(select(sources.c.id, sources.c.content_version)).tuples().all())
 
     def all_events(self, include_removed: bool = False) -> list[StoredEvent]:
         query = select(events).order_by(events.c.first_day, events.c.id)
@@ -464,6 +474,14 @@ def _dead_here(instance: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def touch(conn: Connection, source_ids: Iterable[str]) -> None:
+    """A new content token for sources whose stored events changed, in the writing transaction. A
+    token, not a counter: two writers racing leave the last one's, which differs from any either saw."""
+    ids = list(source_ids)
+    if ids:
+        conn.execute(update(sources).where(sources.c.id.in_(ids)).values(content_version=uuid.uuid4().hex))
 
 
 CHANGES_LOCK = 7415001  # PostgreSQL advisory lock between writers and readers of the change log

@@ -14,7 +14,7 @@ from typing import IO, Any
 from sqlalchemy import DateTime, Integer, func, select
 
 from events.errors import StoreError
-from events.store import Store
+from events.store import Store, touch
 from events.store.schema import changes, events, fetches, notifications, sources
 
 TABLES = (sources, events, changes, fetches, notifications)
@@ -49,6 +49,7 @@ def import_lines(store: Store, lines: Iterable[str]) -> int:
                 raise StoreError(f"line {number}: not an eventfeed export record ({exc})") from None
             conn.execute(table.insert().values(**row))
             count += 1
+        touch(conn, conn.execute(select(sources.c.id)).scalars().all())  # every feed is behind now
         if conn.dialect.name == "postgresql":  # explicit ids do not move PostgreSQL's sequences
             for table in TABLES:
                 if "id" in table.c and isinstance(table.c.id.type, Integer):

@@ -59,6 +59,9 @@ sources = Table(
     Column("accepted_at", DateTime(timezone=True)),  # a person accepted the new shape: trust the next reading
     Column("notice", Text),  # what the last reading could not read whole (a cut, a flattened page)
     Column("published", String(64)),  # fingerprint of what the source adds to its events' published form
+    # a new token whenever the source's stored events change: each instance's feed files say which
+    # tokens they were built from, so an instance sees what another wrote (feeds.freshness)
+    Column("content_version", String(32)),
 )
 
 fetches = Table(
