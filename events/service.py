@@ -14,10 +14,12 @@ import contextlib
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from events import metrics
 from events.config import Config, Source
 from events.cycle import CycleReport, run_source
 from events.errors import StoreError
@@ -72,13 +74,21 @@ async def run_cycle(
 async def _guarded(
     config: Config, store: Store, fetcher: Fetcher, source: Source, force: bool, instance: str | None
 ) -> CycleReport:
+    started = time.perf_counter()
     try:
         if instance is None:
-            return await run_source(config, store, fetcher, source, force=force)
-        return await run_source(config, store, fetcher, source, force=force, instance=instance)
+            report = await run_source(config, store, fetcher, source, force=force)
+        else:
+            report = await run_source(config, store, fetcher, source, force=force, instance=instance)
     except Exception as exc:  # e.g. the database went away: report it, let other sources carry on
         log.exception("cycle for %s failed", source.id)
-        return CycleReport(source.id, "failed", f"{type(exc).__name__}: {exc}")
+        report = CycleReport(source.id, "failed", f"{type(exc).__name__}: {exc}")
+    metrics.FETCHES.labels(source.id, report.outcome).inc()
+    if report.outcome != "skipped":
+        metrics.FETCH_SECONDS.observe(time.perf_counter() - started)
+    for change in report.changes:
+        metrics.CHANGES.labels(change.kind).inc()
+    return report
 
 
 def first_run_time(source: Source, state: dict[str, Any] | None, now: datetime) -> datetime:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from events import metrics
 from events.config import Config, Feed, Source
 from events.errors import FeedError
 from events.store import Store, StoredEvent
@@ -108,6 +109,7 @@ def build_feeds(
             continue
         if only is not None and feed.id not in only:
             continue
+        started = time.perf_counter()
         rendered = render_feed(config, feed, feed_items(store, feed, now), now=now)
         built = json.dumps(built_from(config, feed, versions), sort_keys=True).encode()
         for path, data in (
@@ -119,6 +121,7 @@ def build_feeds(
                 write_atomic(path, data, touch=path.suffix == ".version")
             except OSError as exc:
                 raise FeedError(f"cannot write the feed file {path}: {exc.strerror or exc}") from None
+        metrics.FEED_BUILD_SECONDS.labels(feed.id).observe(time.perf_counter() - started)
         counts[feed.id] = rendered.count
     return counts
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -26,7 +27,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from events import metrics
 from events.config import Config, Feed
+from events.errors import StoreError
 from events.source_state import source_state
 from events.store import Store
 from feeds.build import Rendered, feed_items, render_feed
@@ -34,6 +37,7 @@ from feeds.freshness import Freshness
 from feeds.ical import build_event_ical
 from feeds.page import event_page, index_page, sources_page
 from feeds.selection import Query
+from feeds.slack.outbox import pending_count
 
 MEDIA_TYPES = {"ics": "text/calendar; charset=utf-8", "json": "application/feed+json"}
 _QUERY_KEYS = {"source", "category", "from", "to", "upcoming", "limit", "page"}
@@ -311,6 +315,29 @@ def create_app(config: Config, store: Store) -> Starlette:
         healthy = all(s["healthy"] for s in sources) and scheduler != "stopped"
         return JSONResponse({"status": "ok" if healthy else "degraded", "scheduler": scheduler, "sources": sources})
 
+    async def metrics_view(request: Request) -> Response:
+        """Prometheus text format; behind the admin token when one is configured (a scrape config's
+        ``authorization: credentials``)."""
+        if service.admin_token and not is_admin(request):
+            return refused("/metrics needs the admin token (Authorization: Bearer …)", 401)
+        body = await run_in_threadpool(scrape)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    def scrape() -> bytes:
+        try:
+            return generate_latest(metrics.REGISTRY) + generate_latest(store_metrics)
+        except StoreError:  # the process's own counts still say something
+            return generate_latest(metrics.REGISTRY)
+
+    store_metrics = CollectorRegistry(auto_describe=False)
+    store_metrics.register(
+        metrics.StoreCollector(
+            store.source_states,
+            lambda: pending_count(store),
+            lambda: alive() if (alive := getattr(app.state, "scheduler_alive", None)) else None,
+        )
+    )
+
     async def slack_command(request: Request) -> Response:
         slack = config.slack
         if slack is None or not slack.signing_secret:
@@ -340,7 +367,7 @@ def create_app(config: Config, store: Store) -> Starlette:
         from feeds.slack.commands import answer
 
         form = {k: v[0] for k, v in parse_qs(text).items()}
-        return JSONResponse(answer(config, store.all_events(), form.get("text", "")))
+        return JSONResponse(answer(config, await run_in_threadpool(store.all_events), form.get("text", "")))
 
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
@@ -352,13 +379,15 @@ def create_app(config: Config, store: Store) -> Starlette:
         Route("/events/{event_id}.ics", event_ics, methods=["GET", "HEAD"]),
         Route("/events/{event_id}", event_detail, methods=["GET", "HEAD"]),
         Route("/slack/commands", slack_command, methods=["POST"]),
+        Route("/metrics", metrics_view, methods=["GET"]),
     ]
     # feeds negotiate their own encoding (a gzip body has its own ETag), so the middleware leaves them
     feed_types = ("text/calendar", "application/feed+json", "application/schema+json")
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[Middleware(GZipMiddleware, minimum_size=500, exclude_content_types=feed_types)],
     )
+    return app
 
 
 def _render_query(
