@@ -66,9 +66,25 @@ def _publisher(config: Any, store: Any, errors: list[str] | None = None) -> Call
     show_default=True,
     help="Config file (or set EVENTS_CONFIG).",
 )
+@click.option(
+    "--log-format",
+    envvar="LOG_FORMAT",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Logs as text lines, or one JSON object per line (or set LOG_FORMAT).",
+)
+@click.option(
+    "--log-level",
+    envvar="LOG_LEVEL",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="info",
+    show_default=True,
+    help="Or set LOG_LEVEL.",
+)
 @click.version_option(package_name="eventfeed")
 @click.pass_context
-def main(ctx: click.Context, config_path: str) -> None:
+def main(ctx: click.Context, config_path: str, log_format: str, log_level: str) -> None:
     """eventfeed: watch organisations' web pages and publish their events as calendar and JSON feeds.
 
     \b
@@ -76,6 +92,9 @@ def main(ctx: click.Context, config_path: str) -> None:
         events extract https://www.hcsa.com/
         events fetch && events serve
     """
+    from events.logs import configure
+
+    configure(log_format, log_level)
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_path
 
@@ -274,13 +293,11 @@ def run(ctx: click.Context) -> None:
         events run
     """
     import asyncio
-    import logging
 
     from events.service import serve_and_schedule
     from feeds.build import build_feeds
     from feeds.web import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = _config(ctx)
     store = _store(config)
     build_feeds(config, store)

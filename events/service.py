@@ -116,7 +116,7 @@ def web_server(config: Config, app: Any) -> Any:
             app,
             host=config.service.listen_host,
             port=config.service.listen_port,
-            log_level="info",
+            log_config=None,  # uvicorn logs through the handler events.logs set up, in the same format
             lifespan="off",
             timeout_graceful_shutdown=3,  # open requests get 3 s; the stop as a whole stays under 10
         )
