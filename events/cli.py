@@ -318,9 +318,12 @@ def sources(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from zoneinfo import ZoneInfo
+
     from events.source_state import source_state
 
     config = _config(ctx)
+    zone = ZoneInfo(config.service.timezone)
     states = {s["id"]: s for s in _store(config).source_states()}
     rows = [("SOURCE", "STATE", "LAST FETCH", "LAST SUCCESS", "FOUND", "STORED", "FAILURES", "NEXT RUN", "DETAIL")]
     for source in config.sources:
@@ -329,13 +332,13 @@ def sources(ctx: click.Context) -> None:
         rows.append(
             (
                 source.id,
-                state.name.upper() if not state.ok else state.name,
-                _when(s.get("last_fetch_at")),
-                _when(s.get("last_success_at")),
+                state.name.upper() if state.overdue or state.name == "changed shape" else state.name,
+                _when(s.get("last_fetch_at"), zone),
+                _when(s.get("last_success_at"), zone),
                 "-" if s.get("events_found") is None else str(s["events_found"]),
                 str(s.get("events_stored", 0)),
                 str(s.get("consecutive_failures") or 0),
-                _when(s.get("next_run_at")),
+                _when(s.get("next_run_at"), zone),
                 state.detail,
             )
         )
@@ -380,6 +383,8 @@ def history(ctx: click.Context, event_id: str) -> None:
     Example:
         events history 08d99379ab4279450d01
     """
+    from zoneinfo import ZoneInfo
+
     config = _config(ctx)
     rows = _store(config).history(event_id)
     if not rows:
@@ -391,13 +396,14 @@ def history(ctx: click.Context, event_id: str) -> None:
         else:
             event = detail.get("event", {})
             what = f"{event.get('title')!r} on {event.get('start')}"
-        click.echo(f"{_when(row['at'])}  {row['kind']:<11} {what}")
+        click.echo(f"{_when(row['at'], ZoneInfo(config.service.timezone))}  {row['kind']:<11} {what}")
 
 
-def _when(value: Any) -> str:
+def _when(value: Any, zone: Any) -> str:
+    """A stored (UTC) time in the service's zone, with the zone said: "2026-12-01 18:00 GMT"."""
     if value is None:
         return "-"
-    return value.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 # Store administration commands (db, export, import) live in their own module.

@@ -194,3 +194,19 @@ def test_healthz_keeps_error_text_for_the_admin_token(tmp_path: Path, site: Test
     assert public["scheduler"] == "not in this process" and public["sources"][0]["state"] == "failing"
     assert "last_error" not in public["sources"][0] and "last_error" not in wrong["sources"][0]
     assert "404" in admin["sources"][0]["last_error"]
+
+
+def test_sources_table_says_times_in_the_services_zone_and_a_fresh_failure_calmly(
+    tmp_path: Path, site: TestSite
+) -> None:
+    config = write_config(
+        tmp_path,
+        f'[[sources]]\nid = "fmpa"\nurl = "{site.url}/"\n',  # nothing there: 404
+        service='timezone = "America/New_York"',
+    )
+    run_events("fetch", config=config, check=False)
+    table = run_events("sources", config=config).stdout
+    row = next(line for line in table.splitlines() if line.startswith("fmpa"))
+    assert " failing " in row and "FAILING" not in row and "overdue" not in row  # just now, not yet overdue
+    assert "failing for 0 min: HTTP 404" in row
+    assert " EST " in row or " EDT " in row  # the last fetch, in the service's zone, with the zone said
