@@ -1,12 +1,17 @@
 # eventfeed: the scheduler and the web server in one process (`events run`).
-FROM python:3.11-slim
+# The base is pinned by digest: a rebuild gets the same Python and Debian until this line is changed.
+FROM python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 EVENTS_CONFIG=/app/config.toml
 WORKDIR /app
+# Dependencies first, exactly as locked and checked against their hashes; this layer is rebuilt only
+# when requirements.lock changes, not at every change of the code.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY events ./events
 COPY feeds ./feeds
-RUN pip install . \
+RUN pip install --no-deps . \
  && useradd --create-home --uid 10001 eventfeed \
  && mkdir -p /data/feeds && chown -R eventfeed /data
 COPY deploy/config.toml /app/config.toml

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 
 import jsonschema
 import pytest
@@ -48,7 +49,7 @@ def test_service_image_and_config_agree(compose: dict, monkeypatch: pytest.Monke
     assert all(s.get("restart") == "unless-stopped" for s in compose["services"].values())
 
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert re.search(r"^FROM python:3\.11-slim$", dockerfile, re.MULTILINE)
+    assert re.search(r"^FROM python:3\.11\.\d+-slim-\w+@sha256:[0-9a-f]{64}$", dockerfile, re.MULTILINE)
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE)
     assert f"EXPOSE {port}" in dockerfile and f"127.0.0.1:{port}/healthz" in dockerfile
     assert "events db upgrade && exec events run" in dockerfile
@@ -66,3 +67,27 @@ def test_a_password_full_of_url_characters_reaches_the_database_intact(monkeypat
     url = make_url(config.service.database_url)
     assert (url.username, url.password, url.host, url.database) == ("eventfeed", "p@ss:w/rd#1 %?&", "db", "eventfeed")
     assert config.slack is None  # no webhook given: the service runs without Slack
+
+
+def test_the_image_installs_locked_dependencies_in_their_own_layer() -> None:
+    """requirements.lock pins every dependency of pyproject.toml (and theirs) with hashes; the image
+    installs it before the code is copied, so a code change reuses the dependency layer."""
+    from packaging.requirements import Requirement
+
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {
+        m.group(1).lower().replace("_", "-"): m.group(2)
+        for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+) \\$", lock, re.MULTILINE)
+    }
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", lock.split("\n\n", 1)[-1].strip())
+    assert all("--hash=sha256:" in block for block in blocks if "==" in block)
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for line in declared:
+        req = Requirement(line)
+        name = req.name.lower().replace("_", "-")
+        assert name in pinned, f"{name} is not in requirements.lock: run pip-compile (README, Production)"
+        assert req.specifier.contains(pinned[name]), f"{name}=={pinned[name]} is outside {req.specifier}"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    install_deps = dockerfile.index("pip install --require-hashes --no-deps -r requirements.lock")
+    assert dockerfile.index("COPY requirements.lock") < install_deps < dockerfile.index("COPY events")
+    assert "pip install --no-deps ." in dockerfile

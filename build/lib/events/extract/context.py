@@ -1,0 +1,52 @@
+"""What every extraction strategy needs to know about the page it reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from events.normalise.urls import as_uri
+
+_MDY_ZONES = ("America/", "US/", "Pacific/Honolulu")
+
+
+@dataclass
+class PageContext:
+    url: str | None
+    today: date
+    timezone: str = "Europe/London"
+    source: str = "page"
+    date_order: str | None = None  # "dmy"/"mdy" from config; None: decide from the page
+    lang: str = ""
+    acronyms: set[str] = field(default_factory=set)
+    tree: Any = None
+    explain: bool = False  # keep the losing title candidates in each record's provenance
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def month_first(self) -> bool:
+        """05/03/2024 is 5 March unless config, the page's lang (en-US) or its zone says otherwise."""
+        if self.date_order:
+            return self.date_order == "mdy"
+        if self.lang:
+            return self.lang.lower().replace("_", "-") in ("en-us", "en-ph", "en-ca-us")
+        return self.timezone.startswith(_MDY_ZONES)
+
+    def absolute(self, href: str | None) -> str | None:
+        if not href:
+            return None
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            return None
+        if href.startswith(("https://", "http://")):
+            return as_uri(href)  # already absolute: urljoin would return it unchanged, slowly
+        return as_uri(urljoin(self.url, href) if self.url else href)
+
+    def at(self, day: date, clock: time | None) -> date | datetime:
+        return day if clock is None else datetime.combine(day, clock, tzinfo=self.zone)

@@ -1,0 +1,311 @@
+"""Find the dates people write on event pages, and read them into ``date`` ranges.
+
+No library reads event text well (``dateparser`` gives up on ``13 & 14 November 2024``, ``dateutil``
+reads it as 2013), so this is a small compiled grammar of the forms pages use:
+``18th April``, ``Tue 5 March 2024``, ``13 & 14 November 2024``, ``30 June – 2 July 2025``,
+``March 5th, 2024``, ``Oct 12-13, 2022``, ``05/03/2024``, ``2024-03-05``.
+
+A date without a year takes the first such date on or after 60 days before the fetch date, so a
+page fetched in January that says ``18th April`` means this April, and one that says ``20 December``
+means last December. A weekday that contradicts a yearless date picks the neighbouring year it fits;
+it never raises. ``31 February`` is no date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    # Russian, in the genitive a date takes ("15 апреля") and the nominative a heading takes ("Май")
+    "янв": 1,
+    "фев": 2,
+    "мар": 3,
+    "апр": 4,
+    "май": 5,
+    "мая": 5,
+    "мае": 5,
+    "июн": 6,
+    "июл": 7,
+    "авг": 8,
+    "сен": 9,
+    "окт": 10,
+    "ноя": 11,
+    "дек": 12,
+}
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+MONTH = (
+    r"(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])"
+    r"|(?:январ[ьяе]|янв|феврал[ьяе]|фев|марта?|мар|апрел[ьяе]|апр|ма[йяе]|июн[ьяе]?|июл[ьяе]?|августа?|авг"
+    r"|сентябр[ьяе]|сен|октябр[ьяе]|окт|ноябр[ьяе]|ноя|декабр[ьяе]|дек)(?![а-яё]))\.?"
+)
+WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues?|wed|weds|thu|thur|thurs|fri|sat|sun)(?![a-z])\.?"
+)
+# "13(W)": some sites put the weekday's initial in brackets after the day
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])(?:\s*\([A-Za-z]{1,4}\.?\))?"
+YEAR = r"(?:19|20)\d\d(?!\d)"
+SEP = r"\s*(?:-|–|—|‒|―|to|until|till|through|thru)\s*"
+_LIST = r"(?:\s*(?:,|&)\s*|\s+(?:and|\+)\s+)"  # "3, 4 and 5 May"; never the "12+" of an age rating
+
+_WD = rf"(?:(?P<wd>{WEEKDAY})\s*,?\s*)?"
+_patterns = {
+    # 30 June – 2 July 2025 / 27th November - 11th January
+    "dmy_range": rf"{_WD}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:\s*,?\s*(?P<y1>{YEAR}))?{SEP}"
+    rf"(?:{WEEKDAY}\s*,?\s*)?(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MONTH})(?:\s*,?\s*(?P<y2>{YEAR}))?",
+    # 13 & 14 November 2024 / 12-13 Oct 2022 / 3, 4 and 5 May
+    "dmy_days": rf"{_WD}(?P<d1>{DAY})(?:{_LIST}{DAY})*(?:{_LIST}|{SEP})(?:{WEEKDAY}\s*,?\s*)?(?P<d2>{DAY})\s+"
+    rf"(?:of\s+)?(?P<m1>{MONTH})(?:\s*,?\s*(?P<y1>{YEAR}))?",
+    # Tue 5 March 2024 / 18th April / 1st of May
+    "dmy": rf"{_WD}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:\s*,?\s*(?P<y1>{YEAR}))?",
+    # March 5th – April 2nd, 2024
+    "mdy_range": rf"{_WD}(?P<m1>{MONTH})\s*(?P<d1>{DAY})(?:\s*,?\s*(?P<y1>{YEAR}))?{SEP}"
+    rf"(?P<m2>{MONTH})\s*(?P<d2>{DAY})(?:\s*,?\s*(?P<y2>{YEAR}))?",
+    # Oct 12-13, 2022
+    "mdy_days": rf"{_WD}(?P<m1>{MONTH})\s*(?P<d1>{DAY})(?:{_LIST}|{SEP})(?P<d2>{DAY})(?:\s*,?\s*(?P<y1>{YEAR}))?",
+    # Tuesday, March 5th, 2024 / Jan 29, 2024
+    "mdy": rf"{_WD}(?P<m1>{MONTH})\s*(?P<d1>{DAY})(?:\s*,?\s*(?P<y1>{YEAR}))?",
+    "iso": r"(?<![\d-])(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])",
+    "numeric": r"(?<![\d/.-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)?\d\d)(?![\d/-])",
+}
+_COMPILED = [(name, re.compile(rf"(?<![\w]){pattern}", re.IGNORECASE)) for name, pattern in _patterns.items()]
+# The fast path reads the text lowercased (case-sensitive matching is about twice as quick) and runs the
+# patterns that need a month's name only within reach of one: most of a page's text holds none.
+_WORDY = [(name, re.compile(rf"(?<![\w]){p}")) for name, p in _patterns.items() if name not in ("iso", "numeric")]
+_FIGURES = [(name, re.compile(rf"(?<![\w]){p}")) for name, p in _patterns.items() if name in ("iso", "numeric")]
+_MONTH_WORD = re.compile(
+    r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|(?<![а-яё])(?:янв|фев|мар|апр|ма[йяе]|июн|июл|авг|сен|окт|ноя|дек)"
+)
+_REACH = 100  # characters either side of a month's name that a date around it can take
+# what may stand between the two ends of a range: a dash or "to", possibly after the first day's time
+# ("Fri 8 Nov 2024 18:00 - Sun 10 Nov 2024 14:00")
+_CLOCK = r"(?:,?\s*(?:at\s+|from\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)"
+_JOIN = re.compile(rf"^(?:{_CLOCK}?{SEP}|\s*(?:&|and)\s*)$", re.IGNORECASE)
+_MONTH_YEAR = re.compile(
+    rf"(?<![\w])(?P<q>(?:early|mid|late|end\s+of|the\s+end\s+of)[\s-]+)?(?P<m1>{MONTH})"
+    rf"\s*,?\s*(?P<y1>{YEAR})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date or a range of days found in text; ``span`` locates it in that text."""
+
+    span: tuple[int, int]
+    start: date
+    end: date | None  # the last day, inclusive; None for a single day
+    explicit_year: bool
+    weekday_mismatch: bool = False
+
+
+def month_number(text: str) -> int:
+    return _MONTHS[text[:3].lower()]
+
+
+def infer_year(month: int, day: int, today: date, weekday: int | None = None) -> date | None:
+    """The first such date on or after 60 days before ``today``; a weekday may move it a year."""
+    floor = today - timedelta(days=60)
+    chosen = None
+    for year in (today.year - 1, today.year, today.year + 1):
+        candidate = safe_date(year, month, day)
+        if candidate is not None and candidate >= floor:
+            chosen = candidate
+            break
+    if chosen is None or weekday is None or chosen.weekday() == weekday:
+        return chosen
+    for year in (chosen.year - 1, chosen.year + 1):
+        candidate = safe_date(year, month, day)
+        if candidate is not None and candidate.weekday() == weekday:
+            return candidate
+    return chosen
+
+
+def safe_date(year: int, month: int, day: int) -> date | None:
+    """The day, or None for one that does not exist (31 February)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+
+
+def weekday_number(text: str | None) -> int | None:
+    """Monday 0 … Sunday 6, from a weekday's name or its abbreviation."""
+    return _WEEKDAYS[text[:3].lower()] if text else None
+
+
+def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateMatch | None:
+    g = m.groupdict()
+    wd = weekday_number(g.get("wd"))
+    if name == "numeric":
+        a, b = int(g["a"]), int(g["b"])
+        if g["s"] in ".-" and len(g["y1"]) == 2:
+            return None  # 10.30.45 or 1-2-24 is more likely a version, a time or a score than a date
+        if a > 12 or (not month_first and b <= 12):
+            day, month = a, b
+        else:
+            month, day = a, b
+        year = int(g["y1"]) + (2000 if len(g["y1"]) == 2 else 0)
+        start = safe_date(year, month, day)
+        return DateMatch(m.span(), start, None, True) if start else None
+    if name == "iso":
+        start = safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"]))
+        return DateMatch(m.span(), start, None, True) if start else None
+    m1 = month_number(g["m1"])
+    d1 = _day(g["d1"])
+    y1 = int(g["y1"]) if g.get("y1") else None
+    if name in ("dmy", "mdy"):
+        start = safe_date(y1, m1, d1) if y1 else infer_year(m1, d1, today, wd)
+        if start is None:
+            return None
+        return DateMatch(m.span(), start, None, y1 is not None, wd is not None and start.weekday() != wd)
+    if name in ("dmy_days", "mdy_days"):
+        d2 = _day(g["d2"])
+        if d2 <= d1:
+            return None
+        start = safe_date(y1, m1, d1) if y1 else infer_year(m1, d1, today, wd)
+        end = safe_date(start.year, m1, d2) if start else None
+        if start is None or end is None:
+            return None
+        return DateMatch(m.span(), start, end, y1 is not None)
+    # ranges across months, each side with or without its own year
+    m2, d2 = month_number(g["m2"]), _day(g["d2"])
+    y2 = int(g["y2"]) if g.get("y2") else None
+    return _range(m.span(), (y1, m1, d1), (y2, m2, d2), today, wd)
+
+
+def _range(
+    span: tuple[int, int],
+    first: tuple[int | None, int, int],
+    last: tuple[int | None, int, int],
+    today: date,
+    weekday: int | None = None,
+) -> DateMatch | None:
+    (y1, m1, d1), (y2, m2, d2) = first, last
+    if y1 is None and y2 is not None:
+        y1 = y2 if (m1, d1) <= (m2, d2) else y2 - 1
+    start = infer_year(m1, d1, today, weekday) if y1 is None else safe_date(y1, m1, d1)
+    if start is None:
+        return None
+    if y2 is None:
+        y2 = start.year if (m2, d2) >= (m1, d1) else start.year + 1
+    end = safe_date(y2, m2, d2)
+    if end is None or end <= start or (end - start).days > 366:
+        return None
+    return DateMatch(span, start, end, first[0] is not None or last[0] is not None)
+
+
+def find_dates(text: str, today: date, month_first: bool = False) -> list[DateMatch]:
+    """Every day or range of days in ``text``, left to right, never overlapping.
+
+    Two dates joined only by a dash, "to" or "&" become one range.
+    """
+    found: list[tuple[int, int, DateMatch]] = []
+    for name, m in _matches(text):
+        built = _build(name, m, today, month_first)
+        if built is not None:
+            found.append((m.start(), -(m.end() - m.start()), built))
+    found.sort(key=lambda item: (item[0], item[1]))
+    chosen: list[DateMatch] = []
+    taken_until = -1
+    for start, _neg_len, match in found:
+        if start >= taken_until:
+            chosen.append(match)
+            taken_until = match.span[1]
+    return _join_ranges(text, chosen, today)
+
+
+def _matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    low = text.lower()
+    if len(low) != len(text):  # a character that changes length when lowered ("İ"): read it as written
+        for name, regex in _COMPILED:
+            for m in regex.finditer(text):
+                yield name, m
+        return
+    for name, regex in _FIGURES:
+        for m in regex.finditer(low):
+            yield name, m
+    windows: list[list[int]] = []
+    for m in _MONTH_WORD.finditer(low):
+        lo, hi = max(0, m.start() - _REACH), m.end() + _REACH
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    for name, regex in _WORDY:
+        for lo, hi in windows:
+            for m in regex.finditer(low, lo, min(hi, len(low))):
+                yield name, m
+
+
+def _join_ranges(text: str, matches: list[DateMatch], today: date) -> list[DateMatch]:
+    out: list[DateMatch] = []
+    for match in matches:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end is None
+            and match.end is None
+            and _JOIN.match(text[prev.span[1] : match.span[0]])
+        ):
+            joined = _join_pair(prev, match)
+            if joined is not None:
+                out[-1] = joined
+                continue
+        out.append(match)
+    return out
+
+
+def _join_pair(first: DateMatch, last: DateMatch) -> DateMatch | None:
+    start, end = first.start, last.start
+    if not first.explicit_year and last.explicit_year:
+        start = safe_date(
+            end.year if (start.month, start.day) <= (end.month, end.day) else end.year - 1, start.month, start.day
+        )
+    elif first.explicit_year and not last.explicit_year:
+        end = safe_date(
+            start.year if (end.month, end.day) >= (start.month, start.day) else start.year + 1, end.month, end.day
+        )
+    elif not first.explicit_year and end < start:
+        end = safe_date(end.year + 1, end.month, end.day)
+    if start is None or end is None or end <= start or (end - start).days > 366:
+        return None
+    return DateMatch(
+        (first.span[0], last.span[1]), start, end, first.explicit_year or last.explicit_year, first.weekday_mismatch
+    )
+
+
+@dataclass(frozen=True)
+class MonthMatch:
+    span: tuple[int, int]
+    value: str  # "2024-04"
+
+
+def find_months(text: str) -> list[MonthMatch]:
+    """``late April 2024`` → ``2024-04``: a month, not a day; used for when booking opens."""
+    return [
+        MonthMatch(m.span(), f"{int(m.group('y1')):04d}-{month_number(m.group('m1')):02d}")
+        for m in _MONTH_YEAR.finditer(text)
+    ]

@@ -1,0 +1,205 @@
+"""Decide what one trusted reading of a page means for the events a source already has. Pure, no I/O.
+
+``reconcile(stored, found, today)`` returns a ``Plan``: the rows to write and the changes to record;
+``repeat(stored, today)`` does the same for a page that did not change (a 304, or the same bytes).
+The store applies a plan in one transaction. Whether a reading is trusted at all is decided before,
+in ``events.shape``: a page that changed shape never reaches here.
+
+* Identity is a one-to-one assignment: each stored event is matched by at most one found event,
+  by its id first, then by its own link, then by its title and year, nearest day first. A moved
+  date is a change to the same event, never a new one; an event that finds its id taken by another
+  match gets an id of its own, so a plan never writes two rows under one id.
+* Removal: an upcoming event is removed only after ``removal_after`` consecutive trusted readings,
+  unchanged ones included, that did not find it. Past events are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from events.record import VISIBLE_FIELDS, Event, title_key
+
+
+@dataclass(frozen=True)
+class Stored:
+    event: Event
+    sequence: int = 0
+    missing_count: int = 0
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    event_id: str
+    kind: str  # new, updated, booking, cancelled, rescheduled, removed
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Write:
+    event: Event
+    new: bool
+    visible: bool  # a subscriber would see the difference: SEQUENCE goes up
+
+
+@dataclass
+class Plan:
+    writes: list[Write] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # found again, unchanged
+    missing: dict[str, int] = field(default_factory=dict)  # id -> consecutive misses so far
+    removed: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    matched: set[str] = field(default_factory=set)  # stored ids this reading found again
+
+    @property
+    def empty(self) -> bool:
+        return not (self.writes or self.seen or self.missing or self.removed or self.changes)
+
+
+def reconcile(
+    stored: Mapping[str, Stored],
+    found: list[Event],
+    today: date,
+    *,
+    removal_after: int = 3,
+    forget_before: date | None = None,
+) -> Plan:
+    """``forget_before``: events that ended before it are past retention; one the store does not hold
+    (it was pruned) is not added again, or an archive page would announce old events as new."""
+    plan = Plan()
+    pairs = assign(stored, found)
+    used = set(stored) | {e.id for e in found}
+    for i, event in enumerate(found):
+        old_id = pairs.get(i)
+        if old_id is None and forget_before is not None and event.last_day < forget_before:
+            continue
+        if old_id is None:
+            if event.id in stored:  # its id is another found event's match
+                event = replace(event, id=_fresh_id(event, used))
+                used.add(event.id)
+            plan.writes.append(Write(event, new=True, visible=True))
+            plan.changes.append(Change(event.id, "new", {"event": event.as_dict()}))
+            continue
+        old = stored[old_id]
+        plan.matched.add(old_id)
+        event = replace(event, id=old_id)
+        diff = differences(old.event, event)
+        if old.removed:
+            plan.writes.append(Write(event, new=False, visible=True))
+            plan.changes.append(Change(event.id, "new", {"event": event.as_dict(), "restored": True}))
+        elif diff:
+            plan.writes.append(Write(event, new=False, visible=True))
+            plan.changes.append(Change(event.id, change_kind(diff), {"fields": diff}))
+        elif old.event != event:  # only invisible fields moved (e.g. categories): store, no SEQUENCE bump
+            plan.writes.append(Write(event, new=False, visible=False))
+        else:
+            plan.seen.append(event.id)
+    for event_id, old in stored.items():
+        if event_id not in plan.matched and _counts(old, today):
+            _miss(plan, event_id, old, removal_after)
+    return plan
+
+
+def repeat(stored: Mapping[str, Stored], today: date, *, removal_after: int = 3) -> Plan:
+    """A trusted page read again unchanged: the events it lacked last time are missed once more, so
+    an event deleted from a page that then never changes is still removed in time."""
+    plan = Plan()
+    for event_id, old in stored.items():
+        if old.missing_count > 0 and _counts(old, today):
+            _miss(plan, event_id, old, removal_after)
+    return plan
+
+
+def _counts(old: Stored, today: date) -> bool:
+    return not old.removed and old.event.last_day >= today
+
+
+def _miss(plan: Plan, event_id: str, old: Stored, removal_after: int) -> None:
+    misses = old.missing_count + 1
+    if misses >= removal_after:
+        plan.removed.append(event_id)
+        plan.changes.append(Change(event_id, "removed", {"event": old.event.as_dict(), "misses": misses}))
+    else:
+        plan.missing[event_id] = misses
+
+
+Key = Callable[[Event], Any]
+
+
+def assign(stored: Mapping[str, Stored], found: list[Event]) -> dict[int, str]:
+    """Which stored event each found event is (index in ``found`` → stored id), one-to-one.
+
+    Ids first; then the same own link with the same title and year; then the same title and year.
+    Within a pass the nearest days pair first, so two "Board meeting"s swapping dates stay apart."""
+    pairs: dict[int, str] = {}
+    taken: set[str] = set()
+    for i, event in enumerate(found):
+        if event.id in stored and event.id not in taken:
+            pairs[i] = event.id
+            taken.add(event.id)
+    keys: dict[str, str] = {}  # title keys, computed once per title
+
+    def tkey(event: Event) -> str:
+        key = keys.get(event.title)
+        if key is None:
+            key = keys[event.title] = title_key(event.title)
+        return key
+
+    def by_link(e: Event) -> Any:
+        return (e.url.rstrip("/"), e.first_day.year, tkey(e)) if e.url else None
+
+    def by_title(e: Event) -> Any:
+        return (tkey(e), e.first_day.year)
+
+    for key in (by_link, by_title):
+        index: dict[Any, list[str]] = defaultdict(list)
+        for sid, s in stored.items():
+            if sid not in taken and (k := key(s.event)) is not None:
+                index[k].append(sid)
+        options = []
+        for i, event in enumerate(found):
+            if i in pairs or (k := key(event)) is None:
+                continue
+            for sid in index.get(k, ()):
+                options.append((abs((stored[sid].event.first_day - event.first_day).days), i, sid))
+        for _distance, i, sid in sorted(options):
+            if i not in pairs and sid not in taken:
+                pairs[i] = sid
+                taken.add(sid)
+    return pairs
+
+
+def _fresh_id(event: Event, used: set[str]) -> str:
+    """An id for a new event whose own id another event holds: derived from its id and day, so the
+    same page read again gives the same id."""
+    n = 0
+    while True:
+        basis = f"{event.id}\x1f{event.first_day.isoformat()}\x1f{n}"
+        ident = hashlib.sha256(basis.encode()).hexdigest()[:20]
+        if ident not in used:
+            return ident
+        n += 1
+
+
+def differences(old: Event, new: Event) -> dict[str, list[Any]]:
+    a, b = old.as_dict(), new.as_dict()
+    return {name: [a.get(name), b.get(name)] for name in VISIBLE_FIELDS if a.get(name) != b.get(name)}
+
+
+def change_kind(diff: Mapping[str, Any]) -> str:
+    """The one word a person would use for this difference."""
+    status = diff.get("event_status")
+    if status and status[1] == "cancelled":
+        return "cancelled"
+    if status and status[1] in ("postponed", "rescheduled"):
+        return "rescheduled"
+    if "start" in diff or "end" in diff:
+        return "rescheduled"
+    if "booking" in diff:
+        return "booking"
+    return "updated"

@@ -1,0 +1,237 @@
+"""The running service: cycles over sources, on demand (``events fetch``) or on a schedule
+(``events run``), each followed by a rebuild of the feeds it touched.
+
+Publishing is handed in as a callback, so collecting never imports publishing. APScheduler 3.11
+runs one job per source in the web server's event loop; a job that is still running is never
+started twice, one source's crash is logged and the others go on, and the next run time is taken
+from the fetch history so that a restart does not hammer every site at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from events import metrics
+from events.config import Config, Source
+from events.cycle import CycleReport, run_source
+from events.errors import StoreError
+from events.fetch import Fetcher, FetchPolicy
+from events.store import Store
+from events.threads import in_daemon_thread
+
+log = logging.getLogger("eventfeed")
+Publish = Callable[[set[str] | None], Any]
+
+
+def fetch_policy(config: Config) -> FetchPolicy:
+    f = config.fetch
+    return FetchPolicy(
+        user_agent=config.service.user_agent,
+        max_bytes=int(f.max_page_mb * 1024 * 1024),
+        connect_timeout=f.connect_timeout,
+        read_timeout=f.read_timeout,
+        total_timeout=f.timeout,
+        retries=f.retries,
+        backoff=f.backoff,
+        max_retry_after=f.max_retry_after,
+        per_host=max(1, f.per_host),
+        overall=max(1, f.concurrency),
+        host_delay=f.host_delay,
+    )
+
+
+async def run_cycle(
+    config: Config,
+    store: Store,
+    sources: Iterable[Source],
+    publish: Publish,
+    fetcher: Fetcher | None = None,
+    *,
+    force: bool = True,
+    instance: str | None = None,
+) -> list[CycleReport]:
+    """Fetch the given sources concurrently (the fetcher keeps it polite per host), then publish."""
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(fetch_policy(config))
+    try:
+        reports = await asyncio.gather(*(_guarded(config, store, fetcher, s, force, instance) for s in sources))
+    finally:
+        if own:
+            await fetcher.aclose()
+    touched = {r.source for r in reports if r.changes}
+    await in_daemon_thread(publish, touched if touched else set())
+    return list(reports)
+
+
+async def _guarded(
+    config: Config, store: Store, fetcher: Fetcher, source: Source, force: bool, instance: str | None
+) -> CycleReport:
+    started = time.perf_counter()
+    try:
+        if instance is None:
+            report = await run_source(config, store, fetcher, source, force=force)
+        else:
+            report = await run_source(config, store, fetcher, source, force=force, instance=instance)
+    except Exception as exc:  # e.g. the database went away: report it, let other sources carry on
+        log.exception("cycle for %s failed", source.id)
+        report = CycleReport(source.id, "failed", f"{type(exc).__name__}: {exc}")
+    metrics.FETCHES.labels(source.id, report.outcome).inc()
+    if report.outcome != "skipped":
+        metrics.FETCH_SECONDS.observe(time.perf_counter() - started)
+    for change in report.changes:
+        metrics.CHANGES.labels(change.kind).inc()
+    return report
+
+
+def first_run_time(source: Source, state: dict[str, Any] | None, now: datetime) -> datetime:
+    """When a source is next due, from its last fetch; overdue sources are spread over a minute."""
+    last = (state or {}).get("last_fetch_at")
+    if last is not None:
+        due = last + timedelta(seconds=source.interval)
+        if due > now:
+            return due
+    return now + timedelta(seconds=random.uniform(1, min(60, source.interval / 10)))
+
+
+def web_server(config: Config, app: Any) -> Any:
+    """A uvicorn server that stops on SIGINT/SIGTERM and then lets the process finish its own
+    shutdown and exit 0, instead of re-raising the signal as uvicorn does by default."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            self._captured_signals.clear()
+
+    return Server(
+        uvicorn.Config(
+            app,
+            host=config.service.listen_host,
+            port=config.service.listen_port,
+            log_config=None,  # uvicorn logs through the handler events.logs set up, in the same format
+            lifespan="off",
+            timeout_graceful_shutdown=3,  # open requests get 3 s; the stop as a whole stays under 10
+        )
+    )
+
+
+async def serve_and_schedule(config: Config, store: Store, publish: Publish, app: Any) -> None:
+    """``events run``: the scheduler and the web server in one process, until SIGINT/SIGTERM."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    fetcher = Fetcher(fetch_policy(config))
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    now = datetime.now(UTC)
+    in_flight: set[str] = set()  # sources being fetched
+    rebuilding = _Running()
+
+    def publish_counted(sources: set[str] | None) -> Any:
+        with rebuilding:
+            return publish(sources)
+
+    async def job(source: Source) -> None:
+        in_flight.add(source.id)
+        try:
+            report = (await run_cycle(config, store, [source], publish_counted, fetcher, force=False))[0]
+            log.info("%s", report.line())
+            scheduled = scheduler.get_job(source.id)
+            if scheduled is not None:
+                await asyncio.to_thread(store.set_next_run, source.id, scheduled.next_run_time)
+        except asyncio.CancelledError:
+            return  # stopping: nothing half-written; counted in the one line said at the stop
+        finally:
+            in_flight.discard(source.id)
+
+    for source in config.sources:
+        if source.cron:  # the crontab says when; a restart changes nothing
+            trigger = CronTrigger.from_crontab(source.cron, timezone=source.timezone)
+            when = trigger.get_next_fire_time(None, now)
+        else:
+            trigger = IntervalTrigger(seconds=source.interval, jitter=min(source.interval // 10, 300))
+            when = first_run_time(source, store.source_state(source.id), now)
+        scheduler.add_job(
+            job,
+            trigger,
+            args=[source],
+            id=source.id,
+            name=f"fetch {source.id}",
+            next_run_time=when,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=source.interval,
+        )
+        store.set_next_run(source.id, when)
+
+    async def rebuild() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await in_daemon_thread(publish_counted, None)
+
+    async def deliver() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await in_daemon_thread(publish_counted, set())
+
+    async def prune() -> None:
+        from events.retention import prune, summary
+
+        with contextlib.suppress(asyncio.CancelledError):
+            try:
+                log.info("%s", summary(await asyncio.to_thread(prune, config, store)))
+            except StoreError as exc:
+                log.error("retention: %s; tried again tomorrow", exc)
+
+    # What retention no longer keeps goes daily, first ten minutes after the start.
+    scheduler.add_job(
+        prune, IntervalTrigger(days=1), id="prune", next_run_time=now + timedelta(minutes=10), coalesce=True
+    )
+    # Feeds change with the calendar too: cancelled events age out, past events become past.
+    scheduler.add_job(rebuild, IntervalTrigger(hours=1), id="rebuild", max_instances=1, coalesce=True)
+    # Messages that could not go out (Slack down, or a route told to wait) are retried, in order; a run
+    # with nothing due reads one index.
+    scheduler.add_job(deliver, IntervalTrigger(seconds=15), id="deliver", max_instances=1, coalesce=True)
+    server = web_server(config, app)
+    app.state.scheduler_alive = lambda: scheduler.running  # /healthz says whether fetching goes on
+    scheduler.start()
+    try:
+        await server.serve()
+    finally:
+        scheduler.shutdown(wait=False)
+        log.info("stopping: %s", _abandoned(len(in_flight), rebuilding.count))
+        await fetcher.aclose()
+
+
+class _Running:
+    """How many threads are inside ``with`` it now (feed rebuilds and Slack deliveries)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+def _abandoned(fetches: int, rebuilds: int) -> str:
+    """What a stop leaves undone, in words: fetches run again at the next start, and an abandoned
+    feed rebuild leaves the previous files."""
+    parts = []
+    if fetches:
+        fetch = "fetches" if fetches > 1 else "fetch"
+        parts.append(f"{fetches} {fetch} in progress abandoned (run again at the next start)")
+    if rebuilds:
+        parts.append("a feed rebuild abandoned (the previous files stay)")
+    return "; ".join(parts) or "nothing was in progress"

@@ -1,0 +1,62 @@
+"""A source's state in one word and one line, the same in ``events sources``, ``/sources``, ``/healthz``
+and Slack: *healthy* (its last reading was trusted), *failing* (fetches fail; never a reason to remove
+events), *changed shape* (a reading did not look like the page; its events are kept untouched until
+the usual shape returns or a person accepts the new one), *accepted* (the next reading is trusted
+whatever its shape), or *new* (never fetched)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceState:
+    name: str  # healthy, failing, changed shape, accepted, new
+    words: str  # one line for a person
+    overdue: bool = False  # failing for longer than unhealthy_after
+    notice: str | None = None  # what the last reading could not read whole
+
+    @property
+    def detail(self) -> str:
+        """What staff need to read beside the state: its words unless all is well, and any notice."""
+        said = [] if self.name == "healthy" else [self.words]
+        return "; ".join([*said, *([self.notice] if self.notice else [])])
+
+    @property
+    def ok(self) -> bool:
+        return self.name in ("healthy", "accepted", "new")
+
+
+def source_state(row: dict[str, Any], unhealthy_after: int, now: datetime | None = None) -> SourceState:
+    state = _state(row, unhealthy_after, now or datetime.now(UTC))
+    return replace(state, notice=row.get("notice")) if row.get("notice") else state
+
+
+def _state(row: dict[str, Any], unhealthy_after: int, now: datetime) -> SourceState:
+    if row.get("consecutive_failures"):
+        since = row.get("unhealthy_since") or now
+        overdue = (now - since).total_seconds() > unhealthy_after
+        words = f"failing for {duration(now - since)}: {row.get('unhealthy_reason') or row.get('last_error') or '?'}"
+        return SourceState("failing", words + (" (overdue)" if overdue else ""), overdue)
+    if row.get("accepted_at"):
+        return SourceState("accepted", "new shape accepted; the next reading becomes the usual shape")
+    if row.get("shape_changed_since"):
+        words = (
+            f"page changed shape {duration(now - row['shape_changed_since'])} ago: {row.get('shape_reason')}; "
+            f"its events are kept; if the new page is right, run `events sources accept {row.get('id')}`"
+        )
+        return SourceState("changed shape", words)
+    if row.get("last_outcome") is None:
+        return SourceState("new", "not fetched yet")
+    return SourceState("healthy", "ok")
+
+
+def duration(delta: Any) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

@@ -1,0 +1,547 @@
+"""The store: SQLite by default, PostgreSQL by URL, through SQLAlchemy Core.
+
+It applies reconcile plans in one transaction, keeps the fetch history and each source's health,
+and hands publishers the rows they need. Publishers only read.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, or_, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from events.errors import StoreError
+from events.reconcile import Plan, Stored
+from events.record import Event
+from events.store import migrate
+from events.store.schema import changes, events, fetches, notifications, sources
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as publishers see it: the record plus its history in the store."""
+
+    event: Event
+    created_at: datetime
+    updated_at: datetime
+    sequence: int
+    cancelled_at: datetime | None
+    removed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch came to, as the store records it."""
+
+    outcome: str  # page, not_modified, unchanged, failed, changed_shape
+    started_at: datetime
+    finished_at: datetime
+    http_status: int | None = None
+    error: str | None = None
+    events_found: int | None = None
+    bytes: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    shape: dict[str, Any] | None = None  # a trusted page's shape, the next readings' baseline
+    note: str | None = None  # what the reading could not read whole
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything in the store is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class Store:
+    def __init__(self, url: str, *, prepare: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = _engine(url)
+        self._write_lock = threading.Lock()
+        try:
+            if prepare:
+                migrate.prepare(self.engine, self.safe_url)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise StoreError(f"cannot open the database {self.safe_url}: {_reason(exc)}") from exc
+        except StoreError:
+            self.engine.dispose()
+            raise
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def begin(self, write: bool = False) -> Iterator[Connection]:
+        """A transaction. On SQLite a writing one starts with BEGIN IMMEDIATE, so two writers (in one
+        process or several) queue for the lock instead of both reading and then colliding; this
+        process's writers also queue on a lock rather than in SQLite's sleeping busy handler."""
+        lock = self._write_lock if write and self.engine.dialect.name == "sqlite" else nullcontext()
+        try:
+            with lock, self.engine.connect() as conn:
+                conn.info["eventfeed_write"] = write
+                with conn.begin():
+                    yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_reason(exc)}") from exc
+
+    # sources -------------------------------------------------------------------------------------
+
+    def ensure_sources(self, configured: Iterable[tuple[str, ...]]) -> None:
+        """Make a row for each configured (id, url, name[, published fingerprint]); keep the state of
+        the ones that exist. When what a source publishes with its events changed (its name in the
+        DESCRIPTION, say), its events' SEQUENCE and LAST-MODIFIED move, or calendars keep old words."""
+        with self.begin(write=True) as conn:
+            columns = (sources.c.id, sources.c.url, sources.c.name, sources.c.published)
+            have = {r.id: r for r in conn.execute(select(*columns))}
+            for source_id, url, name, *rest in configured:
+                published = rest[0] if rest else None
+                old = have.get(source_id)
+                if old is None:
+                    conn.execute(
+                        sources.insert().values(
+                            id=source_id, url=url, name=name, published=published, consecutive_failures=0, healthy=True
+                        )
+                    )
+                    continue
+                renamed = (old.url, old.name) != (url, name)
+                refingerprinted = published is not None and published != old.published
+                if not renamed and not refingerprinted:
+                    continue
+                # a first fingerprint (a database from before they were kept) is recorded, not a change
+                restyled = refingerprinted and old.published is not None
+                values: dict[str, Any] = {"url": url, "name": name, "published": published or old.published}
+                if old.url != url:  # validators of another URL mean nothing here
+                    values.update(etag=None, last_modified=None, body_hash=None)
+                conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+                if renamed or restyled:
+                    conn.execute(
+                        update(events)
+                        .where(events.c.source_id == source_id)
+                        .values(sequence=events.c.sequence + 1, updated_at=utcnow())
+                    )
+                    touch(conn, [source_id])
+
+    def source_state(self, source_id: str) -> dict[str, Any] | None:
+        with self.begin() as conn:
+            row = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().first()
+        return aware_row(row) if row else None
+
+    def source_states(self) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = conn.execute(select(sources).order_by(sources.c.id)).mappings().all()
+            counts = dict(
+                conn.execute(
+                    select(events.c.source_id, func.count())
+                    .where(events.c.removed_at.is_(None))
+                    .group_by(events.c.source_id)
+                ).all()
+            )
+        out = []
+        for row in rows:
+            state = aware_row(row)
+            state["events_stored"] = counts.get(row["id"], 0)
+            out.append(state)
+        return out
+
+    def claim(
+        self, source_id: str, instance: str, *, lease: float, min_gap: float, now: datetime
+    ) -> dict[str, Any] | None:
+        """Take a source for one fetch and return its state, or None when another instance holds it
+        or fetched it within ``min_gap`` seconds (this slot's fetch is done). One conditional UPDATE in
+        one transaction, so on SQLite and PostgreSQL alike exactly one of several instances wins."""
+        with self.begin(write=True) as conn:
+            holder = conn.execute(select(sources.c.claimed_by).where(sources.c.id == source_id)).scalar()
+            free = or_(sources.c.claimed_until.is_(None), sources.c.claimed_until < now)
+            if holder and _dead_here(holder):  # a crashed process on this machine holds it: take it over
+                free = or_(free, sources.c.claimed_by == holder)
+            query = update(sources).where(sources.c.id == source_id, free)
+            if min_gap > 0:
+                query = query.where(
+                    or_(sources.c.last_fetch_at.is_(None), sources.c.last_fetch_at <= now - timedelta(seconds=min_gap))
+                )
+            row = (
+                conn.execute(
+                    query.values(claimed_by=instance, claimed_until=now + timedelta(seconds=lease)).returning(
+                        *sources.c
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return aware_row(row) if row is not None else None
+
+    def renew_claim(self, source_id: str, instance: str, until: datetime) -> bool:
+        """Extend a claim this instance still holds; False when it lost it (another took it over)."""
+        with self.begin(write=True) as conn:
+            return bool(
+                conn.execute(
+                    update(sources)
+                    .where(sources.c.id == source_id, sources.c.claimed_by == instance)
+                    .values(claimed_until=until)
+                ).rowcount
+            )
+
+    def set_next_run(self, source_id: str, when: datetime | None) -> None:
+        with self.begin(write=True) as conn:
+            conn.execute(update(sources).where(sources.c.id == source_id).values(next_run_at=when))
+
+    # events --------------------------------------------------------------------------------------
+
+    def stored_events(self, source_id: str, *, missing_only: bool = False) -> dict[str, Stored]:
+        """A source's events for reconciling; ``missing_only``: just the live ones the last trusted
+        reading lacked (all an unchanged page needs, and usually none)."""
+        query = select(
+            events.c.id, events.c.data, events.c.sequence, events.c.missing_count, events.c.removed_at
+        ).where(events.c.source_id == source_id)
+        if missing_only:
+            query = query.where(events.c.missing_count > 0, events.c.removed_at.is_(None))
+        with self.begin() as conn:
+            rows = conn.execute(query).all()
+        return {
+            r.id: Stored(Event.from_dict(r.data), r.sequence, r.missing_count, r.removed_at is not None) for r in rows
+        }
+
+    def record_fetch(self, source_id: str, result: FetchResult, plan: Plan | None = None) -> None:
+        """Write the fetch, the source's new state and (if given) the plan, in one transaction.
+
+        A failure touches no event. A reading of a page that changed shape marks the source and
+        touches no event either. Only a trusted reading (a page of the usual shape, or an unchanged
+        one) applies its plan, becomes the new baseline and clears the marks."""
+        with self.begin(write=True) as conn:
+            if conn.dialect.name == "postgresql" and plan is not None and plan.changes:
+                # Change ids come from a sequence: a reader of "changes after id N" must not run while
+                # a lower id is still uncommitted, or it would skip it. Writers share this lock;
+                # ``changes_lock(exclusive=True)`` waits for them.
+                changes_lock(conn, exclusive=False)
+            state = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().one()
+            values: dict[str, Any] = {
+                "last_fetch_at": result.finished_at,
+                "last_outcome": result.outcome,
+                "claimed_by": None,
+                "claimed_until": None,
+            }
+            if result.outcome == "failed":
+                values.update(
+                    last_error=result.error,
+                    healthy=False,
+                    consecutive_failures=(state["consecutive_failures"] or 0) + 1,
+                    unhealthy_since=state["unhealthy_since"] or result.finished_at,
+                    unhealthy_reason=result.error,
+                )
+            else:
+                values.update(
+                    last_success_at=result.finished_at,
+                    consecutive_failures=0,
+                    unhealthy_since=None,
+                    unhealthy_reason=None,
+                )
+                if result.events_found is not None:
+                    values["events_found"] = result.events_found
+                if result.outcome in ("page", "changed_shape"):
+                    values["notice"] = result.note
+                if result.outcome == "changed_shape":
+                    values.update(
+                        healthy=False,
+                        last_error=result.error,
+                        shape_changed_since=state["shape_changed_since"] or result.finished_at,
+                        shape_reason=result.error,
+                    )
+                else:
+                    values.update(healthy=True, last_error=None, shape_changed_since=None, shape_reason=None)
+                    if result.outcome == "page":
+                        values.update(shape=result.shape, accepted_at=None)
+                    if result.outcome in ("page", "unchanged"):
+                        values.update(etag=result.etag, last_modified=result.last_modified, body_hash=result.body_hash)
+            conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+            conn.execute(
+                fetches.insert().values(
+                    source_id=source_id,
+                    started_at=result.started_at,
+                    finished_at=result.finished_at,
+                    outcome=result.outcome,
+                    http_status=result.http_status,
+                    error=result.error,
+                    note=result.note,
+                    events_found=result.events_found,
+                    bytes=result.bytes,
+                )
+            )
+            if plan is not None and result.outcome in ("page", "not_modified", "unchanged"):
+                self._apply(conn, source_id, plan, result.finished_at)
+
+    def accept_shape(self, source_id: str, now: datetime | None = None) -> bool:
+        """A person says the page's new shape is right: the next reading is trusted whatever its shape
+        and becomes the baseline. Validators are dropped so that reading is a full one. False when the
+        source is unknown."""
+        with self.begin(write=True) as conn:
+            return bool(
+                conn.execute(
+                    update(sources)
+                    .where(sources.c.id == source_id)
+                    .values(accepted_at=now or utcnow(), etag=None, last_modified=None, body_hash=None)
+                ).rowcount
+            )
+
+    def _apply(self, conn: Connection, source_id: str, plan: Plan, now: datetime) -> None:
+        for write in plan.writes:
+            e = write.event
+            data = e.as_dict()
+            cancelled_at = now if e.event_status == "cancelled" else None
+            if write.new:
+                conn.execute(
+                    events.insert().values(
+                        id=e.id,
+                        source_id=source_id,
+                        first_day=e.first_day.isoformat(),
+                        last_day=e.last_day.isoformat(),
+                        data=data,
+                        created_at=now,
+                        updated_at=now,
+                        last_seen_at=now,
+                        sequence=0,
+                        missing_count=0,
+                        cancelled_at=cancelled_at,
+                    )
+                )
+                continue
+            values: dict[str, Any] = {
+                "data": data,
+                "first_day": e.first_day.isoformat(),
+                "last_day": e.last_day.isoformat(),
+                "last_seen_at": now,
+                "missing_count": 0,
+                "removed_at": None,
+            }
+            if write.visible:
+                values.update(updated_at=now, sequence=events.c.sequence + 1)
+            if e.event_status == "cancelled":
+                values["cancelled_at"] = func.coalesce(events.c.cancelled_at, now)
+            else:
+                values["cancelled_at"] = None
+            conn.execute(update(events).where(events.c.id == e.id).values(**values))
+        if plan.seen:
+            conn.execute(update(events).where(events.c.id.in_(plan.seen)).values(last_seen_at=now, missing_count=0))
+        for event_id, misses in plan.missing.items():
+            conn.execute(update(events).where(events.c.id == event_id).values(missing_count=misses))
+        if plan.removed:
+            conn.execute(
+                update(events)
+                .where(events.c.id.in_(plan.removed))
+                .values(removed_at=now, updated_at=now, sequence=events.c.sequence + 1)
+            )
+        for change in plan.changes:
+            conn.execute(
+                changes.insert().values(
+                    event_id=change.event_id, source_id=source_id, kind=change.kind, detail=change.detail, at=now
+                )
+            )
+        if plan.writes or plan.removed:
+            touch(conn, [source_id])
+
+    # retention -----------------------------------------------------------------------------------
+
+    def prune(
+        self,
+        now: datetime,
+        *,
+        fetch_history_days: int,
+        changes_days: int,
+        removed_events_days: int,
+        past_events_days: int | None,
+    ) -> dict[str, int]:
+        """Delete what retention no longer keeps; returns how many rows of each kind went. Each source's
+        newest change is kept whatever its age: it is how a later change is known not to be a first
+        fetch (whose events are announced as one summary)."""
+        day = timedelta(days=1)
+        with self.begin(write=True) as conn:
+            newest = select(func.max(changes.c.id)).group_by(changes.c.source_id)
+            gone = [events.c.removed_at < now - removed_events_days * day]
+            if past_events_days is not None:
+                gone.append(events.c.last_day < (now.date() - past_events_days * day).isoformat())
+            doomed = select(events.c.id).where(or_(*gone))
+            touch(conn, list(conn.execute(select(events.c.source_id).where(or_(*gone)).distinct()).scalars()))
+            counts = {
+                "fetch records": conn.execute(
+                    delete(fetches).where(fetches.c.started_at < now - fetch_history_days * day)
+                ).rowcount,
+                "changes": conn.execute(
+                    delete(changes).where(
+                        or_(changes.c.at < now - changes_days * day, changes.c.event_id.in_(doomed)),
+                        changes.c.id.not_in(newest),
+                    )
+                ).rowcount,
+                "events": conn.execute(delete(events).where(events.c.id.in_(doomed))).rowcount,
+                "Slack messages": conn.execute(
+                    delete(notifications).where(
+                        notifications.c.status.in_(("sent", "unknown")),
+                        notifications.c.created_at < now - changes_days * day,
+                    )
+                ).rowcount,
+            }
+        return counts
+
+    def versions(self) -> dict[str, str | None]:
+        """Each source's content token (see ``touch``): what feed files are compared with."""
+        with self.begin() as conn:
+            return dict(conn.execute(select(sources.c.id, sources.c.content_version)).tuples().all())
+
+    def all_events(self, include_removed: bool = False) -> list[StoredEvent]:
+        query = select(events).order_by(events.c.first_day, events.c.id)
+        if not include_removed:
+            query = query.where(events.c.removed_at.is_(None))
+        with self.begin() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [_stored(r) for r in rows]
+
+    def events_between(
+        self, sources: Iterable[str] | None = None, ends_from: date | None = None, starts_until: date | None = None
+    ) -> list[StoredEvent]:
+        """Live events of ``sources`` (all when None) that end on or after ``ends_from`` and start on
+        or before ``starts_until``: a feed's rows, chosen by the database rather than in Python."""
+        query = select(events).where(events.c.removed_at.is_(None)).order_by(events.c.first_day, events.c.id)
+        if sources is not None:
+            query = query.where(events.c.source_id.in_(sorted(set(sources))))
+        if ends_from is not None:
+            query = query.where(events.c.last_day >= ends_from.isoformat())
+        if starts_until is not None:
+            query = query.where(events.c.first_day <= starts_until.isoformat())
+        with self.begin() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [_stored(r) for r in rows]
+
+    def event(self, event_id: str) -> StoredEvent | None:
+        """One event by id, removed or not."""
+        with self.begin() as conn:
+            row = conn.execute(select(events).where(events.c.id == event_id)).mappings().first()
+        return _stored(row) if row is not None else None
+
+    def history(self, event_id: str) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = (
+                conn.execute(select(changes).where(changes.c.event_id == event_id).order_by(changes.c.id))
+                .mappings()
+                .all()
+            )
+        return [aware_row(r) for r in rows]
+
+    def changes_since(self, change_id: int = 0) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = conn.execute(select(changes).where(changes.c.id > change_id).order_by(changes.c.id)).mappings().all()
+        return [aware_row(r) for r in rows]
+
+    def fetch_history(self, source_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        with self.begin() as conn:
+            rows = (
+                conn.execute(
+                    select(fetches).where(fetches.c.source_id == source_id).order_by(fetches.c.id.desc()).limit(limit)
+                )
+                .mappings()
+                .all()
+            )
+        return [aware_row(r) for r in rows]
+
+
+def _dead_here(instance: str) -> bool:
+    """Instance names are host-pid-nonce; a claim by a process of this host that no longer runs is stale."""
+    host, _, rest = instance.rpartition("-")[0].rpartition("-")
+    pid = rest
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def touch(conn: Connection, source_ids: Iterable[str]) -> None:
+    """A new content token for sources whose stored events changed, in the writing transaction. A
+    token, not a counter: two writers racing leave the last one's, which differs from any either saw."""
+    ids = list(source_ids)
+    if ids:
+        conn.execute(update(sources).where(sources.c.id.in_(ids)).values(content_version=uuid.uuid4().hex))
+
+
+CHANGES_LOCK = 7415001  # PostgreSQL advisory lock between writers and readers of the change log
+
+
+def changes_lock(conn: Connection, *, exclusive: bool) -> None:
+    """On PostgreSQL, hold the change-log lock until the transaction ends (nothing to do on SQLite,
+    where one writer at a time already commits ids in order)."""
+    if conn.dialect.name == "postgresql":
+        kind = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        conn.execute(text(f"SELECT {kind}({CHANGES_LOCK})"))
+
+
+def _stored(row: Any) -> StoredEvent:
+    return StoredEvent(
+        Event.from_dict(row["data"]),
+        _aware(row["created_at"]),
+        _aware(row["updated_at"]),
+        row["sequence"],
+        _aware(row["cancelled_at"]),
+        _aware(row["removed_at"]),
+    )
+
+
+def aware_row(row: Any) -> dict[str, Any]:
+    """A row as a dict, its date-times made UTC-aware (SQLite hands them back naive)."""
+    return {k: _aware(v) if isinstance(v, datetime) else v for k, v in dict(row).items()}
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        folder = Path(url[len("sqlite:///") :]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StoreError(f"cannot use database URL {url.split('@')[-1]!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we say BEGIN ourselves (below), as SQLAlchemy's docs advise
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("eventfeed_write") else "BEGIN")
+
+    return engine

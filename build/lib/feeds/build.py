@@ -1,0 +1,179 @@
+"""Write every configured feed's files from the store, atomically.
+
+Each file is written to a temporary file in the same directory and renamed over the old one, so a
+web server or a subscriber never reads half a file, and a crash leaves the previous version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from events import metrics
+from events.config import Config, Feed, Source
+from events.errors import FeedError
+from events.store import Store, StoredEvent
+from feeds.ical import build_ical
+from feeds.jsonfeed import build_jsonfeed
+from feeds.selection import Query, select_events, window
+
+
+@dataclass(frozen=True)
+class Rendered:
+    ics: bytes
+    json: bytes
+    count: int
+
+
+def render_feed(
+    config: Config,
+    feed: Feed,
+    items: list[StoredEvent],
+    *,
+    now: datetime | None = None,
+    query: Query | None = None,
+    feed_url: str | None = None,
+    paging: tuple[int, int, Callable[[int], str]] | None = None,
+) -> Rendered:
+    """``feed_url`` is the address a filtered feed was asked for, which its JSON names as its own;
+    ``paging`` (limit, page, the address of a page) cuts the JSON to one page with a ``next_url``."""
+    now = now or datetime.now(UTC)
+    service = config.service
+    chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
+    sources = {s.id: s for s in config.sources}
+    title = feed_title(feed, query, sources)
+    ics = build_ical(
+        feed,
+        chosen,
+        base_url=service.base_url,
+        timezone=service.timezone,
+        refresh_seconds=service.refresh_interval,
+        sources=sources,
+        title=title,
+    )
+    shown, next_url = chosen, None
+    if paging is not None:
+        limit, page, address = paging
+        shown = chosen[(page - 1) * limit : page * limit]
+        next_url = address(page + 1) if page * limit < len(chosen) else None
+    doc = build_jsonfeed(
+        feed,
+        shown,
+        base_url=service.base_url,
+        today=now.date(),
+        sources=sources,
+        title=title,
+        feed_url=feed_url,
+        next_url=next_url,
+    )
+    return Rendered(ics, doc, len(chosen))
+
+
+def feed_title(feed: Feed, query: Query | None, sources: dict[str, Source]) -> str:
+    """A filtered feed is named for what it shows: "All events — London Region, Training"."""
+    if query is None or not (query.sources or query.categories):
+        return feed.title
+    parts = [sources[s].name if s in sources else s for s in query.sources] + list(query.categories)
+    return f"{feed.title} — {', '.join(parts)}"
+
+
+def build_feeds(
+    config: Config,
+    store: Store,
+    *,
+    sources: set[str] | None = None,
+    now: datetime | None = None,
+    only: set[str] | None = None,
+) -> dict[str, int]:
+    """Rebuild the feeds that show any of ``sources`` (all feeds when None), or the feeds ``only``
+    names; returns events per feed. Each feed's files are followed by a note of the sources' content
+    tokens they were built from (read before the events), which ``feeds.freshness`` compares."""
+    now = now or datetime.now(UTC)
+    versions = store.versions()
+    out_dir = config.service.feeds_dir
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FeedError(f"cannot write feeds to {out_dir}: {exc.strerror or exc}") from None
+    _sweep_abandoned(out_dir)
+    counts = {}
+    for feed in config.feeds:
+        if sources is not None and feed.sources and not (set(feed.sources) & sources):
+            continue
+        if only is not None and feed.id not in only:
+            continue
+        started = time.perf_counter()
+        rendered = render_feed(config, feed, feed_items(store, feed, now), now=now)
+        built = json.dumps(built_from(config, feed, versions), sort_keys=True).encode()
+        for path, data in (
+            (out_dir / f"{feed.id}.ics", rendered.ics),
+            (out_dir / f"{feed.id}.json", rendered.json),
+            (version_path(out_dir, feed), built),
+        ):
+            try:
+                write_atomic(path, data, touch=path.suffix == ".version")
+            except OSError as exc:
+                raise FeedError(f"cannot write the feed file {path}: {exc.strerror or exc}") from None
+        metrics.FEED_BUILD_SECONDS.labels(feed.id).observe(time.perf_counter() - started)
+        counts[feed.id] = rendered.count
+    return counts
+
+
+def version_path(out_dir: Path, feed: Feed) -> Path:
+    return out_dir / f".{feed.id}.version"
+
+
+def built_from(config: Config, feed: Feed, versions: dict[str, str | None]) -> dict[str, str | None]:
+    """The content tokens of the sources a feed shows: equal tokens, same events."""
+    shown = feed.sources or tuple(s.id for s in config.sources)
+    return {s: versions.get(s) for s in shown}
+
+
+def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = None) -> list[StoredEvent]:
+    """The rows a feed can show, chosen by the database: a feed of ten sources among thousands, or of
+    the coming year among a decade of history, reads only its own rows."""
+    return store.events_between(*window(feed, query, now.date()))
+
+
+def _sweep_abandoned(out_dir: Path, older_than: float = 3600) -> None:
+    """Temporary files of a rebuild a stop abandoned (the process did not wait for it); an hour old, so
+    never one another process is writing now."""
+    cutoff = time.time() - older_than
+    for tmp in out_dir.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+
+
+FILE_MODE = 0o644  # readable by a web server in front, writable by the service only
+
+
+def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE, *, touch: bool = False) -> None:
+    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime
+    (``touch``: the same bytes still get a new mtime, as a note of when it was last checked). The file
+    gets ``mode`` (mkstemp would leave it readable by its owner only)."""
+    try:
+        if path.read_bytes() == data:
+            if touch:
+                os.utime(path)
+            return
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,177 @@
+"""An iCalendar (RFC 5545 / RFC 7986) subscription feed that Outlook, Google and Apple accept.
+
+All-day events are ``VALUE=DATE`` with an exclusive DTEND; timed ones carry a TZID with its VTIMEZONE.
+UID is stable for the event's life; SEQUENCE, LAST-MODIFIED and DTSTAMP move only when a subscriber
+would see a difference, so an unchanged store yields byte-identical output (and the same ETag).
+Every text value goes through ``icalendar`` (escaping) after control characters and line breaks
+are taken out, so no page text can inject a property or a component.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Timezone, vDuration, vText
+from icalendar import Event as VEvent
+
+from events import __version__
+from events.config import Feed, Source
+from events.normalise.urls import as_uri
+from events.record import Event
+from events.store import StoredEvent
+from feeds.text import booking_words, headline, multi_line, one_line, where
+
+PRODID = f"-//eventfeed//eventfeed {__version__}//EN"
+_ICAL_STATUS = {
+    "scheduled": "CONFIRMED",
+    "rescheduled": "CONFIRMED",
+    "postponed": "TENTATIVE",
+    "cancelled": "CANCELLED",
+}
+
+
+def uid_domain(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "eventfeed.invalid"
+
+
+def build_ical(
+    feed: Feed,
+    items: Sequence[StoredEvent],
+    *,
+    base_url: str,
+    timezone: str,
+    refresh_seconds: int,
+    sources: dict[str, Source] | None = None,
+    title: str | None = None,
+) -> bytes:
+    """``title`` names a filtered feed ("All events — London"); the feed's own title otherwise."""
+    sources = sources or {}
+    name = one_line(title or feed.title, 200)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    # no METHOD: RFC 5546's PUBLISH wants an ORGANIZER on every event, and we invent none; a
+    # subscription needs no iTIP method (Google, Outlook and Apple read the calendar without one)
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-caldesc", vText(one_line(feed.description or feed.title, 1000)))
+    refresh = timedelta(seconds=refresh_seconds)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(refresh))
+    domain = uid_domain(base_url)
+    zones: dict[str, tuple[date, date]] = {}
+    used: Counter[str] = Counter()  # timed events per zone
+    for item in items:
+        cal.add_component(_vevent(item, domain, base_url, sources))
+        e = item.event
+        if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
+            tzid = e.start.tzinfo.key  # type: ignore[union-attr]
+            used[tzid] += 1
+            first, last = zones.get(tzid, (e.first_day, e.last_day))
+            zones[tzid] = (min(first, e.first_day), max(last, e.last_day))
+    # a client's default zone for the calendar: the zone most of its timed events are in (Google
+    # shows the calendar in it), the site's own zone for a feed of all-day events
+    cal.add("x-wr-timezone", used.most_common(1)[0][0] if used else timezone)
+    if not items:
+        # RFC 5545 wants at least one component, and some parsers refuse a calendar without one: an
+        # empty feed carries the feed's own zone, which every client ignores when nothing uses it.
+        today = date.today()
+        zones[timezone] = (today, today + timedelta(days=365))
+    for tzid, (first, last) in sorted(zones.items()):
+        tz = Timezone.from_tzid(tzid, first_date=first - timedelta(days=1), last_date=last + timedelta(days=1))
+        tz.pop(
+            "COMMENT", None
+        )  # icalendar notes the span in a COMMENT, which RFC 5545 allows only in STANDARD/DAYLIGHT
+        cal.add_component(tz)
+    return cal.to_ical()
+
+
+def build_event_ical(item: StoredEvent, *, base_url: str, refresh_seconds: int, sources: dict[str, Source]) -> bytes:
+    """One event as its own calendar file, for "add just this one": the same UID as in the feeds, so
+    a client that also subscribes sees one event, not two."""
+    e = item.event
+    one = Feed(id=e.id, title=one_line(e.title, 200), description="")
+    return build_ical(
+        one, [item], base_url=base_url, timezone=e.timezone, refresh_seconds=refresh_seconds, sources=sources
+    )
+
+
+def assumed_end(event: Event, source: Source | None) -> datetime | None:
+    """A timed event with no end lasts the source's ``default_duration`` (1 hour unless configured):
+    Google draws an event with no end as a sliver, Outlook as nothing."""
+    if event.all_day or event.end is not None:
+        return None
+    return event.start + timedelta(seconds=source.default_duration if source else 3600)  # type: ignore[operator]
+
+
+def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> VEvent:
+    e = item.event
+    source = sources.get(e.source)
+    ve = VEvent()
+    ve.add("uid", f"{e.id}@{domain}")
+    ve.add("dtstamp", item.updated_at)
+    ve.add("created", item.created_at)
+    ve.add("last-modified", item.updated_at)
+    ve.add("sequence", item.sequence)
+    ve.add("summary", headline(e))
+    if source is not None and source.organiser_email:  # a real organiser, only when configured
+        ve.add(
+            "organizer",
+            f"mailto:{source.organiser_email}",
+            parameters={"CN": one_line(source.organiser_name or source.name, 100)},
+        )
+    if e.all_day:
+        ve.add("dtstart", e.start)
+        ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day
+    else:
+        ve.add("dtstart", _zoned(e.start))  # type: ignore[arg-type]
+        end = e.end if isinstance(e.end, datetime) and e.end > e.start else assumed_end(e, source)  # type: ignore[operator]
+        if end is not None:
+            ve.add("dtend", _zoned(end))
+    if e.all_day or e.event_status == "cancelled":
+        ve.add("transp", "TRANSPARENT")  # a day-long listing or a cancelled meeting blocks no time
+    ve.add("status", _ICAL_STATUS.get(e.event_status, "CONFIRMED"))
+    location = where(e)
+    if location:
+        ve.add("location", location)
+    link = as_uri(e.url)
+    if link:
+        ve.add("url", link)
+    if e.latitude is not None and e.longitude is not None:
+        ve.add("geo", (e.latitude, e.longitude))
+    image = as_uri(e.image)
+    if image:
+        ve.add("image", image, parameters={"VALUE": "URI"})
+    ve.add("description", _description(item, source, link or f"{base_url}/events/{e.id}"))
+    categories = [one_line(c, 100) for c in e.categories if one_line(c, 100)]
+    if categories:
+        ve.add("categories", categories)
+    return ve
+
+
+def _zoned(moment: datetime) -> datetime:
+    """A time with an IANA zone keeps it (TZID + VTIMEZONE); one with only an offset becomes UTC,
+    because a TZID must name a VTIMEZONE and an offset is not a zone."""
+    return moment if isinstance(moment.tzinfo, ZoneInfo) else moment.astimezone(UTC)
+
+
+def _description(item: StoredEvent, source: Source | None, link: str) -> str:
+    """What Google and Outlook show: they ignore URL, so the event's link is written out here too."""
+    e = item.event
+    lines = []
+    booking = booking_words(e)
+    if booking:
+        lines.append(booking)
+    if e.description:
+        lines.append(multi_line(e.description, 2000))
+    if e.online:
+        lines.append("Online event")
+    lines.append(f"{'Book' if e.booking in ('open', 'soon', 'waitlist') else 'Details'}: {link}")
+    name = source.name if source else e.source
+    lines.append(f"Source: {one_line(name, 200)}" + (f" ({as_uri(source.url)})" if source else ""))
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""A JSON Feed 1.1 document for a member website: upcoming events from one CORS-enabled URL.
+
+Each item carries the full event record under ``_event`` (JSON Feed's extension convention), so a
+website can show dates, venue and booking without parsing prose. Items are ordered by start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import orjson
+
+from events import __version__
+from events.config import Feed, Source
+from events.normalise.urls import as_uri
+from events.store import StoredEvent
+from feeds.ical import assumed_end
+from feeds.text import booking_words, headline, one_line, where
+
+JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def when_words(start: date | datetime, end: date | datetime | None) -> str:
+    """``Wednesday 13 November 2024 – Thursday 14 November 2024``, or with times ``10:00–16:30``."""
+
+    def day(d: date) -> str:
+        return f"{d:%A} {d.day} {d:%B %Y}"
+
+    if isinstance(start, datetime):
+        text = f"{day(start.date())}, {start:%H:%M}"
+        if isinstance(end, datetime):
+            text += f"–{end:%H:%M}" if end.date() == start.date() else f" – {day(end.date())}, {end:%H:%M}"
+        return text
+    if end and end != start:
+        return f"{day(start)} – {day(end)}"  # type: ignore[arg-type]
+    return day(start)
+
+
+def build_jsonfeed(
+    feed: Feed,
+    items: Sequence[StoredEvent],
+    *,
+    base_url: str,
+    today: date,
+    sources: dict[str, Source] | None = None,
+    title: str | None = None,
+    feed_url: str | None = None,
+    next_url: str | None = None,
+) -> bytes:
+    """``title``/``feed_url`` name a filtered feed; ``next_url`` links the next page of a paged one."""
+    sources = sources or {}
+    schema = f"{base_url}/feeds/schema.json"
+    doc: dict[str, object] = {
+        "version": JSONFEED_VERSION,
+        "title": one_line(title or feed.title, 200),
+        "home_page_url": f"{base_url}/",
+        "feed_url": feed_url or f"{base_url}/feeds/{feed.id}.json",
+        "description": one_line(feed.description or feed.title, 1000),
+        "language": "en-GB",
+        "_eventfeed": {
+            "about": schema,
+            "generator": f"eventfeed {__version__}",
+            "ical_url": f"{base_url}/feeds/{feed.id}.ics",
+        },
+        "items": [_item(item, today, base_url, sources.get(item.event.source), schema) for item in items],
+    }
+    if next_url:
+        doc["next_url"] = next_url
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+
+
+def _item(item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str) -> dict[str, object]:
+    e = item.event
+    record = e.as_dict(today)
+    assumed = assumed_end(e, source)
+    if assumed is not None:  # the end a calendar shows, and that it was assumed, not read
+        record["end"] = assumed.isoformat(timespec="seconds")
+    record["end_assumed"] = assumed is not None
+    record["url"] = as_uri(e.url)
+    record["image"] = as_uri(e.image)
+    record["source_name"] = one_line(source.name if source else e.source, 200)
+    record["about"] = schema
+    lines = [when_words(e.start, assumed or e.end)]
+    place = where(e)
+    if place:
+        lines.append(place)
+    booking = booking_words(e)
+    if booking:
+        lines.append(booking)
+    out: dict[str, object] = {
+        "id": e.id,
+        "title": headline(e),
+        "content_text": "\n".join(lines),
+        "date_published": item.created_at.isoformat(timespec="seconds"),
+        "date_modified": item.updated_at.isoformat(timespec="seconds"),
+        "tags": sorted({e.source, *e.categories}),
+        "_event": record,
+    }
+    # the event's own page, or ours (its details and history) when the site gives it none
+    out["url"] = record["url"] or f"{base_url}/events/{e.id}"
+    if record["image"]:
+        out["image"] = record["image"]
+    return out

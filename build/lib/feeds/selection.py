@@ -1,0 +1,84 @@
+"""Which stored events a feed (or a request's query) shows.
+
+A feed is a filter: sources, categories, statuses and a date window. Cancelled events stay visible
+(marked) for a while so subscribers see the cancellation, then drop out; removed ones are gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from events.config import Feed
+from events.store import StoredEvent
+
+
+@dataclass(frozen=True)
+class Query:
+    """A narrowing of a feed that a subscriber asks for in the URL (?source=&category=&from=&to=&upcoming=1)."""
+
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    upcoming: bool = False
+
+
+def window(feed: Feed, query: Query | None, today: date) -> tuple[set[str] | None, date | None, date | None]:
+    """The sources and days a feed (narrowed by a query) can show: the bounds ``select_events``
+    applies, and the store picks its rows by."""
+    sources = set(feed.sources) if feed.sources else None
+    ends_from = today - timedelta(days=feed.past_days) if feed.past_days is not None else None
+    starts_until = today + timedelta(days=feed.future_days) if feed.future_days is not None else None
+    if query is not None:
+        if query.sources:
+            sources = set(query.sources) if sources is None else sources & set(query.sources)
+        for bound in (query.start, today if query.upcoming else None):
+            if bound is not None:
+                ends_from = bound if ends_from is None else max(ends_from, bound)
+        if query.end is not None:
+            starts_until = query.end if starts_until is None else min(starts_until, query.end)
+    return sources, ends_from, starts_until
+
+
+def select_events(
+    items: Iterable[StoredEvent], feed: Feed, *, now: datetime, cancelled_days: int, query: Query | None = None
+) -> list[StoredEvent]:
+    today = now.date()
+    keep_cancelled_since = now - timedelta(days=cancelled_days)
+    sources, ends_from, starts_until = window(feed, query, today)
+    categories = [c for c in (feed.categories, query.categories if query else ()) if c]
+    out = []
+    for item in items:
+        e = item.event
+        if item.removed_at is not None:
+            continue
+        if e.event_status == "cancelled" and item.cancelled_at is not None and item.cancelled_at < keep_cancelled_since:
+            continue
+        if sources is not None and e.source not in sources:
+            continue
+        if ends_from is not None and e.last_day < ends_from:
+            continue
+        if starts_until is not None and e.first_day > starts_until:
+            continue
+        if feed.statuses and e.event_status not in feed.statuses:
+            continue
+        if categories and not all(_in_any(wanted, e.categories) for wanted in categories):
+            continue
+        out.append(item)
+    out.sort(key=by_start)
+    return out
+
+
+def by_start(item: StoredEvent) -> tuple[str, str, str]:
+    """Day first, all-day events before timed ones that day, then by clock time in the event's zone."""
+    e = item.event
+    clock = "" if e.all_day else e.start.strftime("%H:%M")  # type: ignore[union-attr]
+    return e.first_day.isoformat(), clock, e.id
+
+
+def _in_any(wanted: tuple[str, ...], categories: tuple[str, ...]) -> bool:
+    """The event carries one of the ``wanted`` categories (letter case aside)."""
+    folded = {c.casefold() for c in categories}
+    return any(c.casefold() in folded for c in wanted)

@@ -1,0 +1,71 @@
+"""The slash command: ``/events`` (what's on), ``/events london`` (filtered), ``/events feed`` (links).
+
+The web app verifies Slack's request signature before calling anything here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from events.config import Config
+from events.store import StoredEvent
+from feeds.jsonfeed import when_words
+from feeds.page import subscribe_links
+from feeds.selection import Query, select_events
+from feeds.slack.messages import SECTION_LIMIT, clip, escape, link
+from feeds.text import booking_words, where
+
+LIMIT = 10
+
+
+def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetime | None = None) -> dict[str, Any]:
+    words = " ".join(text.split()).casefold()
+    if words in ("feed", "feeds", "subscribe", "calendar"):
+        lines = []
+        for feed in config.feeds:
+            links = subscribe_links(config.service.base_url, feed)
+            lines.append(
+                f"*{escape(feed.title)}*: {link(links['google'], 'Google')} · "
+                f"{link(links['outlook'], 'Outlook')} · {link(links['ics'], 'iCal address')}"
+            )
+        return _reply("Subscribe to the calendars", lines)
+    feed = config.feed("all") or config.feeds[0]
+    upcoming = select_events(
+        items,
+        feed,
+        now=now or datetime.now(UTC),
+        cancelled_days=config.service.cancelled_days,
+        query=Query(upcoming=True),
+    )
+    if words:
+        upcoming = [
+            i
+            for i in upcoming
+            if words
+            in " ".join(
+                x or "" for x in (i.event.title, i.event.venue, i.event.locality, i.event.address, *i.event.categories)
+            ).casefold()
+        ]
+    lines = [
+        f"• {link(i.event.url, i.event.title)} — {escape(when_words(i.event.start, i.event.end))}"
+        + (f" — {escape(where(i.event))}" if where(i.event) else "")
+        + (f" ({escape(booking_words(i.event))})" if booking_words(i.event) else "")
+        for i in upcoming[:LIMIT]
+    ]
+    head = f"Next events matching “{text.strip()}”" if words else "Next events"
+    if not lines:
+        lines = ["Nothing coming up" + (" that matches." if words else ".")]
+    return _reply(head, lines)
+
+
+def _reply(head: str, lines: list[str]) -> dict[str, Any]:
+    body = clip("\n".join(lines), SECTION_LIMIT)
+    return {
+        "response_type": "ephemeral",
+        "text": escape(head),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(head)}*"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": body}},
+        ],
+    }

@@ -1,0 +1,446 @@
+"""The web app: feeds with proper types and caching, a page to subscribe from, and health.
+
+``/feeds/<id>.ics`` and ``/feeds/<id>.json`` serve the files ``feeds.build`` wrote (or, with a
+query such as ``?source=hcsa&upcoming=1``, a narrowed copy rendered from the store). Responses carry
+ETag and Last-Modified and answer 304 to a matching conditional request; gzip and CORS (for the JSON)
+are on; Cache-Control follows the configured refresh interval.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from events import metrics
+from events.config import Config, Feed
+from events.errors import StoreError
+from events.source_state import source_state
+from events.store import Store
+from feeds.build import Rendered, feed_items, render_feed
+from feeds.freshness import Freshness
+from feeds.ical import build_event_ical
+from feeds.page import event_page, index_page, sources_page
+from feeds.selection import Query
+from feeds.slack.outbox import pending_count
+
+MEDIA_TYPES = {"ics": "text/calendar; charset=utf-8", "json": "application/feed+json"}
+_QUERY_KEYS = {"source", "category", "from", "to", "upcoming", "limit", "page"}
+# links shared by newsletters and social media carry these; they say nothing about the feed
+_TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid")
+SLACK_BODY_LIMIT = 64 * 1024  # Slack's command payloads are a few hundred bytes
+MAX_PAGE = 500  # items a JSON page may hold
+CORS = {"Access-Control-Allow-Origin": "*"}
+SCHEMA_PATH = Path(__file__).with_name("jsonfeed.schema.json")
+
+
+class BadQuery(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    page: int
+
+
+def parse_query(params: Any, sources: set[str] | None = None) -> Query | None:
+    """The narrowing a subscriber asked for, or None for the plain feed. Unknown keys, empty values
+    and sources that do not exist are errors that say what is known; tracking parameters are ignored."""
+    keys = {k for k in params if not k.lower().startswith(_TRACKING)}
+    unknown = sorted(keys - _QUERY_KEYS)
+    if unknown:
+        raise BadQuery(f"unknown parameter {unknown[0]!r}; use source, category, from, to, upcoming, limit or page")
+    narrowing = keys - {"limit", "page"}
+    for name in ("source", "category"):
+        if any(not v.strip() for v in params.getlist(name)):
+            known = f"; known: {', '.join(sorted(sources))}" if name == "source" and sources else ""
+            raise BadQuery(f"{name}= is empty{known}")
+    if sources is not None:
+        for value in params.getlist("source"):
+            if value not in sources:
+                raise BadQuery(f"no source {value!r}; known: {', '.join(sorted(sources))}")
+    if not narrowing:
+        return None
+
+    def day(name: str) -> date | None:
+        value = params.get(name)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise BadQuery(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from None
+
+    upcoming = params.get("upcoming")
+    if upcoming not in (None, "0", "1", "true", "false"):
+        raise BadQuery(f"upcoming={upcoming!r} must be 1 or 0")
+    start, end = day("from"), day("to")
+    if start and end and end < start:
+        raise BadQuery("to is before from")
+    return Query(
+        sources=tuple(params.getlist("source")),
+        categories=tuple(params.getlist("category")),
+        start=start,
+        end=end,
+        upcoming=upcoming in ("1", "true"),
+    )
+
+
+def parse_paging(params: Any) -> Paging | None:
+    """``?limit=50&page=2`` for a website taking a JSON feed a page at a time."""
+    if "limit" not in params and "page" not in params:
+        return None
+    values = {}
+    for name, default in (("limit", "50"), ("page", "1")):
+        raw = params.get(name, default)
+        if not raw.isdigit() or int(raw) < 1:
+            raise BadQuery(f"{name}={raw!r} must be a whole number from 1")
+        values[name] = int(raw)
+    if values["limit"] > MAX_PAGE:
+        raise BadQuery(f"limit={values['limit']} is too large (at most {MAX_PAGE})")
+    return Paging(values["limit"], values["page"])
+
+
+def accepts_gzip(header: str) -> bool:
+    """RFC 9110: "gzip" or "*" with a quality above zero ("gzip;q=0" refuses it)."""
+    for part in header.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower().removeprefix("q=")
+            try:
+                return float(q) > 0 if params.strip() else True
+            except ValueError:
+                return False
+    return False
+
+
+def create_app(config: Config, store: Store) -> Starlette:
+    service = config.service
+    cache_control = f"public, max-age={min(service.refresh_interval, 3600)}"
+    source_ids = {s.id for s in config.sources}
+    # what a filtered feed looked like last time: its ETag and since when, so Last-Modified moves
+    # whenever the body does (an event dropping out too), not only when a shown event was updated
+    seen: dict[tuple[str, str], tuple[str, datetime]] = {}
+    freshness = Freshness(config, store)
+
+    def conditional(
+        request: Request,
+        body: bytes,
+        modified: datetime,
+        media_type: str,
+        etag: str,
+        zipped: bytes | None = None,
+    ) -> Response:
+        """``zipped`` is the body already gzipped (a feed file's, made once per version)."""
+        gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
+        headers = {
+            # a representation's validator: the gzip body is another representation, so another tag
+            "ETag": f'"{etag}-gz"' if gzipped else f'"{etag}"',
+            "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
+            "Cache-Control": cache_control,
+            "Vary": "Accept-Encoding",
+            **CORS,
+        }
+        inm = request.headers.get("if-none-match")
+        ims = request.headers.get("if-modified-since")
+        if inm is not None:
+            tags = {t.strip().removeprefix("W/").strip('"').removesuffix("-gz") for t in inm.split(",")}
+            if etag in tags or inm.strip() == "*":
+                return Response(status_code=304, headers=headers)
+        elif ims:
+            try:
+                if modified.replace(microsecond=0) <= parsedate_to_datetime(ims):
+                    return Response(status_code=304, headers=headers)
+            except (TypeError, ValueError):
+                pass
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
+            body = zipped if zipped is not None else gzip.compress(body, 6, mtime=0)
+        return Response(body, media_type=media_type, headers=headers)
+
+    def refused(message: str, status: int) -> Response:
+        return PlainTextResponse(f"{message}\n", status_code=status, headers=CORS)
+
+    def since(key: tuple[str, str], etag: str, now: datetime) -> datetime:
+        """When this body was first served; a new body is at least a second later than the last, so
+        Last-Modified (whole seconds) always moves with it."""
+        last = seen.get(key)
+        if last is None or last[0] != etag:
+            if len(seen) > 4096:
+                seen.clear()
+            when = now.replace(microsecond=0)
+            if last is not None and when <= last[1]:
+                when = last[1] + timedelta(seconds=1)
+            seen[key] = last = (etag, when)
+        return last[1]
+
+    async def feed(request: Request) -> Response:
+        name = request.path_params["name"]
+        feed_id, _, ext = name.rpartition(".")
+        feed_conf = config.feed(feed_id)
+        if ext not in MEDIA_TYPES or feed_conf is None:
+            return refused(f"no feed {name!r}; see / for the list", 404)
+        try:
+            query = parse_query(request.query_params, source_ids)
+            paging = parse_paging(request.query_params) if ext == "json" else None
+        except BadQuery as exc:
+            return refused(str(exc), 400)
+        path = service.feeds_dir / name
+        if query is None and paging is None:
+            await freshness.ensure()  # another instance may have stored changes since these files
+        if query is None and paging is None and path.exists():
+            body, etag, modified, zipped = read_cached(path)
+            return conditional(request, body, modified, MEDIA_TYPES[ext], etag, zipped)
+        now = datetime.now(UTC)
+        # rendered in a worker thread: a large feed never holds up the other requests
+        rendered = await run_in_threadpool(_render_query, config, store, feed_conf, query, paging, request, now)
+        if isinstance(rendered, str):
+            return refused(rendered, 400)
+        body = rendered.ics if ext == "ics" else rendered.json
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        return conditional(request, body, since((name, str(request.query_params)), etag, now), MEDIA_TYPES[ext], etag)
+
+    async def preflight(request: Request) -> Response:
+        return Response(
+            status_code=204,
+            headers={
+                **CORS,
+                "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+                "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+                "Access-Control-Max-Age": "86400",
+            },
+        )
+
+    async def schema(request: Request) -> Response:
+        body = SCHEMA_PATH.read_bytes()
+        return conditional(
+            request,
+            body,
+            datetime.fromtimestamp(SCHEMA_PATH.stat().st_mtime, UTC),
+            "application/schema+json",
+            hashlib.sha256(body).hexdigest()[:32],
+        )
+
+    async def event_ics(request: Request) -> Response:
+        event_id = request.path_params["event_id"]
+        item = await run_in_threadpool(store.event, event_id)
+        if item is None or item.removed_at is not None:
+            return refused(f"no event {event_id!r}", 404)
+        body = build_event_ical(
+            item,
+            base_url=service.base_url,
+            refresh_seconds=service.refresh_interval,
+            sources={s.id: s for s in config.sources},
+        )
+        response = conditional(
+            request, body, item.updated_at, MEDIA_TYPES["ics"], hashlib.sha256(body).hexdigest()[:32]
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{event_id}.ics"'
+        return response
+
+    async def index(request: Request) -> Response:
+        items = await run_in_threadpool(store.all_events)
+        return HTMLResponse(index_page(config, items, now=datetime.now(UTC)))
+
+    async def event_detail(request: Request) -> Response:
+        event_id = request.path_params["event_id"]
+        item = await run_in_threadpool(store.event, event_id)
+        if item is None:
+            return PlainTextResponse(f"no event {event_id!r}\n", status_code=404)
+        return HTMLResponse(event_page(config, item, await run_in_threadpool(store.history, event_id)))
+
+    async def sources_view(request: Request) -> Response:
+        states = await run_in_threadpool(store.source_states)
+        return HTMLResponse(sources_page(config, states, now=datetime.now(UTC), overdue_after=service.unhealthy_after))
+
+    def is_admin(request: Request) -> bool:
+        token = service.admin_token
+        said = request.headers.get("authorization", "")
+        return bool(token) and hmac.compare_digest(said.encode(), f"Bearer {token}".encode())
+
+    async def healthz(request: Request) -> Response:
+        """Whether the service works, for a load balancer and for people. Error text and a source's
+        last error can name hosts, users and paths: only with the admin token (``Authorization:
+        Bearer …``, ``[service] admin_token``)."""
+        admin = is_admin(request)
+        alive = getattr(request.app.state, "scheduler_alive", None)
+        scheduler = "not in this process" if alive is None else ("running" if alive() else "stopped")
+        try:
+            states = await run_in_threadpool(store.source_states)
+        except Exception as exc:
+            said = str(exc).splitlines()[0] if admin else "the store cannot be read (details with the admin token)"
+            return JSONResponse({"status": "error", "scheduler": scheduler, "error": said}, status_code=503)
+        now = datetime.now(UTC)
+        sources = []
+        for s in states:
+            state = source_state(s, service.unhealthy_after, now)
+            shown = {
+                "id": s["id"],
+                "state": state.name,
+                "detail": state.words,
+                "healthy": state.ok,
+                "overdue": state.overdue,
+                "last_fetch": _iso(s["last_fetch_at"]),
+                "last_success": _iso(s["last_success_at"]),
+                "last_outcome": s["last_outcome"],
+                "next_run": _iso(s["next_run_at"]),
+                "events_found": s["events_found"],
+                "events_stored": s["events_stored"],
+            }
+            if admin:
+                shown |= {
+                    "last_error": s["last_error"],
+                    "notice": s.get("notice"),
+                    "consecutive_failures": s["consecutive_failures"],
+                    "unhealthy_since": _iso(s["unhealthy_since"]),
+                    "shape_changed_since": _iso(s.get("shape_changed_since")),
+                }
+            sources.append(shown)
+        healthy = all(s["healthy"] for s in sources) and scheduler != "stopped"
+        return JSONResponse({"status": "ok" if healthy else "degraded", "scheduler": scheduler, "sources": sources})
+
+    async def metrics_view(request: Request) -> Response:
+        """Prometheus text format; behind the admin token when one is configured (a scrape config's
+        ``authorization: credentials``)."""
+        if service.admin_token and not is_admin(request):
+            return refused("/metrics needs the admin token (Authorization: Bearer …)", 401)
+        body = await run_in_threadpool(scrape)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    def scrape() -> bytes:
+        try:
+            return generate_latest(metrics.REGISTRY) + generate_latest(store_metrics)
+        except StoreError:  # the process's own counts still say something
+            return generate_latest(metrics.REGISTRY)
+
+    store_metrics = CollectorRegistry(auto_describe=False)
+    store_metrics.register(
+        metrics.StoreCollector(
+            store.source_states,
+            lambda: pending_count(store),
+            lambda: alive() if (alive := getattr(app.state, "scheduler_alive", None)) else None,
+        )
+    )
+
+    async def slack_command(request: Request) -> Response:
+        slack = config.slack
+        if slack is None or not slack.signing_secret:
+            return PlainTextResponse("Slack commands are not configured\n", status_code=404)
+        from slack_sdk.signature import SignatureVerifier
+
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > SLACK_BODY_LIMIT:
+            return PlainTextResponse("request too large for a Slack command\n", status_code=413)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > SLACK_BODY_LIMIT:
+                return PlainTextResponse("request too large for a Slack command\n", status_code=413)
+        timestamp = request.headers.get("x-slack-request-timestamp") or ""
+        try:
+            text = bytes(body).decode("utf-8")
+            valid = timestamp.isdigit() and SignatureVerifier(slack.signing_secret).is_valid(
+                text, timestamp, request.headers.get("x-slack-signature")
+            )
+        except (UnicodeDecodeError, ValueError, TypeError, OverflowError):
+            valid = False
+        if not valid:
+            return PlainTextResponse("invalid or stale Slack signature\n", status_code=401)
+        from urllib.parse import parse_qs
+
+        from feeds.slack.commands import answer
+
+        form = {k: v[0] for k, v in parse_qs(text).items()}
+        return JSONResponse(answer(config, await run_in_threadpool(store.all_events), form.get("text", "")))
+
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/sources", sources_view, methods=["GET", "HEAD"]),
+        Route("/feeds/schema.json", schema, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}", preflight, methods=["OPTIONS"]),
+        Route("/events/{event_id}.ics", event_ics, methods=["GET", "HEAD"]),
+        Route("/events/{event_id}", event_detail, methods=["GET", "HEAD"]),
+        Route("/slack/commands", slack_command, methods=["POST"]),
+        Route("/metrics", metrics_view, methods=["GET"]),
+    ]
+    # feeds negotiate their own encoding (a gzip body has its own ETag), so the middleware leaves them
+    feed_types = ("text/calendar", "application/feed+json", "application/schema+json")
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(GZipMiddleware, minimum_size=500, exclude_content_types=feed_types)],
+    )
+    return app
+
+
+def _render_query(
+    config: Config,
+    store: Store,
+    feed: Feed,
+    query: Query | None,
+    paging: Paging | None,
+    request: Request,
+    now: datetime,
+) -> Rendered | str:
+    """A narrowed or paged copy of a feed, from the store; a category nobody uses is refused here,
+    where the categories in use are known (the one line to say is returned instead)."""
+    items = feed_items(store, feed, now, query)
+    if query is not None and query.categories:
+        known = {c.casefold(): c for s in config.sources for c in s.categories}
+        known.update({c.casefold(): c for i in items for c in i.event.categories})
+        for wanted in query.categories:
+            if wanted.casefold() not in known:
+                return f"no category {wanted!r}; known: {', '.join(sorted(known.values())) or 'none yet'}"
+    kept = [(k, v) for k, v in request.query_params.multi_items() if not k.lower().startswith(_TRACKING)]
+    here = f"{config.service.base_url}{request.url.path}"
+
+    def page_url(page: int) -> str:
+        return f"{here}?{urlencode([(k, v) for k, v in kept if k != 'page'] + [('page', str(page))])}"
+
+    return render_feed(
+        config,
+        feed,
+        items,
+        now=now,
+        query=query,
+        feed_url=f"{here}?{urlencode(kept)}" if kept else here,
+        paging=(paging.limit, paging.page, page_url) if paging else None,
+    )
+
+
+_FILES: dict[Path, tuple[tuple[int, int], bytes, str, datetime, bytes]] = {}
+
+
+def read_cached(path: Path) -> tuple[bytes, str, datetime, bytes]:
+    """A feed file's bytes, ETag and gzipped bytes, made once per version of the file (feeds are
+    replaced by rename, so a new version has a new modification time), not once per request."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _FILES.get(path)
+    if cached is None or cached[0] != key:
+        body = path.read_bytes()
+        etag = hashlib.sha256(body).hexdigest()[:32]  # quoted, and per encoding, by the response
+        cached = (key, body, etag, datetime.fromtimestamp(stat.st_mtime, UTC), gzip.compress(body, 6, mtime=0))
+        _FILES[path] = cached
+    return cached[1], cached[2], cached[3], cached[4]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
