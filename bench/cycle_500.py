@@ -121,7 +121,7 @@ def main() -> None:
 
         def publish(touched: set[str]) -> None:
             if touched:
-                build_feeds(config, store, sources=touched)
+                build_feeds(config, store)
 
         version = [0]
 

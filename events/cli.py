@@ -31,12 +31,12 @@ def _publisher(config: Any, store: Any, errors: list[str] | None = None) -> Call
         notifier = SlackClient(config.slack)
 
     def publish(sources: set[str] | None) -> Any:
-        """None: every feed. A set: the feeds showing those sources (none at all if it is empty)."""
-        missing = not all((config.service.feeds_dir / f"{f.id}.ics").exists() for f in config.feeds)
+        """After a cycle (``sources``: the ones it changed, None: a scheduled rebuild): the feeds that
+        are behind the store are rebuilt (whoever changed it), the others cost a glance at their note."""
         counts = {}
-        if sources is None or sources or missing:
+        if sources is None or sources:
             try:
-                counts = build_feeds(config, store, sources=None if missing else sources or None)
+                counts = build_feeds(config, store)
             except FeedError as exc:  # the feeds catch up when this is fixed
                 if errors is None:
                     logging.getLogger("eventfeed").error("%s (the events are stored; feeds not updated)", exc)
@@ -254,7 +254,7 @@ def build(ctx: click.Context) -> None:
     from feeds.build import build_feeds
 
     config = _config(ctx)
-    counts = build_feeds(config, _store(config))
+    counts = build_feeds(config, _store(config), force=True)
     for feed_id, count in counts.items():
         click.echo(f"{config.service.feeds_dir / feed_id}.ics and .json: {count} events")
 
@@ -277,8 +277,7 @@ def serve(ctx: click.Context) -> None:
 
     config = _config(ctx)
     store = _store(config)
-    if not all((config.service.feeds_dir / f"{f.id}.ics").exists() for f in config.feeds):
-        build_feeds(config, store)
+    build_feeds(config, store)  # those behind the store, or missing
     asyncio.run(web_server(config, create_app(config, store)).serve())
 
 

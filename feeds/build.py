@@ -7,6 +7,7 @@ web server or a subscriber never reads half a file, and a crash leaves the previ
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from events import metrics
+from events import __version__, metrics
 from events.config import Config, Feed, Source
 from events.errors import FeedError
 from events.store import Store, StoredEvent
 from feeds.ical import build_ical
 from feeds.jsonfeed import build_jsonfeed
+from feeds.render_cache import RENDERED, RenderCache
 from feeds.selection import Query, select_events, window
 
 
@@ -41,6 +43,7 @@ def render_feed(
     query: Query | None = None,
     feed_url: str | None = None,
     paging: tuple[int, int, Callable[[int], str]] | None = None,
+    cache: RenderCache | None = RENDERED,
 ) -> Rendered:
     """``feed_url`` is the address a filtered feed was asked for, which its JSON names as its own;
     ``paging`` (limit, page, the address of a page) cuts the JSON to one page with a ``next_url``."""
@@ -57,6 +60,7 @@ def render_feed(
         refresh_seconds=service.refresh_interval,
         sources=sources,
         title=title,
+        cache=cache,
     )
     shown, next_url = chosen, None
     if paging is not None:
@@ -72,6 +76,7 @@ def render_feed(
         title=title,
         feed_url=feed_url,
         next_url=next_url,
+        cache=cache,
     )
     return Rendered(ics, doc, len(chosen))
 
@@ -84,17 +89,12 @@ def feed_title(feed: Feed, query: Query | None, sources: dict[str, Source]) -> s
     return f"{feed.title} — {', '.join(parts)}"
 
 
-def build_feeds(
-    config: Config,
-    store: Store,
-    *,
-    sources: set[str] | None = None,
-    now: datetime | None = None,
-    only: set[str] | None = None,
-) -> dict[str, int]:
-    """Rebuild the feeds that show any of ``sources`` (all feeds when None), or the feeds ``only``
-    names; returns events per feed. Each feed's files are followed by a note of the sources' content
-    tokens they were built from (read before the events), which ``feeds.freshness`` compares."""
+def build_feeds(config: Config, store: Store, *, now: datetime | None = None, force: bool = False) -> dict[str, int]:
+    """Rebuild the feeds whose files are behind the store (all of them with ``force``); returns events
+    per feed rebuilt. A feed's files are followed by a note of what they were built from: its sources'
+    content tokens (read before the events), the feed's settings and the day. A feed whose note still
+    holds is not read or rendered at all, so a rebuild with nothing changed costs one small query, and
+    an instance catches up with what another stored (``feeds.freshness``)."""
     now = now or datetime.now(UTC)
     versions = store.versions()
     out_dir = config.service.feeds_dir
@@ -105,20 +105,18 @@ def build_feeds(
     _sweep_abandoned(out_dir)
     counts = {}
     for feed in config.feeds:
-        if sources is not None and feed.sources and not (set(feed.sources) & sources):
-            continue
-        if only is not None and feed.id not in only:
+        note = feed_note(config, feed, versions, now)
+        if not force and is_current(out_dir, feed, note):
             continue
         started = time.perf_counter()
-        rendered = render_feed(config, feed, feed_items(store, feed, now), now=now)
-        built = json.dumps(built_from(config, feed, versions), sort_keys=True).encode()
+        rendered = render_feed(config, feed, feed_items(store, feed, now), now=now, cache=RENDERED)
         for path, data in (
             (out_dir / f"{feed.id}.ics", rendered.ics),
             (out_dir / f"{feed.id}.json", rendered.json),
-            (version_path(out_dir, feed), built),
+            (note_path(out_dir, feed), note),
         ):
             try:
-                write_atomic(path, data, touch=path.suffix == ".version")
+                write_atomic(path, data)
             except OSError as exc:
                 raise FeedError(f"cannot write the feed file {path}: {exc.strerror or exc}") from None
         metrics.FEED_BUILD_SECONDS.labels(feed.id).observe(time.perf_counter() - started)
@@ -126,14 +124,46 @@ def build_feeds(
     return counts
 
 
-def version_path(out_dir: Path, feed: Feed) -> Path:
-    return out_dir / f".{feed.id}.version"
+def note_path(out_dir: Path, feed: Feed) -> Path:
+    return out_dir / f".{feed.id}.built"
 
 
-def built_from(config: Config, feed: Feed, versions: dict[str, str | None]) -> dict[str, str | None]:
-    """The content tokens of the sources a feed shows: equal tokens, same events."""
+def feed_note(config: Config, feed: Feed, versions: dict[str, str | None], now: datetime) -> bytes:
+    """What a feed's files depend on besides the code: the content tokens of the sources it shows
+    (equal tokens, same events), its settings and the service's and sources' that it publishes, and
+    the day (the window moves, cancelled events age out)."""
     shown = feed.sources or tuple(s.id for s in config.sources)
-    return {s: versions.get(s) for s in shown}
+    service = config.service
+    settings = repr(
+        (
+            feed,
+            service.base_url,
+            service.timezone,
+            service.refresh_interval,
+            service.cancelled_days,
+            [(s.id, s.published) for s in config.sources],
+            __version__,
+        )
+    )
+    return json.dumps(
+        {
+            "day": now.date().isoformat(),
+            "settings": hashlib.sha256(settings.encode()).hexdigest()[:32],
+            "sources": {s: versions.get(s) for s in shown},
+        },
+        sort_keys=True,
+    ).encode()
+
+
+def is_current(out_dir: Path, feed: Feed, note: bytes) -> bool:
+    try:
+        return (
+            note_path(out_dir, feed).read_bytes() == note
+            and (out_dir / f"{feed.id}.ics").exists()
+            and (out_dir / f"{feed.id}.json").exists()
+        )
+    except OSError:
+        return False
 
 
 def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = None) -> list[StoredEvent]:
@@ -155,14 +185,11 @@ def _sweep_abandoned(out_dir: Path, older_than: float = 3600) -> None:
 FILE_MODE = 0o644  # readable by a web server in front, writable by the service only
 
 
-def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE, *, touch: bool = False) -> None:
-    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime
-    (``touch``: the same bytes still get a new mtime, as a note of when it was last checked). The file
-    gets ``mode`` (mkstemp would leave it readable by its owner only)."""
+def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime.
+    The file gets ``mode`` (mkstemp would leave it readable by its owner only)."""
     try:
         if path.read_bytes() == data:
-            if touch:
-                os.utime(path)
             return
     except FileNotFoundError:
         pass

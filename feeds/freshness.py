@@ -2,18 +2,16 @@
 
 An instance rebuilds its feed files after its own fetches; another instance (on another host, with its
 own feed folder) would otherwise serve its old files until its own next change. Each feed's files are
-followed by a note of the sources' content tokens they were built from (``feeds.build``); before a feed
-file is served, at most every ``check_every`` seconds, the tokens are read from the store (one small
-query, off the event loop) and the feeds that are behind, or whose note is over an hour old (the
-window moves with the days), are rebuilt. A request waits for that rebuild at most ``wait`` seconds
-from its start, then gets the file as it is; so what is served is never more than
-``check_every`` + one rebuild behind the store.
+followed by a note of what they were built from (``feeds.build``: the sources' content tokens, the
+settings, the day); before a feed file is served, at most every ``check_every`` seconds, the tokens are
+read from the store (one small query, off the event loop) and the feeds that are behind are rebuilt.
+A request waits for that rebuild at most ``wait`` seconds from its start, then gets the file as it is;
+so what is served is never more than ``check_every`` + one rebuild behind the store.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 
@@ -21,44 +19,23 @@ from events.config import Config
 from events.errors import EventfeedError
 from events.store import Store
 from events.threads import in_daemon_thread
-from feeds.build import build_feeds, built_from, version_path
+from feeds.build import build_feeds
 
 log = logging.getLogger("eventfeed.feeds")
 
 
 class Freshness:
-    def __init__(
-        self, config: Config, store: Store, *, check_every: float = 2.0, wait: float = 2.0, max_age: float = 3600
-    ) -> None:
+    def __init__(self, config: Config, store: Store, *, check_every: float = 2.0, wait: float = 2.0) -> None:
         self.config = config
         self.store = store
         self.check_every = check_every
         self.wait = wait
-        self.max_age = max_age
         self._checked = float("-inf")
-        self._task: asyncio.Future[None] | None = None
+        self._task: asyncio.Future[object] | None = None
         self._started = 0.0
 
-    def stale(self) -> set[str]:
-        """Ids of the feeds whose files are behind the store, or old, or missing."""
-        versions = self.store.versions()
-        out_dir = self.config.service.feeds_dir
-        behind = set()
-        for feed in self.config.feeds:
-            note = version_path(out_dir, feed)
-            try:
-                fresh = time.time() - note.stat().st_mtime < self.max_age
-                built = json.loads(note.read_bytes())
-            except (OSError, ValueError):
-                fresh, built = False, None
-            if not fresh or built != built_from(self.config, feed, versions):
-                behind.add(feed.id)
-        return behind
-
-    def _refresh(self) -> None:
-        behind = self.stale()
-        if behind:
-            build_feeds(self.config, self.store, only=behind)
+    def _refresh(self) -> object:
+        return build_feeds(self.config, self.store)  # rebuilds only the feeds that are behind
 
     async def ensure(self) -> None:
         """Called before a feed file is served."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from events.config import Feed, Source
 from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
+from feeds.render_cache import RenderCache
 from feeds.text import booking_words, headline, multi_line, one_line, where
 
 PRODID = f"-//eventfeed//eventfeed {__version__}//EN"
@@ -47,8 +49,10 @@ def build_ical(
     refresh_seconds: int,
     sources: dict[str, Source] | None = None,
     title: str | None = None,
+    cache: RenderCache | None = None,
 ) -> bytes:
-    """``title`` names a filtered feed ("All events — London"); the feed's own title otherwise."""
+    """``title`` names a filtered feed ("All events — London"); the feed's own title otherwise.
+    ``cache`` keeps each event's VEVENT between builds (``feeds.render_cache``)."""
     sources = sources or {}
     name = one_line(title or feed.title, 200)
     cal = Calendar()
@@ -66,8 +70,11 @@ def build_ical(
     domain = uid_domain(base_url)
     zones: dict[str, tuple[date, date]] = {}
     used: Counter[str] = Counter()  # timed events per zone
+    pieces = []
     for item in items:
-        cal.add_component(_vevent(item, domain, base_url, sources))
+        source = sources.get(item.event.source)
+        render = partial(_vevent_bytes, item, domain, base_url, sources)
+        pieces.append(cache.piece("ics", item, (domain, base_url, source, PRODID), render) if cache else render())
         e = item.event
         if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
             tzid = e.start.tzinfo.key  # type: ignore[union-attr]
@@ -88,7 +95,17 @@ def build_ical(
             "COMMENT", None
         )  # icalendar notes the span in a COMMENT, which RFC 5545 allows only in STANDARD/DAYLIGHT
         cal.add_component(tz)
-    return cal.to_ical()
+    # the calendar as icalendar writes it, zones first, then each event's piece (icalendar's output too)
+    head = cal.to_ical()
+    assert head.endswith(_END)
+    return b"".join([head[: -len(_END)], *pieces, _END])
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _vevent_bytes(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> bytes:
+    return _vevent(item, domain, base_url, sources).to_ical()
 
 
 def build_event_ical(item: StoredEvent, *, base_url: str, refresh_seconds: int, sources: dict[str, Source]) -> bytes:

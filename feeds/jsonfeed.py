@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 
 import orjson
 
@@ -16,6 +17,7 @@ from events.config import Feed, Source
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
+from feeds.render_cache import RenderCache
 from feeds.text import booking_words, headline, one_line, where
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -47,8 +49,10 @@ def build_jsonfeed(
     title: str | None = None,
     feed_url: str | None = None,
     next_url: str | None = None,
+    cache: RenderCache | None = None,
 ) -> bytes:
-    """``title``/``feed_url`` name a filtered feed; ``next_url`` links the next page of a paged one."""
+    """``title``/``feed_url`` name a filtered feed; ``next_url`` links the next page of a paged one.
+    ``cache`` keeps each event's item between builds (``feeds.render_cache``)."""
     sources = sources or {}
     schema = f"{base_url}/feeds/schema.json"
     doc: dict[str, object] = {
@@ -63,11 +67,30 @@ def build_jsonfeed(
             "generator": f"eventfeed {__version__}",
             "ical_url": f"{base_url}/feeds/{feed.id}.ics",
         },
-        "items": [_item(item, today, base_url, sources.get(item.event.source), schema) for item in items],
+        "items": [],
     }
+    pieces = []
+    for item in items:
+        source = sources.get(item.event.source)
+        render = partial(_item_bytes, item, today, base_url, source, schema)
+        pieces.append(cache.piece("json", item, (today, base_url, source), render) if cache else render())
     if next_url:
         doc["next_url"] = next_url
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+    # orjson's own indented output of the whole document, with each item's piece put in its place
+    head = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+    if not pieces:
+        return head
+    empty = b'"items": []'
+    at = head.rindex(empty)
+    items_text = b'"items": [\n    ' + b",\n    ".join(pieces) + b"\n  ]"
+    return head[:at] + items_text + head[at + len(empty) :]
+
+
+def _item_bytes(item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str) -> bytes:
+    """One item as it sits in the document: indented as orjson indents the list's members (JSON
+    strings hold no raw line breaks, so every line break is indentation)."""
+    text = orjson.dumps(_item(item, today, base_url, source, schema), option=orjson.OPT_INDENT_2)
+    return text.replace(b"\n", b"\n    ")
 
 
 def _item(item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str) -> dict[str, object]:

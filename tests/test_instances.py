@@ -202,4 +202,4 @@ def test_an_instance_serves_what_another_instance_stored(tmp_path: Path, site: T
             time.sleep(0.2)
             served = httpx.get(f"http://127.0.0.1:{ports[1]}/feeds/all.ics").text
         assert "Booking opens soon" not in served
-        assert (tmp_path / "b" / "data" / "feeds" / ".all.version").exists()
+        assert (tmp_path / "b" / "data" / "feeds" / ".all.built").exists()

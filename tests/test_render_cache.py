@@ -1,0 +1,143 @@
+"""Each event is rendered once per change: a build from the cache is byte for byte a cold build, and
+every kind of change (title, time, status, categories, its source's name, the feed's settings, the
+day) renders the event again. A feed whose note still holds is not rebuilt at all."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import orjson
+import pytest
+
+from events.config import Config, Feed, Source, load_config
+from events.record import Event
+from events.service import run_cycle
+from events.store import Store, StoredEvent
+from feeds.build import build_feeds, render_feed
+from feeds.render_cache import RenderCache
+from tests.conftest import write_config
+from tests.site import TestSite
+from tests.test_cycle import BASE, page
+
+NOW = datetime(2030, 1, 10, 12, tzinfo=UTC)
+LONDON = ZoneInfo("Europe/London")
+
+
+def stored(i: int, **changes: object) -> StoredEvent:
+    day = date(2030, 2, 1) + timedelta(days=i)
+    fields: dict[str, object] = {
+        "source": "union" if i % 2 else "guild",
+        "title": f"Branch meeting {i}",
+        "start": datetime(day.year, day.month, day.day, 18, 30, tzinfo=LONDON) if i % 3 else day,
+        "venue": "Unity House",
+        "locality": "London",
+        "booking": "open" if i % 2 else "soon",
+        "url": f"https://union.example/e/{i}" if i % 4 else None,
+        "id": f"ev{i:04d}",
+        "categories": ("branch",),
+        **changes,
+    }
+    event = Event(**fields)  # type: ignore[arg-type]
+    return StoredEvent(event, NOW, NOW, 0, None, None)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(
+        write_config(
+            tmp_path,
+            '[[sources]]\nid = "union"\nname = "Union"\nurl = "https://union.example/"\n'
+            '[[sources]]\nid = "guild"\nname = "Guild"\nurl = "https://guild.example/"\n',
+        )
+    )
+
+
+def both(config: Config, items: list[StoredEvent], cache: RenderCache) -> tuple[bytes, bytes, bytes, bytes]:
+    feed = config.feeds[0]
+    warm = render_feed(config, feed, items, now=NOW, cache=cache)
+    cold = render_feed(config, feed, items, now=NOW, cache=None)
+    return warm.ics, cold.ics, warm.json, cold.json
+
+
+def test_a_build_from_the_cache_is_byte_for_byte_a_cold_build(config: Config) -> None:
+    items = [stored(i) for i in range(12)]
+    cache = RenderCache()
+    first = both(config, items, cache)
+    again = both(config, items, cache)
+    assert cache.hits == 2 * len(items)  # the second build rendered nothing
+    assert first[0] == first[1] == again[0] and first[2] == first[3] == again[2]
+    # the JSON is exactly orjson's indented dump of the document (items spliced in, not re-serialised)
+    assert first[2] == orjson.dumps(orjson.loads(first[2]), option=orjson.OPT_INDENT_2)
+    empty = render_feed(config, config.feeds[0], [], now=NOW, cache=cache)
+    assert empty.json == orjson.dumps(orjson.loads(empty.json), option=orjson.OPT_INDENT_2)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "Branch meeting (moved online)"},
+        {"start": datetime(2030, 2, 4, 19, 0, tzinfo=LONDON)},
+        {"event_status": "cancelled"},
+        {"categories": ("branch", "london")},  # stored without a SEQUENCE bump, still published
+    ],
+)
+def test_every_change_to_an_event_renders_it_again(config: Config, change: dict[str, object]) -> None:
+    items = [stored(i) for i in range(6)]
+    cache = RenderCache()
+    before = both(config, items, cache)
+    items[3] = dataclasses.replace(items[3], event=dataclasses.replace(items[3].event, **change))
+    warm_ics, cold_ics, warm_json, cold_json = both(config, items, cache)
+    assert warm_ics == cold_ics != before[0] and warm_json == cold_json != before[2]
+
+
+def test_a_source_rename_and_feed_settings_render_again(config: Config) -> None:
+    items = [stored(i) for i in range(6)]
+    cache = RenderCache()
+    before = both(config, items, cache)
+    renamed = dataclasses.replace(
+        config,
+        sources=tuple(dataclasses.replace(s, name="The Union") if s.id == "union" else s for s in config.sources),
+    )
+    after = both(renamed, items, cache)
+    assert after[0] == after[1] != before[0] and b"The Union" in after[0].replace(b"\r\n ", b"")
+    moved = dataclasses.replace(config, service=dataclasses.replace(config.service, base_url="https://new.example"))
+    after = both(moved, items, cache)
+    assert after[0] == after[1] and after[2] == after[3] and b"new.example" in after[2]
+    retitled = dataclasses.replace(config, feeds=(Feed("all", "Every event"),))
+    after = both(retitled, items, cache)
+    assert after[0] == after[1] and b"Every event" in after[0].replace(b"\r\n ", b"")
+
+
+def test_a_feed_whose_note_holds_is_not_rebuilt(tmp_path: Path, site: TestSite, database_url: str) -> None:
+    site.set("/events", page(BASE))
+    path = write_config(
+        tmp_path, f'[[sources]]\nid = "union"\nurl = "{site.url}/events"\n', service=f'database_url = "{database_url}"'
+    )
+    config = load_config(path)
+    store = Store(config.service.database_url)
+    store.ensure_sources([(s.id, s.url, s.name) for s in config.sources])
+    try:
+        asyncio.run(run_cycle(config, store, config.sources, lambda touched: None))
+        assert build_feeds(config, store) == {"all": 3}
+        assert build_feeds(config, store) == {}  # nothing changed: nothing read, nothing rendered
+        assert build_feeds(config, store, force=True) == {"all": 3}
+        assert build_feeds(config, store, now=datetime.now(UTC) + timedelta(days=1)) == {"all": 3}  # a new day
+        site.set("/events", page({**BASE, "a": ("Reps training day", "12 March 2030", "Unity House", "Sold out")}))
+        asyncio.run(run_cycle(config, store, config.sources, lambda touched: None))
+        assert build_feeds(config, store) == {"all": 3}  # the store changed
+        path.write_text(path.read_text().replace('id = "union"', 'id = "union"\nname = "The Union"'))
+        config = load_config(path)
+        assert build_feeds(config, store) == {"all": 3}  # the settings changed
+        assert b"The Union" in (config.service.feeds_dir / "all.ics").read_bytes().replace(b"\r\n ", b"")
+        (config.service.feeds_dir / "all.json").unlink()
+        assert build_feeds(config, store) == {"all": 3}  # a file went missing
+    finally:
+        store.close()
+
+
+def test_sources_are_frozen_so_a_changed_source_is_a_miss() -> None:
+    assert dataclasses.fields(Source) and Source.__dataclass_params__.frozen  # type: ignore[attr-defined]
