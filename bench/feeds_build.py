@@ -1,82 +1,173 @@
-"""Build all.ics and all.json for 10,000 events; print time and bytes per event, and the ratio of
-our build time to a bare ``json.dumps`` of the same records (measured in the same run).
+"""Feed builds of 10,000 events, measured against floors in the same run, repeats interleaved.
 
-    python bench/feeds_build.py [--events N]
+    python -m bench.feeds_build [--events N] [--repeats R]
+
+What is timed (ics + json, the records read from a SQLite store with N events, as ``events run`` does):
+- cold: every event rendered (render cache empty), the way a first build goes;
+- nothing changed: ``build_feeds`` when the store has not changed since the last build;
+- one event changed: one event's booking changed in the store, then ``build_feeds``;
+- from the cache, in memory: the records already read, every event's pieces in the cache;
+- floor: a plain line writer over the same records (``KEY:value`` lines for the same properties, no
+  escaping or folding) plus ``json.dumps`` of each record as a dict: the least any writer does.
+Peak memory (tracemalloc) of the build from the cache is compared with the size of its output. The
+bench checks itself: every build has N events, and cache builds are byte for byte the cold build.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import time
+import tracemalloc
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from zoneinfo import ZoneInfo
 
-from events.config import Feed, load_config
+from events.config import load_config
+from events.reconcile import Plan, Write
 from events.record import Event
-from events.store import StoredEvent
-from feeds.ical import build_ical
-from feeds.jsonfeed import build_jsonfeed
+from events.store import FetchResult, Store, StoredEvent, utcnow
+from feeds.build import build_feeds, feed_items, render_feed
+from feeds.render_cache import RENDERED
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def records(n: int) -> list[StoredEvent]:
-    now = datetime(2024, 1, 1, tzinfo=UTC)
-    london = ZoneInfo("Europe/London")
-    out = []
-    for i in range(n):
-        day = date(2024, 1, 1) + timedelta(days=i % 700)
-        start: date | datetime = day if i % 2 else datetime(day.year, day.month, day.day, 10, tzinfo=london)
-        event = Event(
-            source=f"s{i % 50}",
-            title=f"Regional meeting number {i}",
-            start=start,
-            venue="Holiday Inn, Regents Park",
-            locality="London",
-            booking="open",
-            booking_label="Book now",
-            url=f"https://org.example/events/{i}/",
-            id=f"e{i:08d}",
-            categories=("union",),
-        )
-        out.append(StoredEvent(event, now, now, i % 3, None, None))
-    return out
+def make(i: int) -> Event:
+    day = date(2025, 1, 1) + timedelta(days=i % 700)
+    return Event(
+        source=f"s{i % 10}",
+        title=f"Regional meeting number {i}",
+        start=day,
+        venue="Holiday Inn, Regents Park",
+        locality="London",
+        booking="open",
+        booking_label="Book now",
+        url=f"https://org.example/events/{i}/",
+        id=f"e{i:08d}",
+        categories=("union",),
+    )
 
 
-def timed(func, *args, **kwargs) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = func(*args, **kwargs)
-    return time.perf_counter() - start, result
+def load(store: Store, n: int) -> None:
+    for s in range(10):
+        source = f"s{s}"
+        store.ensure_sources([(source, f"https://org.example/{source}", source)])
+        writes = [Write(make(i), new=True, visible=True) for i in range(s, n, 10)]
+        store.record_fetch(source, FetchResult("page", utcnow(), utcnow(), 200), Plan(writes=writes))
+
+
+def floor(items: list[StoredEvent]) -> tuple[bytes, bytes]:
+    """The least a writer does: the same properties as plain lines, each record to dict and JSON."""
+    lines = ["BEGIN:VCALENDAR"]
+    for item in items:
+        e = item.event
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{e.id}@events.example.org",
+            f"DTSTAMP:{item.updated_at:%Y%m%dT%H%M%SZ}",
+            f"SEQUENCE:{item.sequence}",
+            f"SUMMARY:{e.title}",
+            f"DTSTART;VALUE=DATE:{e.first_day:%Y%m%d}",
+            f"LOCATION:{e.venue}, {e.locality}",
+            f"URL:{e.url}",
+            f"DESCRIPTION:{e.booking_label}\\nDetails: {e.url}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    doc = json.dumps({"items": [item.event.as_dict(NOW.date()) for item in items]}, indent=2)
+    return "\r\n".join(lines).encode(), doc.encode()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
-    n = parser.parse_args().events
-    items = records(n)
-    feed = Feed("all", "All events")
+    parser.add_argument("--repeats", type=int, default=3)
+    opts = parser.parse_args()
+    n = opts.events
     with TemporaryDirectory() as tmp:
         path = Path(tmp) / "config.toml"
-        path.write_text('[[sources]]\nid = "s0"\nurl = "https://org.example/"\n')
+        path.write_text(
+            f'[service]\ndatabase_url = "sqlite:///{tmp}/bench.db"\nfeeds_dir = "{tmp}/feeds"\n'
+            'base_url = "https://events.example.org"\npast_days = 36500\nfuture_days = 36500\n'
+            + "".join(f'[[sources]]\nid = "s{s}"\nurl = "https://org.example/s{s}"\n' for s in range(10))
+        )
         config = load_config(path)
-    ics_time, ics = timed(
-        build_ical,
-        feed,
-        items,
-        base_url="https://events.example.org",
-        timezone="Europe/London",
-        refresh_seconds=6 * 3600,
-    )
-    json_time, doc = timed(build_jsonfeed, feed, items, base_url="https://events.example.org", today=date(2024, 6, 1))
-    plain = [i.event.as_dict(date(2024, 6, 1)) for i in items]
-    base_time, _ = timed(json.dumps, plain)
-    total = ics_time + json_time
-    print(f"{n} events (config {config.path.name})")
-    print(f"all.ics : {ics_time:.3f} s, {len(ics) / n:.0f} bytes/event")  # type: ignore[arg-type]
-    print(f"all.json: {json_time:.3f} s, {len(doc) / n:.0f} bytes/event")  # type: ignore[arg-type]
-    print(f"json.dumps of the same records: {base_time:.3f} s")
-    print(f"ratio (ics + json build) / json.dumps: {total / base_time:.1f}x")
+        store = Store(config.service.database_url)
+        load(store, n)
+        feed = config.feeds[0]
+        items = feed_items(store, feed, NOW)
+        assert len(items) == n, len(items)
+        cold_out = render_feed(config, feed, items, now=NOW, cache=None)
+        booking = iter(["soon", "open"] * (opts.repeats + 2))
+
+        def check(counts: dict[str, int]) -> None:
+            assert counts == {"all": n}, counts
+
+        def cold() -> None:
+            RENDERED.clear()
+            check(build_feeds(config, store, now=NOW, force=True))
+
+        def nothing_changed() -> None:
+            assert build_feeds(config, store, now=NOW) == {}
+
+        def one_changed() -> None:
+            event = Event(**{**make(7).__dict__, "booking": next(booking)})
+            store.record_fetch(
+                "s7", FetchResult("page", utcnow(), utcnow(), 200), Plan(writes=[Write(event, False, True)])
+            )
+            started = time.perf_counter()
+            check(build_feeds(config, store, now=NOW))
+            return time.perf_counter() - started  # type: ignore[return-value]
+
+        def from_cache() -> None:
+            out = render_feed(config, feed, items, now=NOW)
+            assert out.ics == cold_out.ics and out.json == cold_out.json and out.count == n
+
+        def plain() -> None:
+            ics, doc = floor(items)
+            assert ics.count(b"BEGIN:VEVENT") == n
+
+        runs: dict[str, list[float]] = {k: [] for k in ("cold", "nothing", "one", "cache", "floor")}
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("cold", cold),
+            ("nothing", nothing_changed),
+            ("one", one_changed),
+            ("cache", from_cache),
+            ("floor", plain),
+        ]
+        for _ in range(opts.repeats):  # interleaved: each repeat runs every case once, in turn
+            for name, func in steps:
+                started = time.perf_counter()
+                result = func()
+                runs[name].append(result if isinstance(result, float) else time.perf_counter() - started)
+        assert (config.service.feeds_dir / "all.ics").read_bytes().count(b"BEGIN:VEVENT") == n
+        tracemalloc.start()
+        from_cache()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        output = len(cold_out.ics) + len(cold_out.json)
+        store.close()
+
+    def med(name: str) -> float:
+        return statistics.median(runs[name])
+
+    print(f"{n} events, {opts.repeats} interleaved repeats (min / median seconds)")
+    labels = {
+        "cold": "cold build (store → files)",
+        "nothing": "rebuild, nothing changed",
+        "one": "rebuild, one event changed",
+        "cache": "render from the cache (in memory)",
+        "floor": "floor: plain lines + json.dumps",
+    }
+    for name, label in labels.items():
+        print(f"  {label:36} {min(runs[name]):7.3f} / {med(name):7.3f}")
+    print(f"nothing changed / cold: {med('nothing') / med('cold'):6.1%}   (target ≤ 2%)")
+    print(f"one changed / cold:     {med('one') / med('cold'):6.1%}   (target ≤ 5%)")
+    print(f"from the cache / floor: {med('cache') / med('floor'):6.2f}x  (target ≤ 2x)")
+    print(f"peak memory / output:   {peak / output:6.2f}x  (target ≤ 3x; output {output / 2**20:.1f} MiB)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, or_, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -526,7 +527,9 @@ def _engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=True)
+        # orjson reads the events' JSON column several times faster than the json module (a 10,000-event
+        # feed reads 10,000 records); writing stays with the json module, whose output it reads alike
+        engine = create_engine(url, future=True, pool_pre_ping=True, json_deserializer=orjson.loads)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(f"cannot use database URL {url.split('@')[-1]!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
