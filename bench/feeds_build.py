@@ -128,7 +128,7 @@ def main() -> None:
 
         def plain() -> None:
             ics, doc = floor(items)
-            assert ics.count(b"BEGIN:VEVENT") == n
+            assert ics.count(b"BEGIN:VEVENT") == n and doc.count(b'"title"') == n
 
         runs: dict[str, list[float]] = {k: [] for k in ("cold", "nothing", "one", "cache", "floor")}
         steps: list[tuple[str, Callable[[], object]]] = [

@@ -52,13 +52,14 @@ async def run_cycle(
     config: Config,
     store: Store,
     sources: Iterable[Source],
-    publish: Publish,
+    publish: Publish | None,
     fetcher: Fetcher | None = None,
     *,
     force: bool = True,
     instance: str | None = None,
 ) -> list[CycleReport]:
-    """Fetch the given sources concurrently (the fetcher keeps it polite per host), then publish."""
+    """Fetch the given sources concurrently (the fetcher keeps it polite per host), then publish
+    (``publish=None``: the caller publishes, as the scheduler does, off the fetch's path)."""
     own = fetcher is None
     fetcher = fetcher or Fetcher(fetch_policy(config))
     try:
@@ -66,8 +67,9 @@ async def run_cycle(
     finally:
         if own:
             await fetcher.aclose()
-    touched = {r.source for r in reports if r.changes}
-    await in_daemon_thread(publish, touched if touched else set())
+    if publish is not None:
+        touched = {r.source for r in reports if r.changes}
+        await in_daemon_thread(publish, touched if touched else set())
     return list(reports)
 
 
@@ -139,10 +141,30 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
         with rebuilding:
             return publish(sources)
 
+    # A fetch job ends when its store write does: the feeds and Slack follow in one publisher, which
+    # takes every change made meanwhile at once, so a slow rebuild never makes APScheduler skip fetches.
+    touched: set[str] = set()
+    wanted = asyncio.Event()
+
+    async def publisher() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            while True:
+                await wanted.wait()
+                wanted.clear()
+                batch = set(touched)
+                touched.clear()
+                try:
+                    await in_daemon_thread(publish_counted, batch)
+                except Exception:  # logged, and the next change tries again
+                    log.exception("publishing after a fetch failed")
+
     async def job(source: Source) -> None:
         in_flight.add(source.id)
         try:
-            report = (await run_cycle(config, store, [source], publish_counted, fetcher, force=False))[0]
+            report = (await run_cycle(config, store, [source], None, fetcher, force=False))[0]
+            if report.changes:
+                touched.add(source.id)
+                wanted.set()
             log.info("%s", report.line())
             scheduled = scheduler.get_job(source.id)
             if scheduled is not None:
@@ -201,10 +223,12 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     server = web_server(config, app)
     app.state.scheduler_alive = lambda: scheduler.running  # /healthz says whether fetching goes on
     scheduler.start()
+    publishing = asyncio.ensure_future(publisher())
     try:
         await server.serve()
     finally:
         scheduler.shutdown(wait=False)
+        publishing.cancel()
         log.info("stopping: %s", _abandoned(len(in_flight), rebuilding.count))
         await fetcher.aclose()
 

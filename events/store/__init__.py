@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, or_, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, or_, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from events.errors import StoreError
@@ -304,57 +304,73 @@ class Store:
             )
 
     def _apply(self, conn: Connection, source_id: str, plan: Plan, now: datetime) -> None:
+        """One statement per kind of write (executemany), not one per row: a cycle that finds a
+        thousand events sends a handful of statements."""
+        inserts: list[dict[str, Any]] = []
+        updates: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
         for write in plan.writes:
             e = write.event
-            data = e.as_dict()
-            cancelled_at = now if e.event_status == "cancelled" else None
+            cancelled = e.event_status == "cancelled"
             if write.new:
-                conn.execute(
-                    events.insert().values(
-                        id=e.id,
-                        source_id=source_id,
-                        first_day=e.first_day.isoformat(),
-                        last_day=e.last_day.isoformat(),
-                        data=data,
-                        created_at=now,
-                        updated_at=now,
-                        last_seen_at=now,
-                        sequence=0,
-                        missing_count=0,
-                        cancelled_at=cancelled_at,
-                    )
+                inserts.append(
+                    {
+                        "id": e.id,
+                        "source_id": source_id,
+                        "first_day": e.first_day.isoformat(),
+                        "last_day": e.last_day.isoformat(),
+                        "data": e.as_dict(),
+                        "created_at": now,
+                        "updated_at": now,
+                        "last_seen_at": now,
+                        "sequence": 0,
+                        "missing_count": 0,
+                        "cancelled_at": now if cancelled else None,
+                    }
                 )
                 continue
+            updates.setdefault((write.visible, cancelled), []).append(
+                {
+                    "b_id": e.id,
+                    "b_data": e.as_dict(),
+                    "b_first": e.first_day.isoformat(),
+                    "b_last": e.last_day.isoformat(),
+                }
+            )
+        if inserts:
+            conn.execute(events.insert(), inserts)
+        for (visible, cancelled), rows in updates.items():
             values: dict[str, Any] = {
-                "data": data,
-                "first_day": e.first_day.isoformat(),
-                "last_day": e.last_day.isoformat(),
+                "data": bindparam("b_data", type_=events.c.data.type),
+                "first_day": bindparam("b_first"),
+                "last_day": bindparam("b_last"),
                 "last_seen_at": now,
                 "missing_count": 0,
                 "removed_at": None,
+                "cancelled_at": func.coalesce(events.c.cancelled_at, now) if cancelled else None,
             }
-            if write.visible:
+            if visible:
                 values.update(updated_at=now, sequence=events.c.sequence + 1)
-            if e.event_status == "cancelled":
-                values["cancelled_at"] = func.coalesce(events.c.cancelled_at, now)
-            else:
-                values["cancelled_at"] = None
-            conn.execute(update(events).where(events.c.id == e.id).values(**values))
+            conn.execute(update(events).where(events.c.id == bindparam("b_id")).values(**values), rows)
         if plan.seen:
             conn.execute(update(events).where(events.c.id.in_(plan.seen)).values(last_seen_at=now, missing_count=0))
-        for event_id, misses in plan.missing.items():
-            conn.execute(update(events).where(events.c.id == event_id).values(missing_count=misses))
+        if plan.missing:
+            conn.execute(
+                update(events).where(events.c.id == bindparam("b_id")).values(missing_count=bindparam("b_misses")),
+                [{"b_id": event_id, "b_misses": misses} for event_id, misses in plan.missing.items()],
+            )
         if plan.removed:
             conn.execute(
                 update(events)
                 .where(events.c.id.in_(plan.removed))
                 .values(removed_at=now, updated_at=now, sequence=events.c.sequence + 1)
             )
-        for change in plan.changes:
+        if plan.changes:
             conn.execute(
-                changes.insert().values(
-                    event_id=change.event_id, source_id=source_id, kind=change.kind, detail=change.detail, at=now
-                )
+                changes.insert(),
+                [
+                    {"event_id": c.event_id, "source_id": source_id, "kind": c.kind, "detail": c.detail, "at": now}
+                    for c in plan.changes
+                ],
             )
         if plan.writes or plan.removed:
             touch(conn, [source_id])
