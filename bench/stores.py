@@ -15,10 +15,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from sqlalchemy import func, select
+
 from events.config import Feed, load_config
 from events.reconcile import Plan, Write, reconcile
 from events.record import Event
 from events.store import FetchResult, Store, utcnow
+from events.store.schema import events
 from feeds.build import feed_items, render_feed
 
 
@@ -42,11 +45,45 @@ def load(store: Store, n: int, per_source: int = 1000) -> None:
         store.record_fetch(source, FetchResult("page", utcnow(), utcnow(), 200), Plan(writes=writes))
 
 
-def run(label: str, url: str, n: int, config_path: Path) -> None:
+def bare_load(url: str, n: int, per_source: int = 1000) -> None:
+    """The floor: the same rows (records to dicts included) by a bare executemany, one transaction per
+    1,000 as the store's load has, into a fresh database of the same schema."""
+    store = Store(url)
+    now = utcnow()
+    for s in range(n // per_source):
+        source = f"s{s}"
+        rows = [
+            {
+                "id": e.id,
+                "source_id": source,
+                "first_day": e.first_day.isoformat(),
+                "last_day": e.last_day.isoformat(),
+                "data": e.as_dict(),
+                "created_at": now,
+                "updated_at": now,
+                "last_seen_at": now,
+                "sequence": 0,
+                "missing_count": 0,
+            }
+            for e in (make(i, source) for i in range(per_source))
+        ]
+        with store.begin(write=True) as conn:
+            conn.execute(events.insert(), rows)
+    with store.begin() as conn:
+        assert conn.execute(select(func.count()).select_from(events)).scalar_one() == n
+    store.close()
+
+
+def run(label: str, url: str, n: int, config_path: Path, floor_url: str) -> None:
+    started = time.perf_counter()
+    bare_load(floor_url, n)
+    floor = time.perf_counter() - started
     store = Store(url)
     started = time.perf_counter()
     load(store, n)
-    print(f"{label}: loaded {n} events in {time.perf_counter() - started:.1f} s")
+    loaded = time.perf_counter() - started
+    assert len(store.all_events()) == n
+    print(f"{label}: loaded {n} events in {loaded:.1f} s; bare executemany {floor:.1f} s: {loaded / floor:.2f}x")
     found = [Event(**{**make(i, "s0").__dict__, "booking": "sold_out"}) for i in range(1000)]
 
     def cycle() -> None:
@@ -61,12 +98,12 @@ def run(label: str, url: str, n: int, config_path: Path) -> None:
         feed = Feed("ten", "Ten sources", sources=tuple(f"s{k}" for k in range(10)))
         render_feed(config, feed, feed_items(store, feed, now), now=now)
 
-    for name, func in (("reconcile 1,000 events", cycle), ("feed build of 10,000 events", build)):
+    for name, step in (("reconcile 1,000 events", cycle), ("feed build of 10,000 events", build)):
         start = time.perf_counter()
-        func()
+        step()
         elapsed = time.perf_counter() - start
         tracemalloc.start()
-        func()
+        step()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         print(f"{label}: {name:30} {elapsed:6.2f} s   peak {peak / 2**20:6.1f} MiB")
@@ -81,18 +118,21 @@ def main() -> None:
     with TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "config.toml"
         config_path.write_text('[[sources]]\nid = "s0"\nurl = "https://org.example/"\n')
-        run("sqlite", f"sqlite:///{tmp}/bench.db", opts.events, config_path)
+        run("sqlite", f"sqlite:///{tmp}/bench.db", opts.events, config_path, f"sqlite:///{tmp}/floor.db")
         if opts.pg:
             import psycopg
 
-            name = f"eventfeed_bench_{uuid.uuid4().hex[:8]}"
+            names = [f"eventfeed_bench_{uuid.uuid4().hex[:8]}" for _ in range(2)]
             with psycopg.connect(opts.pg, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
+                for name in names:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+            base = opts.pg.rsplit("/", 1)[0]
             try:
-                run("postgresql", opts.pg.rsplit("/", 1)[0] + "/" + name, opts.events, config_path)
+                run("postgresql", f"{base}/{names[0]}", opts.events, config_path, f"{base}/{names[1]}")
             finally:
                 with psycopg.connect(opts.pg, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    for name in names:
+                        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
             print("postgresql: skipped (give --pg URL or set EVENTFEED_TEST_PG_URL)")
 
