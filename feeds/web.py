@@ -138,6 +138,7 @@ def create_app(config: Config, store: Store) -> Starlette:
     # whenever the body does (an event dropping out too), not only when a shown event was updated
     seen: dict[tuple[str, str], tuple[str, datetime]] = {}
     freshness = Freshness(config, store)
+    answers: dict[tuple[object, ...], tuple[bytes, str]] = {}  # filtered feeds, per store version and day
 
     def conditional(
         request: Request,
@@ -208,12 +209,21 @@ def create_app(config: Config, store: Store) -> Starlette:
             body, etag, modified, zipped = read_cached(path)
             return conditional(request, body, modified, MEDIA_TYPES[ext], etag, zipped)
         now = datetime.now(UTC)
-        # rendered in a worker thread: a large feed never holds up the other requests
-        rendered = await run_in_threadpool(_render_query, config, store, feed_conf, query, paging, request, now)
-        if isinstance(rendered, str):
-            return refused(rendered, 400)
-        body = rendered.ics if ext == "ics" else rendered.json
-        etag = hashlib.sha256(body).hexdigest()[:32]
+        # the same question about the same store on the same day has the same answer: rendered once
+        versions = await run_in_threadpool(store.versions)
+        key = (name, str(request.query_params), tuple(sorted(versions.items())), now.date())
+        answered = answers.get(key)
+        if answered is None:
+            # rendered in a worker thread: a large feed never holds up the other requests
+            rendered = await run_in_threadpool(_render_query, config, store, feed_conf, query, paging, request, now)
+            if isinstance(rendered, str):
+                return refused(rendered, 400)
+            body = rendered.ics if ext == "ics" else rendered.json
+            answered = (body, hashlib.sha256(body).hexdigest()[:32])
+            if len(answers) >= 256:
+                answers.pop(next(iter(answers)))  # the oldest question goes
+            answers[key] = answered
+        body, etag = answered
         return conditional(request, body, since((name, str(request.query_params)), etag, now), MEDIA_TYPES[ext], etag)
 
     async def preflight(request: Request) -> Response:

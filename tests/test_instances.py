@@ -194,6 +194,9 @@ def test_an_instance_serves_what_another_instance_stored(tmp_path: Path, site: T
     with running(configs[1], "serve", ports[1]):
         served = httpx.get(f"http://127.0.0.1:{ports[1]}/feeds/all.ics").text
         assert "Booking opens soon" in served
+        filtered = f"http://127.0.0.1:{ports[1]}/feeds/all.json?source=union"
+        assert "Booking opens soon" in httpx.get(filtered).text
+        assert httpx.get(filtered).text == httpx.get(filtered).text  # answered again from memory
         site.set("/events", page({**BASE, "a": ("Reps training day", "12 March 2030", "Unity House", "Sold out")}))
         run_events("fetch", config=configs[0])
         deadline = time.monotonic() + 10
@@ -202,4 +205,5 @@ def test_an_instance_serves_what_another_instance_stored(tmp_path: Path, site: T
             time.sleep(0.2)
             served = httpx.get(f"http://127.0.0.1:{ports[1]}/feeds/all.ics").text
         assert "Booking opens soon" not in served
+        assert "Sold out" in httpx.get(filtered).text  # a filtered answer is kept per store version
         assert (tmp_path / "b" / "data" / "feeds" / ".all.built").exists()
