@@ -29,7 +29,7 @@ from events.config import load_config
 from events.reconcile import Plan, Write
 from events.record import Event
 from events.store import FetchResult, Store, StoredEvent, utcnow
-from feeds.build import build_feeds, feed_items, render_feed
+from feeds.build import RECORDS, build_feeds, feed_items, render_feed
 from feeds.render_cache import RENDERED
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -108,6 +108,7 @@ def main() -> None:
 
         def cold() -> None:
             RENDERED.clear()
+            RECORDS.clear()
             check(build_feeds(config, store, now=NOW, force=True))
 
         def nothing_changed() -> None:

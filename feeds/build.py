@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from events import __version__, metrics
@@ -109,7 +109,8 @@ def build_feeds(config: Config, store: Store, *, now: datetime | None = None, fo
         if not force and is_current(out_dir, feed, note):
             continue
         started = time.perf_counter()
-        rendered = render_feed(config, feed, feed_items(store, feed, now), now=now, cache=RENDERED)
+        items = RECORDS.items(store, feed, now, versions)
+        rendered = render_feed(config, feed, items, now=now, cache=RENDERED)
         for path, data in (
             (out_dir / f"{feed.id}.ics", rendered.ics),
             (out_dir / f"{feed.id}.json", rendered.json),
@@ -170,6 +171,36 @@ def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = No
     """The rows a feed can show, chosen by the database: a feed of ten sources among thousands, or of
     the coming year among a decade of history, reads only its own rows."""
     return store.events_between(*window(feed, query, now.date()))
+
+
+class RecordCache:
+    """A feed's records by source, kept while the source's content token is the same: after one
+    source's change a rebuild reads that source's rows only, not the whole feed's."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, date | None, date | None], tuple[str | None, list[StoredEvent]]] = {}
+
+    def items(self, store: Store, feed: Feed, now: datetime, versions: dict[str, str | None]) -> list[StoredEvent]:
+        sources, ends_from, starts_until = window(feed, None, now.date())
+        shown = sorted(sources if sources is not None else versions)
+        stale = [
+            s
+            for s in shown
+            if versions.get(s) is None or self._kept.get((s, ends_from, starts_until), (None, []))[0] != versions[s]
+        ]
+        if stale:
+            for source_id, rows in store.events_by_source(stale, ends_from, starts_until).items():
+                self._kept[(source_id, ends_from, starts_until)] = (versions.get(source_id), rows)
+        out: list[StoredEvent] = []
+        for s in shown:
+            out.extend(self._kept.get((s, ends_from, starts_until), (None, []))[1])
+        return out
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+RECORDS = RecordCache()
 
 
 def _sweep_abandoned(out_dir: Path, older_than: float = 3600) -> None:

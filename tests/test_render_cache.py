@@ -17,8 +17,8 @@ from events.config import Config, Feed, Source, load_config
 from events.record import Event
 from events.service import run_cycle
 from events.store import Store, StoredEvent
-from feeds.build import build_feeds, render_feed
-from feeds.render_cache import RenderCache
+from feeds.build import RECORDS, build_feeds, render_feed
+from feeds.render_cache import RENDERED, RenderCache
 from tests.conftest import write_config
 from tests.site import TestSite
 from tests.test_cycle import BASE, page
@@ -129,6 +129,13 @@ def test_a_feed_whose_note_holds_is_not_rebuilt(tmp_path: Path, site: TestSite, 
         site.set("/events", page({**BASE, "a": ("Reps training day", "12 March 2030", "Unity House", "Sold out")}))
         asyncio.run(run_cycle(config, store, config.sources, lambda touched: None))
         assert build_feeds(config, store) == {"all": 3}  # the store changed
+        feeds_dir = config.service.feeds_dir
+        incremental = [(feeds_dir / name).read_bytes() for name in ("all.ics", "all.json")]
+        RENDERED.clear()
+        RECORDS.clear()
+        assert build_feeds(config, store, force=True) == {"all": 3}
+        assert [(feeds_dir / name).read_bytes() for name in ("all.ics", "all.json")] == incremental
+        assert b"Sold out" in incremental[1]
         path.write_text(path.read_text().replace('id = "union"', 'id = "union"\nname = "The Union"'))
         config = load_config(path)
         assert build_feeds(config, store) == {"all": 3}  # the settings changed

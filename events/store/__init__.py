@@ -435,6 +435,20 @@ class Store:
     ) -> list[StoredEvent]:
         """Live events of ``sources`` (all when None) that end on or after ``ends_from`` and start on
         or before ``starts_until``: a feed's rows, chosen by the database rather than in Python."""
+        return [item for _, item in self._between(sources, ends_from, starts_until)]
+
+    def events_by_source(
+        self, sources: Iterable[str], ends_from: date | None = None, starts_until: date | None = None
+    ) -> dict[str, list[StoredEvent]]:
+        """The same rows, by source (every source asked for has a list, maybe empty)."""
+        out: dict[str, list[StoredEvent]] = {s: [] for s in sources}
+        for source_id, item in self._between(list(out), ends_from, starts_until):
+            out.setdefault(source_id, []).append(item)
+        return out
+
+    def _between(
+        self, sources: Iterable[str] | None, ends_from: date | None, starts_until: date | None
+    ) -> list[tuple[str, StoredEvent]]:
         query = select(events).where(events.c.removed_at.is_(None)).order_by(events.c.first_day, events.c.id)
         if sources is not None:
             query = query.where(events.c.source_id.in_(sorted(set(sources))))
@@ -444,7 +458,7 @@ class Store:
             query = query.where(events.c.first_day <= starts_until.isoformat())
         with self.begin() as conn:
             rows = conn.execute(query).mappings().all()
-        return [_stored(r) for r in rows]
+        return [(r["source_id"], _stored(r)) for r in rows]
 
     def event(self, event_id: str) -> StoredEvent | None:
         """One event by id, removed or not."""
