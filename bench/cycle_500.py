@@ -135,8 +135,30 @@ def main() -> None:
         def unchanged_cycle() -> None:
             asyncio.run(run_cycle(config, store, config.sources, publish))
 
+        def bare_304() -> None:
+            """The floor for an all-304 cycle: the same conditional requests by bare httpx, as
+            concurrent, and nothing else (no claim, no record, no robots)."""
+            import httpx
+
+            async def go() -> None:
+                gate = asyncio.Semaphore(opts.concurrency)
+                async with httpx.AsyncClient() as client:
+
+                    async def one(i: int) -> int:
+                        async with gate:
+                            got = await client.get(
+                                f"http://127.0.0.1:{port}/p/{i}", headers={"If-None-Match": f'"{i}"'}
+                            )
+                            return got.status_code
+
+                    codes = await asyncio.gather(*(one(i) for i in range(opts.sources)))
+                assert set(codes) == {304}, set(codes)
+
+            asyncio.run(go())
+
         changed, _ = measure(f"changed ({opts.sources} pages)", changed_cycle)
         unchanged, _ = measure("unchanged (all 304)", unchanged_cycle)
+        bare, _ = measure("bare httpx, the same 304s", bare_304)
         outcomes = {h["outcome"] for h in store.fetch_history("s0", 2)}
         size = len(f"<html><body>{NAV}<h1>Events</h1><ul>{CARD * EVENTS_PER_PAGE}</ul>{FOOTER}</body></html>")
         print(
@@ -148,6 +170,11 @@ def main() -> None:
         print(
             f"unchanged / changed: {unchanged / changed:.1%} of the wall time, {cpu_unchanged / cpu_changed:.1%} "
             "of our CPU time (target < 10%)"
+        )
+        cpu_bare = CPU["bare httpx, the same 304s"]
+        print(
+            f"unchanged / bare httpx: {unchanged / bare:.2f}x of the wall time (target ≤ 1.5x), "
+            f"{cpu_unchanged / cpu_bare:.1f}x of the CPU time (claims, records and robots.txt are ours alone)"
         )
     server.terminate()
 
