@@ -1,0 +1,168 @@
+"""A soak of `events run`, bounded in time: 200 local sources on one-minute intervals (about 6,400
+events), about 30% of pages changing at each request, some answering 500 and some slowly. It prints
+the share of scheduled fetches made, /healthz latency (median, p99, max, sampled every 0.5 s) and the
+service's RSS after warm-up and at the end, and checks what it measured (events stored, fetches seen).
+
+    python -m bench.soak [--minutes 4] [--sources 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import httpx
+
+EVENTS = 32
+CARD = '<li><h3><a href="/e/{i}-{k}">Meeting {k} of branch {i}</a></h3><p>{d} March 2030</p><p>{status}</p></li>'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site(port: int) -> None:
+    """Pages that change about 30% of the time (a booking status moves), 3% errors, 3% slow."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                return self.answer(200, b"User-agent: *\nAllow: /\n")
+            roll = random.random()
+            if roll < 0.03:
+                return self.answer(500, b"busy")
+            if roll < 0.06:
+                time.sleep(2)
+            i = self.path.rsplit("/", 1)[-1]
+            changed = random.random() < 0.3
+            cards = "".join(
+                CARD.format(i=i, k=k, d=k % 28 + 1, status="Sold out" if changed and k == 0 else "Book now")
+                for k in range(EVENTS)
+            )
+            self.answer(200, f"<html><body><h1>Events</h1><ul>{cards}</ul></body></html>".encode())
+
+        def answer(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass  # a client that gave up on a slow page: nothing to report
+
+    server = Server(("127.0.0.1", port), Handler)
+    server.serve_forever()
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, default=4)
+    parser.add_argument("--sources", type=int, default=200)
+    opts = parser.parse_args()
+    site_port, port = free_port(), free_port()
+    pages = multiprocessing.Process(target=site, args=(site_port,), daemon=True)
+    pages.start()
+    with TemporaryDirectory() as tmp:
+        config = Path(tmp) / "config.toml"
+        config.write_text(
+            f'[service]\ndatabase_url = "sqlite:///{tmp}/soak.db"\nfeeds_dir = "{tmp}/feeds"\n'
+            f'listen = "127.0.0.1:{port}"\npast_days = 36500\nfuture_days = 36500\n'
+            "[fetch]\nhost_delay = 0\nper_host = 20\nconcurrency = 20\nretries = 1\ntimeout = 20\n"
+            + "".join(
+                f'[[sources]]\nid = "s{i}"\nurl = "http://127.0.0.1:{site_port}/p/{i}"\ninterval = "1m"\n'
+                for i in range(opts.sources)
+            )
+        )
+        service = subprocess.Popen(
+            [sys.executable, "-m", "events.cli", "--config", str(config), "--log-level", "warning", "run"],
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        latencies: list[float] = []
+        rss: list[tuple[float, float]] = []
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                    break
+                except httpx.HTTPError:
+                    assert time.monotonic() < deadline, "events run did not start"
+                    time.sleep(0.2)
+            started = time.monotonic()
+            end = started + opts.minutes * 60
+            with httpx.Client(timeout=10) as client:
+                while time.monotonic() < end:
+                    t = time.perf_counter()
+                    assert client.get(f"http://127.0.0.1:{port}/healthz").status_code in (200, 503)
+                    latencies.append(time.perf_counter() - t)
+                    if not rss or time.monotonic() - rss[-1][0] >= 10:
+                        rss.append((time.monotonic(), rss_mib(service.pid)))
+                    time.sleep(0.5)
+                metrics = client.get(f"http://127.0.0.1:{port}/metrics").text
+        finally:
+            service.send_signal(signal.SIGTERM)
+            errors = service.communicate(timeout=30)[1]
+            pages.terminate()
+        made = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.splitlines()
+            if line.startswith("eventfeed_fetches_total{") and 'outcome="skipped"' not in line
+        )
+        stored = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.splitlines()
+            if line.startswith("eventfeed_events_stored{")
+        )
+    # every source is first due 1-6 s after the start (3.5 s on average), then once a minute (± 6 s)
+    scheduled = opts.sources * (math.floor((opts.minutes * 60 - 3.5) / 60) + 1)
+    warm = [m for t, m in rss if t - started >= 60] or [m for _, m in rss]
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    assert stored >= opts.sources * EVENTS * 0.9, stored
+    assert made > 0, "no fetch counted"
+    assert "Traceback" not in errors, errors[-2000:]
+    print(f"{opts.sources} sources on 1-minute intervals for {opts.minutes:g} minutes; {stored:.0f} events stored")
+    print(f"fetches made / scheduled: {made:.0f} / {scheduled} = {made / scheduled:.0%}   (target ≥ 90%)")
+    print(
+        f"/healthz over {len(latencies)} requests: median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms   (target p99 ≤ 200 ms)"
+    )
+    print(f"RSS after warm-up {warm[0]:.0f} MiB, at the end {warm[-1]:.0f} MiB (max {max(warm):.0f} MiB)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
