@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from events.config import Feed, load_config
 from events.reconcile import Plan, Write, reconcile
 from events.record import Event
-from events.store import FetchResult, Store, utcnow
+from events.store import FetchResult, Store, new_event_row, utcnow
 from events.store.schema import events
 from feeds.build import feed_items, render_feed
 
@@ -52,21 +52,7 @@ def bare_load(url: str, n: int, per_source: int = 1000) -> None:
     now = utcnow()
     for s in range(n // per_source):
         source = f"s{s}"
-        rows = [
-            {
-                "id": e.id,
-                "source_id": source,
-                "first_day": e.first_day.isoformat(),
-                "last_day": e.last_day.isoformat(),
-                "data": e.as_dict(),
-                "created_at": now,
-                "updated_at": now,
-                "last_seen_at": now,
-                "sequence": 0,
-                "missing_count": 0,
-            }
-            for e in (make(i, source) for i in range(per_source))
-        ]
+        rows = [new_event_row(make(i, source), source, now) for i in range(per_source)]
         with store.begin(write=True) as conn:
             conn.execute(events.insert(), rows)
     with store.begin() as conn:

@@ -111,11 +111,8 @@ def build_feeds(config: Config, store: Store, *, now: datetime | None = None, fo
         started = time.perf_counter()
         items = RECORDS.items(store, feed, now, versions)
         rendered = render_feed(config, feed, items, now=now, cache=RENDERED)
-        for path, data in (
-            (out_dir / f"{feed.id}.ics", rendered.ics),
-            (out_dir / f"{feed.id}.json", rendered.json),
-            (note_path(out_dir, feed), note),
-        ):
+        ics_path, json_path, note_file = feed_paths(out_dir, feed)
+        for path, data in ((ics_path, rendered.ics), (json_path, rendered.json), (note_file, note)):
             try:
                 write_atomic(path, data)
             except OSError as exc:
@@ -125,8 +122,9 @@ def build_feeds(config: Config, store: Store, *, now: datetime | None = None, fo
     return counts
 
 
-def note_path(out_dir: Path, feed: Feed) -> Path:
-    return out_dir / f".{feed.id}.built"
+def feed_paths(out_dir: Path, feed: Feed) -> tuple[Path, Path, Path]:
+    """A feed's two files and the note of what they were built from."""
+    return out_dir / f"{feed.id}.ics", out_dir / f"{feed.id}.json", out_dir / f".{feed.id}.built"
 
 
 def feed_note(config: Config, feed: Feed, versions: dict[str, str | None], now: datetime) -> bytes:
@@ -157,12 +155,9 @@ def feed_note(config: Config, feed: Feed, versions: dict[str, str | None], now: 
 
 
 def is_current(out_dir: Path, feed: Feed, note: bytes) -> bool:
+    ics_path, json_path, note_file = feed_paths(out_dir, feed)
     try:
-        return (
-            note_path(out_dir, feed).read_bytes() == note
-            and (out_dir / f"{feed.id}.ics").exists()
-            and (out_dir / f"{feed.id}.json").exists()
-        )
+        return note_file.read_bytes() == note and ics_path.exists() and json_path.exists()
     except OSError:
         return False
 

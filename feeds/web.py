@@ -205,9 +205,9 @@ def create_app(config: Config, store: Store) -> Starlette:
         path = service.feeds_dir / name
         if query is None and paging is None:
             await freshness.ensure()  # another instance may have stored changes since these files
-        if query is None and paging is None and path.exists():
-            body, etag, modified, zipped = read_cached(path)
-            return conditional(request, body, modified, MEDIA_TYPES[ext], etag, zipped)
+            if path.exists():
+                body, etag, modified, zipped = read_cached(path)
+                return conditional(request, body, modified, MEDIA_TYPES[ext], etag, zipped)
         now = datetime.now(UTC)
         # the same question about the same store on the same day has the same answer: rendered once
         versions = await run_in_threadpool(store.versions)

@@ -57,6 +57,17 @@ def running(config: Path, command: str = "serve", port: int | None = None) -> It
             proc.stdout.close()
 
 
+def first_fetch(port: int, timeout: float = 30) -> dict:
+    """Wait until the service on ``port`` has fetched its first source; its /healthz then."""
+    deadline = time.monotonic() + timeout
+    while True:
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+        if health["sources"][0]["last_fetch"]:
+            return health
+        assert time.monotonic() < deadline, "no fetch within the time allowed"
+        time.sleep(0.2)
+
+
 def vevents(ics: bytes) -> dict[str, dict]:
     """SUMMARY → the VEVENT's properties as plain values."""
     out = {}

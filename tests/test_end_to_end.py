@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import fixture_text, run_events, write_config
-from tests.helpers import free_port, running, vevents
+from tests.helpers import first_fetch, free_port, running, vevents
 from tests.site import TestSite
 
 
@@ -108,18 +108,12 @@ def test_a_dead_source_is_reported_not_fatal(tmp_path: Path, site: TestSite) -> 
 
 def test_run_schedules_fetches_and_stops_cleanly(tmp_path: Path, site: TestSite) -> None:
     import signal
-    import time
 
     site.set("/", fixture_text("union-banners.html"))
     port = free_port()
     config = configure(tmp_path, site, port, interval="1m")  # first fetch within 6 s of start
     with running(config, "run", port) as proc:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
-            if health["sources"][0]["last_fetch"]:
-                break
-            time.sleep(0.2)
+        health = first_fetch(port)
         assert health["sources"][0]["last_outcome"] == "page"
         assert health["sources"][0]["next_run"] is not None
         assert health["scheduler"] == "running"

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from datetime import datetime
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import fixture_text, run_events, write_config
-from tests.helpers import free_port, running
+from tests.helpers import first_fetch, free_port, running
 from tests.site import TestSite
 
 
@@ -30,10 +28,7 @@ def test_json_logs_are_one_object_per_line_from_every_part(
     )
     monkeypatch.setenv("LOG_FORMAT", "json")
     with running(config, "run", port) as proc:
-        deadline = time.monotonic() + 30
-        while not httpx.get(f"http://127.0.0.1:{port}/healthz").json()["sources"][0]["last_fetch"]:
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+        first_fetch(port)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
         lines = (proc.stdout.read() if proc.stdout else "").splitlines()

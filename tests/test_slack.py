@@ -8,8 +8,9 @@ import hashlib
 import hmac
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -70,6 +71,15 @@ def sworld(tmp_path: Path, site: TestSite, slack: FakeSlack, database_url: str) 
     world = with_slack(World(tmp_path, site, database_url), slack)
     yield world
     world.store.close()
+
+
+def at_once(*calls: Callable[[], object]) -> None:
+    """Each call in its own thread, all started before any is waited for (as several instances)."""
+    threads = [threading.Thread(target=call) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def texts(slack: FakeSlack, via: str | None = None) -> list[str]:
@@ -173,11 +183,7 @@ def test_two_instances_never_send_the_same_change(sworld: World, slack: FakeSlac
         outbox.enqueue(sworld.config, stores[i])
         outbox.deliver(sworld.config, stores[i], clients[i].send, clients[i].confirm)
 
-    threads = [threading.Thread(target=instance, args=(i,)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(*(partial(instance, i) for i in range(3)))
     for store in stores:
         store.close()
     assert sorted(m["via"] for m in slack.messages) == ["api", "webhook"]
@@ -249,14 +255,12 @@ def test_a_route_told_to_wait_keeps_its_order_across_senders_and_nobody_sleeps(s
     # the wait is over: both senders at once deliver everything, in the order it happened, once
     with sworld.store.begin(write=True) as conn:
         conn.execute(update(notifications).values(retry_at=datetime.now(UTC) - timedelta(seconds=1)))
-    threads = [
-        threading.Thread(target=outbox.deliver, args=(sworld.config, st, cl.send, cl.confirm))
-        for st, cl in zip(stores, clients, strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(
+        *(
+            partial(outbox.deliver, sworld.config, st, cl.send, cl.confirm)
+            for st, cl in zip(stores, clients, strict=True)
+        )
+    )
     for store in stores:
         store.close()
     assert texts(slack, "webhook") == order

@@ -312,21 +312,7 @@ class Store:
             e = write.event
             cancelled = e.event_status == "cancelled"
             if write.new:
-                inserts.append(
-                    {
-                        "id": e.id,
-                        "source_id": source_id,
-                        "first_day": e.first_day.isoformat(),
-                        "last_day": e.last_day.isoformat(),
-                        "data": e.as_dict(),
-                        "created_at": now,
-                        "updated_at": now,
-                        "last_seen_at": now,
-                        "sequence": 0,
-                        "missing_count": 0,
-                        "cancelled_at": now if cancelled else None,
-                    }
-                )
+                inserts.append(new_event_row(e, source_id, now))
                 continue
             updates.setdefault((write.visible, cancelled), []).append(
                 {
@@ -395,8 +381,9 @@ class Store:
             gone = [events.c.removed_at < now - removed_events_days * day]
             if past_events_days is not None:
                 gone.append(events.c.last_day < (now.date() - past_events_days * day).isoformat())
-            doomed = select(events.c.id).where(or_(*gone))
-            touch(conn, list(conn.execute(select(events.c.source_id).where(or_(*gone)).distinct()).scalars()))
+            is_gone = or_(*gone)
+            doomed = select(events.c.id).where(is_gone)
+            touch(conn, list(conn.execute(select(events.c.source_id).where(is_gone).distinct()).scalars()))
             counts = {
                 "fetch records": conn.execute(
                     delete(fetches).where(fetches.c.started_at < now - fetch_history_days * day)
@@ -505,6 +492,23 @@ def _dead_here(instance: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def new_event_row(e: Event, source_id: str, now: datetime) -> dict[str, Any]:
+    """The events row of an event first seen ``now``."""
+    return {
+        "id": e.id,
+        "source_id": source_id,
+        "first_day": e.first_day.isoformat(),
+        "last_day": e.last_day.isoformat(),
+        "data": e.as_dict(),
+        "created_at": now,
+        "updated_at": now,
+        "last_seen_at": now,
+        "sequence": 0,
+        "missing_count": 0,
+        "cancelled_at": now if e.event_status == "cancelled" else None,
+    }
 
 
 def touch(conn: Connection, source_ids: Iterable[str]) -> None:
