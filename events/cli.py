@@ -20,8 +20,10 @@ def _publisher(config: Any, store: Any, errors: list[str] | None = None) -> Call
     cannot be written are logged, or collected in ``errors`` for a caller that reports them itself;
     either way Slack is still told, for the store has what was read."""
     import logging
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
-    from events.errors import FeedError
+    from events.errors import FeedError, StoreError
     from feeds.build import build_feeds
 
     notifier = None
@@ -35,6 +37,10 @@ def _publisher(config: Any, store: Any, errors: list[str] | None = None) -> Call
         are behind the store are rebuilt (whoever changed it), the others cost a glance at their note."""
         counts = {}
         if sources is None or sources:
+            try:
+                store.record_booking_openings(datetime.now(ZoneInfo(config.service.timezone)).date())
+            except StoreError as exc:  # told on the next rebuild instead
+                logging.getLogger("eventfeed").error("booking milestones: %s", exc)
             try:
                 counts = build_feeds(config, store)
             except FeedError as exc:  # the feeds catch up when this is fixed

@@ -100,7 +100,7 @@ class Slack:
     max_retry_after: int = 300  # a route told to wait (429) waits at most this long, in seconds
 
 
-CHANGE_KINDS = ("new", "updated", "booking", "cancelled", "rescheduled", "removed")
+CHANGE_KINDS = ("new", "updated", "booking", "booking_opened", "cancelled", "rescheduled", "removed")
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,20 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class Site:
+    """Who the pages speak for (``[site]``): the organisation's name, logo, colour, contact and intro."""
+
+    name: str = "Event calendars"
+    intro: str = (
+        "Subscribe once and your calendar keeps itself up to date: new events appear, changes and cancellations follow."
+    )
+    logo_url: str | None = None
+    accent: str = "#0b57d0"  # links and the primary button; must keep 4.5:1 against white
+    contact_url: str | None = None  # an https:// page or a mailto: address
+    contact_label: str = "Contact us"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     service: Service
@@ -160,6 +174,7 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     slack: Slack | None = None
     retention: Retention = field(default_factory=Retention)
+    site: Site = field(default_factory=Site)
 
     @property
     def keep_past_days(self) -> int | None:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from events.colours import contrast
 from events.config import (
     CHANGE_KINDS,
     MIN_INTERVAL,
@@ -21,6 +22,7 @@ from events.config import (
     Retention,
     Selectors,
     Service,
+    Site,
     Slack,
     SlackRoute,
     Source,
@@ -45,6 +47,7 @@ FETCH_RANGES: dict[str, tuple[float, float]] = {
     "host_delay": (0, 60),
     "claim_lease": (1, 3600),
 }
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -168,7 +171,7 @@ class Reader:
         return value
 
     def config(self, raw: dict[str, Any]) -> Config:
-        top = self.table(raw, "", {"service", "fetch", "sources", "feeds", "slack", "retention"}, {"sources"})
+        top = self.table(raw, "", {"service", "fetch", "sources", "feeds", "slack", "retention", "site"}, {"sources"})
         service = self.service(top.get("service", {}))
         sources_raw = top["sources"]
         if not isinstance(sources_raw, list):
@@ -207,6 +210,34 @@ class Reader:
             fetch=self.fetch(top.get("fetch", {})),
             slack=self.slack(top["slack"], {s.id for s in sources}) if "slack" in top else None,
             retention=self.retention(top.get("retention", {})),
+            site=self.site(top.get("site", {})),
+        )
+
+    def site(self, raw: Any) -> Site:
+        key = "site"
+        raw = self.table(raw, key, {f.name for f in dataclasses.fields(Site)})
+        defaults = Site()
+        accent = self.string(raw, "accent", key, defaults.accent)
+        if not _COLOUR.match(accent):
+            raise self.fail(f"{key}.accent", f"{accent!r} is not a colour (use #rrggbb)")
+        if contrast(accent, "#ffffff") < 4.5:
+            raise self.fail(
+                f"{key}.accent",
+                f"{accent!r} is too light for white text and links ({contrast(accent, '#ffffff'):.1f}:1, "
+                "needs 4.5:1): pick a darker shade",
+            )
+        contact = raw.get("contact_url")
+        if contact is not None:
+            contact = self.string(raw, "contact_url", key)
+            if not contact.startswith("mailto:") and urlsplit(contact).scheme not in ("http", "https"):
+                raise self.fail(f"{key}.contact_url", f"{contact!r} is not an http(s) URL or a mailto: address")
+        return Site(
+            name=self.string(raw, "name", key, defaults.name),
+            intro=self.string(raw, "intro", key, defaults.intro),
+            logo_url=self.url(raw, "logo_url", key) if "logo_url" in raw else None,
+            accent=accent.lower(),
+            contact_url=contact,
+            contact_label=self.string(raw, "contact_label", key, defaults.contact_label),
         )
 
     def retention(self, raw: Any) -> Retention:

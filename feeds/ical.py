@@ -25,7 +25,8 @@ from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
 from feeds.render_cache import RenderCache
-from feeds.text import booking_words, headline, multi_line, one_line, where
+from feeds.text import headline, multi_line, one_line, where
+from feeds.wording import booking_words
 
 PRODID = f"-//eventfeed//eventfeed {__version__}//EN"
 _ICAL_STATUS = {

@@ -7,7 +7,7 @@ website can show dates, venue and booking without parsing prose. Items are order
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 
 import orjson
@@ -18,25 +18,10 @@ from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
 from feeds.render_cache import RenderCache
-from feeds.text import booking_words, headline, one_line, where
+from feeds.text import headline, one_line, where
+from feeds.wording import booking_words, when_words
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
-
-
-def when_words(start: date | datetime, end: date | datetime | None) -> str:
-    """``Wednesday 13 November 2024 – Thursday 14 November 2024``, or with times ``10:00–16:30``."""
-
-    def day(d: date) -> str:
-        return f"{d:%A} {d.day} {d:%B %Y}"
-
-    if isinstance(start, datetime):
-        text = f"{day(start.date())}, {start:%H:%M}"
-        if isinstance(end, datetime):
-            text += f"–{end:%H:%M}" if end.date() == start.date() else f" – {day(end.date())}, {end:%H:%M}"
-        return text
-    if end and end != start:
-        return f"{day(start)} – {day(end)}"  # type: ignore[arg-type]
-    return day(start)
 
 
 def build_jsonfeed(

@@ -11,9 +11,9 @@ from urllib.parse import quote, urlsplit
 from events.config import Config, Feed
 from events.source_state import source_state
 from events.store import StoredEvent
-from feeds.jsonfeed import when_words
 from feeds.selection import Query, select_events
-from feeds.text import booking_words, headline, where
+from feeds.text import headline, where
+from feeds.wording import booking_words, when_words
 
 
 def subscribe_links(base_url: str, feed: Feed) -> dict[str, str]:

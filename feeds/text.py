@@ -1,4 +1,4 @@
-"""Words for events, shared by every publisher: booking status in words, where, and safe text."""
+"""Safe text for every publisher: one-line and multi-line fields, where an event is, its headline."""
 
 from __future__ import annotations
 
@@ -9,14 +9,6 @@ from events.record import Event
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _LINEBREAK = re.compile(r"\r\n|\r|\n")
 
-BOOKING_WORDS = {
-    "open": "Booking open",
-    "soon": "Booking opens soon",
-    "closed": "Booking closed",
-    "sold_out": "Sold out",
-    "waitlist": "Waiting list",
-    "none": "",
-}
 STATUS_WORDS = {"cancelled": "Cancelled", "postponed": "Postponed", "rescheduled": "Rescheduled", "scheduled": ""}
 
 
@@ -45,18 +37,6 @@ def where(event: Event) -> str:
     if event.online and not seen:
         return "Online"
     return one_line(", ".join(seen), 500)
-
-
-def booking_words(event: Event) -> str:
-    """``Booking opens soon: "Opening late April 2024" (from 2024-04)``."""
-    words = BOOKING_WORDS.get(event.booking, "")
-    if event.booking_label and words:
-        words = f"{words}: \u201c{one_line(event.booking_label, 200)}\u201d"
-    elif event.booking_label:
-        words = one_line(event.booking_label, 200)
-    if event.booking_opens:
-        words = f"{words} (opens {event.booking_opens})" if words else f"Booking opens {event.booking_opens}"
-    return words
 
 
 def headline(event: Event) -> str:

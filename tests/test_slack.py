@@ -100,10 +100,10 @@ def test_first_fetch_is_one_summary_then_one_message_per_change(sworld: World, s
     sworld.cycle()
     assert notify(sworld)["sent"] == 4
     hook = sorted(texts(slack, "webhook"))
-    assert hook[0].startswith("Booking changed: Reps training day") and hook[1].startswith("Event moved: Regional")
+    assert hook[0].startswith("Booking is now open: Reps training day") and hook[1].startswith("Event moved: Regional")
     moved = next(m for m in slack.messages if m["text"].startswith("Event moved"))
     body = moved["blocks"][0]["text"]["text"]
-    assert "*start:* 2030-04-20 → 2030-04-27" in body and "Leeds Town Hall" in body
+    assert "Moved from Saturday 20 April 2030 to Saturday 27 April 2030" in body and "Leeds Town Hall" in body
     assert {b["type"] for b in moved["blocks"]} == {"section", "context", "actions"}
     assert notify(sworld)["sent"] == 0  # nothing twice
 
@@ -204,7 +204,7 @@ def test_outage_keeps_messages_and_delivers_them_in_order_later(sworld: World, s
     assert result["sent"] == 0 and result["failed"] >= 1
     assert notify(sworld)["sent"] == 4  # back up: everything goes, oldest first
     hook = texts(slack, "webhook")
-    assert hook[0].startswith("Booking changed") and hook[1].startswith("Event cancelled")
+    assert hook[0].startswith("Booking is now open") and hook[1].startswith("Event cancelled")
 
 
 def test_a_route_told_to_wait_keeps_its_order_across_senders_and_nobody_sleeps(sworld: World, slack: FakeSlack) -> None:

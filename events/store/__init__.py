@@ -361,6 +361,54 @@ class Store:
         if plan.writes or plan.removed:
             touch(conn, [source_id])
 
+    # booking milestones ------------------------------------------------------------------------
+
+    def record_booking_openings(self, today: date, now: datetime | None = None, *, within_days: int = 14) -> int:
+        """A page that said "booking opens on 20 April" still says "soon" on the day: the day itself is
+        news. Each such event gets one ``booking_opened`` change per opening day (so Slack says it
+        once, whoever runs this and however often); days older than ``within_days`` are history, not news."""
+        now = now or datetime.now(UTC)
+        oldest = (today - timedelta(days=within_days)).isoformat()
+        with self.begin(write=True) as conn:
+            if conn.dialect.name == "postgresql":
+                changes_lock(conn, exclusive=False)
+            rows = conn.execute(
+                select(events.c.id, events.c.source_id, events.c.data).where(
+                    events.c.removed_at.is_(None), events.c.last_day >= today.isoformat()
+                )
+            ).all()
+            due = {
+                r.id: r
+                for r in rows
+                if r.data.get("booking") == "soon"
+                and len(r.data.get("booking_opens") or "") == 10
+                and oldest <= r.data["booking_opens"] <= today.isoformat()
+            }
+            if not due:
+                return 0
+            told = {
+                (r.event_id, (r.detail or {}).get("opens"))
+                for r in conn.execute(
+                    select(changes.c.event_id, changes.c.detail).where(
+                        changes.c.kind == "booking_opened", changes.c.event_id.in_(list(due))
+                    )
+                )
+            }
+            new = [
+                {
+                    "event_id": r.id,
+                    "source_id": r.source_id,
+                    "kind": "booking_opened",
+                    "detail": {"opens": r.data["booking_opens"], "event": r.data},
+                    "at": now,
+                }
+                for r in due.values()
+                if (r.id, r.data["booking_opens"]) not in told
+            ]
+            if new:
+                conn.execute(changes.insert(), new)
+            return len(new)
+
     # retention -----------------------------------------------------------------------------------
 
     def prune(

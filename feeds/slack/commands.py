@@ -10,11 +10,9 @@ from typing import Any
 
 from events.config import Config
 from events.store import StoredEvent
-from feeds.jsonfeed import when_words
-from feeds.page import subscribe_links
+from feeds.links import feed_links
 from feeds.selection import Query, select_events
-from feeds.slack.messages import SECTION_LIMIT, clip, escape, link
-from feeds.text import booking_words, where
+from feeds.slack.messages import SECTION_LIMIT, clip, escape, event_line, link
 
 LIMIT = 10
 
@@ -24,7 +22,7 @@ def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetim
     if words in ("feed", "feeds", "subscribe", "calendar"):
         lines = []
         for feed in config.feeds:
-            links = subscribe_links(config.service.base_url, feed)
+            links = feed_links(config.service.base_url, feed.id, feed.title)
             lines.append(
                 f"*{escape(feed.title)}*: {link(links['google'], 'Google')} · "
                 f"{link(links['outlook'], 'Outlook')} · {link(links['ics'], 'iCal address')}"
@@ -47,12 +45,7 @@ def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetim
                 x or "" for x in (i.event.title, i.event.venue, i.event.locality, i.event.address, *i.event.categories)
             ).casefold()
         ]
-    lines = [
-        f"• {link(i.event.url, i.event.title)} — {escape(when_words(i.event.start, i.event.end))}"
-        + (f" — {escape(where(i.event))}" if where(i.event) else "")
-        + (f" ({escape(booking_words(i.event))})" if booking_words(i.event) else "")
-        for i in upcoming[:LIMIT]
-    ]
+    lines = [event_line(i.event) for i in upcoming[:LIMIT]]
     head = f"Next events matching “{text.strip()}”" if words else "Next events"
     if not lines:
         lines = ["Nothing coming up" + (" that matches." if words else ".")]

@@ -1,20 +1,20 @@
 """Block Kit messages for changes, safe and within Slack's limits.
 
-Page text can never become a mention or a disguised link: ``&``, ``<`` and ``>`` are escaped, so
-``<!channel>`` arrives as the literal text. Links are built by us from URLs we percent-encode.
+Page text can never become a mention, a disguised link or formatting: ``&``, ``<`` and ``>`` are
+escaped, so ``<!channel>`` arrives as the literal text, and ``*_~``` become look-alikes. Links are built by
+us from URLs we percent-encode. Changes are told in words (``feeds.wording``), never field names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from events.config import Feed
 from events.record import Event
-from feeds.jsonfeed import when_words
-from feeds.page import subscribe_links
-from feeds.text import booking_words, one_line, where
+from feeds.links import event_links
+from feeds.text import headline, one_line, where
+from feeds.wording import booking_words, change_sentences, milestone_words, when_words
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -25,15 +25,19 @@ KIND_WORDS = {
     "new": "New event",
     "updated": "Event updated",
     "booking": "Booking changed",
+    "booking_opened": "Booking is now open",
     "cancelled": "Event cancelled",
     "rescheduled": "Event moved",
     "removed": "Event removed",
 }
+# Slack's formatting characters, swapped for look-alikes that format nothing: page text never turns bold,
+# italic, struck-through or into code
+_NEUTRAL = str.maketrans({"*": "∗", "_": "\uff3f", "~": "∼", "`": "ˋ"})
 
 
 def escape(text: str | None) -> str:
-    """Slack mrkdwn: the three characters that make links, mentions and entities."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack mrkdwn: the three characters that make links, mentions and entities, and the four that format."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").translate(_NEUTRAL)
 
 
 def clip(text: str, limit: int) -> str:
@@ -50,6 +54,16 @@ def link(url: str | None, label: str) -> str:
     return f"<{safe_url(url)}|{label}>" if url else label
 
 
+def event_line(e: Event) -> str:
+    """``• <link|Title> — Wednesday 13 November 2024 — Telford International Centre (Booking open)``."""
+    line = f"• {link(e.url, headline(e))} — {escape(when_words(e.start, e.end))}"
+    place = where(e)
+    if place:
+        line += f" — {escape(place)}"
+    booking = booking_words(e)
+    return line + (f" ({escape(booking)})" if booking else "")
+
+
 def event_lines(e: Event) -> list[str]:
     lines = [f"*When:* {escape(when_words(e.start, e.end))}"]
     place = where(e)
@@ -58,59 +72,62 @@ def event_lines(e: Event) -> list[str]:
     booking = booking_words(e)
     if booking:
         lines.append(f"*Booking:* {escape(booking)}")
-    if e.event_status != "scheduled":
-        lines.append(f"*Status:* {escape(e.event_status)}")
     return lines
 
 
-def change_lines(fields: dict[str, Sequence[Any]]) -> list[str]:
-    out = []
-    for name, (old, new) in list(fields.items())[:10]:
-        out.append(
-            f"*{escape(name.replace('_', ' '))}:* {escape(one_line(str(old), 200))} → {escape(one_line(str(new), 200))}"
-        )
-    return out
+def heading(kind: str, fields: Mapping[str, Sequence[Any]] | None) -> str:
+    """The message's first words; a page turning from "soon" (or nothing) to "open" is news of its own."""
+    booking = (fields or {}).get("booking")
+    if kind == "booking" and booking and booking[1] == "open":
+        return KIND_WORDS["booking_opened"]
+    return KIND_WORDS.get(kind, "Event changed")
 
 
 def change_message(
     kind: str,
     e: Event,
-    fields: dict[str, Sequence[Any]] | None,
+    fields: Mapping[str, Sequence[Any]] | None,
     *,
     source_name: str,
     base_url: str,
-    feed_id: str = "all",
 ) -> dict[str, Any]:
-    heading = KIND_WORDS.get(kind, "Event changed")
-    body = [f"*{heading}:* {link(e.url, e.title)}", *event_lines(e)]
-    if fields:
-        body += ["*What changed:*", *change_lines(fields)]
-    links = subscribe_links(base_url, Feed(feed_id, feed_id))
+    head = heading(kind, fields)
+    body = [f"*{head}:* {link(e.url, headline(e))}"]
+    if kind not in ("new", "booking_opened"):
+        body += [f"• {escape(s)}" for s in change_sentences(kind, fields, e)[:10]]
+    body += event_lines(e)
+    links = event_links(base_url, e)
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": clip("\n".join(body), SECTION_LIMIT)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(f"From {escape(source_name)}", 2000)}]},
-        {
-            "type": "actions",
-            "elements": [
-                _button("Add to Google Calendar", links["google"], "google"),
-                _button("Subscribe in Outlook", links["outlook"], "outlook"),
-                _button("All calendars", f"{base_url}/", "index"),
-            ],
-        },
     ]
-    text = f"{heading}: {one_line(e.title, 300)} — {when_words(e.start, e.end)}"
-    place = where(e)
-    if place:
-        text += f" — {place}"
+    if kind != "removed":
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    _button("Add to Google Calendar", links["google"], "google"),
+                    _button("Add to Outlook or Apple (.ics)", links["ics"], "ics"),
+                    _button("Details and history", links["page"], "page"),
+                ],
+            }
+        )
+    if kind == "booking_opened" or head == KIND_WORDS["booking_opened"]:
+        text = milestone_words(e)
+    else:
+        text = f"{head}: {one_line(headline(e), 300)} — {when_words(e.start, e.end)}"
+        place = where(e)
+        if place:
+            text += f" — {place}"
     return {"text": clip(escape(text), TEXT_LIMIT), "blocks": blocks}
 
 
 def summary_message(source_name: str, events: Sequence[Event], base_url: str) -> dict[str, Any]:
-    """A source's first fetch: one message, not one per event."""
-    lines = [f"• {link(e.url, e.title)} — {escape(when_words(e.start, e.end))}" for e in events[:15]]
+    """A source's first fetch: one message, not one per event, each event with its date and venue."""
+    lines = [event_line(e) for e in events[:15]]
     if len(events) > 15:
         lines.append(f"… and {len(events) - 15} more")
-    head = f"{len(events)} events found on {source_name}"
+    head = f"{len(events)} event{'s' if len(events) != 1 else ''} found on {source_name}"
     blocks = [
         {"type": "section", "text": {"type": "mrkdwn", "text": clip(f"*{escape(head)}*", SECTION_LIMIT)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": clip("\n".join(lines) or "—", SECTION_LIMIT)}},
@@ -119,12 +136,12 @@ def summary_message(source_name: str, events: Sequence[Event], base_url: str) ->
     return {"text": clip(escape(head), TEXT_LIMIT), "blocks": blocks}
 
 
-def digest_message(items: Sequence[tuple[str, Event]], base_url: str) -> dict[str, Any]:
-    """Many changes in one cycle: one digest."""
-    lines = [
-        f"• {escape(KIND_WORDS.get(kind, kind))}: {link(e.url, e.title)} — {escape(when_words(e.start, e.end))}"
-        for kind, e in items
-    ]
+def digest_message(
+    items: Sequence[tuple[str, Event, Mapping[str, Sequence[Any]] | None]], base_url: str
+) -> dict[str, Any]:
+    """Many changes in one cycle: one digest, each line the change's own first words."""
+    lines = [f"{escape(heading(kind, fields))}: {event_line(e)[2:]}" for kind, e, fields in items]
+    lines = [f"• {line}" for line in lines]
     head = f"{len(items)} event changes"
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{head}*"}}]
     chunk: list[str] = []

@@ -117,7 +117,9 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
                         (
                             "digest",
                             f"digest:{source_id}:{picked[0][0]['id']}:{route.id}",
-                            messages.digest_message([(r["kind"], e) for r, e in picked], base),
+                            messages.digest_message(
+                                [(r["kind"], e, r["detail"].get("fields")) for r, e in picked], base
+                            ),
                         )
                     ]
                 else:

@@ -1,0 +1,140 @@
+"""Events and their changes in the words people use: one voice for the pages, the feeds and Slack.
+
+Nothing here shows an internal field name, an ISO date or a Python ``None``: a change reads
+"Moved from Thursday 9 May 2024 to Thursday 16 May 2024", a cleared value reads "removed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from events.record import Event, title_key
+from feeds.text import STATUS_WORDS, one_line, where
+
+BOOKING_WORDS = {
+    "open": "Booking open",
+    "soon": "Booking opens soon",
+    "closed": "Booking closed",
+    "sold_out": "Sold out",
+    "waitlist": "Sold out — join the waiting list",
+    "none": "",
+}
+
+_WHEN_FIELDS = ("start", "end", "all_day")
+_WHERE_FIELDS = ("venue", "locality", "address", "online")
+_BOOKING_FIELDS = ("booking", "booking_label", "booking_opens")
+
+
+def day_words(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def when_words(start: date | datetime, end: date | datetime | None) -> str:
+    """``Wednesday 13 November 2024 – Thursday 14 November 2024``, or with times ``10:00–16:30``."""
+    if isinstance(start, datetime):
+        text = f"{day_words(start.date())}, {start:%H:%M}"
+        if isinstance(end, datetime):
+            text += f"–{end:%H:%M}" if end.date() == start.date() else f" – {day_words(end.date())}, {end:%H:%M}"
+        return text
+    if isinstance(end, date) and end != start:
+        return f"{day_words(start)} – {day_words(end)}"
+    return day_words(start)
+
+
+def zone_words(event: Event, site_zone: str | None = None) -> str:
+    """The zone's abbreviation ("BST") for a timed event, said only when it is not the site's own zone."""
+    if not isinstance(event.start, datetime) or (site_zone and event.timezone == site_zone):
+        return ""
+    return event.start.tzname() or event.timezone
+
+
+def opens_words(opens: str) -> str:
+    """``2024-04`` → ``in April 2024``; ``2024-04-20`` → ``on Saturday 20 April 2024``."""
+    try:
+        if len(opens) == 7:
+            return f"in {date.fromisoformat(opens + '-01'):%B %Y}"
+        return f"on {day_words(date.fromisoformat(opens[:10]))}"
+    except ValueError:
+        return one_line(opens, 50)
+
+
+def booking_words(event: Event) -> str:
+    """The booking state once, in the site's words where it has them: "Sold out", not
+    "Sold out: “Sold out”"; "Booking opens in April 2024", not "(opens 2024-04)"."""
+    if event.booking == "soon" and event.booking_opens:
+        return f"Booking opens {opens_words(event.booking_opens)}"
+    words = BOOKING_WORDS.get(event.booking, "")
+    label = one_line(event.booking_label, 200)
+    if label and words:
+        said, ours = title_key(label), title_key(words)
+        if ours in said or said in ours:
+            return label if len(said) >= len(ours) else words
+        return f"{words}: “{label}”"
+    return words or label
+
+
+def milestone_words(event: Event) -> str:
+    """Booking has just opened: ``Booking is now open: HCSA Annual Conference, Wednesday 13 November
+    2024 – Thursday 14 November 2024, Telford``."""
+    parts = [one_line(event.title, 300), when_words(event.start, event.end)]
+    place = where(event)
+    if place:
+        parts.append(place)
+    return "Booking is now open: " + ", ".join(parts)
+
+
+def change_sentences(kind: str, fields: Mapping[str, Sequence[Any]] | None, event: Event) -> list[str]:
+    """What changed, one sentence per thing a person notices. ``fields`` holds the stored
+    ``[old, new]`` per field; ``event`` is the event as it is now, which fills in what did not change."""
+    if kind == "new":
+        return ["First seen"]
+    if kind == "removed":
+        return ["No longer listed on the organiser's page"]
+    if kind == "booking_opened":
+        return ["Booking opened (the day the page gave)"]
+    if not fields:
+        return [STATUS_WORDS.get(kind, "") or "Changed"]
+    old = _before(event, fields)
+    said: list[str] = []
+    if "event_status" in fields:
+        was, now = (fields["event_status"][0] or "scheduled"), (fields["event_status"][1] or "scheduled")
+        said.append(f"No longer {STATUS_WORDS.get(was, was).lower()}" if now == "scheduled" else STATUS_WORDS[now])
+    if "title" in fields:
+        said.append(f"Renamed from “{one_line(old.title, 200)}” to “{one_line(event.title, 200)}”")
+    if any(f in fields for f in _WHEN_FIELDS):
+        said.append(f"Moved from {when_words(old.start, old.end)} to {when_words(event.start, event.end)}")
+    if any(f in fields for f in _WHERE_FIELDS):
+        said.append(_from_to("Venue", where(old), where(event)))
+    elif "latitude" in fields or "longitude" in fields:
+        said.append("Map position corrected")
+    if any(f in fields for f in _BOOKING_FIELDS):
+        said.append(_from_to("Booking", booking_words(old), booking_words(event)))
+    if "url" in fields:
+        said.append(_from_to("Link", "", "") if not event.url else "Link to the organiser's page changed")
+    if "description" in fields:
+        said.append("Description removed" if not event.description else "Description updated")
+    if "image" in fields:
+        said.append("Picture removed" if not event.image else "Picture changed")
+    return said or ["Changed"]
+
+
+def _from_to(label: str, was: str, now: str) -> str:
+    if was and now:
+        return f"{label}: {was} → {now}"
+    if now:
+        return f"{label}: {now} (new)"
+    return f"{label} removed" + (f" (was {was})" if was else "")
+
+
+def _before(event: Event, fields: Mapping[str, Sequence[Any]]) -> Event:
+    """The event as it was: today's record with the changed fields put back."""
+    data = event.as_dict()
+    for name, pair in fields.items():
+        if name in data and len(pair) == 2:
+            data[name] = pair[0]
+    try:
+        return Event.from_dict(data)
+    except (TypeError, ValueError):
+        return event
