@@ -1,53 +1,95 @@
-"""The ``/`` page: each feed with one-click subscribe links, and the next events. Every string from
-config or from a web page is HTML-escaped; the page works on a phone and without JavaScript."""
+"""The pages people open: ``/`` (calendars, your own calendar, coming up), an event's page, and the
+sources pages for staff. Templates (``feeds/templates``) are Jinja2 with autoescaping, so no string
+from a config or a web page is ever markup; this module turns stored events into what they show."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
-from urllib.parse import quote, urlsplit
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import jinja2
 
 from events.config import Config, Feed
+from events.normalise.urls import as_uri
+from events.record import Event
 from events.source_state import source_state
 from events.store import StoredEvent
+from feeds.links import event_links, feed_links, map_link, subscribe_links
 from feeds.selection import Query, select_events
-from feeds.text import headline, where
-from feeds.wording import booking_words, when_words
-
-
-def subscribe_links(base_url: str, feed: Feed) -> dict[str, str]:
-    """Where each calendar app takes a subscription URL (all of them want http(s) or webcal)."""
-    https_url = f"{base_url}/feeds/{feed.id}.ics"
-    webcal = "webcal://" + https_url.split("://", 1)[1]
-    name = quote(feed.title)
-    return {
-        "google": f"https://calendar.google.com/calendar/render?cid={quote(webcal, safe='')}",
-        "outlook": f"https://outlook.live.com/calendar/0/addfromweb?url={quote(https_url, safe='')}&name={name}",
-        "office365": f"https://outlook.office.com/calendar/0/addfromweb?url={quote(https_url, safe='')}&name={name}",
-        "apple": webcal,
-        "ics": https_url,
-        "json": f"{base_url}/feeds/{feed.id}.json",
-    }
-
-
-_STYLE = """
-*{box-sizing:border-box}body{overflow-wrap:anywhere;
-font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;
-background:#fafafa;line-height:1.45}main{max-width:46rem;margin:auto}h1{font-size:1.6rem}
-section.feed,li.event{background:#fff;border:1px solid #ddd;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
-.links{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}.links a{display:inline-block;padding:.45rem .8rem;
-border-radius:.4rem;background:#0b57d0;color:#fff;text-decoration:none}.links a.alt{background:#444}
-label{display:block;max-width:100%}
-input.url{display:block;width:100%;max-width:100%;font:inherit;padding:.4rem;border:1px solid #bbb;border-radius:.3rem}
-ul.events{list-style:none;padding:0}.when{font-weight:600}.meta{color:#555;font-size:.95rem}
-.cancelled .title{text-decoration:line-through}
-.warning{background:#fff4e5;border-left:4px solid #8a4b00;padding:.5rem .75rem;color:#4a2800}
-"""
-
+from feeds.text import STATUS_WORDS, multi_line, one_line, where
+from feeds.wording import booking_words, change_sentences, when_words, zone_words
 
 GOOGLE_MAX_BYTES = 1_000_000  # Google Calendar stops refreshing a subscription larger than about this
 GOOGLE_MAX_EVENTS = 1000
+AGENDA_LIMIT = 50  # events listed under "Coming up"; the calendar holds the rest
+LIVE_COUNT_LIMIT = 5000  # above this many events the builder counts on "Show", not as you tick
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("feeds", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    return _templates().get_template(name).render(**context)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a visitor picked on ``/`` (the feeds' own parameters, plus ``q`` to search the agenda)."""
+
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    upcoming: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any, known_sources: set[str]) -> Choice:
+        """Unknown values are dropped, not refused: this is a page, not an API."""
+        return cls(
+            sources=tuple(s for s in params.getlist("source") if s in known_sources),
+            categories=tuple(c for c in params.getlist("category") if c.strip()),
+            upcoming=params.get("upcoming") in ("1", "true", "on"),
+            q=one_line(params.get("q", ""), 200),
+        )
+
+    @property
+    def query(self) -> Query:
+        return Query(sources=self.sources, categories=self.categories, upcoming=self.upcoming)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.sources or self.categories or self.upcoming or self.q)
+
+    def feed_params(self) -> str:
+        pairs = [("source", s) for s in self.sources] + [("category", c) for c in self.categories]
+        if self.upcoming:
+            pairs.append(("upcoming", "1"))
+        return urlencode(pairs)
+
+
+def _clock(e: Event) -> str:
+    if not isinstance(e.start, datetime):
+        return ""
+    return f"{e.start:%H:%M}" + (f"–{e.end:%H:%M}" if isinstance(e.end, datetime) else "")
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return "never"
+    at = moment.astimezone(zone)
+    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M}"
 
 
 def _size_warning(config: Config, feed: Feed) -> str:
@@ -61,119 +103,211 @@ def _size_warning(config: Config, feed: Feed) -> str:
     if size <= GOOGLE_MAX_BYTES and count <= GOOGLE_MAX_EVENTS:
         return ""
     return (
-        f'<p class="warning" role="note">This calendar holds {count:,} events ({size / 1_000_000:.1f} MB): '
-        "Google Calendar may stop refreshing a subscription this large. Subscribe to a narrower feed, "
-        "or ask for a shorter window (past_days, future_days).</p>"
+        f"This calendar holds {count:,} events ({size / 1_000_000:.1f} MB): Google Calendar may stop refreshing "
+        "a subscription this large. Subscribe to a narrower feed, or ask for a shorter window (past_days, future_days)."
     )
 
 
-def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, limit: int = 10) -> str:
-    base = config.service.base_url
-    host = urlsplit(base).hostname or ""
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<link rel="icon" href="data:,">',
-        f"<title>Event calendars · {escape(host)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head><body><main>",
-        "<h1>Event calendars</h1>",
-        "<p>Subscribe once and your calendar keeps itself up to date: new events appear, changes and "
-        "cancellations follow.</p>",
-    ]
+def _searchable(e: Event, source_name: str) -> str:
+    return " ".join(x for x in (e.title, e.venue, e.locality, e.address, source_name) if x).casefold()
+
+
+def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, choice: Choice | None = None) -> str:
+    choice = choice or Choice()
+    service = config.service
+    base = service.base_url
+    zone = ZoneInfo(service.timezone)
+    names = {s.id: s.name for s in config.sources}
+    cancelled_days = service.cancelled_days
+    feeds = []
     for feed in config.feeds:
-        links = subscribe_links(base, feed)
-        parts += [
-            f'<section class="feed" id="feed-{escape(feed.id)}">',
-            f"<h2>{escape(feed.title)}</h2>",
-            f"<p>{escape(feed.description)}</p>" if feed.description else "",
-            '<div class="links">',
-            f'<a class="google" href="{escape(links["google"])}" rel="noopener">Subscribe in Google Calendar</a>',
-            f'<a class="outlook" href="{escape(links["outlook"])}" rel="noopener">Subscribe in Outlook.com</a>',
-            f'<a class="office365" href="{escape(links["office365"])}" rel="noopener">Subscribe in Office 365</a>',
-            f'<a class="apple" href="{escape(links["apple"])}">Subscribe in Apple Calendar</a>',
-            f'<a class="alt json" href="{escape(links["json"])}">JSON feed</a>',
-            "</div>",
-            f'<label>Calendar address to copy: <input class="url" type="text" readonly '
-            f'value="{escape(links["ics"])}" onfocus="this.select()"></label>',
-            _size_warning(config, feed),
-            "</section>",
+        shown = select_events(items, feed, now=now, cancelled_days=cancelled_days)
+        coming = [i for i in shown if i.event.last_day >= now.date()]
+        links = feed_links(base, feed.id, feed.title)
+        links["booking"] = f"{base}/feeds/{feed.id}-booking.ics"
+        updated = max((i.updated_at for i in shown), default=None)
+        feeds.append(
+            {
+                "id": feed.id,
+                "title": feed.title,
+                "description": feed.description,
+                "count": len(shown),
+                "next": f"{one_line(coming[0].event.title, 80)}, {when_words(coming[0].event.start, None)}"
+                if coming
+                else "",
+                "updated": _local(updated, zone) if updated else "",
+                "links": links,
+                "warning": _size_warning(config, feed),
+            }
+        )
+    everything = config.feed("all") or config.feeds[0]
+    chosen = select_events(items, everything, now=now, cancelled_days=cancelled_days, query=choice.query)
+    params = choice.feed_params()
+    title = _builder_title(config, choice)
+    builder = {
+        "count": len(chosen),
+        "title": title,
+        "links": subscribe_links(base, title, f"/feeds/{everything.id}.ics" + (f"?{params}" if params else "")),
+    }
+    upcoming = [i for i in chosen if i.event.last_day >= now.date()]
+    if choice.q:
+        wanted = choice.q.casefold()
+        upcoming = [i for i in upcoming if wanted in _searchable(i.event, names.get(i.event.source, ""))]
+    agenda = [_agenda_item(i.event, names, base, service.timezone) for i in upcoming[:AGENDA_LIMIT]]
+    in_window = select_events(items, everything, now=now, cancelled_days=cancelled_days)
+    data: dict[str, Any] = {"base": base, "title": f"{config.site.name}: your events"}
+    if len(in_window) <= LIVE_COUNT_LIMIT:
+        data["events"] = [
+            {
+                "s": i.event.source,
+                "c": [c.casefold() for c in i.event.categories],
+                "u": i.event.last_day >= now.date(),
+            }
+            for i in in_window
         ]
-    all_feed = config.feed("all") or config.feeds[0]
-    upcoming = select_events(
-        items, all_feed, now=now, cancelled_days=config.service.cancelled_days, query=Query(upcoming=True)
-    )[:limit]
-    parts.append("<h2>Coming up</h2>")
-    if not upcoming:
-        parts.append("<p>No upcoming events yet.</p>")
-    else:
-        parts.append('<ul class="events">')
-        for item in upcoming:
-            e = item.event
-            title = escape(headline(e))
-            if e.url:
-                title = f'<a href="{escape(e.url)}" rel="noopener">{title}</a>'
-            meta = " · ".join(escape(x) for x in (where(e), booking_words(e)) if x)
-            parts.append(
-                f'<li class="event {escape(e.event_status)}"><div class="when">'
-                f'{escape(when_words(e.start, e.end))}</div><div class="title">{title}</div>'
-                f'<div class="meta">{meta}</div></li>'
-            )
-        parts.append("</ul>")
-    parts.append("</main></body></html>")
-    return "\n".join(p for p in parts if p)
+    categories = sorted({c for i in in_window for c in i.event.categories} | set(choice.categories), key=str.casefold)
+    return render(
+        "index.html",
+        site=config.site,
+        feeds=feeds,
+        rss_url=f"{base}/feeds/{everything.id}.rss",
+        sources=[{"id": s.id, "name": s.name, "chosen": s.id in choice.sources} for s in config.sources],
+        categories=[{"name": c, "chosen": c in choice.categories} for c in categories],
+        chosen={"upcoming": choice.upcoming, "q": choice.q, "any": choice.any},
+        builder=builder,
+        agenda=agenda,
+        more=max(0, len(upcoming) - AGENDA_LIMIT),
+        data=data,
+    )
 
 
-def event_page(config: Config, item: StoredEvent, history: Sequence[dict]) -> str:
-    """One event: what we know now, and every change we recorded, newest last."""
+def _builder_title(config: Config, choice: Choice) -> str:
+    names = {s.id: s.name for s in config.sources}
+    parts = [names[s] for s in choice.sources] + list(choice.categories)
+    return f"{config.site.name}: {', '.join(parts)}" if parts else f"{config.site.name}: all events"
+
+
+def _agenda_item(e: Event, names: Mapping[str, str], base: str, site_zone: str) -> dict[str, Any]:
+    source_name = names.get(e.source, e.source)
+    meta = [x for x in (where(e), booking_words(e), source_name) if x]
+    return {
+        "status": e.event_status,
+        "status_words": STATUS_WORDS.get(e.event_status, ""),
+        "when": when_words(e.start, e.end),
+        "zone": zone_words(e, site_zone),
+        "title": one_line(e.title, 300),
+        "page": f"{base}/events/{e.id}",
+        "meta": " · ".join(one_line(x, 300) for x in meta),
+        "source": e.source,
+        "categories": [c.casefold() for c in e.categories],
+        "text": _searchable(e, source_name),
+    }
+
+
+_AVAILABILITY = {
+    "open": "https://schema.org/InStock",
+    "soon": "https://schema.org/PreOrder",
+    "sold_out": "https://schema.org/SoldOut",
+    "waitlist": "https://schema.org/SoldOut",
+    "closed": "https://schema.org/OutOfStock",
+}
+_EVENT_STATUS = {
+    "scheduled": "https://schema.org/EventScheduled",
+    "cancelled": "https://schema.org/EventCancelled",
+    "postponed": "https://schema.org/EventPostponed",
+    "rescheduled": "https://schema.org/EventRescheduled",
+}
+
+
+def event_jsonld(config: Config, item: StoredEvent) -> dict[str, Any]:
+    """schema.org ``Event`` for search engines and other readers: the same facts the page shows."""
     e = item.event
-    rows = []
+    base = config.service.base_url
+    source = next((s for s in config.sources if s.id == e.source), None)
+    url = as_uri(e.url) or f"{base}/events/{e.id}"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": one_line(e.title, 300),
+        "startDate": e.as_dict()["start"],
+        "eventStatus": _EVENT_STATUS.get(e.event_status, _EVENT_STATUS["scheduled"]),
+        "url": url,
+    }
+    if e.end is not None:
+        data["endDate"] = e.as_dict()["end"]
+    if e.online and not (e.venue or e.address):
+        data["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
+        data["location"] = {"@type": "VirtualLocation", "url": url}
+    else:
+        data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+        place: dict[str, Any] = {"@type": "Place", "name": one_line(e.venue or e.locality or where(e), 300)}
+        address = {
+            k: v
+            for k, v in (("streetAddress", one_line(e.address, 300)), ("addressLocality", one_line(e.locality, 100)))
+            if v
+        }
+        if address:
+            place["address"] = {"@type": "PostalAddress", **address}
+        if e.latitude is not None and e.longitude is not None:
+            place["geo"] = {"@type": "GeoCoordinates", "latitude": e.latitude, "longitude": e.longitude}
+        if place["name"]:
+            data["location"] = place
+    if e.booking in _AVAILABILITY:
+        data["offers"] = {"@type": "Offer", "availability": _AVAILABILITY[e.booking], "url": url}
+    if source is not None:
+        data["organizer"] = {"@type": "Organization", "name": one_line(source.name, 200), "url": as_uri(source.url)}
+    if e.description:
+        data["description"] = multi_line(e.description, 2000)
+    image = as_uri(e.image)
+    if image:
+        data["image"] = image
+    return data
+
+
+def event_page(config: Config, item: StoredEvent, history: Sequence[dict[str, Any]]) -> str:
+    """One event as a member wants it (when, where, booking, add to calendar), then its history in sentences."""
+    e = item.event
+    base = config.service.base_url
+    zone = ZoneInfo(config.service.timezone)
+    source = next((s for s in config.sources if s.id == e.source), None)
+    when = when_words(e.start, e.end)
+    place = where(e)
+    booking = booking_words(e)
+    told = []
     for change in history:
         detail = change.get("detail") or {}
-        if "fields" in detail:
-            what = "; ".join(f"{name}: {old} → {new}" for name, (old, new) in detail["fields"].items())
-        else:
-            what = "first seen" if change["kind"] == "new" else change["kind"]
-        rows.append(
-            f"<tr><td>{escape(change['at'].strftime('%Y-%m-%d %H:%M'))}</td>"
-            f"<td>{escape(change['kind'])}</td><td>{escape(what)}</td></tr>"
-        )
-    link = f'<p><a href="{escape(e.url)}" rel="noopener">The event on the organiser\'s site</a></p>' if e.url else ""
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en-GB"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{escape(headline(e))}</title><style>{_STYLE}</style></head><body><main>",
-            f"<h1>{escape(headline(e))}</h1>",
-            f'<p class="when">{escape(when_words(e.start, e.end))}</p>',
-            f'<p class="meta">{" · ".join(escape(x) for x in (where(e), booking_words(e)) if x)}</p>',
-            link,
-            "<h2>Changes</h2><table><tr><th>When</th><th>What</th><th>Detail</th></tr>",
-            *rows,
-            "</table>",
-            '<p><a href="/">All calendars</a></p>',
-            "</main></body></html>",
-        ]
+        said = change_sentences(change["kind"], detail.get("fields"), e)
+        at = change["at"]
+        told.append({"iso": at.isoformat(timespec="seconds"), "at": _local(at, zone), "said": "; ".join(said)})
+    if item.removed_at is not None:
+        told.append({"iso": "", "at": _local(item.removed_at, zone), "said": "No longer listed"})
+    return render(
+        "event.html",
+        site=config.site,
+        title=one_line(e.title, 300),
+        status=e.event_status,
+        status_words=STATUS_WORDS.get(e.event_status, ""),
+        summary=" · ".join(x for x in (when, place, booking) if x),
+        when=when,
+        zone=zone_words(e, config.service.timezone),
+        place=place,
+        map=map_link(e),
+        booking=booking,
+        bookable=e.booking in ("open", "soon", "waitlist"),
+        organiser=one_line(source.name if source else e.source, 200),
+        url=as_uri(e.url),
+        image=as_uri(e.image),
+        description=multi_line(e.description, 2000),
+        links=event_links(base, e),
+        jsonld=event_jsonld(config, item),
+        history=told,
     )
 
 
-_TABLE_STYLE = (
-    "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;"
-    "vertical-align:top}tr.bad td{background:#fff3f3}"
-    # table cells wrap between words only; a wide table scrolls inside its box, never the page
-    "td,th{overflow-wrap:normal}td.detail{min-width:10rem;overflow-wrap:break-word}.scroll{overflow-x:auto}"
-)
-
-
-def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overdue_after: int) -> str:
-    """For staff: each source's last fetch and success, what was found, and the last error in words."""
+def sources_page(config: Config, states: Sequence[dict[str, Any]], *, now: datetime, overdue_after: int) -> str:
+    """For staff: each source's last fetch and success, what was found, and the last problem in words."""
     names = {s.id: s for s in config.sources}
-
-    def when(value: datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
-
+    zone = ZoneInfo(config.service.timezone)
     rows = []
     for state in states:
         source = names.get(state["id"])
@@ -181,26 +315,52 @@ def sources_page(config: Config, states: Sequence[dict], *, now: datetime, overd
             continue
         current = source_state(state, overdue_after, now)
         rows.append(
-            f'<tr class="{"ok" if current.ok else "bad"}"><td><a href="{escape(source.url)}" rel="noopener">'
-            f"{escape(source.name)}</a></td><td>{escape(current.name)}</td>"
-            f"<td>{escape(when(state['last_fetch_at']))}</td>"
-            f"<td>{escape(when(state['last_success_at']))}</td><td>{state.get('events_found') or 0}</td>"
-            f"<td>{state['events_stored']}</td><td>{state.get('consecutive_failures') or 0}</td>"
-            f"<td>{escape(when(state.get('next_run_at')))}</td><td class='detail'>{escape(current.detail)}</td></tr>"
+            {
+                "id": source.id,
+                "name": source.name,
+                "url": source.url,
+                "ok": current.ok,
+                "state": current.name,
+                "last_fetch": _local(state["last_fetch_at"], zone),
+                "last_success": _local(state["last_success_at"], zone),
+                "found": state.get("events_found") or 0,
+                "stored": state["events_stored"],
+                "next_run": _local(state.get("next_run_at"), zone),
+                "detail": current.detail,
+            }
         )
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en-GB"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
-            f"<title>Sources</title><style>{_STYLE}{_TABLE_STYLE}</style>",
-            "</head><body><main><h1>Sources</h1>",
-            '<div class="scroll"><table><tr><th>Source</th><th>Status</th><th>Last fetch</th><th>Last success</th>'
-            "<th>Found</th>"
-            "<th>Stored</th><th>Failures</th><th>Next run</th><th>Detail</th></tr>",
-            *rows,
-            "</table></div>",
-            '<p><a href="/">Calendars</a> · <a href="/healthz">/healthz (JSON)</a></p>',
-            "</main></body></html>",
-        ]
+    return render("sources.html", site=config.site, rows=rows, zone=config.service.timezone)
+
+
+def source_page(config: Config, state: dict[str, Any], items: Sequence[StoredEvent], *, now: datetime) -> str:
+    """What one source's last reading yields: the table ``events extract`` prints, from the store (the
+    web app reads what the fetcher stored; it never fetches)."""
+    source = config.source(state["id"])
+    base = config.service.base_url
+    rows = []
+    for item in sorted(items, key=lambda i: (i.event.first_day, str(i.event.start))):
+        e = item.event
+        origin = e.provenance.get("title") or e.provenance.get("start") or ""
+        rows.append(
+            {
+                "date": when_words(e.first_day, e.last_day if e.last_day != e.first_day else None),
+                "time": ""
+                if e.all_day
+                else f"{e.start:%H:%M}" + (f"–{e.end:%H:%M}" if isinstance(e.end, datetime) else ""),
+                "title": one_line(e.title, 300),
+                "page": f"{base}/events/{e.id}",
+                "venue": where(e),
+                "booking": booking_words(e),
+                "read_from": one_line(origin, 120),
+            }
+        )
+    current = source_state(state, config.service.unhealthy_after, now)
+    return render(
+        "source.html",
+        site=config.site,
+        name=source.name,
+        url=source.url,
+        state=current.name,
+        last_fetch=_local(state.get("last_fetch_at"), ZoneInfo(config.service.timezone)),
+        rows=rows,
     )

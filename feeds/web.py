@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -31,15 +31,22 @@ from events import metrics
 from events.config import Config, Feed
 from events.errors import StoreError
 from events.source_state import source_state
-from events.store import Store
-from feeds.build import Rendered, feed_items, render_feed
+from events.store import Store, StoredEvent
+from feeds.booking_calendar import build_booking_ical
+from feeds.build import Rendered, feed_items, feed_title, render_feed
 from feeds.freshness import Freshness
 from feeds.ical import build_event_ical
-from feeds.page import event_page, index_page, sources_page
-from feeds.selection import Query
+from feeds.page import Choice, event_page, index_page, source_page, sources_page
+from feeds.rss import build_rss
+from feeds.selection import Query, select_events
 from feeds.slack.outbox import pending_count
 
-MEDIA_TYPES = {"ics": "text/calendar; charset=utf-8", "json": "application/feed+json"}
+MEDIA_TYPES = {
+    "ics": "text/calendar; charset=utf-8",
+    "json": "application/feed+json",
+    "rss": "application/rss+xml; charset=utf-8",
+}
+BOOKING_SUFFIX = "-booking"  # /feeds/all-booking.ics: the days booking opens for the events of feed "all"
 _QUERY_KEYS = {"source", "category", "from", "to", "upcoming", "limit", "page"}
 # links shared by newsletters and social media carry these; they say nothing about the feed
 _TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid")
@@ -194,6 +201,9 @@ def create_app(config: Config, store: Store) -> Starlette:
     async def feed(request: Request) -> Response:
         name = request.path_params["name"]
         feed_id, _, ext = name.rpartition(".")
+        variant = "rss" if ext == "rss" else None
+        if ext == "ics" and feed_id.endswith(BOOKING_SUFFIX) and config.feed(feed_id) is None:
+            feed_id, variant = feed_id.removesuffix(BOOKING_SUFFIX), "booking"
         feed_conf = config.feed(feed_id)
         if ext not in MEDIA_TYPES or feed_conf is None:
             return refused(f"no feed {name!r}; see / for the list", 404)
@@ -203,7 +213,7 @@ def create_app(config: Config, store: Store) -> Starlette:
         except BadQuery as exc:
             return refused(str(exc), 400)
         path = service.feeds_dir / name
-        if query is None and paging is None:
+        if query is None and paging is None and variant is None:
             await freshness.ensure()  # another instance may have stored changes since these files
             if path.exists():
                 body, etag, modified, zipped = read_cached(path)
@@ -215,10 +225,14 @@ def create_app(config: Config, store: Store) -> Starlette:
         answered = answers.get(key)
         if answered is None:
             # rendered in a worker thread: a large feed never holds up the other requests
-            rendered = await run_in_threadpool(_render_query, config, store, feed_conf, query, paging, request, now)
+            rendered = await run_in_threadpool(
+                _render_query, config, store, feed_conf, query, paging, request, now, variant
+            )
             if isinstance(rendered, str):
                 return refused(rendered, 400)
-            body = rendered.ics if ext == "ics" else rendered.json
+            if isinstance(rendered, Rendered):
+                rendered = rendered.ics if ext == "ics" else rendered.json
+            body = rendered
             answered = (body, hashlib.sha256(body).hexdigest()[:32])
             if len(answers) >= 256:
                 answers.pop(next(iter(answers)))  # the oldest question goes
@@ -266,7 +280,8 @@ def create_app(config: Config, store: Store) -> Starlette:
 
     async def index(request: Request) -> Response:
         items = await run_in_threadpool(store.all_events)
-        return HTMLResponse(index_page(config, items, now=datetime.now(UTC)))
+        choice = Choice.from_params(request.query_params, source_ids)
+        return HTMLResponse(index_page(config, items, now=datetime.now(UTC), choice=choice))
 
     async def event_detail(request: Request) -> Response:
         event_id = request.path_params["event_id"]
@@ -278,6 +293,15 @@ def create_app(config: Config, store: Store) -> Starlette:
     async def sources_view(request: Request) -> Response:
         states = await run_in_threadpool(store.source_states)
         return HTMLResponse(sources_page(config, states, now=datetime.now(UTC), overdue_after=service.unhealthy_after))
+
+    async def source_view(request: Request) -> Response:
+        source_id = request.path_params["source_id"]
+        if source_id not in source_ids:
+            return PlainTextResponse(f"no source {source_id!r}; see /sources\n", status_code=404)
+        states = await run_in_threadpool(store.source_states)
+        state = next((s for s in states if s["id"] == source_id), {"id": source_id})
+        found = await run_in_threadpool(store.events_by_source, [source_id])
+        return HTMLResponse(source_page(config, state, found[source_id], now=datetime.now(UTC)))
 
     def is_admin(request: Request) -> bool:
         token = service.admin_token
@@ -383,6 +407,7 @@ def create_app(config: Config, store: Store) -> Starlette:
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/sources", sources_view, methods=["GET", "HEAD"]),
+        Route("/sources/{source_id}", source_view, methods=["GET", "HEAD"]),
         Route("/feeds/schema.json", schema, methods=["GET", "HEAD"]),
         Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}", preflight, methods=["OPTIONS"]),
@@ -408,7 +433,8 @@ def _render_query(
     paging: Paging | None,
     request: Request,
     now: datetime,
-) -> Rendered | str:
+    variant: str | None = None,
+) -> Rendered | bytes | str:
     """A narrowed or paged copy of a feed, from the store; a category nobody uses is refused here,
     where the categories in use are known (the one line to say is returned instead)."""
     items = feed_items(store, feed, now, query)
@@ -421,6 +447,9 @@ def _render_query(
     kept = [(k, v) for k, v in request.query_params.multi_items() if not k.lower().startswith(_TRACKING)]
     here = f"{config.service.base_url}{request.url.path}"
 
+    if variant is not None:
+        return _render_variant(config, feed, items, query, variant, f"{here}?{urlencode(kept)}" if kept else here, now)
+
     def page_url(page: int) -> str:
         return f"{here}?{urlencode([(k, v) for k, v in kept if k != 'page'] + [('page', str(page))])}"
 
@@ -432,6 +461,25 @@ def _render_query(
         query=query,
         feed_url=f"{here}?{urlencode(kept)}" if kept else here,
         paging=(paging.limit, paging.page, page_url) if paging else None,
+    )
+
+
+def _render_variant(
+    config: Config, feed: Feed, items: list[StoredEvent], query: Query | None, variant: str, address: str, now: datetime
+) -> bytes:
+    """A feed's RSS (its coming events) or its calendar of booking openings."""
+    service = config.service
+    sources = {s.id: s for s in config.sources}
+    title = feed_title(feed, query, sources)
+    if variant == "rss":
+        upcoming = replace(query or Query(), upcoming=True)
+        chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=upcoming)
+        return build_rss(
+            title, chosen, base_url=service.base_url, feed_url=address, site=config.site, sources=sources, now=now
+        )
+    chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
+    return build_booking_ical(
+        title, chosen, base_url=service.base_url, timezone=service.timezone, refresh_seconds=service.refresh_interval
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from events.record import Event, title_key
+from events.record import Event
 from feeds.text import STATUS_WORDS, one_line, where
 
 BOOKING_WORDS = {
@@ -61,18 +61,15 @@ def opens_words(opens: str) -> str:
 
 
 def booking_words(event: Event) -> str:
-    """The booking state once, in the site's words where it has them: "Sold out", not
-    "Sold out: “Sold out”"; "Booking opens in April 2024", not "(opens 2024-04)"."""
+    """The booking state once, in the site's own words when it has them ("Awards open now", "On sale
+    soon"), else ours: "Sold out", never "Sold out: “Sold out”"; "Booking opens in April 2024", never
+    "(opens 2024-04)"."""
+    label = one_line(event.booking_label, 200)
+    if label and event.booking != "none":
+        return label
     if event.booking == "soon" and event.booking_opens:
         return f"Booking opens {opens_words(event.booking_opens)}"
-    words = BOOKING_WORDS.get(event.booking, "")
-    label = one_line(event.booking_label, 200)
-    if label and words:
-        said, ours = title_key(label), title_key(words)
-        if ours in said or said in ours:
-            return label if len(said) >= len(ours) else words
-        return f"{words}: “{label}”"
-    return words or label
+    return BOOKING_WORDS.get(event.booking, "") or label
 
 
 def milestone_words(event: Event) -> str:

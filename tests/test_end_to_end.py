@@ -45,7 +45,7 @@ def test_fetch_builds_both_feeds(tmp_path: Path, site: TestSite) -> None:
     agm = events["Annual General Meeting"]
     assert agm["location"] == "Conway Hall, Red Lion Square"
     assert agm["end"] == date(2024, 10, 23)  # exclusive: the day after the last day
-    assert "Booking opens in June 2024" in agm["description"]
+    assert "Registration opens early June 2024" in agm["description"]
     assert events["Postponed: Wales members' day"]["status"] == "TENTATIVE"
     assert agm["uid"].endswith("@events.example.org")
 
