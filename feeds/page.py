@@ -41,8 +41,8 @@ def _templates() -> jinja2.Environment:
     )
 
 
-def render(name: str, **context: Any) -> str:
-    return _templates().get_template(name).render(**context)
+def render(template: str, **context: Any) -> str:
+    return _templates().get_template(template).render(**context)
 
 
 @dataclass(frozen=True)
