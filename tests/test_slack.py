@@ -9,7 +9,7 @@ import hmac
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -348,3 +348,25 @@ def test_slash_command_checks_signatures(sworld: World, slack: FakeSlack) -> Non
             headers={"X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": sign(feed_body, now)},
         ).json()
         assert "webcal" in str(reply) or "calendar.google.com" in str(reply)
+
+
+def test_the_day_booking_opens_is_told_once(sworld: World, slack: FakeSlack) -> None:
+    """A page saying "Booking opens 1 June" that still says so on 1 June: the day itself is news, told
+    once however often the check runs, to routes that take booking changes too."""
+    today = datetime.now(UTC).date()
+    opens = f"Booking opens {today.day} {today:%B %Y}"
+    events = {"a": ("Annual conference", f"13 November {today.year + 1}", "Telford International Centre", opens)}
+    sworld.serve(page(events))
+    sworld.cycle()
+    notify(sworld)
+    slack.messages.clear()
+    assert sworld.store.record_booking_openings(today - timedelta(days=1)) == 0  # not yet
+    assert sworld.store.record_booking_openings(today) == 1
+    assert sworld.store.record_booking_openings(today) == 0  # once, however often it runs
+    notify(sworld)
+    day = date(today.year + 1, 11, 13)
+    expected = f"Booking is now open: Annual conference, {day:%A} 13 November {day.year}, Telford International Centre"
+    assert texts(slack, "webhook") == [expected]
+    assert texts(slack, "api") == [expected]  # the channel route takes "booking": the day booking opens is one
+    history = [c["kind"] for c in sworld.store.history(sworld.store.all_events()[0].event.id)]
+    assert history == ["new", "booking_opened"]

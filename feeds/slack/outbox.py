@@ -55,8 +55,8 @@ def _insert_ignore(conn: Any, row: dict[str, Any]) -> int:
 
 
 def _matches(route: SlackRoute, kind: str, event: Event) -> bool:
-    if route.kinds and kind not in route.kinds:
-        return False
+    if route.kinds and kind not in route.kinds and not (kind == "booking_opened" and "booking" in route.kinds):
+        return False  # a route taking booking changes takes the day booking opens too
     if route.sources and event.source not in route.sources:
         return False
     folded = {c.casefold() for c in event.categories}
