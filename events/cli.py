@@ -417,5 +417,12 @@ from events.cli_store import db, export_, import_  # noqa: E402
 for _command in (db, export_, import_):
     main.add_command(_command)
 
+# Adding and correcting sources (config.toml edited with its comments kept) live in their own module too.
+from events.cli_sources import fix, sources_add, sources_remove  # noqa: E402
+
+main.add_command(fix)
+sources.add_command(sources_add)
+sources.add_command(sources_remove)
+
 if __name__ == "__main__":
     main()

@@ -37,6 +37,31 @@ class Selectors:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A correction to what the reader gets from one source (``[[sources.fixes]]``), applied after
+    every reading: the events it matches (all of ``event_id``, ``title_matches``, ``on`` that are set)
+    get its values, or are hidden."""
+
+    event_id: str | None = None
+    title_matches: str | None = None  # a regular expression, case-insensitive, searched in the title
+    on: str | None = None  # the event's first day, YYYY-MM-DD
+    hide: bool = False
+    title: str | None = None
+    venue: str | None = None
+    all_day: bool | None = None  # true: the day only (a time the page gave is dropped)
+    duration: int | None = None  # seconds, from "2h": sets the end of a timed event
+    event_status: str | None = None
+
+    def describe(self) -> str:
+        said = [
+            f"id {self.event_id}" if self.event_id else "",
+            f"title ~ {self.title_matches!r}" if self.title_matches else "",
+        ]
+        said.append(f"on {self.on}" if self.on else "")
+        return ", ".join(s for s in said if s)
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     url: str
@@ -52,6 +77,17 @@ class Source:
     default_duration: int = 3600  # seconds a timed event with no end is published as lasting (end_assumed)
     organiser_name: str | None = None  # published as ORGANIZER only when configured: no invented contact
     organiser_email: str | None = None
+    fixes: tuple[Fix, ...] = ()
+    exclude: tuple[str, ...] = ()  # regular expressions: titles that are never events on this site
+
+    @property
+    def reading(self) -> str:
+        """How this source's page is read: when it changes (new selectors, a fix), the next fetch reads
+        the page again in full rather than trusting a 304 or an unchanged body."""
+        said = repr(
+            (self.url, self.timezone, self.categories, self.date_order, self.selectors, self.fixes, self.exclude)
+        )
+        return hashlib.sha256(said.encode()).hexdigest()[:32]
 
     @property
     def published(self) -> str:

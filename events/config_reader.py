@@ -19,6 +19,7 @@ from events.config import (
     Config,
     Feed,
     FetchSettings,
+    Fix,
     Retention,
     Selectors,
     Service,
@@ -29,6 +30,7 @@ from events.config import (
     parse_duration,
 )
 from events.errors import ConfigError
+from events.record import EVENT_STATUSES
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _HOST = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$")
@@ -413,6 +415,8 @@ class Reader:
             "default_duration",
             "organiser_name",
             "organiser_email",
+            "fixes",
+            "exclude",
         }
         raw = self.table(raw, key, allowed, {"id", "url"})
         source_id = self.ident(raw, key)
@@ -438,7 +442,62 @@ class Reader:
             default_duration=self.length(raw, "default_duration", key, "1h"),
             organiser_name=self.string(raw, "organiser_name", key) if "organiser_name" in raw else None,
             organiser_email=self.email(raw, "organiser_email", key),
+            fixes=self.fixes(raw.get("fixes", []), f"{key}.fixes"),
+            exclude=self.patterns(raw, "exclude", key),
         )
+
+    def patterns(self, raw: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+        """Regular expressions, checked here so a typo fails at start-up, not at the next fetch."""
+        values = self.strings(raw, name, key)
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise self.fail(f"{key}.{name}", f"{value!r} is not a regular expression: {exc}") from None
+        return values
+
+    def fixes(self, raw: Any, key: str) -> tuple[Fix, ...]:
+        if not isinstance(raw, list):
+            raise self.fail(key, "must be an array of tables ([[sources.fixes]])")
+        matchers = {"event_id", "title_matches", "on"}
+        changes = {"hide", "title", "venue", "all_day", "duration", "event_status"}
+        out = []
+        for i, item in enumerate(raw):
+            here = f"{key}[{i}]"
+            item = self.table(item, here, matchers | changes)
+            if not matchers & set(item):
+                raise self.fail(here, "says which events it fixes with event_id, title_matches or on")
+            if not changes & set(item):
+                raise self.fail(here, f"changes nothing (use {', '.join(sorted(changes))})")
+            title_matches = None
+            if "title_matches" in item:
+                title_matches = self.string(item, "title_matches", here)
+                self.patterns({"title_matches": [title_matches]}, "title_matches", here)
+            on = item.get("on")
+            if on is not None:
+                on = self.string(item, "on", here)
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", on):
+                    raise self.fail(f"{here}.on", f"{on!r} is not a day (use YYYY-MM-DD)")
+            status = item.get("event_status")
+            if status is not None and status not in EVENT_STATUSES:
+                raise self.fail(f"{here}.event_status", f"{status!r} is not one of {', '.join(EVENT_STATUSES)}")
+            for flag in ("hide", "all_day"):
+                if flag in item and not isinstance(item[flag], bool):
+                    raise self.fail(f"{here}.{flag}", "must be true or false")
+            out.append(
+                Fix(
+                    event_id=self.string(item, "event_id", here) if "event_id" in item else None,
+                    title_matches=title_matches,
+                    on=on,
+                    hide=item.get("hide", False),
+                    title=self.string(item, "title", here) if "title" in item else None,
+                    venue=self.string(item, "venue", here) if "venue" in item else None,
+                    all_day=item.get("all_day"),
+                    duration=self.length(item, "duration", here, "1h") if "duration" in item else None,
+                    event_status=status,
+                )
+            )
+        return tuple(out)
 
     def length(self, raw: dict[str, Any], name: str, key: str, default: str) -> int:
         """How long something lasts (30m, 90m, 2h): a minute to a day."""

@@ -26,6 +26,7 @@ from events.config import Config, Source
 from events.errors import StoreError
 from events.extract import extract_events, linked_calendars, parse_html
 from events.fetch import Failure, Fetcher, NotModified, Page
+from events.fixes import Fixer
 from events.reconcile import Change, reconcile, repeat
 from events.shape import Shape, shape_change, shape_of
 from events.store import FetchResult, Store, utcnow
@@ -105,14 +106,19 @@ async def _fetch_and_record(
     config: Config, store: Store, fetcher: Fetcher, source: Source, today: date | None, started: datetime, state: dict
 ) -> CycleReport:
     hosts = trusted_hosts(source)
+    conditional = state.get("reading") == source.reading
     outcome = await fetcher.fetch(
-        source.url, etag=state.get("etag"), last_modified=state.get("last_modified"), trusted=hosts
+        source.url,
+        etag=state.get("etag") if conditional else None,
+        last_modified=state.get("last_modified") if conditional else None,
+        trusted=hosts,
     )
     if isinstance(outcome, Failure):
         result = FetchResult("failed", started, utcnow(), http_status=outcome.status, error=outcome.reason)
         await asyncio.to_thread(store.record_fetch, source.id, result)
         return CycleReport(source.id, "failed", outcome.reason)
-    if isinstance(outcome, NotModified) or state.get("body_hash") == outcome.body_hash:
+    same_reading = state.get("reading") == source.reading  # else the configuration reads the page anew
+    if same_reading and (isinstance(outcome, NotModified) or state.get("body_hash") == outcome.body_hash):
         return await asyncio.to_thread(_reread, config, store, source, outcome, started, today, state)
     assert isinstance(outcome, Page)
     notes: list[str] = []
@@ -217,10 +223,20 @@ def _reconcile_page(
         return CycleReport(source.id, "failed", reason)
     if source.categories:
         found = [replace(e, categories=tuple(dict.fromkeys((*e.categories, *source.categories)))) for e in found]
+    fixer = Fixer(source)
+    found = [e for e in found if not fixer.excluded(e)]
     stored = store.stored_events(source.id)
     keep = config.keep_past_days
     forget_before = today - timedelta(days=keep) if keep is not None else None
-    plan = reconcile(stored, found, today, removal_after=config.service.removal_after, forget_before=forget_before)
+    plan = reconcile(
+        stored,
+        found,
+        today,
+        removal_after=config.service.removal_after,
+        forget_before=forget_before,
+        fix=fixer if source.fixes else None,
+    )
+    notes += fixer.unused()
     shape = shape_of(found)
     changed = None
     if state.get("accepted_at") is None:
@@ -243,6 +259,7 @@ def _reconcile_page(
         page.body_hash,
         shape=shape.as_dict(),
         note=note,
+        reading=source.reading,
     )
     result = _record(store, source, result, plan)
     if result.outcome == "failed":

@@ -33,6 +33,17 @@ class Stored:
     removed: bool = False
 
 
+# a fix's word for what it set (events.fixes) → the record's fields it touches
+FIXED_FIELDS = {
+    "title": {"title"},
+    "venue": {"venue", "address", "locality"},
+    "status": {"event_status"},
+    "time": {"start", "end", "all_day"},
+    "end": {"end"},
+}
+Fixing = Callable[[Event], tuple[Event | None, tuple[str, ...]]]
+
+
 @dataclass(frozen=True)
 class Change:
     event_id: str
@@ -68,14 +79,29 @@ def reconcile(
     *,
     removal_after: int = 3,
     forget_before: date | None = None,
+    fix: Fixing | None = None,
 ) -> Plan:
     """``forget_before``: events that ended before it are past retention; one the store does not hold
-    (it was pruned) is not added again, or an archive page would announce old events as new."""
+    (it was pruned) is not added again, or an archive page would announce old events as new.
+    ``fix`` corrects each event after it is paired (``events.fixes``): the corrected event is stored,
+    and the change that first carries a correction says so (``detail["fixed"]``)."""
     plan = Plan()
     pairs = assign(stored, found)
     used = set(stored) | {e.id for e in found}
     for i, event in enumerate(found):
         old_id = pairs.get(i)
+        fixed: tuple[str, ...] = ()
+        if fix is not None:
+            corrected, fixed = fix(replace(event, id=old_id) if old_id else event)
+            if corrected is None:  # hidden by configuration: gone now, not after removal_after readings
+                if old_id is not None:
+                    plan.matched.add(old_id)
+                    if not stored[old_id].removed:
+                        plan.removed.append(old_id)
+                        detail = {"event": stored[old_id].event.as_dict(), "fixed": ["hidden"]}
+                        plan.changes.append(Change(old_id, "removed", detail))
+                continue
+            event = corrected
         if old_id is None and forget_before is not None and event.last_day < forget_before:
             continue
         if old_id is None:
@@ -83,7 +109,7 @@ def reconcile(
                 event = replace(event, id=_fresh_id(event, used))
                 used.add(event.id)
             plan.writes.append(Write(event, new=True, visible=True))
-            plan.changes.append(Change(event.id, "new", {"event": event.as_dict()}))
+            plan.changes.append(Change(event.id, "new", _with_fixed({"event": event.as_dict()}, fixed)))
             continue
         old = stored[old_id]
         plan.matched.add(old_id)
@@ -93,8 +119,9 @@ def reconcile(
             plan.writes.append(Write(event, new=False, visible=True))
             plan.changes.append(Change(event.id, "new", {"event": event.as_dict(), "restored": True}))
         elif diff:
+            fixed = tuple(f for f in fixed if FIXED_FIELDS.get(f, set()) & diff.keys())  # only news is said
             plan.writes.append(Write(event, new=False, visible=True))
-            plan.changes.append(Change(event.id, change_kind(diff), {"fields": diff}))
+            plan.changes.append(Change(event.id, change_kind(diff), _with_fixed({"fields": diff}, fixed)))
         elif old.event != event:  # only invisible fields moved (e.g. categories): store, no SEQUENCE bump
             plan.writes.append(Write(event, new=False, visible=False))
         else:
@@ -113,6 +140,10 @@ def repeat(stored: Mapping[str, Stored], today: date, *, removal_after: int = 3)
         if old.missing_count > 0 and _counts(old, today):
             _miss(plan, event_id, old, removal_after)
     return plan
+
+
+def _with_fixed(detail: dict[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
+    return {**detail, "fixed": list(fixed)} if fixed else detail
 
 
 def _counts(old: Stored, today: date) -> bool:

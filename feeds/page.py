@@ -276,7 +276,7 @@ def event_page(config: Config, item: StoredEvent, history: Sequence[dict[str, An
     told = []
     for change in history:
         detail = change.get("detail") or {}
-        said = change_sentences(change["kind"], detail.get("fields"), e)
+        said = change_sentences(change["kind"], detail.get("fields"), e, detail.get("fixed") or ())
         at = change["at"]
         told.append({"iso": at.isoformat(timespec="seconds"), "at": _local(at, zone), "said": "; ".join(said)})
     if item.removed_at is not None:

@@ -51,7 +51,12 @@ def write_config(tmp_path: Path, sources: str, service: str = "", feeds: str = "
 
 
 def run_events(
-    *args: str, config: Path | None = None, check: bool = True, timeout: float = 120, env: dict[str, str] | None = None
+    *args: str,
+    config: Path | None = None,
+    check: bool = True,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "events.cli"]
     if config is not None:
@@ -61,6 +66,7 @@ def run_events(
         command + list(args),
         capture_output=True,
         text=True,
+        input=input,
         timeout=timeout,
         env=full_env,
         cwd=str(config.parent if config else ROOT),

@@ -56,6 +56,7 @@ class FetchResult:
     body_hash: str | None = None
     shape: dict[str, Any] | None = None  # a trusted page's shape, the next readings' baseline
     note: str | None = None  # what the reading could not read whole
+    reading: str | None = None  # how the page was read (the source's settings); set by a full reading
 
 
 def utcnow() -> datetime:
@@ -270,7 +271,7 @@ class Store:
                 else:
                     values.update(healthy=True, last_error=None, shape_changed_since=None, shape_reason=None)
                     if result.outcome == "page":
-                        values.update(shape=result.shape, accepted_at=None)
+                        values.update(shape=result.shape, accepted_at=None, reading=result.reading)
                     if result.outcome in ("page", "unchanged"):
                         values.update(etag=result.etag, last_modified=result.last_modified, body_hash=result.body_hash)
             conn.execute(update(sources).where(sources.c.id == source_id).values(**values))

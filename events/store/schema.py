@@ -62,6 +62,8 @@ sources = Table(
     # a new token whenever the source's stored events change: each instance's feed files say which
     # tokens they were built from, so an instance sees what another wrote (feeds.freshness)
     Column("content_version", String(32)),
+    # how the page was read last (Source.reading): a change in config reads the page again in full
+    Column("reading", String(64)),
 )
 
 fetches = Table(

@@ -1,0 +1,251 @@
+"""``events sources add`` / ``remove`` and ``events fix``: adding a site, and correcting what the reader
+gets wrong, from the command line, with ``config.toml``'s comments and layout kept (``config_edit``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from events.cli_common import config_from as _config
+from events.cli_common import friendly
+
+TOO_MANY = 300  # more events than a membership organisation's page lists: probably not an events page
+
+
+@click.command("add")
+@click.argument("url")
+@click.option("--id", "source_id", help="The source's id (suggested from the address when not given).")
+@click.option("--name", help="The organisation's name as members know it (default: the page's site name).")
+@click.option("--category", "categories", multiple=True, help="A category for its events (repeatable).")
+@click.option("--timezone", "zone", help="IANA zone of the page's times (suggested from the address).")
+@click.option("--follow-links", is_flag=True, help="Also read the calendar files (.ics) the page links to.")
+@click.option("--yes", "-y", is_flag=True, help="Add without asking (for scripts).")
+@click.pass_context
+@friendly
+def sources_add(
+    ctx: click.Context,
+    url: str,
+    source_id: str | None,
+    name: str | None,
+    categories: Sequence[str],
+    zone: str | None,
+    follow_links: bool,
+    yes: bool,
+) -> None:
+    """Fetch a page, show what it yields, and add it to config.toml as a source.
+
+    \b
+    Example:
+        events sources add https://www.hcsa.com/ --category union
+        events sources add https://www.example.org/events --id example --yes
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from events.config_edit import add_source, suggest_id, suggest_zone
+    from events.errors import ConfigError
+
+    config = _config(ctx)
+    taken = {s.id for s in config.sources}
+    for s in config.sources:
+        if s.url.rstrip("/") == url.rstrip("/"):
+            raise ConfigError(f"{config.path}: {url} is already source {s.id!r}")
+    if source_id is not None and source_id in taken:
+        raise ConfigError(f"{config.path}: there is already a source with id {source_id!r}")
+    chosen_id = source_id or suggest_id(url, taken)
+    if zone is None:
+        zone, why = suggest_zone(url, config.service.timezone)
+    else:
+        why = "as given"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{zone!r} is not an IANA time zone", param_hint="--timezone") from None
+    today = datetime.now(ZoneInfo(zone)).date()
+    preview = _preview(ctx, url, chosen_id, zone, today, follow_links)
+    click.echo(preview.table)
+    for warning in preview.warnings(today):
+        click.echo(f"warning: {warning}")
+    if preview.calendars and not follow_links:
+        click.echo(
+            f"this page links {len(preview.calendars)} calendar file(s), e.g. {preview.calendars[0]}: reading them is "
+            "more reliable than reading the page; add with --follow-links to use them"
+        )
+    stanza: dict[str, Any] = {"id": chosen_id, "name": name or preview.site_name or chosen_id, "url": url}
+    if zone != config.service.timezone:
+        stanza["timezone"] = zone
+    stanza["categories"] = list(categories)
+    if follow_links:
+        stanza["follow_links"] = True
+    click.echo(f"id {chosen_id!r}; zone {zone} ({why})")
+    if not yes:
+        click.confirm(f"Add {chosen_id!r} to {config.path}?", default=True, abort=True)
+    add_source(Path(config.path), stanza)
+    click.echo(
+        f"added {chosen_id!r} to {config.path}; `events fetch --source {chosen_id}` reads it now, "
+        "a running `events run` from its next start"
+    )
+
+
+@click.command("remove")
+@click.argument("source_id")
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking (for scripts).")
+@click.pass_context
+@friendly
+def sources_remove(ctx: click.Context, source_id: str, yes: bool) -> None:
+    """Take a source out of config.toml (its comments and the rest of the file stay as they are).
+
+    \b
+    Example:
+        events sources remove hcsa
+    """
+    from events.config_edit import remove_source
+
+    config = _config(ctx)
+    source = config.source(source_id)
+    if not yes:
+        click.confirm(f"Remove {source.name!r} ({source.url}) from {config.path}?", default=False, abort=True)
+    remove_source(Path(config.path), source_id)
+    click.echo(f"removed {source_id!r} from {config.path}; its stored events stay until retention removes them")
+
+
+@click.command("fix")
+@click.argument("source_id")
+@click.argument("event_id", required=False)
+@click.option("--title-matches", help="Fix every event whose title matches this regular expression.")
+@click.option("--on", "day", help="Fix the event on this day (YYYY-MM-DD).")
+@click.option("--title", help="The title to show instead.")
+@click.option("--venue", help="The venue to show instead.")
+@click.option("--all-day", is_flag=True, default=None, help="Show it as an all-day event.")
+@click.option("--duration", help="How long it lasts (30m, 2h): sets its end.")
+@click.option("--status", "event_status", type=click.Choice(["scheduled", "cancelled", "postponed", "rescheduled"]))
+@click.option("--hide", is_flag=True, help="Never show it.")
+@click.pass_context
+@friendly
+def fix(
+    ctx: click.Context,
+    source_id: str,
+    event_id: str | None,
+    title_matches: str | None,
+    day: str | None,
+    title: str | None,
+    venue: str | None,
+    all_day: bool | None,
+    duration: str | None,
+    event_status: str | None,
+    hide: bool,
+) -> None:
+    """Correct what the reader gets for one source's events; the fix is kept in config.toml and applied
+    after every fetch.
+
+    \b
+    Example:
+        events fix hcsa 08d99379ab4279450d01 --title "HCSA Annual Conference 2024"
+        events fix hcsa --title-matches "^members' area$" --hide
+    """
+    from events.config_edit import add_fix
+    from events.errors import ConfigError
+
+    config = _config(ctx)
+    config.source(source_id)
+    matching = {"event_id": event_id, "title_matches": title_matches, "on": day}
+    setting = {
+        "title": title,
+        "venue": venue,
+        "all_day": all_day,
+        "duration": duration,
+        "event_status": event_status,
+        "hide": hide or None,
+    }
+    entry = {k: v for k, v in {**matching, **setting}.items() if v is not None}
+    if not any(v is not None for v in matching.values()):
+        raise ConfigError("say which events: an EVENT_ID, --title-matches or --on")
+    if not any(v is not None for v in setting.values()):
+        raise ConfigError("say what to change: --title, --venue, --all-day, --duration, --status or --hide")
+    add_fix(Path(config.path), source_id, entry)
+    click.echo(f"fix added to {source_id!r} in {config.path}; applied from its next fetch")
+
+
+class Preview:
+    """What a page yields now, as the table a person checks before adding it."""
+
+    def __init__(self, events: list[Any], calendars: list[str], site_name: str | None) -> None:
+        self.events = events
+        self.calendars = calendars
+        self.site_name = site_name
+
+    @property
+    def table(self) -> str:
+        from feeds.text import one_line, where
+        from feeds.wording import booking_words
+
+        rows = [("DATE", "TIME", "TITLE", "VENUE", "BOOKING", "READ BY")]
+        for e in self.events:
+            clock = "" if e.all_day else f"{e.start:%H:%M}"
+            rows.append(
+                (
+                    e.first_day.isoformat(),
+                    clock,
+                    one_line(e.title, 50),
+                    one_line(where(e), 40),
+                    one_line(booking_words(e), 30),
+                    e.found_by,
+                )
+            )
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+        lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)), r[-1]]) for r in rows]
+        return "\n".join(line.rstrip() for line in lines)
+
+    def warnings(self, today: Any) -> list[str]:
+        if not self.events:
+            return ["no events found on this page: is it the page that lists them? (try its events or diary page)"]
+        said = []
+        if all(e.last_day < today for e in self.events):
+            said.append(f"all {len(self.events)} events found are past: the page may be an archive")
+        if len(self.events) > TOO_MANY:
+            said.append(f"{len(self.events)} events is more than an events page usually lists: check the table")
+        return said
+
+
+def _preview(ctx: click.Context, url: str, source_id: str, zone: str, today: Any, follow_links: bool) -> Preview:
+    import asyncio
+
+    from events.cli import _download
+    from events.extract import extract_events, linked_calendars, parse_html
+    from events.fetch import Fetcher, FetchPolicy, Page
+
+    html, final_url = _download(url, ctx)
+    tree = parse_html(html)
+    calendars = linked_calendars(html, final_url, tree)
+    texts: list[str] = []
+    if follow_links and calendars:
+        policy = FetchPolicy()
+        policy.user_agent = _config(ctx).service.user_agent
+
+        async def get_all() -> list[str]:
+            async with Fetcher(policy) as fetcher:
+                got = [await fetcher.fetch(link, expect="calendar") for link in calendars]
+            return [g.text for g in got if isinstance(g, Page) and "BEGIN:VCALENDAR" in g.text[:2000]]
+
+        texts = asyncio.run(get_all())
+    found = extract_events(
+        html, url=final_url, today=today, timezone=zone, source=source_id, calendars=texts, tree=tree
+    )
+    return Preview(found, calendars, _site_name(tree))
+
+
+def _site_name(tree: Any) -> str | None:
+    """The organisation's own name for its site: ``og:site_name``, else the page title's last part."""
+    from feeds.text import one_line
+
+    node = tree.css_first('meta[property="og:site_name"]')
+    if node is not None and (node.attributes.get("content") or "").strip():
+        return one_line(node.attributes["content"], 100)
+    title = tree.css_first("title")
+    if title is None or not title.text(strip=True):
+        return None
+    parts = [p.strip() for p in title.text(strip=True).replace("–", "|").replace(" - ", "|").split("|")]
+    return one_line(parts[-1] if len(parts) > 1 else parts[0], 100) or None

@@ -1,0 +1,151 @@
+"""Changing ``config.toml`` from the command line without disturbing what a person wrote in it.
+
+tomlkit keeps every comment, blank line and layout choice of the file; only the stanza added or
+removed changes. Every edit is checked by reading the result as the service would, and the file is
+replaced atomically, so a bad edit leaves the file as it was and says why in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomlkit
+from tomlkit.items import AoT, Table
+
+from events.config import Config
+from events.errors import ConfigError
+
+
+def _read(path: Path) -> tomlkit.TOMLDocument:
+    try:
+        return tomlkit.parse(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _write_checked(path: Path, text: str) -> Config:
+    """Read ``text`` as the service would; only if it holds is it written (atomically, same mode)."""
+    from events.config_reader import Reader
+
+    try:
+        config = Reader(path).config(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - tomlkit writes valid TOML
+        raise ConfigError(f"{path}: the edit would not be valid TOML: {exc}") from None
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return config
+
+
+def add_source(path: Path, stanza: Mapping[str, Any]) -> Config:
+    """Append one ``[[sources]]`` stanza after the last source; the rest of the file stays byte for byte."""
+    doc = _read(path)
+    table = tomlkit.table()
+    for key, value in stanza.items():
+        if value not in (None, (), []):
+            table.add(key, list(value) if isinstance(value, tuple) else value)
+    existing = doc.get("sources")
+    if existing is None:
+        aot = tomlkit.aot()
+        aot.append(table)
+        doc.append("sources", aot)
+    elif isinstance(existing, AoT):
+        existing.append(table)
+    else:
+        raise ConfigError(f"{path}: sources: must be an array of tables ([[sources]]) to add to it")
+    return _write_checked(path, tomlkit.dumps(doc))
+
+
+def remove_source(path: Path, source_id: str) -> Config:
+    """Take out the ``[[sources]]`` stanza with this id (its comments inside go with it)."""
+    doc = _read(path)
+    existing = doc.get("sources")
+    if not isinstance(existing, AoT):
+        raise ConfigError(f"{path}: no [[sources]] to remove {source_id!r} from")
+    index = next((i for i, t in enumerate(existing) if t.get("id") == source_id), None)
+    if index is None:
+        known = ", ".join(str(t.get("id")) for t in existing)
+        raise ConfigError(f"{path}: no source with id {source_id!r} (known: {known})")
+    if len(existing) == 1:
+        raise ConfigError(f"{path}: {source_id!r} is the only source; the service needs at least one")
+    del existing[index]
+    return _write_checked(path, tomlkit.dumps(doc))
+
+
+def add_fix(path: Path, source_id: str, fix: Mapping[str, Any]) -> Config:
+    """Append one ``[[sources.fixes]]`` to a source's stanza."""
+    doc = _read(path)
+    existing = doc.get("sources")
+    source = next((t for t in existing if t.get("id") == source_id), None) if isinstance(existing, AoT) else None
+    if not isinstance(source, Table):
+        raise ConfigError(f"{path}: no source with id {source_id!r}")
+    table = tomlkit.table()
+    for key, value in fix.items():
+        table.add(key, value)
+    fixes = source.get("fixes")
+    if fixes is None:
+        fixes = tomlkit.aot()
+        fixes.append(table)
+        source.append("fixes", fixes)
+    elif isinstance(fixes, AoT):
+        fixes.append(table)
+    else:
+        raise ConfigError(f"{path}: sources.{source_id}.fixes must be an array of tables ([[sources.fixes]])")
+    return _write_checked(path, tomlkit.dumps(doc))
+
+
+def suggest_id(url: str, taken: set[str]) -> str:
+    """``https://www.hcsa.com/events`` → ``hcsa``; ``hcsa-2`` when that is taken."""
+    host = (urlsplit(url).hostname or "source").lower()
+    parts = [p for p in host.split(".") if p not in ("www", "events", "m")]
+    generic = {"com", "org", "net", "uk", "co", "ac", "gov", "edu", "io", "info", "us", "au", "ie", "nz", "ca"}
+    meaningful = [p for p in parts if p not in generic] or parts or ["source"]
+    base = re.sub(r"[^a-z0-9_-]+", "-", meaningful[-1]).strip("-")[:50] or "source"
+    if not base[0].isalnum():
+        base = f"s{base}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+# A country's zone when the country has one; for the others (US, Canada, Australia) the site's zone
+# cannot be told from its address, so the service's own is suggested and the person is asked.
+_ZONE_BY_TLD = {
+    "uk": "Europe/London",
+    "ie": "Europe/Dublin",
+    "fr": "Europe/Paris",
+    "de": "Europe/Berlin",
+    "nl": "Europe/Amsterdam",
+    "be": "Europe/Brussels",
+    "es": "Europe/Madrid",
+    "it": "Europe/Rome",
+    "nz": "Pacific/Auckland",
+    "za": "Africa/Johannesburg",
+    "in": "Asia/Kolkata",
+    "sg": "Asia/Singapore",
+    "jp": "Asia/Tokyo",
+}
+
+
+def suggest_zone(url: str, default: str) -> tuple[str, str]:
+    """The page's zone and why: ``("Europe/London", "its address ends in .uk")``."""
+    tld = (urlsplit(url).hostname or "").rsplit(".", 1)[-1].lower()
+    if tld in _ZONE_BY_TLD:
+        return _ZONE_BY_TLD[tld], f"its address ends in .{tld}"
+    return default, "the service's zone; pass --timezone if the site is elsewhere"

@@ -1,0 +1,141 @@
+"""Adding a site in one command, taking it out again, and correcting what the reader gets: against a
+local test site, with config.toml's comments and layout kept byte for byte outside the stanza."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import run_events
+from tests.site import TestSite
+
+CARD = '<li class="event"><h3><a href="/e/{slug}">{title}</a></h3><p>{when}</p><p>{venue}</p><p>{status}</p></li>'
+
+
+def page(*cards: tuple[str, str, str, str, str], extra: str = "") -> str:
+    items = "".join(CARD.format(slug=s, title=t, when=w, venue=v, status=b) for s, t, w, v, b in cards)
+    return (
+        "<html><head><title>Events | Hospital Doctors Union</title></head><body><h1>Events</h1>"
+        f"<ul>{items}</ul>{extra}</body></html>"
+    )
+
+
+EVENTS = (
+    ("agm", "Annual General Meeting", "20 March 2030, 10:00", "Unity House, Leeds", "Book now"),
+    ("conf", "Annual Conference", "13 November 2030", "Telford International Centre", "On sale soon"),
+    ("mem", "Members area", "1 January 2030", "Online", ""),
+)
+
+
+def written(tmp_path: Path, site: TestSite) -> Path:
+    """A config as a person writes it: comments, blank lines, a feed after the sources."""
+    text = f"""# Our organisations' events
+[service]
+database_url = "sqlite:///data/events.db"   # the default store
+feeds_dir = "data/feeds"
+base_url = "https://events.example.org"
+past_days = 36500
+future_days = 36500
+
+# --- sources -------------------------------------------------------------
+[[sources]]
+id = "first"       # the one we started with
+url = "{site.url}/first"
+
+[[feeds]]
+id = "unions"
+title = "Unions"   # a feed after the sources
+sources = ["first"]
+"""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_add_shows_the_table_and_keeps_the_file(tmp_path: Path, site: TestSite) -> None:
+    site.set("/first", page(EVENTS[0]))
+    site.set("/events", page(*EVENTS, extra='<p><a href="/cal.ics">Add to calendar</a></p>'))
+    config = written(tmp_path, site)
+    before = config.read_text()
+    out = run_events("sources", "add", f"{site.url}/events", "--category", "union", "--yes", config=config).stdout
+    assert re.search(r"2030-03-20\s+10:00\s+Annual General Meeting\s+Unity House, Leeds\s+Book now\s+text", out), out
+    assert "links 1 calendar file(s)" in out and "--follow-links" in out
+    after = config.read_text()
+    stanza = after.replace(before.split("[[feeds]]")[0], "", 1).split("[[feeds]]")[0]
+    assert after == before.split("[[feeds]]")[0] + stanza + "[[feeds]]" + before.split("[[feeds]]")[1]
+    assert 'id = "127"' not in stanza and 'name = "Hospital Doctors Union"' in stanza
+    assert 'categories = ["union"]' in stanza and f'url = "{site.url}/events"' in stanza
+    new_id = re.search(r'id = "([^"]+)"', stanza).group(1)
+    run_events("fetch", config=config)
+    listed = run_events("sources", config=config).stdout
+    assert new_id in listed
+
+    again = run_events("sources", "add", f"{site.url}/events", "--yes", config=config, check=False)
+    assert again.returncode == 1 and "already source" in again.stderr and len(again.stderr.splitlines()) == 1
+
+    run_events("sources", "remove", new_id, "--yes", config=config)
+    assert config.read_text() == before  # byte for byte
+
+
+def test_add_warns_in_words(tmp_path: Path, site: TestSite) -> None:
+    site.set("/first", page(EVENTS[0]))
+    site.set("/news", "<html><body><h1>News</h1><p>Consultation to begin in February.</p></body></html>")
+    config = written(tmp_path, site)
+    before = config.read_text()
+    declined = run_events("sources", "add", f"{site.url}/news", config=config, check=False, input="n\n")
+    assert "warning: no events found on this page" in declined.stdout
+    assert declined.returncode == 1 and config.read_text() == before  # said no: nothing written
+
+
+def test_fixes_survive_fetches_show_in_history_and_say_when_stale(tmp_path: Path, site: TestSite) -> None:
+    site.set("/first", page(*EVENTS))
+    config = written(tmp_path, site)
+    config.write_text(
+        config.read_text().replace(
+            'url = "' + site.url + '/first"\n',
+            'url = "' + site.url + '/first"\nexclude = ["^members area$"]\n\n'
+            '[[sources.fixes]]\ntitle_matches = "general meeting"\ntitle = "AGM 2030"\nduration = "2h"\n\n'
+            '[[sources.fixes]]\ntitle_matches = "no such event"\nhide = true\n',
+        )
+    )
+    for _ in range(3):
+        run_events("fetch", config=config)
+    feed = {i["_event"]["title"]: i for i in _feed(config)}
+    assert set(feed) == {"AGM 2030", "Annual Conference"}  # fixed, and the excluded title is gone
+    agm = feed["AGM 2030"]["_event"]
+    assert agm["start"] == "2030-03-20T10:00:00+00:00" and agm["end"] == "2030-03-20T12:00:00+00:00"
+    history = run_events("history", feed["AGM 2030"]["id"], config=config).stdout.splitlines()
+    assert len(history) == 1  # three fetches, one change: the fix holds
+    assert "fix 2 (title ~ 'no such event') matched nothing" in run_events("sources", config=config).stdout
+
+    # a fix added from the command line applies at the next fetch, though the page has not changed
+    conference = feed["Annual Conference"]["id"]
+    run_events("fix", "first", conference, "--hide", config=config)
+    assert "[[sources.fixes]]" in config.read_text() and f'event_id = "{conference}"' in config.read_text()
+    run_events("fetch", config=config)
+    assert {i["_event"]["title"] for i in _feed(config)} == {"AGM 2030"}
+    said = run_events("fix", "first", "--title", "x", config=config, check=False)
+    assert said.returncode == 1 and "say which events" in said.stderr
+
+
+def test_event_page_says_a_title_was_corrected(tmp_path: Path, site: TestSite) -> None:
+    from events.config import load_config
+    from events.store import Store
+    from feeds.page import event_page
+
+    site.set("/first", page(EVENTS[0]))
+    config = written(tmp_path, site)
+    run_events("fetch", config=config)
+    run_events("fix", "first", "--title-matches", "general", "--title", "AGM 2030", config=config)
+    run_events("fetch", config=config)
+    loaded = load_config(config)
+    store = Store(loaded.service.database_url)
+    (item,) = store.all_events()
+    html = event_page(loaded, item, store.history(item.event.id))
+    assert "Renamed from “Annual General Meeting” to “AGM 2030”; Title corrected by configuration" in html
+
+
+def _feed(config: Path) -> list[dict]:
+    import json
+
+    return json.loads((config.parent / "data" / "feeds" / "all.json").read_text())["items"]
