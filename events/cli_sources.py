@@ -55,7 +55,6 @@ def sources_add(
             raise ConfigError(f"{config.path}: {url} is already source {s.id!r}")
     if source_id is not None and source_id in taken:
         raise ConfigError(f"{config.path}: there is already a source with id {source_id!r}")
-    chosen_id = source_id or suggest_id(url, taken)
     if zone is None:
         zone, why = suggest_zone(url, config.service.timezone)
     else:
@@ -65,7 +64,8 @@ def sources_add(
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(f"{zone!r} is not an IANA time zone", param_hint="--timezone") from None
     today = datetime.now(ZoneInfo(zone)).date()
-    preview = _preview(ctx, url, chosen_id, zone, today, follow_links)
+    preview = _preview(ctx, url, source_id or "page", zone, today, follow_links)
+    chosen_id = source_id or suggest_id(url, taken, name or preview.site_name)
     click.echo(preview.table)
     for warning in preview.warnings(today):
         click.echo(f"warning: {warning}")

@@ -109,12 +109,17 @@ def add_fix(path: Path, source_id: str, fix: Mapping[str, Any]) -> Config:
     return _write_checked(path, tomlkit.dumps(doc))
 
 
-def suggest_id(url: str, taken: set[str]) -> str:
-    """``https://www.hcsa.com/events`` → ``hcsa``; ``hcsa-2`` when that is taken."""
+def suggest_id(url: str, taken: set[str], name: str | None = None) -> str:
+    """``https://www.hcsa.com/events`` → ``hcsa``; ``hcsa-2`` when that is taken. A site reached by
+    its IP address is named from ``name`` (its own name for itself) instead."""
     host = (urlsplit(url).hostname or "source").lower()
-    parts = [p for p in host.split(".") if p not in ("www", "events", "m")]
-    generic = {"com", "org", "net", "uk", "co", "ac", "gov", "edu", "io", "info", "us", "au", "ie", "nz", "ca"}
-    meaningful = [p for p in parts if p not in generic] or parts or ["source"]
+    if re.fullmatch(r"[\d.]+|[\da-f:]+", host):
+        words = re.findall(r"[a-z0-9]+", (name or "").lower())
+        meaningful = ["-".join(words[:4])] if words else ["source"]
+    else:
+        parts = [p for p in host.split(".") if p not in ("www", "events", "m")]
+        generic = {"com", "org", "net", "uk", "co", "ac", "gov", "edu", "io", "info", "us", "au", "ie", "nz", "ca"}
+        meaningful = [p for p in parts if p not in generic] or parts or ["source"]
     base = re.sub(r"[^a-z0-9_-]+", "-", meaningful[-1]).strip("-")[:50] or "source"
     if not base[0].isalnum():
         base = f"s{base}"

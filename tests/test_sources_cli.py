@@ -63,7 +63,7 @@ def test_add_shows_the_table_and_keeps_the_file(tmp_path: Path, site: TestSite) 
     after = config.read_text()
     stanza = after.replace(before.split("[[feeds]]")[0], "", 1).split("[[feeds]]")[0]
     assert after == before.split("[[feeds]]")[0] + stanza + "[[feeds]]" + before.split("[[feeds]]")[1]
-    assert 'id = "127"' not in stanza and 'name = "Hospital Doctors Union"' in stanza
+    assert 'id = "hospital-doctors-union"' in stanza and 'name = "Hospital Doctors Union"' in stanza
     assert 'categories = ["union"]' in stanza and f'url = "{site.url}/events"' in stanza
     new_id = re.search(r'id = "([^"]+)"', stanza).group(1)
     run_events("fetch", config=config)
