@@ -36,7 +36,7 @@ async def refusal(url: str, hosts: Collection[str]) -> str | None:
             )
         except (socket.gaierror, UnicodeError) as exc:
             return f"cannot resolve {host}: {exc}"
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         mapped = getattr(address, "ipv4_mapped", None)
         address = mapped or address

@@ -155,9 +155,9 @@ def decode(raw: bytes, content_type: str | None) -> tuple[str, str]:
         m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
         if m:
             candidates.append(m.group(1))
-    m = _META_CHARSET.search(raw[:4096])
-    if m:
-        candidates.append(m.group(1).decode("ascii", "ignore"))
+    meta = _META_CHARSET.search(raw[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
     for name in candidates:
         encoding = _known(name)
         if encoding:

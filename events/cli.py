@@ -408,7 +408,7 @@ def _when(value: Any, zone: Any) -> str:
     """A stored (UTC) time in the service's zone, with the zone said: "2026-12-01 18:00 GMT"."""
     if value is None:
         return "-"
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    return str(value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"))
 
 
 # Store administration commands (db, export, import) live in their own module.

@@ -83,7 +83,9 @@ class Reader:
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.path}: {key}: {problem}")
 
-    def table(self, raw: Any, key: str, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+    def table(
+        self, raw: Any, key: str, allowed: set[str], required: frozenset[str] | set[str] = frozenset()
+    ) -> dict[str, Any]:
         if not isinstance(raw, Mapping):
             raise self.fail(key, "must be a table")
         for name in raw:

@@ -103,7 +103,13 @@ async def _renew(store: Store, source_id: str, instance: str, lease: float) -> N
 
 
 async def _fetch_and_record(
-    config: Config, store: Store, fetcher: Fetcher, source: Source, today: date | None, started: datetime, state: dict
+    config: Config,
+    store: Store,
+    fetcher: Fetcher,
+    source: Source,
+    today: date | None,
+    started: datetime,
+    state: dict[str, Any],
 ) -> CycleReport:
     hosts = trusted_hosts(source)
     conditional = state.get("reading") == source.reading
@@ -135,7 +141,7 @@ def _reread(
     outcome: Page | NotModified,
     started: datetime,
     today: date | None,
-    state: dict,
+    state: dict[str, Any],
 ) -> CycleReport:
     """The last trusted reading again: it counts toward removing what it lacked."""
     today = today or datetime.now(source_zone(source)).date()
@@ -197,7 +203,7 @@ def _reconcile_page(
     page: Page,
     started: datetime,
     today: date | None,
-    state: dict,
+    state: dict[str, Any],
     calendars: list[str],
     tree: Any = None,
     notes: list[str] | None = None,

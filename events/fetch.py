@@ -295,7 +295,7 @@ def redirect_target(response: httpx.Response, url: str) -> str | None:
     """Where a redirect answer sends the request next, or None when the answer is not a redirect."""
     location = response.headers.get("Location")
     if response.status_code in (301, 302, 303, 307, 308) and location:
-        return urljoin(url, location.strip())
+        return urljoin(url, str(location).strip())
     return None
 
 

@@ -97,7 +97,7 @@ def first_run_time(source: Source, state: dict[str, Any] | None, now: datetime) 
     """When a source is next due, from its last fetch; overdue sources are spread over a minute."""
     last = (state or {}).get("last_fetch_at")
     if last is not None:
-        due = last + timedelta(seconds=source.interval)
+        due: datetime = last + timedelta(seconds=source.interval)
         if due > now:
             return due
     return now + timedelta(seconds=random.uniform(1, min(60, source.interval / 10)))

@@ -19,7 +19,7 @@ past, or that were already missing, never make an honest page look broken.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +28,7 @@ from events.reconcile import Plan, Stored
 from events.record import Event
 
 # What each field is called when a reading loses it, and how to tell an event has it.
-FIELDS = {
+FIELDS: dict[str, tuple[str, Callable[[Event], bool]]] = {
     "venue": ("venues", lambda e: bool(e.venue or e.locality or e.address or e.online)),
     "time": ("times of day", lambda e: not e.all_day),
     "link": ("links to their own pages", lambda e: bool(e.url)),

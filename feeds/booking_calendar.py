@@ -62,4 +62,4 @@ def build_booking_ical(
         zone = Timezone.from_tzid(timezone, first_date=today, last_date=today + timedelta(days=365))
         zone.pop("COMMENT", None)
         cal.add_component(zone)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

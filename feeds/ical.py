@@ -106,7 +106,7 @@ _END = b"END:VCALENDAR\r\n"
 
 
 def _vevent_bytes(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> bytes:
-    return _vevent(item, domain, base_url, sources).to_ical()
+    return bytes(_vevent(item, domain, base_url, sources).to_ical())
 
 
 def build_event_ical(item: StoredEvent, *, base_url: str, refresh_seconds: int, sources: dict[str, Source]) -> bytes:
@@ -122,9 +122,9 @@ def build_event_ical(item: StoredEvent, *, base_url: str, refresh_seconds: int, 
 def assumed_end(event: Event, source: Source | None) -> datetime | None:
     """A timed event with no end lasts the source's ``default_duration`` (1 hour unless configured):
     Google draws an event with no end as a sliver, Outlook as nothing."""
-    if event.all_day or event.end is not None:
+    if not isinstance(event.start, datetime) or event.end is not None:
         return None
-    return event.start + timedelta(seconds=source.default_duration if source else 3600)  # type: ignore[operator]
+    return event.start + timedelta(seconds=source.default_duration if source else 3600)
 
 
 def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> VEvent:
@@ -148,7 +148,7 @@ def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, So
         ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day
     else:
         ve.add("dtstart", _zoned(e.start))  # type: ignore[arg-type]
-        end = e.end if isinstance(e.end, datetime) and e.end > e.start else assumed_end(e, source)  # type: ignore[operator]
+        end = e.end if isinstance(e.end, datetime) and e.end > e.start else assumed_end(e, source)
         if end is not None:
             ve.add("dtend", _zoned(end))
     if e.all_day or e.event_status == "cancelled":

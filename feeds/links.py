@@ -39,7 +39,7 @@ def event_links(base_url: str, event: Event) -> dict[str, str]:
         dates = f"{event.first_day:%Y%m%d}/{event.last_day + timedelta(days=1):%Y%m%d}"
     else:
         start = event.start.astimezone(UTC)  # type: ignore[union-attr]
-        end = event.end if isinstance(event.end, datetime) and event.end > event.start else None  # type: ignore[operator]
+        end = event.end if isinstance(event.end, datetime) and event.end > event.start else None
         finish = end.astimezone(UTC) if end else start + timedelta(hours=1)
         dates = f"{start:%Y%m%dT%H%M%SZ}/{finish:%Y%m%dT%H%M%SZ}"
     details = "\n".join(x for x in (booking_words(event), event.url or page) if x)

@@ -54,7 +54,7 @@ def build_rss(
         for category in e.categories:
             if one_line(category, 100):
                 _text(entry, "category", one_line(category, 100))
-    return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(rss, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:

@@ -74,7 +74,7 @@ def select_events(
 def by_start(item: StoredEvent) -> tuple[str, str, str]:
     """Day first, all-day events before timed ones that day, then by clock time in the event's zone."""
     e = item.event
-    clock = "" if e.all_day else e.start.strftime("%H:%M")  # type: ignore[union-attr]
+    clock = "" if e.all_day else e.start.strftime("%H:%M")
     return e.first_day.isoformat(), clock, e.id
 
 

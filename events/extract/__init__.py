@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser
 from events.config import Selectors
 from events.extract.context import PageContext
 from events.extract.merge import merge_events
-from events.extract.parsing import parse_html
+from events.extract.parsing import parse_html as parse_html  # for callers that parse a page once
 from events.extract.structured.calendars import calendar_links, events_from_calendar
 from events.extract.structured.embedded import find_embedded_events
 from events.extract.structured.jsonld import find_jsonld_events

@@ -26,7 +26,7 @@ def explain_events(events: Sequence[Event]) -> str:
             value = data.get(name)
             if value in (None, "", "none") and name not in origin:
                 continue
-            where = origin.pop(name, None)
+            where = origin.pop(name, "")
             lines.append(f"   {name:<12} {value!s:<40}" + (f"  ← {where}" if where else ""))
         candidates = origin.pop("title candidates", None)
         if candidates:

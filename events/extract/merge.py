@@ -161,7 +161,7 @@ def assign_ids(events: list[Event], page_url: str | None) -> list[Event]:
     out = []
     seen: set[str] = set()
     for event in events:
-        use_url = bool(event.url) and urls[event.url.rstrip("/")] == 1
+        use_url = bool(event.url) and urls[(event.url or "").rstrip("/")] == 1
         with_day = titles[(event.source, title_key(event.title), event.first_day.year)] > 1
         ident = event_id(event, page_url, use_url=use_url, with_day=with_day)
         base, n = ident, 2

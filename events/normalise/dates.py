@@ -279,7 +279,9 @@ def _join_ranges(text: str, matches: list[DateMatch], today: date) -> list[DateM
 
 
 def _join_pair(first: DateMatch, last: DateMatch) -> DateMatch | None:
-    start, end = first.start, last.start
+    start: date | None = first.start
+    end: date | None = last.start
+    assert start is not None and end is not None
     if not first.explicit_year and last.explicit_year:
         start = safe_date(
             end.year if (start.month, start.day) <= (end.month, end.day) else end.year - 1, start.month, start.day

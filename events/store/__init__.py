@@ -70,6 +70,11 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
+def _stamp(value: datetime) -> datetime:
+    """A NOT NULL timestamp column, made aware."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 class Store:
     def __init__(self, url: str, *, prepare: bool = True) -> None:
         self.url = url
@@ -151,13 +156,12 @@ class Store:
     def source_states(self) -> list[dict[str, Any]]:
         with self.begin() as conn:
             rows = conn.execute(select(sources).order_by(sources.c.id)).mappings().all()
-            counts = dict(
-                conn.execute(
-                    select(events.c.source_id, func.count())
-                    .where(events.c.removed_at.is_(None))
-                    .group_by(events.c.source_id)
-                ).all()
-            )
+            counted = conn.execute(
+                select(events.c.source_id, func.count())
+                .where(events.c.removed_at.is_(None))
+                .group_by(events.c.source_id)
+            ).all()
+            counts: dict[str, int] = {source_id: n for source_id, n in counted}
         out = []
         for row in rows:
             state = aware_row(row)
@@ -582,8 +586,8 @@ def changes_lock(conn: Connection, *, exclusive: bool) -> None:
 def _stored(row: Any) -> StoredEvent:
     return StoredEvent(
         Event.from_dict(row["data"]),
-        _aware(row["created_at"]),
-        _aware(row["updated_at"]),
+        _stamp(row["created_at"]),
+        _stamp(row["updated_at"]),
         row["sequence"],
         _aware(row["cancelled_at"]),
         _aware(row["removed_at"]),

@@ -43,7 +43,7 @@ class SlackClient:
                     f"webhook answered {response.status_code}: {str(response.body)[:200]}",
                     _retry_after(response.status_code, response.headers),
                 )
-            assert self.web is not None
+            assert self.web is not None and route.channel is not None
             self.web.chat_postMessage(
                 channel=route.channel,
                 text=payload["text"],
@@ -63,13 +63,14 @@ class SlackClient:
 
     def confirm(self, route: SlackRoute | None, key: str) -> bool | None:
         """Did a message with this key reach the channel? None when Slack cannot tell us (webhooks)."""
-        if route is None or route.webhook_url or self.web is None:
+        if route is None or route.webhook_url or self.web is None or route.channel is None:
             return None
         try:
             history = self.web.conversations_history(channel=route.channel, include_all_metadata=True, limit=100)
         except Exception:
             return None
-        for message in history.get("messages", []):
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        for message in messages:
             metadata = message.get("metadata") or {}
             if metadata.get("event_type") == METADATA_TYPE and (metadata.get("event_payload") or {}).get("key") == key:
                 return True

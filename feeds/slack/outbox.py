@@ -48,10 +48,11 @@ Confirmer = Callable[[SlackRoute, str], bool | None]  # True: it arrived; False:
 def _insert_ignore(conn: Any, row: dict[str, Any]) -> int:
     """Insert a notification unless its key is already there; 1 if it was added, 0 if not."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects import postgresql as dialect
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    return conn.execute(insert(notifications).values(**row).on_conflict_do_nothing(index_elements=["key"])).rowcount
+        from sqlalchemy.dialects import sqlite as dialect  # type: ignore[no-redef]
+    statement = dialect.insert(notifications).values(**row).on_conflict_do_nothing(index_elements=["key"])
+    return int(conn.execute(statement).rowcount)
 
 
 def _matches(route: SlackRoute, kind: str, event: Event) -> bool:
@@ -305,7 +306,8 @@ def _claim(store: Store, row_id: int, route: str, now: datetime) -> bool:
 def pending_count(store: Store) -> dict[str, int]:
     """Messages by state, for /metrics."""
     with store.begin() as conn:
-        return dict(conn.execute(select(notifications.c.status, func.count()).group_by(notifications.c.status)).all())
+        rows = conn.execute(select(notifications.c.status, func.count()).group_by(notifications.c.status)).all()
+        return {status: count for status, count in rows}
 
 
 def _recover_stale(store: Store, routes: dict[str, SlackRoute], confirm: Confirmer, counts: dict[str, int]) -> None:

@@ -164,9 +164,10 @@ def _when(ctx: PageContext, c: Candidate) -> tuple[date | datetime | None, date 
             text = c.description if said and said[0].start == start else None
         times = find_times(text) if text else []
         if times:
-            start = ctx.at(start, times[0].start)
+            day = start.date() if isinstance(start, datetime) else start
+            start = ctx.at(day, times[0].start)
             if times[0].end and end is None:
-                end = ctx.at(start.date(), times[0].end)
+                end = ctx.at(day, times[0].end)
     return start, end
 
 
@@ -180,4 +181,4 @@ def _align(start: date | datetime, end: date | datetime | None) -> date | dateti
         aligned = end.date()
     else:
         aligned = end
-    return aligned if aligned >= start else None  # type: ignore[operator]
+    return aligned if aligned >= start else None

@@ -76,7 +76,7 @@ def _value(node: Any) -> str | None:
     attrs = node.attributes
     for key in ("content", "datetime", "href", "src", "value"):
         if attrs.get(key):
-            return attrs[key].strip()
+            return str(attrs[key]).strip()
     return _text(node)
 
 

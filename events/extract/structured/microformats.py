@@ -57,7 +57,7 @@ def _time(root: Any, selector: str) -> str | None:
             continue
         for key in ("datetime", "title", "content"):
             if candidate.attrs.get(key):
-                return candidate.attributes[key].strip()
+                return str(candidate.attributes[key]).strip()
     return clean_text(node.text(separator=" "))
 
 

@@ -51,5 +51,5 @@ def _machine_date(item: Any, selector: str | None) -> str | None:
         return None
     for key in ("datetime", "content", "data-date", "data-start"):
         if node.attrs.get(key):
-            return node.attributes[key]
+            return str(node.attributes[key])
     return None

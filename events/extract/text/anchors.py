@@ -179,6 +179,8 @@ def _time_tags(ctx: PageContext, tm: TextMap, published: list[int]) -> list[Anch
             published.append(el.start)
             continue  # "Last updated: <time>…</time>"
         day = moment.date() if isinstance(moment, datetime) else moment
+        if day is None:
+            continue
         out.append(Anchor((el.start, max(el.end, el.start)), day, None, True, moment, True))
     return out
 

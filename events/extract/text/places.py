@@ -4,6 +4,7 @@ place, or a proper name set off in a meta line ("12 March · Manchester Central"
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from events.extract.text.blocks import HEADINGS, META_SEPARATOR, Block, cut
 from events.extract.text.titles import GENERIC_LINK, line_of
@@ -62,8 +63,8 @@ def venue_in(
     text: str,
     segments: list[tuple[int, int]],
     title_span: tuple[int, int],
-    documents: list[tuple[int, int]] = (),
-    badges: list[tuple[int, int]] = (),
+    documents: Sequence[tuple[int, int]] = (),
+    badges: Sequence[tuple[int, int]] = (),
 ) -> str | None:
     """The first segment naming a kind of place; never the title, nor the name of a linked document
     ("Town Hall Agenda (pdf)"). A category badge ("Ballet, Dance, Main House") gives only its part

@@ -259,7 +259,9 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     )
     if alone and not signals and notice is None and has_prose(tm, block):
         return None  # a page's only date, in a block of running text with nothing of an event: an article
-    named = _title_of(ctx, tm, block, Reading(text, start, removed, segments), columns, signals)
+    named: tuple[str, tuple[int, int] | None, tuple[int, int] | None, str | None] | None = _title_of(
+        ctx, tm, block, Reading(text, start, removed, segments), columns, signals
+    )
     if notice is not None:  # the notice names the meeting, unless the block's own title does
         status = notice[1]
         if named is None or _NOTICE_WORDS.search(named[0]) or notice[0].casefold() in named[0].casefold():

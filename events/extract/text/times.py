@@ -48,7 +48,7 @@ def _from_tags(ctx: PageContext, tags: list[Anchor], clock: TimeMatch | None, wr
     start = moments[0]
     if not isinstance(start, datetime):
         start = ctx.at(start, clock.start if clock else None)
-    end = next((m for m in moments[1:] if type(m) is type(start) and m > start), None)  # type: ignore[operator]
+    end = next((m for m in moments[1:] if type(m) is type(start) and m > start), None)
     if end is None and isinstance(start, datetime) and clock is not None and clock.end is not None:
         end = ctx.at(start.date(), clock.end)
     if end is None and not isinstance(start, datetime):  # "March 20 - March 21" inside the tag

@@ -106,7 +106,7 @@ def rank_titles(
     date_parent = tm.elements[date_el].parent if date_el is not None else None
     date_tag = tm.elements[date_el].tag if date_el is not None else None
     # first each candidate's signals from its markup alone, as plain tuples (most are never read)
-    hopeful: list[tuple[float, int, int, str, float, float, float, bool]] = []
+    hopeful: list[tuple[float, int, int, str, float, float, bool, int]] = []
     title_cell = columns.get("title")
     near_weight, meta_weight = TITLE_SIGNALS["near the date"], TITLE_SIGNALS["meta line"]
     for i in ([title_cell] if title_cell is not None else []) + block.inner(tm):
@@ -243,7 +243,7 @@ def context_title(ctx: PageContext, tm: TextMap, before: int) -> str | None:
         if subject is None:
             closed.add(tag)
         elif tag not in closed:
-            return subject
+            return str(subject)
     node = ctx.tree.css_first("title")
     return subject_of(" ".join((node.text() if node is not None else "").split()))
 
