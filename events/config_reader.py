@@ -163,7 +163,7 @@ class Reader:
             raise self.fail(f"{key}.{name}", f"{value!r} must be a whole number from {low} to {high}")
         if not low <= value <= high:
             raise self.fail(f"{key}.{name}", f"{value!r} is out of range (use {low} to {high})")
-        return value
+        return int(value)
 
     def number(self, raw: dict[str, Any], name: str, key: str, low: float, high: float, whole: bool) -> float:
         value = raw[name]
@@ -172,7 +172,7 @@ class Reader:
             raise self.fail(f"{key}.{name}", f"{value!r} must be a {kind} from {low:g} to {high:g}")
         if not math.isfinite(value) or not low <= value <= high:
             raise self.fail(f"{key}.{name}", f"{value!r} is out of range (use {low:g} to {high:g})")
-        return value
+        return float(value) if not whole else int(value)
 
     def config(self, raw: dict[str, Any]) -> Config:
         top = self.table(raw, "", {"service", "fetch", "sources", "feeds", "slack", "retention", "site"}, {"sources"})
