@@ -59,16 +59,21 @@ def add_source(path: Path, stanza: Mapping[str, Any]) -> Config:
     for key, value in stanza.items():
         if value not in (None, (), []):
             table.add(key, list(value) if isinstance(value, tuple) else value)
-    existing = doc.get("sources")
+    _append(doc, "sources", table, f"{path}: sources: must be an array of tables ([[sources]]) to add to it")
+    return _write_checked(path, tomlkit.dumps(doc))
+
+
+def _append(parent: Any, key: str, table: Table, refusal: str) -> None:
+    """Add ``table`` to the array of tables ``parent[key]``, starting the array when there is none."""
+    existing = parent.get(key)
     if existing is None:
         aot = tomlkit.aot()
         aot.append(table)
-        doc.append("sources", aot)
+        parent.append(key, aot)
     elif isinstance(existing, AoT):
         existing.append(table)
     else:
-        raise ConfigError(f"{path}: sources: must be an array of tables ([[sources]]) to add to it")
-    return _write_checked(path, tomlkit.dumps(doc))
+        raise ConfigError(refusal)
 
 
 def remove_source(path: Path, source_id: str) -> Config:
@@ -97,15 +102,7 @@ def add_fix(path: Path, source_id: str, fix: Mapping[str, Any]) -> Config:
     table = tomlkit.table()
     for key, value in fix.items():
         table.add(key, value)
-    fixes = source.get("fixes")
-    if fixes is None:
-        fixes = tomlkit.aot()
-        fixes.append(table)
-        source.append("fixes", fixes)
-    elif isinstance(fixes, AoT):
-        fixes.append(table)
-    else:
-        raise ConfigError(f"{path}: sources.{source_id}.fixes must be an array of tables ([[sources.fixes]])")
+    _append(source, "fixes", table, f"{path}: sources.{source_id}.fixes must be an array of tables ([[sources.fixes]])")
     return _write_checked(path, tomlkit.dumps(doc))
 
 
