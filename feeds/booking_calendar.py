@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from icalendar import Calendar, Timezone, vText
 from icalendar import Event as VEvent
 
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
-from feeds.ical import PRODID, uid_domain
+from feeds.ical import calendar_head, uid_domain, zone_component
 from feeds.text import one_line, where
 from feeds.wording import when_words
 
@@ -30,14 +29,7 @@ def opening_day(item: StoredEvent) -> date | None:
 def build_booking_ical(
     title: str, items: Sequence[StoredEvent], *, base_url: str, timezone: str, refresh_seconds: int
 ) -> bytes:
-    name = f"{one_line(title, 200)}: booking opens"
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("name", vText(name))
-    cal.add("x-wr-calname", vText(name))
-    cal.add("refresh-interval", timedelta(seconds=refresh_seconds), parameters={"VALUE": "DURATION"})
+    cal = calendar_head(f"{one_line(title, 200)}: booking opens", refresh_seconds)
     domain = uid_domain(base_url)
     for item in items:
         day = opening_day(item)
@@ -59,7 +51,5 @@ def build_booking_ical(
         cal.add_component(ve)
     if not cal.subcomponents:  # RFC 5545 wants one component: the site's zone, which clients ignore unused
         today = date.today()
-        zone = Timezone.from_tzid(timezone, first_date=today, last_date=today + timedelta(days=365))
-        zone.pop("COMMENT", None)
-        cal.add_component(zone)
+        cal.add_component(zone_component(timezone, today, today + timedelta(days=365)))
     return bytes(cal.to_ical())

@@ -56,18 +56,7 @@ def build_ical(
     ``cache`` keeps each event's VEVENT between builds (``feeds.render_cache``)."""
     sources = sources or {}
     name = one_line(title or feed.title, 200)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    # no METHOD: RFC 5546's PUBLISH wants an ORGANIZER on every event, and we invent none; a
-    # subscription needs no iTIP method (Google, Outlook and Apple read the calendar without one)
-    cal.add("name", vText(name))
-    cal.add("x-wr-calname", vText(name))
-    cal.add("x-wr-caldesc", vText(one_line(feed.description or feed.title, 1000)))
-    refresh = timedelta(seconds=refresh_seconds)
-    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(refresh))
+    cal = calendar_head(name, refresh_seconds, one_line(feed.description or feed.title, 1000))
     domain = uid_domain(base_url)
     zones: dict[str, tuple[date, date]] = {}
     used: Counter[str] = Counter()  # timed events per zone
@@ -91,11 +80,7 @@ def build_ical(
         today = date.today()
         zones[timezone] = (today, today + timedelta(days=365))
     for tzid, (first, last) in sorted(zones.items()):
-        tz = Timezone.from_tzid(tzid, first_date=first - timedelta(days=1), last_date=last + timedelta(days=1))
-        tz.pop(
-            "COMMENT", None
-        )  # icalendar notes the span in a COMMENT, which RFC 5545 allows only in STANDARD/DAYLIGHT
-        cal.add_component(tz)
+        cal.add_component(zone_component(tzid, first - timedelta(days=1), last + timedelta(days=1)))
     # the calendar as icalendar writes it, zones first, then each event's piece (icalendar's output too)
     head = cal.to_ical()
     assert head.endswith(_END)
@@ -103,6 +88,32 @@ def build_ical(
 
 
 _END = b"END:VCALENDAR\r\n"
+
+
+def calendar_head(name: str, refresh_seconds: int, description: str | None = None) -> Calendar:
+    """What every calendar we publish starts with: who made it, its name, and how often to refresh."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    # no METHOD: RFC 5546's PUBLISH wants an ORGANIZER on every event, and we invent none; a
+    # subscription needs no iTIP method (Google, Outlook and Apple read the calendar without one)
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    if description is not None:
+        cal.add("x-wr-caldesc", vText(description))
+    refresh = timedelta(seconds=refresh_seconds)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(refresh))
+    return cal
+
+
+def zone_component(tzid: str, first: date, last: date) -> Timezone:
+    """A VTIMEZONE covering ``first`` to ``last``, without the COMMENT icalendar notes the span in
+    (RFC 5545 allows COMMENT only in STANDARD/DAYLIGHT)."""
+    tz = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    tz.pop("COMMENT", None)
+    return tz
 
 
 def _vevent_bytes(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> bytes:
