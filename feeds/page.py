@@ -120,8 +120,9 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
     names = {s.id: s.name for s in config.sources}
     cancelled_days = service.cancelled_days
     feeds = []
+    shown_by_feed: dict[str, list[StoredEvent]] = {}
     for feed in config.feeds:
-        shown = select_events(items, feed, now=now, cancelled_days=cancelled_days)
+        shown = shown_by_feed[feed.id] = select_events(items, feed, now=now, cancelled_days=cancelled_days)
         coming = [i for i in shown if i.event.last_day >= now.date()]
         links = feed_links(base, feed.id, feed.title)
         links["booking"] = f"{base}/feeds/{feed.id}-booking.ics"
@@ -154,7 +155,7 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
         wanted = choice.q.casefold()
         upcoming = [i for i in upcoming if wanted in _searchable(i.event, names.get(i.event.source, ""))]
     agenda = [_agenda_item(i.event, names, base, service.timezone) for i in upcoming[:AGENDA_LIMIT]]
-    in_window = select_events(items, everything, now=now, cancelled_days=cancelled_days)
+    in_window = shown_by_feed[everything.id]
     data: dict[str, Any] = {"base": base, "title": f"{config.site.name}: your events"}
     if len(in_window) <= LIVE_COUNT_LIMIT:
         data["events"] = [
