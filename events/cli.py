@@ -32,15 +32,22 @@ def _publisher(config: Any, store: Any, errors: list[str] | None = None) -> Call
 
         notifier = SlackClient(config.slack)
 
+    checked_openings: set[Any] = set()  # days this process looked for booking openings
+
     def publish(sources: set[str] | None) -> Any:
         """After a cycle (``sources``: the ones it changed, None: a scheduled rebuild): the feeds that
-        are behind the store are rebuilt (whoever changed it), the others cost a glance at their note."""
+        are behind the store are rebuilt (whoever changed it), the others cost a glance at their note.
+        Booking openings (a scan of every stored event) are looked for on each scheduled rebuild and on
+        the first publish of a day, not after every change."""
         counts = {}
         if sources is None or sources:
-            try:
-                store.record_booking_openings(datetime.now(ZoneInfo(config.service.timezone)).date())
-            except StoreError as exc:  # told on the next rebuild instead
-                logging.getLogger("eventfeed").error("booking milestones: %s", exc)
+            today = datetime.now(ZoneInfo(config.service.timezone)).date()
+            if sources is None or today not in checked_openings:
+                try:
+                    store.record_booking_openings(today)
+                    checked_openings.add(today)
+                except StoreError as exc:  # tried again at the next rebuild
+                    logging.getLogger("eventfeed").error("booking milestones: %s", exc)
             try:
                 counts = build_feeds(config, store)
             except FeedError as exc:  # the feeds catch up when this is fixed
