@@ -199,18 +199,24 @@ def extract(
     sys.stdout.buffer.write(orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n")
 
 
-def _download(url: str, ctx: click.Context | None) -> tuple[str, str]:
-    import asyncio
-
-    from events.errors import ExtractError
-    from events.fetch import Failure, Fetcher, FetchPolicy, NotModified
+def fetch_policy_for(ctx: click.Context | None) -> Any:
+    """The default politeness, with the configured User-Agent when there is a config to read."""
+    from events.fetch import FetchPolicy
 
     policy = FetchPolicy()
     if ctx is not None:
         policy.user_agent = _config(ctx).service.user_agent
+    return policy
+
+
+def _download(url: str, ctx: click.Context | None) -> tuple[str, str]:
+    import asyncio
+
+    from events.errors import ExtractError
+    from events.fetch import Failure, Fetcher, NotModified
 
     async def get() -> Any:
-        async with Fetcher(policy) as fetcher:
+        async with Fetcher(fetch_policy_for(ctx)) as fetcher:
             return await fetcher.fetch(url)
 
     outcome = asyncio.run(get())

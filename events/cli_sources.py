@@ -213,20 +213,18 @@ class Preview:
 def _preview(ctx: click.Context, url: str, source_id: str, zone: str, today: Any, follow_links: bool) -> Preview:
     import asyncio
 
-    from events.cli import _download
+    from events.cli import _download, fetch_policy_for
     from events.extract import extract_events, linked_calendars, parse_html
-    from events.fetch import Fetcher, FetchPolicy, Page
+    from events.fetch import Fetcher, Page
 
     html, final_url = _download(url, ctx)
     tree = parse_html(html)
     calendars = linked_calendars(html, final_url, tree)
     texts: list[str] = []
     if follow_links and calendars:
-        policy = FetchPolicy()
-        policy.user_agent = _config(ctx).service.user_agent
 
         async def get_all() -> list[str]:
-            async with Fetcher(policy) as fetcher:
+            async with Fetcher(fetch_policy_for(ctx)) as fetcher:
                 got = [await fetcher.fetch(link, expect="calendar") for link in calendars]
             return [g.text for g in got if isinstance(g, Page) and "BEGIN:VCALENDAR" in g.text[:2000]]
 
