@@ -9,18 +9,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import socket
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.local import free_port
 
 
 def serve_ours(config_path: str, port: int) -> None:

@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,14 +24,10 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
+from bench.local import free_port
+
 EVENTS = 32
 CARD = '<li><h3><a href="/e/{i}-{k}">Meeting {k} of branch {i}</a></h3><p>{d} March 2030</p><p>{status}</p></li>'
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def site(port: int) -> None:

@@ -88,10 +88,9 @@ def change_sentences(
     """What changed, one sentence per thing a person notices. ``fields`` holds the stored
     ``[old, new]`` per field; ``event`` is the event as it is now, which fills in what did not change;
     ``fixed`` names what a fix in the configuration set ("title corrected by configuration")."""
-    said = _sentences(kind, fields, event)
     if "hidden" in fixed:
         return ["Hidden by configuration"]
-    return said + [f"{name.capitalize()} corrected by configuration" for name in fixed]
+    return _sentences(kind, fields, event) + [f"{name.capitalize()} corrected by configuration" for name in fixed]
 
 
 def _sentences(kind: str, fields: Mapping[str, Sequence[Any]] | None, event: Event) -> list[str]:
