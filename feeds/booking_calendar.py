@@ -30,6 +30,7 @@ def build_booking_ical(
     title: str, items: Sequence[StoredEvent], *, base_url: str, timezone: str, refresh_seconds: int
 ) -> bytes:
     cal = calendar_head(f"{one_line(title, 200)}: booking opens", refresh_seconds)
+    cal.add("x-wr-timezone", timezone)  # Google shows a calendar in this zone; all-day entries, so the site's
     domain = uid_domain(base_url)
     for item in items:
         day = opening_day(item)

@@ -188,7 +188,9 @@ def test_calendar_of_booking_openings(booking_site: str) -> None:
 
     response = httpx.get(f"{booking_site}/feeds/all-booking.ics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
-    (opening,) = Calendar.from_ical(response.content).walk("VEVENT")
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["x-wr-timezone"]) == "Europe/London"  # Google's zone for the calendar
+    (opening,) = calendar.walk("VEVENT")
     assert str(opening["summary"]) == "Booking opens: Annual Conference"
     assert opening.decoded("dtstart") == date(2030, 6, 1) and opening.decoded("dtend") == date(2030, 6, 2)
     assert str(opening["url"]).endswith("/e/conf")
