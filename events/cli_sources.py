@@ -23,6 +23,14 @@ TOO_MANY = 300  # more events than a membership organisation's page lists: proba
 @click.option("--category", "categories", multiple=True, help="A category for its events (repeatable).")
 @click.option("--timezone", "zone", help="IANA zone of the page's times (suggested from the address).")
 @click.option("--follow-links", is_flag=True, help="Also read the calendar files (.ics) the page links to.")
+@click.option(
+    "--pages",
+    type=click.IntRange(1, 20),
+    default=1,
+    show_default=True,
+    help="Listing pages to read, following its Next links.",
+)
+@click.option("--follow-details", is_flag=True, help="Read each event's own page for its end, venue and booking.")
 @click.option("--yes", "-y", is_flag=True, help="Add without asking (for scripts).")
 @click.pass_context
 @friendly
@@ -34,6 +42,8 @@ def sources_add(
     categories: Sequence[str],
     zone: str | None,
     follow_links: bool,
+    pages: int,
+    follow_details: bool,
     yes: bool,
 ) -> None:
     """Fetch a page, show what it yields, and add it to config.toml as a source.
@@ -45,6 +55,7 @@ def sources_add(
     """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from events.config import Source
     from events.config_edit import add_source, suggest_id, suggest_zone
     from events.errors import ConfigError
 
@@ -64,7 +75,17 @@ def sources_add(
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(f"{zone!r} is not an IANA time zone", param_hint="--timezone") from None
     today = datetime.now(ZoneInfo(zone)).date()
-    preview = _preview(ctx, url, source_id or "page", zone, today, follow_links)
+    reading = Source(
+        id=source_id or "page",
+        url=url,
+        name=name or "",
+        interval=6 * 3600,
+        timezone=zone,
+        follow_links=follow_links,
+        pages=pages,
+        follow_details=follow_details,
+    )
+    preview = _preview(ctx, reading, today)
     chosen_id = source_id or suggest_id(url, taken, name or preview.site_name)
     click.echo(preview.table)
     for warning in preview.warnings(today):
@@ -78,8 +99,15 @@ def sources_add(
     if zone != config.service.timezone:
         stanza["timezone"] = zone
     stanza["categories"] = list(categories)
-    if follow_links:
-        stanza["follow_links"] = True
+    if preview.next_page and pages == 1:
+        click.echo(f"the list continues on another page ({preview.next_page}): add with --pages 3 to read more of it")
+    for key, value in (
+        ("follow_links", follow_links),
+        ("pages", pages > 1 and pages),
+        ("follow_details", follow_details),
+    ):
+        if value:
+            stanza[key] = value
     click.echo(f"id {chosen_id!r}; zone {zone} ({why})")
     if not yes:
         click.confirm(f"Add {chosen_id!r} to {config.path}?", default=True, abort=True)
@@ -172,10 +200,13 @@ def fix(
 class Preview:
     """What a page yields now, as the table a person checks before adding it."""
 
-    def __init__(self, events: list[Any], calendars: list[str], site_name: str | None) -> None:
+    def __init__(
+        self, events: list[Any], calendars: list[str], site_name: str | None, next_page: str | None = None
+    ) -> None:
         self.events = events
         self.calendars = calendars
         self.site_name = site_name
+        self.next_page = next_page  # where the list goes on, after the pages read
 
     @property
     def table(self) -> str:
@@ -210,29 +241,46 @@ class Preview:
         return said
 
 
-def _preview(ctx: click.Context, url: str, source_id: str, zone: str, today: Any, follow_links: bool) -> Preview:
+def _preview(ctx: click.Context, source: Any, today: Any) -> Preview:
+    """What a reading of ``source`` yields now: the same reading a fetch makes (its pages, the calendar
+    files it links to, its events' own pages), with nothing stored."""
     import asyncio
 
     from events.cli import _download, fetch_policy_for
-    from events.extract import extract_events, linked_calendars, parse_html
-    from events.fetch import Fetcher, Page
+    from events.cycle import trusted_hosts
+    from events.errors import ExtractError
+    from events.extract import linked_calendars, parse_html
+    from events.extract.paging import next_page_url
+    from events.fetch import Failure, Fetcher, Page
+    from events.reading import complete_from_event_pages, events_on, read_listing
 
-    html, final_url = _download(url, ctx)
-    tree = parse_html(html)
-    calendars = linked_calendars(html, final_url, tree)
-    texts: list[str] = []
-    if follow_links and calendars:
+    html, final_url = _download(source.url, ctx)
+    first = Page(url=final_url, status=200, text=html, size=len(html), body_hash="")
+    hosts = trusted_hosts(source)
+    notes: list[str] = []
 
-        async def get_all() -> list[str]:
-            async with Fetcher(fetch_policy_for(ctx)) as fetcher:
-                got = [await fetcher.fetch(link, expect="calendar") for link in calendars]
-            return [g.text for g in got if isinstance(g, Page) and "BEGIN:VCALENDAR" in g.text[:2000]]
+    async def read() -> Preview:
+        async with Fetcher(fetch_policy_for(ctx)) as fetcher:
+            listing = await read_listing(fetcher, first, source, hosts, notes)
+            if isinstance(listing, Failure):
+                raise ExtractError(listing.reason)
+            trees = [tree or parse_html(page.text) for page, tree in listing.pages]
+            listing.pages = list(zip([page for page, _ in listing.pages], trees, strict=True))
+            calendars = linked_calendars(html, final_url, trees[0])
+            texts: list[str] = []
+            for link in calendars if source.follow_links else []:
+                got = await fetcher.fetch(link, trusted=hosts, expect="calendar")
+                if isinstance(got, Page) and "BEGIN:VCALENDAR" in got.text[:2000]:
+                    texts.append(got.text)
+            found = events_on(source, listing, today, texts, notes)
+            if isinstance(found, str):
+                raise ExtractError(f"{source.url}: {found}")
+            if source.follow_details:
+                found = await complete_from_event_pages(fetcher, None, source, found, hosts, today, notes)
+            more = next_page_url(trees[-1], listing.pages[-1][0].url, {p.url for p, _ in listing.pages})
+            return Preview(found, calendars, _site_name(trees[0]), next_page=more)
 
-        texts = asyncio.run(get_all())
-    found = extract_events(
-        html, url=final_url, today=today, timezone=zone, source=source_id, calendars=texts, tree=tree
-    )
-    return Preview(found, calendars, _site_name(tree))
+    return asyncio.run(read())
 
 
 def _site_name(tree: Any) -> str | None:

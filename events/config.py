@@ -79,13 +79,25 @@ class Source:
     organiser_email: str | None = None
     fixes: tuple[Fix, ...] = ()
     exclude: tuple[str, ...] = ()  # regular expressions: titles that are never events on this site
+    pages: int = 1  # listing pages read, following the page's "next" link from the first
+    follow_details: bool = False  # fetch each event's own page to fill what the listing lacks
 
     @property
     def reading(self) -> str:
         """How this source's page is read: when it changes (new selectors, a fix), the next fetch reads
         the page again in full rather than trusting a 304 or an unchanged body."""
         said = repr(
-            (self.url, self.timezone, self.categories, self.date_order, self.selectors, self.fixes, self.exclude)
+            (
+                self.url,
+                self.timezone,
+                self.categories,
+                self.date_order,
+                self.selectors,
+                self.fixes,
+                self.exclude,
+                self.pages,
+                self.follow_details,
+            )
         )
         return hashlib.sha256(said.encode()).hexdigest()[:32]
 

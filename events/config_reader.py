@@ -35,6 +35,7 @@ from events.record import EVENT_STATUSES
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _HOST = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$")
 MAX_INTERVAL = 366 * 86400
+MAX_PAGES = 20  # a listing's pages read per fetch; more is crawling a site, not reading a listing
 # [fetch] settings: (lowest, highest). A timeout of 0 or a million retries is a typo, not a wish.
 FETCH_RANGES: dict[str, tuple[float, float]] = {
     "timeout": (1, 600),
@@ -419,15 +420,15 @@ class Reader:
             "organiser_email",
             "fixes",
             "exclude",
+            "pages",
+            "follow_details",
         }
         raw = self.table(raw, key, allowed, {"id", "url"})
         source_id = self.ident(raw, key)
         date_order = raw.get("date_order")
         if date_order not in (None, "dmy", "mdy"):
             raise self.fail(f"{key}.date_order", f'{date_order!r} must be "dmy" or "mdy"')
-        follow = raw.get("follow_links", False)
-        if not isinstance(follow, bool):
-            raise self.fail(f"{key}.follow_links", "must be true or false")
+        follow, details = (self.flag(raw, name, key) for name in ("follow_links", "follow_details"))
         selectors = self.selectors(raw["selectors"], f"{key}.selectors") if "selectors" in raw else None
         return Source(
             id=source_id,
@@ -446,7 +447,15 @@ class Reader:
             organiser_email=self.email(raw, "organiser_email", key),
             fixes=self.fixes(raw.get("fixes", []), f"{key}.fixes"),
             exclude=self.patterns(raw, "exclude", key),
+            pages=self.integer(raw, "pages", key, 1, low=1, high=MAX_PAGES) or 1,
+            follow_details=details,
         )
+
+    def flag(self, raw: dict[str, Any], name: str, key: str) -> bool:
+        value = raw.get(name, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"{key}.{name}", "must be true or false")
+        return value
 
     def patterns(self, raw: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
         """Regular expressions, checked here so a typo fails at start-up, not at the next fetch."""

@@ -16,7 +16,7 @@ import contextlib
 import os
 import socket
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,10 +24,12 @@ from zoneinfo import ZoneInfo
 from events.addresses import host_of
 from events.config import Config, Source
 from events.errors import StoreError
-from events.extract import extract_events, linked_calendars, parse_html
+from events.extract import linked_calendars, parse_html
 from events.fetch import Failure, Fetcher, NotModified, Page
 from events.fixes import Fixer
+from events.reading import Listing, complete_from_event_pages, events_on, read_listing
 from events.reconcile import Change, reconcile, repeat
+from events.record import Event
 from events.shape import Shape, shape_change, shape_of
 from events.store import FetchResult, Store, utcnow
 
@@ -112,33 +114,47 @@ async def _fetch_and_record(
     state: dict[str, Any],
 ) -> CycleReport:
     hosts = trusted_hosts(source)
-    conditional = state.get("reading") == source.reading
+    same_reading = state.get("reading") == source.reading  # else the configuration reads the page anew
+    # a listing of several pages, or one whose events' pages are read, is asked for in full: a 304 for
+    # its first page says nothing of the others
+    whole = source.pages > 1 or source.follow_details
+    conditional = same_reading and not whole
     outcome = await fetcher.fetch(
         source.url,
         etag=state.get("etag") if conditional else None,
         last_modified=state.get("last_modified") if conditional else None,
         trusted=hosts,
     )
-    if isinstance(outcome, Failure):
-        result = FetchResult("failed", started, utcnow(), http_status=outcome.status, error=outcome.reason)
-        await asyncio.to_thread(store.record_fetch, source.id, result)
-        return CycleReport(source.id, "failed", outcome.reason)
-    same_reading = state.get("reading") == source.reading  # else the configuration reads the page anew
-    if same_reading and (isinstance(outcome, NotModified) or state.get("body_hash") == outcome.body_hash):
-        return await asyncio.to_thread(_reread, config, store, source, outcome, started, today, state)
-    assert isinstance(outcome, Page)
     notes: list[str] = []
-    tree, calendars = await _linked_calendars(fetcher, outcome, hosts, notes) if source.follow_links else (None, [])
-    return await asyncio.to_thread(
-        _reconcile_page, config, store, source, outcome, started, today, state, calendars, tree, notes
-    )
+    listing = await read_listing(fetcher, outcome, source, hosts, notes) if isinstance(outcome, Page) else outcome
+    if isinstance(listing, Failure):
+        result = FetchResult("failed", started, utcnow(), http_status=listing.status, error=listing.reason)
+        await asyncio.to_thread(store.record_fetch, source.id, result)
+        return CycleReport(source.id, "failed", listing.reason)
+    unchanged = isinstance(listing, NotModified) or state.get("body_hash") == listing.body_hash
+    if same_reading and unchanged and not source.follow_details:
+        return await asyncio.to_thread(_reread, config, store, source, listing, started, today, state)
+    assert isinstance(listing, Listing)
+    calendars: list[str] = []
+    if source.follow_links:
+        tree, calendars = await _linked_calendars(fetcher, listing.pages[0], hosts, notes)
+        listing.pages[0] = (listing.first, tree)
+    today = today or datetime.now(source_zone(source)).date()
+    found = await asyncio.to_thread(events_on, source, listing, today, calendars, notes)
+    if isinstance(found, str):
+        result = FetchResult("failed", started, utcnow(), listing.first.status, found, bytes=listing.size)
+        await asyncio.to_thread(store.record_fetch, source.id, result)
+        return CycleReport(source.id, "failed", found)
+    if source.follow_details:
+        found = await complete_from_event_pages(fetcher, store, source, found, hosts, today, notes)
+    return await asyncio.to_thread(_reconcile_page, config, store, source, listing, found, started, today, state, notes)
 
 
 def _reread(
     config: Config,
     store: Store,
     source: Source,
-    outcome: Page | NotModified,
+    outcome: Listing | NotModified,
     started: datetime,
     today: date | None,
     state: dict[str, Any],
@@ -153,11 +169,11 @@ def _reread(
             "unchanged",
             started,
             utcnow(),
-            http_status=outcome.status,
+            http_status=outcome.first.status,
             bytes=outcome.size,
             events_found=state.get("events_found"),
-            etag=outcome.etag,
-            last_modified=outcome.last_modified,
+            etag=outcome.first.etag,
+            last_modified=outcome.first.last_modified,
             body_hash=outcome.body_hash,
         )
     _record(store, source, result, plan)
@@ -179,12 +195,13 @@ def _record(store: Store, source: Source, result: FetchResult, plan: Any) -> Fet
 
 
 async def _linked_calendars(
-    fetcher: Fetcher, page: Page, hosts: frozenset[str], notes: list[str]
+    fetcher: Fetcher, parsed: tuple[Page, Any], hosts: frozenset[str], notes: list[str]
 ) -> tuple[Any, list[str]]:
     """The page parsed once (extraction reuses it), and the texts of the .ics files it links to, fetched
     only from the source's own or allowed hosts or public addresses; one that fails is skipped."""
+    page, tree = parsed
     try:
-        tree = await asyncio.to_thread(parse_html, page.text, notes)
+        tree = tree if tree is not None else await asyncio.to_thread(parse_html, page.text, notes)
         links = linked_calendars(page.text, page.url, tree)
     except Exception:
         return None, []
@@ -200,37 +217,15 @@ def _reconcile_page(
     config: Config,
     store: Store,
     source: Source,
-    page: Page,
+    listing: Listing,
+    found: list[Event],
     started: datetime,
-    today: date | None,
+    today: date,
     state: dict[str, Any],
-    calendars: list[str],
-    tree: Any = None,
-    notes: list[str] | None = None,
+    notes: list[str],
 ) -> CycleReport:
-    today = today or datetime.now(source_zone(source)).date()
-    notes = notes if notes is not None else []
-    try:
-        found = extract_events(
-            page.text,
-            url=page.url,
-            today=today,
-            timezone=source.timezone,
-            source=source.id,
-            date_order=source.date_order,
-            selectors=source.selectors,
-            calendars=calendars,
-            tree=tree,
-            notes=notes,
-        )
-    except Exception as exc:  # a page that breaks the extractor is that source's problem only
-        reason = f"could not read the page: {type(exc).__name__}: {exc}"
-        store.record_fetch(source.id, FetchResult("failed", started, utcnow(), page.status, reason, bytes=page.size))
-        return CycleReport(source.id, "failed", reason)
-    if source.categories:
-        found = [replace(e, categories=tuple(dict.fromkeys((*e.categories, *source.categories)))) for e in found]
+    page = listing.first
     fixer = Fixer(source)
-    found = [e for e in found if not fixer.excluded(e)]
     stored = store.stored_events(source.id)
     keep = config.keep_past_days
     forget_before = today - timedelta(days=keep) if keep is not None else None
@@ -249,7 +244,9 @@ def _reconcile_page(
         changed = shape_change(Shape.from_dict(state.get("shape")), shape, stored, found, plan, today)
     note = "; ".join(notes) or None
     if changed:
-        result = FetchResult("changed_shape", started, utcnow(), page.status, changed, len(found), page.size, note=note)
+        result = FetchResult(
+            "changed_shape", started, utcnow(), page.status, changed, len(found), listing.size, note=note
+        )
         store.record_fetch(source.id, result)
         return CycleReport(source.id, "changed_shape", changed, len(found))
     result = FetchResult(
@@ -259,10 +256,10 @@ def _reconcile_page(
         page.status,
         None,
         len(found),
-        page.size,
+        listing.size,
         page.etag,
         page.last_modified,
-        page.body_hash,
+        listing.body_hash,
         shape=shape.as_dict(),
         note=note,
         reading=source.reading,

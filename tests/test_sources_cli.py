@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tests.conftest import run_events
-from tests.site import TestSite
+from tests.site import Answer, TestSite
 
 CARD = '<li class="event"><h3><a href="/e/{slug}">{title}</a></h3><p>{when}</p><p>{venue}</p><p>{status}</p></li>'
 
@@ -85,6 +85,31 @@ def test_add_warns_in_words(tmp_path: Path, site: TestSite) -> None:
     declined = run_events("sources", "add", f"{site.url}/news", config=config, check=False, input="n\n")
     assert "warning: no events found on this page" in declined.stdout
     assert declined.returncode == 1 and config.read_text() == before  # said no: nothing written
+
+
+def test_add_reads_more_pages_and_event_pages_when_asked(tmp_path: Path, site: TestSite) -> None:
+    site.set("/first", page(EVENTS[0]))
+    pager = '<nav class="pagination"><a href="/events?page=2">Next page</a></nav>'
+    second = page(("forum", "Health and safety forum", "8 May 2030", "", ""))
+
+    def listing(seen) -> Answer:
+        return Answer(body=second if "page=2" in seen.path else page(EVENTS[0], extra=pager))
+
+    site.set("/events", listing)
+    site.set(
+        "/e/forum",
+        "<html><body><h1>Health and safety forum</h1><p>8 May 2030, 10:00 - 12:30</p>"
+        "<p>Venue: Conway Hall, London</p></body></html>",
+    )
+    config = written(tmp_path, site)
+    hinted = run_events("sources", "add", f"{site.url}/events", config=config, check=False, input="n\n").stdout
+    assert "Health and safety forum" not in hinted and "--pages 3" in hinted
+
+    out = run_events(
+        "sources", "add", f"{site.url}/events", "--pages", "2", "--follow-details", "--yes", config=config
+    ).stdout
+    assert re.search(r"2030-05-08\s+10:00\s+Health and safety forum\s+Conway Hall", out), out
+    assert "pages = 2" in config.read_text() and "follow_details = true" in config.read_text()
 
 
 def test_fixes_survive_fetches_show_in_history_and_say_when_stale(tmp_path: Path, site: TestSite) -> None:

@@ -45,7 +45,9 @@ def _truncated(title: str, full_key: str, short_key: str) -> bool:
     return title.rstrip().endswith(("…", "...")) and len(short_key) >= 8 and full_key.startswith(short_key)
 
 
-def _fill(base: Event, other: Event) -> Event:
+def fill_event(base: Event, other: Event) -> Event:
+    """``base`` completed from ``other``, the same event read elsewhere (another strategy, its own
+    page): what ``base`` has stays; a time replaces a bare day only on that day."""
     changes = {}
     defaults = {"event_status": "scheduled", "booking": "none", "online": False, "categories": ()}
     for name in _FILLABLE:
@@ -87,11 +89,11 @@ def merge_events(found: list[Event], page_url: str | None = None, fill_from: Seq
         if i is None:
             index.add(event)
         else:
-            index.replace(i, _fill(index.merged[i], event))
+            index.replace(i, fill_event(index.merged[i], event))
     for event in fill_from:
         i = index.twin(event)
         if i is not None:
-            index.replace(i, _fill(index.merged[i], event))
+            index.replace(i, fill_event(index.merged[i], event))
     return assign_ids(index.merged, page_url)
 
 

@@ -25,7 +25,7 @@ from events.errors import StoreError
 from events.reconcile import Plan, Stored
 from events.record import Event
 from events.store import migrate
-from events.store.schema import changes, events, fetches, notifications, sources
+from events.store.schema import changes, detail_pages, events, fetches, notifications, sources
 
 
 @dataclass(frozen=True)
@@ -226,6 +226,21 @@ class Store:
         return {
             r.id: Stored(Event.from_dict(r.data), r.sequence, r.missing_count, r.removed_at is not None) for r in rows
         }
+
+    def detail_pages(self, source_id: str) -> dict[str, dict[str, Any]]:
+        """The event pages the source's last reading followed, by address (see ``follow_details``)."""
+        with self.begin() as conn:
+            rows = conn.execute(select(detail_pages).where(detail_pages.c.source_id == source_id)).mappings()
+            return {r["url"]: dict(r) for r in rows}
+
+    def save_detail_pages(self, source_id: str, rows: Iterable[dict[str, Any]]) -> None:
+        """The event pages this reading followed replace the last reading's: a page the listing no
+        longer links to is forgotten."""
+        values = [{**row, "source_id": source_id} for row in rows]
+        with self.begin(write=True) as conn:
+            conn.execute(delete(detail_pages).where(detail_pages.c.source_id == source_id))
+            if values:
+                conn.execute(detail_pages.insert(), values)
 
     def record_fetch(self, source_id: str, result: FetchResult, plan: Plan | None = None) -> None:
         """Write the fetch, the source's new state and (if given) the plan, in one transaction.

@@ -1,4 +1,5 @@
-"""The tables: sources' fetch state, the fetch history, events, their changes, notifications.
+"""The tables: sources' fetch state, the fetch history, events, their changes, event pages read,
+notifications.
 
 This module describes the current schema for queries; ``migrations/`` (Alembic) creates and upgrades
 real databases, one revision per released change. An event row keeps the whole record as JSON
@@ -111,6 +112,21 @@ changes = Table(
     Column("detail", JSON, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_changes_event", "event_id", "id"),
+)
+
+# Event pages a listing links to (``follow_details``), kept so that the next reading asks "changed
+# since?" and a page that has not changed is not read again: its validators and what it yielded.
+detail_pages = Table(
+    "detail_pages",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("url", Text, primary_key=True),
+    Column("reading", String(64)),  # the source's reading it was read under (Source.reading)
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Column("found", JSON, nullable=False),  # the events read from it, as records
 )
 
 # Slack (and any later notifier): one row per message we mean to send. The unique key makes the
