@@ -435,6 +435,10 @@ from events.cli_sources import fix, sources_add, sources_remove  # noqa: E402
 
 main.add_command(fix)
 sources.add_command(sources_add)
+# Configuration: its schema and a check.
+from events.cli_config import config_group  # noqa: E402
+
+main.add_command(config_group)
 sources.add_command(sources_remove)
 
 if __name__ == "__main__":

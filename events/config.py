@@ -1,7 +1,8 @@
-"""Read ``config.toml`` into typed, immutable settings, or fail with one line that says what to fix.
+"""``config.toml``, described once: typed, immutable settings that check themselves when read (pydantic),
+and the JSON Schema editors use to complete and check the file (``events config schema``).
 
-Every problem names the file, the dotted key and what is wrong, e.g.
-``config.toml: sources[2].interval: "5x" is not a duration (use 30m, 6h or 1d)``.
+Every problem is one line naming the file, the dotted key and what to fix, e.g.
+``config.toml: sources[2].interval: '5x' is not a duration (use 30m, 6h or 1d, or whole seconds)``.
 Strings may name environment variables as ``${VAR}`` so that secrets stay out of the file.
 """
 
@@ -9,48 +10,99 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import field, replace
 from pathlib import Path
+from typing import Annotated, Any
 
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic.dataclasses import dataclass
+from pydantic.json_schema import SkipJsonSchema
+
+from events.config_raw import config_error, expand_environment, explicit_defaults
+from events.config_types import (
+    Accent,
+    ContactUrl,
+    Cron,
+    Css,
+    DatabaseUrl,
+    Day,
+    Email,
+    Flag,
+    Folder,
+    Hosts,
+    HttpUrl,
+    Ident,
+    Interval,
+    Length,
+    Listen,
+    Patterns,
+    Regex,
+    Text,
+    Texts,
+    Zone,
+    checked,
+    checked_list,
+    number,
+    one_of,
+    whole,
+)
+from events.config_types import parse_duration as parse_duration  # where callers have always found it
 from events.errors import ConfigError
+from events.record import EVENT_STATUSES
 
 DEFAULT_CONFIG = "config.toml"
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-MIN_INTERVAL = 60
+CHANGE_KINDS = ("new", "updated", "booking", "booking_opened", "cancelled", "rescheduled", "removed")
+MAX_PAGES = 20  # a listing's pages read per fetch; more is crawling a site, not reading a listing
+_STRICT = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+Days = Annotated[int, whole(0, 36_500)]
+EventStatus = Annotated[str, checked(one_of(EVENT_STATUSES), {"enum": list(EVENT_STATUSES)})]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Selectors:
     """CSS selectors for a site the automatic strategies misread (see README, "Selectors")."""
 
-    item: str
-    title: str | None = None
-    date: str | None = None
-    time: str | None = None
-    venue: str | None = None
-    status: str | None = None
-    link: str | None = None
-    date_regex: str | None = None
+    item: Css
+    """Each event's element."""
+    title: Css | None = None
+    date: Css | None = None
+    time: Css | None = None
+    venue: Css | None = None
+    status: Css | None = None
+    link: Css | None = None
+    date_regex: Regex | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Fix:
     """A correction to what the reader gets from one source (``[[sources.fixes]]``), applied after
     every reading: the events it matches (all of ``event_id``, ``title_matches``, ``on`` that are set)
     get its values, or are hidden."""
 
-    event_id: str | None = None
-    title_matches: str | None = None  # a regular expression, case-insensitive, searched in the title
-    on: str | None = None  # the event's first day, YYYY-MM-DD
-    hide: bool = False
-    title: str | None = None
-    venue: str | None = None
-    all_day: bool | None = None  # true: the day only (a time the page gave is dropped)
-    duration: int | None = None  # seconds, from "2h": sets the end of a timed event
-    event_status: str | None = None
+    event_id: Text | None = None
+    title_matches: Regex | None = None
+    """A regular expression, case-insensitive, searched in the title."""
+    on: Day | None = None
+    """The event's first day, YYYY-MM-DD."""
+    hide: Flag = False
+    title: Text | None = None
+    venue: Text | None = None
+    all_day: Flag | None = None
+    """True: the day only (a time the page gave is dropped)."""
+    duration: Length | None = None
+    """Sets the end of a timed event (30m, 2h)."""
+    event_status: EventStatus | None = None
+
+    @model_validator(mode="after")
+    def _says_what(self) -> Fix:
+        if not any(v is not None for v in (self.event_id, self.title_matches, self.on)):
+            raise ValueError("says which events it fixes with event_id, title_matches or on")
+        changes = ("all_day", "duration", "event_status", "hide", "title", "venue")
+        if not self.hide and all(getattr(self, name) is None for name in changes if name != "hide"):
+            raise ValueError(f"changes nothing (use {', '.join(changes)})")
+        return self
 
     def describe(self) -> str:
         said = [
@@ -61,26 +113,41 @@ class Fix:
         return ", ".join(s for s in said if s)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Source:
-    id: str
-    url: str
-    name: str
-    interval: int
-    timezone: str
-    categories: tuple[str, ...] = ()
-    follow_links: bool = False
-    date_order: str | None = None  # "dmy" or "mdy"; None lets the page decide
+    """One page to watch (``[[sources]]``)."""
+
+    id: Ident
+    url: HttpUrl
+    name: Text = ""
+    """The organisation's name as members know it (default: the id)."""
+    interval: Interval = Field(default=6 * 3600, description="How often to fetch it: 30m, 6h, 1d (at least 1m).")
+    timezone: Zone = Field(default="Europe/London", description="The zone of the page's times (default: [service]'s).")
+    categories: Texts = ()
+    """Tags every event of this source carries."""
+    follow_links: Flag = False
+    """Also read the calendar files (.ics) the page links to."""
+    date_order: Annotated[str, checked(one_of(("dmy", "mdy")), {"enum": ["dmy", "mdy"]})] | None = None
+    """How to read 05/03/2024; unset lets the page decide."""
     selectors: Selectors | None = None
-    cron: str | None = None  # a crontab line instead of the interval, e.g. "0 7 * * 1-5"
-    allow_hosts: tuple[str, ...] = ()  # hosts (or host:port) besides its own it may reach at any address
-    default_duration: int = 3600  # seconds a timed event with no end is published as lasting (end_assumed)
-    organiser_name: str | None = None  # published as ORGANIZER only when configured: no invented contact
-    organiser_email: str | None = None
+    cron: Cron | None = None
+    """A crontab line in the source's zone instead of the interval, e.g. "0 7 * * 1-5"."""
+    allow_hosts: Hosts = ()
+    """Hosts (or host:port) besides its own it may reach at any address, and whose event pages it reads."""
+    default_duration: Length = Field(default=3600, description="A timed event with no end is published this long.")
+    organiser_name: Text | None = None
+    """Published as ORGANIZER only when configured: no contact is ever invented."""
+    organiser_email: Email | None = None
     fixes: tuple[Fix, ...] = ()
-    exclude: tuple[str, ...] = ()  # regular expressions: titles that are never events on this site
-    pages: int = 1  # listing pages read, following the page's "next" link from the first
-    follow_details: bool = False  # fetch each event's own page to fill what the listing lacks
+    exclude: Patterns = ()
+    """Regular expressions: titles that are never events on this site."""
+    pages: Annotated[int, whole(1, MAX_PAGES)] = 1
+    """Listing pages read, following the page's "next" link from the first."""
+    follow_details: Flag = False
+    """Read each coming event's own page to fill what the listing lacks (end, venue, booking)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.name or self.id)
 
     @property
     def reading(self) -> str:
@@ -111,118 +178,185 @@ class Source:
         return hashlib.sha256(said.encode()).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Feed:
-    id: str
-    title: str
-    description: str = ""
-    sources: tuple[str, ...] = ()  # empty: every source
-    categories: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()  # event_status values kept; empty: all
-    past_days: int | None = 30  # the window it shows (config: the [service] defaults unless set)
-    future_days: int | None = 730
+    """A filter over events, published as iCal, JSON and RSS (``[[feeds]]``)."""
+
+    id: Ident
+    title: Text = ""
+    """Shown in calendar apps as the calendar's name (default: the id)."""
+    description: Text = ""
+    sources: Texts = ()
+    """Source ids; empty: every source."""
+    categories: Texts = ()
+    statuses: Annotated[tuple[str, ...], checked_list(one_of(EVENT_STATUSES), {"enum": list(EVENT_STATUSES)})] = ()
+    """event_status values kept; empty: all."""
+    past_days: Days | None = 30
+    """Events that ended at most this many days ago are shown (default: [service]'s)."""
+    future_days: Days | None = 730
+    """Events starting within this many days are shown (default: [service]'s)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", self.title or self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class SlackRoute:
     """Where some changes go: a channel (with the bot token) or a webhook, filtered by source,
     category and kind of change (empty: all)."""
 
-    id: str
-    channel: str | None = None
-    webhook_url: str | None = None
-    sources: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
+    id: Text
+    channel: Text | None = None
+    webhook_url: HttpUrl | None = None
+    sources: Texts = ()
+    categories: Texts = ()
+    kinds: Annotated[tuple[str, ...], checked_list(one_of(CHANGE_KINDS), {"enum": list(CHANGE_KINDS)})] = ()
+
+    @model_validator(mode="after")
+    def _goes_somewhere(self) -> SlackRoute:
+        if self.webhook_url is None and self.channel is None:
+            raise ValueError("needs webhook_url or channel")
+        return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Slack:
-    routes: tuple[SlackRoute, ...]
-    token: str | None = None
-    api_url: str = "https://slack.com/api/"
-    signing_secret: str | None = None
-    command: str = "/events"
-    digest_after: int = 5  # a cycle bringing more changes than this to one route posts one digest
-    admin: SlackRoute | None = None
-    max_retry_after: int = 300  # a route told to wait (429) waits at most this long, in seconds
+    """Telling staff what changed (``[slack]``): a default webhook or channel, more ``[[slack.routes]]``,
+    and an admin channel for sources that stop working."""
+
+    webhook_url: HttpUrl | None = None
+    channel: Text | None = None
+    token: Text | None = None
+    """The bot token (xoxb-…), needed to post to channels and answer /events."""
+    api_url: HttpUrl = "https://slack.com/api/"
+    signing_secret: Text | None = None
+    command: Annotated[str, checked(lambda c: None if c.startswith("/") else f"{c!r} must start with /")] = "/events"
+    digest_after: Annotated[int, whole(1, 1000)] = 5
+    """A cycle bringing more changes than this to one route posts one digest."""
+    max_retry_after: Annotated[int, whole(1, 3600)] = 300
+    """A route told to wait (429) waits at most this long, in seconds."""
+    routes: tuple[SlackRoute, ...] = ()
+    admin_channel: Text | None = None
+    admin_webhook_url: HttpUrl | None = None
+
+    @property
+    def every_route(self) -> tuple[SlackRoute, ...]:
+        """The default route (``webhook_url`` or ``channel``), then ``[[slack.routes]]``."""
+        if self.webhook_url is None and self.channel is None:
+            return self.routes
+        return (SlackRoute(id="default", channel=self.channel, webhook_url=self.webhook_url), *self.routes)
+
+    @property
+    def admin(self) -> SlackRoute | None:
+        if self.admin_channel is None and self.admin_webhook_url is None:
+            return None
+        return SlackRoute(id="admin", channel=self.admin_channel, webhook_url=self.admin_webhook_url)
 
 
-CHANGE_KINDS = ("new", "updated", "booking", "booking_opened", "cancelled", "rescheduled", "removed")
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class FetchSettings:
-    """How politely and how patiently pages are fetched (``[fetch]``); times in seconds."""
+    """How politely and how patiently pages are fetched (``[fetch]``); times in seconds. A timeout of
+    0 or a million retries is a typo, not a wish: each has a range."""
 
-    timeout: float = 60.0
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    max_page_mb: float = 5.0
-    retries: int = 3
-    backoff: float = 1.0
-    max_retry_after: float = 120.0
-    per_host: int = 2
-    concurrency: int = 10
-    host_delay: float = 1.0
-    claim_lease: float = 60.0  # a fetch's claim on its source, renewed while it runs; a dead holder's lapses
+    timeout: Annotated[float, number(1, 600)] = 60.0
+    connect_timeout: Annotated[float, number(0.1, 300)] = 10.0
+    read_timeout: Annotated[float, number(0.1, 600)] = 20.0
+    max_page_mb: Annotated[float, number(0.01, 100)] = 5.0
+    retries: Annotated[int, whole(0, 10)] = 3
+    backoff: Annotated[float, number(0, 60)] = 1.0
+    max_retry_after: Annotated[float, number(0, 3600)] = 120.0
+    per_host: Annotated[int, whole(1, 20)] = 2
+    concurrency: Annotated[int, whole(1, 200)] = 10
+    host_delay: Annotated[float, number(0, 60)] = 1.0
+    claim_lease: Annotated[float, number(1, 3600)] = 60.0
+    """A fetch's claim on its source, renewed while it runs; a dead holder's lapses."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=ConfigDict(**_STRICT, validate_default=True))  # defaults are paths to resolve
 class Service:
-    database_url: str
-    feeds_dir: Path
-    base_url: str
-    timezone: str
-    user_agent: str
-    listen_host: str
-    listen_port: int
-    refresh_interval: int = 6 * 3600
-    cancelled_days: int = 30
-    removal_after: int = 3
-    unhealthy_after: int = 24 * 3600  # a source failing this long is reported
-    # the window every feed shows unless it sets its own: events that ended at most past_days ago and
-    # start within future_days. Google drops feeds over ~1 MB or ~1,000 events.
-    past_days: int = 30
-    future_days: int = 730
-    admin_token: str | None = None  # shows /healthz's error text to who sends it (Authorization: Bearer …)
+    """The service itself (``[service]``): its store, files, address and zone, and the defaults every
+    source and feed takes unless it sets its own."""
+
+    database_url: DatabaseUrl = "sqlite:///var/eventfeed.db"
+    """SQLite file (relative to this file) or a PostgreSQL URL; DATABASE_URL in the environment wins."""
+    feeds_dir: Folder = Path("var/feeds")
+    listen: Listen = "127.0.0.1:8080"
+    """Where `events serve` and `events run` listen, HOST:PORT."""
+    base_url: HttpUrl = "http://127.0.0.1:8080"
+    """The public address subscribers use (default: http:// + listen)."""
+    timezone: Zone = "Europe/London"
+    user_agent: Text = "eventfeed/0.1 (+https://github.com/eventfeed/eventfeed)"
+    refresh_interval: Interval = 6 * 3600
+    """How often calendar apps should re-read a feed."""
+    cancelled_days: Annotated[int, whole(0, 3650)] = 30
+    """Cancelled events stay visible (marked) this long."""
+    removal_after: Annotated[int, whole(1, 100)] = 3
+    """An upcoming event missing from this many healthy fetches is removed."""
+    unhealthy_after: Interval = 24 * 3600
+    """A source failing this long is reported."""
+    past_days: Days = 30
+    """Every feed's window unless it sets its own: events that ended at most this many days ago..."""
+    future_days: Days = 730
+    """...and start within this many days. Google drops feeds over ~1 MB or ~1,000 events."""
+    admin_token: Text | None = None
+    """Shows /healthz's error text to who sends it (Authorization: Bearer …)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+
+    @property
+    def listen_host(self) -> str:
+        return self.listen.rpartition(":")[0].strip("[]")
+
+    @property
+    def listen_port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Retention:
     """How long the store keeps what it no longer needs (``[retention]``, days); applied daily by
     ``events run`` and on demand by ``events db prune``."""
 
-    fetch_history_days: int = 90  # one row per fetch, 304s included
-    changes_days: int = 365  # an event's history (each source's latest change is always kept)
-    removed_events_days: int = 90  # events gone from their page
-    past_events_days: int = 365  # events that ended; never less than the longest feed window
+    fetch_history_days: Annotated[int, whole(1, 36_500)] = 90
+    """One row per fetch, 304s included."""
+    changes_days: Annotated[int, whole(1, 36_500)] = 365
+    """An event's history (each source's latest change is always kept)."""
+    removed_events_days: Annotated[int, whole(1, 36_500)] = 90
+    """Events gone from their page."""
+    past_events_days: Annotated[int, whole(1, 36_500)] = 365
+    """Events that ended; never less than the longest feed window."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Site:
     """Who the pages speak for (``[site]``): the organisation's name, logo, colour, contact and intro."""
 
-    name: str = "Event calendars"
-    intro: str = (
+    name: Text = "Event calendars"
+    intro: Text = (
         "Subscribe once and your calendar keeps itself up to date: new events appear, changes and cancellations follow."
     )
-    logo_url: str | None = None
-    accent: str = "#0b57d0"  # links and the primary button; must keep 4.5:1 against white
-    contact_url: str | None = None  # an https:// page or a mailto: address
-    contact_label: str = "Contact us"
+    logo_url: HttpUrl | None = None
+    accent: Accent = "#0b57d0"
+    """Links and the primary button; must keep 4.5:1 against white."""
+    contact_url: ContactUrl | None = None
+    """An https:// page or a mailto: address."""
+    contact_label: Text = "Contact us"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True, config=_STRICT)
 class Config:
-    path: Path
-    service: Service
-    sources: tuple[Source, ...]
-    feeds: tuple[Feed, ...] = field(default_factory=tuple)
+    """The whole file. ``path`` is where it was read from (not a key in it). Tables are checked in
+    this order, so the first problem told is the one the others may follow from."""
+
+    service: Service = field(default_factory=Service)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    sources: tuple[Source, ...]
+    feeds: tuple[Feed, ...] = ()
     slack: Slack | None = None
     retention: Retention = field(default_factory=Retention)
     site: Site = field(default_factory=Site)
+    path: SkipJsonSchema[Path] = Path(DEFAULT_CONFIG)
 
     @property
     def keep_past_days(self) -> int | None:
@@ -244,6 +378,23 @@ class Config:
         return next((f for f in self.feeds if f.id == feed_id), None)
 
 
+_READER: TypeAdapter[Config] | None = None
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of ``config.toml`` (draft 2020-12), for editors (taplo, Even Better TOML)."""
+    document = _reader().json_schema()
+    head = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "eventfeed config.toml"}
+    return {**head, **{k: v for k, v in document.items() if k != "title"}}
+
+
+def _reader() -> TypeAdapter[Config]:
+    global _READER
+    if _READER is None:
+        _READER = TypeAdapter(Config)
+    return _READER
+
+
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """``--config`` wins, then ``EVENTS_CONFIG``, then ``config.toml`` in the working directory."""
     return Path(explicit or os.environ.get("EVENTS_CONFIG") or DEFAULT_CONFIG)
@@ -259,18 +410,56 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    from events.config_reader import Reader
-
-    return Reader(path).config(raw)
+    return config_from(raw, path)
 
 
-def parse_duration(text: str | int) -> int:
-    """``"6h"`` → 21600. Plain integers are seconds; anything else (5.5, inf, true) is not a duration."""
-    if isinstance(text, bool) or not isinstance(text, int | str):
-        raise ValueError("not a duration")
-    if isinstance(text, int):
-        return text
-    match = _DURATION.match(text)
-    if not match:
-        raise ValueError("not a duration")
-    return int(match.group(1)) * _SECONDS[match.group(2)]
+def config_from(raw: Mapping[str, Any], path: Path) -> Config:
+    """The settings ``raw`` (parsed TOML) describes, or one line saying what to fix."""
+    if "path" in raw:
+        raise ConfigError(f"{path}: path: unknown key (the file's own location is not set in it)")
+    data = explicit_defaults(expand_environment(dict(raw), path), path)
+    try:
+        config = _reader().validate_python({**data, "path": path}, context={"base": path.resolve().parent})
+    except ValidationError as exc:
+        raise config_error(exc, path, Config) from None
+    _check_references(config)
+    if config.feeds[-1].id == "all" and "all" not in {f.get("id") for f in raw.get("feeds", []) if isinstance(f, dict)}:
+        config = replace(config, feeds=(config.feeds[-1], *config.feeds[:-1]))  # the implicit feed comes first
+    return config
+
+
+def _check_references(config: Config) -> None:
+    """What the sections say about each other: ids unique, feeds and routes naming real sources,
+    channels with a token to post with."""
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{config.path}: {key}: {problem}")
+
+    source_ids: set[str] = set()
+    for i, source in enumerate(config.sources):
+        if source.id in source_ids:
+            raise fail(f"sources[{i}].id", f"duplicate source id {source.id!r}")
+        source_ids.add(source.id)
+    feed_ids: set[str] = set()
+    for i, feed in enumerate(config.feeds):
+        if feed.id in feed_ids:
+            raise fail(f"feeds[{i}].id", f"duplicate feed id {feed.id!r}")
+        feed_ids.add(feed.id)
+        for name in feed.sources:
+            if name not in source_ids:
+                raise fail(f"feeds[{i}].sources", f"no source with id {name!r}")
+    slack = config.slack
+    if slack is None:
+        return
+    if not slack.every_route:
+        raise fail("slack", "needs webhook_url, or token and channel, or [[slack.routes]]")
+    every = [("slack", slack.every_route[0])] if slack.webhook_url or slack.channel else []
+    every += [(f"slack.routes[{i}]", r) for i, r in enumerate(slack.routes)]
+    if slack.admin is not None:
+        every.append(("slack", slack.admin))
+    for key, route in every:
+        if route.webhook_url is None and not slack.token:
+            raise fail(f"{key}.channel", "posting to a channel needs slack.token (a bot token)")
+        for name in route.sources:
+            if name not in source_ids:
+                raise fail(f"{key}.sources", f"no source with id {name!r}")

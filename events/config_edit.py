@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from events.config import Config
+from events.config import Config, config_from
 from events.errors import ConfigError
 
 
@@ -34,10 +34,8 @@ def _read(path: Path) -> tomlkit.TOMLDocument:
 
 def _write_checked(path: Path, text: str) -> Config:
     """Read ``text`` as the service would; only if it holds is it written (atomically, same mode)."""
-    from events.config_reader import Reader
-
     try:
-        config = Reader(path).config(tomllib.loads(text))
+        config = config_from(tomllib.loads(text), path)
     except tomllib.TOMLDecodeError as exc:  # pragma: no cover - tomlkit writes valid TOML
         raise ConfigError(f"{path}: the edit would not be valid TOML: {exc}") from None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -96,7 +96,7 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
                 .where(changes.c.source_id == source_id, changes.c.id < rows[0]["id"])
             ).scalar_one()
             first_fetch = earlier == 0 and all(r["kind"] == "new" for r in rows)
-            for route in slack.routes:
+            for route in slack.every_route:
                 picked = []
                 for r in rows:
                     event = current.get(r["event_id"]) or Event.from_dict(r["detail"]["event"])
@@ -217,7 +217,7 @@ def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limi
     counts = {"sent": 0, "failed": 0, "unknown": 0}
     if slack is None:
         return counts
-    routes = {r.id: r for r in slack.routes}
+    routes = {r.id: r for r in slack.every_route}
     if slack.admin is not None:
         routes["admin"] = slack.admin
     _recover_stale(store, routes, confirm, counts)
