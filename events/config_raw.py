@@ -123,7 +123,8 @@ def config_error(exc: ValidationError, path: Path, root: type) -> ConfigError:
         said = "must be a table"
     elif kind in _LIST_ERRORS:
         item = _type_at(root, [*loc, 0])
-        said = f"must be an array of tables ([[{key}]])" if _fields(item) else "must be a list"
+        table = re.sub(r"\[\d+\]", "", key)  # [[sources.fixes]], whichever source it is in
+        said = f"must be an array of tables ([[{table}]])" if _fields(item) else "must be a list"
     elif kind == "value_error":
         said = str(error["msg"]).removeprefix("Value error, ")
     else:
