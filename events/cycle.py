@@ -28,7 +28,7 @@ from events.extract import linked_calendars, parse_html
 from events.fetch import Failure, Fetcher, NotModified, Page
 from events.fixes import Fixer
 from events.reading import Listing, complete_from_event_pages, events_on, read_listing
-from events.reconcile import Change, reconcile, repeat
+from events.reconcile import Change, Plan, reconcile, repeat
 from events.record import Event
 from events.shape import Shape, shape_change, shape_of
 from events.store import FetchResult, Store, utcnow
@@ -159,9 +159,10 @@ def _reread(
     today: date | None,
     state: dict[str, Any],
 ) -> CycleReport:
-    """The last trusted reading again: it counts toward removing what it lacked."""
+    """The last trusted reading again: it counts toward removing what it lacked. The events it lacked
+    are read, and the plan for them applied, in the transaction that records the fetch."""
     today = today or datetime.now(source_zone(source)).date()
-    plan = repeat(store.stored_events(source.id, missing_only=True), today, removal_after=config.service.removal_after)
+    removal_after = config.service.removal_after
     if isinstance(outcome, NotModified):
         result = FetchResult("not_modified", started, utcnow(), http_status=304, events_found=state.get("events_found"))
     else:
@@ -176,22 +177,22 @@ def _reread(
             last_modified=outcome.first.last_modified,
             body_hash=outcome.body_hash,
         )
-    _record(store, source, result, plan)
-    return CycleReport(source.id, result.outcome, events_found=state.get("events_found"), changes=plan.changes)
+    result, plan = _record(store, source, result, lambda missing: repeat(missing, today, removal_after=removal_after))
+    changes = plan.changes if plan is not None else []
+    return CycleReport(source.id, result.outcome, result.error, state.get("events_found"), changes)
 
 
-def _record(store: Store, source: Source, result: FetchResult, plan: Any) -> FetchResult:
+def _record(store: Store, source: Source, result: FetchResult, plan: Any) -> tuple[FetchResult, Plan | None]:
     """Record a reading with its plan; if the store cannot take the plan, record the failure instead,
     so the source says what went wrong and its claim is released."""
     try:
-        store.record_fetch(source.id, result, plan)
-        return result
+        return result, store.record_fetch(source.id, result, plan)
     except StoreError as exc:
         failed = FetchResult(
             "failed", result.started_at, utcnow(), result.http_status, f"could not save what was read: {exc}"
         )
         store.record_fetch(source.id, failed)
-        return failed
+        return failed, None
 
 
 async def _linked_calendars(
@@ -264,7 +265,7 @@ def _reconcile_page(
         note=note,
         reading=source.reading,
     )
-    result = _record(store, source, result, plan)
+    result, _ = _record(store, source, result, plan)
     if result.outcome == "failed":
         return CycleReport(source.id, "failed", result.error)
     return CycleReport(source.id, "page", None, len(found), plan.changes)

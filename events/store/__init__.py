@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -61,6 +61,16 @@ class FetchResult:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _stored_events(conn: Connection, source_id: str, *, missing_only: bool) -> dict[str, Stored]:
+    query = select(events.c.id, events.c.data, events.c.sequence, events.c.missing_count, events.c.removed_at).where(
+        events.c.source_id == source_id
+    )
+    if missing_only:
+        query = query.where(events.c.missing_count > 0, events.c.removed_at.is_(None))
+    rows = conn.execute(query).all()
+    return {r.id: Stored(Event.from_dict(r.data), r.sequence, r.missing_count, r.removed_at is not None) for r in rows}
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -216,16 +226,8 @@ class Store:
     def stored_events(self, source_id: str, *, missing_only: bool = False) -> dict[str, Stored]:
         """A source's events for reconciling; ``missing_only``: just the live ones the last trusted
         reading lacked (all an unchanged page needs, and usually none)."""
-        query = select(
-            events.c.id, events.c.data, events.c.sequence, events.c.missing_count, events.c.removed_at
-        ).where(events.c.source_id == source_id)
-        if missing_only:
-            query = query.where(events.c.missing_count > 0, events.c.removed_at.is_(None))
         with self.begin() as conn:
-            rows = conn.execute(query).all()
-        return {
-            r.id: Stored(Event.from_dict(r.data), r.sequence, r.missing_count, r.removed_at is not None) for r in rows
-        }
+            return _stored_events(conn, source_id, missing_only=missing_only)
 
     def detail_pages(self, source_id: str) -> dict[str, dict[str, Any]]:
         """The event pages the source's last reading followed, by address (see ``follow_details``)."""
@@ -242,13 +244,20 @@ class Store:
             if values:
                 conn.execute(detail_pages.insert(), values)
 
-    def record_fetch(self, source_id: str, result: FetchResult, plan: Plan | None = None) -> None:
-        """Write the fetch, the source's new state and (if given) the plan, in one transaction.
+    def record_fetch(
+        self, source_id: str, result: FetchResult, plan: Plan | Callable[[dict[str, Stored]], Plan] | None = None
+    ) -> Plan | None:
+        """Write the fetch, the source's new state and (if given) the plan, in one transaction, and
+        return the plan applied.
 
         A failure touches no event. A reading of a page that changed shape marks the source and
         touches no event either. Only a trusted reading (a page of the usual shape, or an unchanged
-        one) applies its plan, becomes the new baseline and clears the marks."""
+        one) applies its plan, becomes the new baseline and clears the marks. A plan given as a
+        function is made in the same transaction from the events the last reading lacked: a 304 is
+        then one transaction besides its claim, whatever it finds."""
         with self.begin(write=True) as conn:
+            if callable(plan):
+                plan = plan(_stored_events(conn, source_id, missing_only=True))
             if conn.dialect.name == "postgresql" and plan is not None and plan.changes:
                 # Change ids come from a sequence: a reader of "changes after id N" must not run while
                 # a lower id is still uncommitted, or it would skip it. Writers share this lock;
@@ -309,6 +318,7 @@ class Store:
             )
             if plan is not None and result.outcome in ("page", "not_modified", "unchanged"):
                 self._apply(conn, source_id, plan, result.finished_at)
+        return plan
 
     def accept_shape(self, source_id: str, now: datetime | None = None) -> bool:
         """A person says the page's new shape is right: the next reading is trusted whatever its shape
