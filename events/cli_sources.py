@@ -246,37 +246,31 @@ def _preview(ctx: click.Context, source: Any, today: Any) -> Preview:
     files it links to, its events' own pages), with nothing stored."""
     import asyncio
 
-    from events.cli import _download, fetch_policy_for
+    from events.cli import fetch_policy_for
     from events.cycle import trusted_hosts
     from events.errors import ExtractError
     from events.extract import linked_calendars, parse_html
     from events.extract.paging import next_page_url
     from events.fetch import Failure, Fetcher, Page
-    from events.reading import complete_from_event_pages, events_on, read_listing
+    from events.reading import read_events, read_listing
 
-    html, final_url = _download(source.url, ctx)
-    first = Page(url=final_url, status=200, text=html, size=len(html), body_hash="")
     hosts = trusted_hosts(source)
     notes: list[str] = []
 
     async def read() -> Preview:
-        async with Fetcher(fetch_policy_for(ctx)) as fetcher:
+        async with Fetcher(fetch_policy_for(ctx)) as fetcher:  # one client, one robots.txt, for every page
+            first = await fetcher.fetch(source.url, trusted=hosts)
+            if not isinstance(first, Page):
+                raise ExtractError(f"{source.url}: {first.reason}")
             listing = await read_listing(fetcher, first, source, hosts, notes)
             if isinstance(listing, Failure):
                 raise ExtractError(listing.reason)
             trees = [tree or parse_html(page.text) for page, tree in listing.pages]
             listing.pages = list(zip([page for page, _ in listing.pages], trees, strict=True))
-            calendars = linked_calendars(html, final_url, trees[0])
-            texts: list[str] = []
-            for link in calendars if source.follow_links else []:
-                got = await fetcher.fetch(link, trusted=hosts, expect="calendar")
-                if isinstance(got, Page) and "BEGIN:VCALENDAR" in got.text[:2000]:
-                    texts.append(got.text)
-            found = events_on(source, listing, today, texts, notes)
+            found = await read_events(fetcher, None, source, listing, hosts, today, notes)
             if isinstance(found, str):
                 raise ExtractError(f"{source.url}: {found}")
-            if source.follow_details:
-                found = await complete_from_event_pages(fetcher, None, source, found, hosts, today, notes)
+            calendars = linked_calendars(first.text, first.url, trees[0])  # offered even when not followed
             more = next_page_url(trees[-1], listing.pages[-1][0].url, {p.url for p, _ in listing.pages})
             return Preview(found, calendars, _site_name(trees[0]), next_page=more)
 

@@ -24,10 +24,9 @@ from zoneinfo import ZoneInfo
 from events.addresses import host_of
 from events.config import Config, Source
 from events.errors import StoreError
-from events.extract import linked_calendars, parse_html
 from events.fetch import Failure, Fetcher, NotModified, Page
 from events.fixes import Fixer
-from events.reading import Listing, complete_from_event_pages, events_on, read_listing
+from events.reading import Listing, read_events, read_listing
 from events.reconcile import Change, Plan, reconcile, repeat
 from events.record import Event
 from events.shape import Shape, shape_change, shape_of
@@ -135,18 +134,12 @@ async def _fetch_and_record(
     if same_reading and unchanged and not source.follow_details:
         return await asyncio.to_thread(_reread, config, store, source, listing, started, today, state)
     assert isinstance(listing, Listing)
-    calendars: list[str] = []
-    if source.follow_links:
-        tree, calendars = await _linked_calendars(fetcher, listing.pages[0], hosts, notes)
-        listing.pages[0] = (listing.first, tree)
     today = today or datetime.now(source_zone(source)).date()
-    found = await asyncio.to_thread(events_on, source, listing, today, calendars, notes)
+    found = await read_events(fetcher, store, source, listing, hosts, today, notes)
     if isinstance(found, str):
         result = FetchResult("failed", started, utcnow(), listing.first.status, found, bytes=listing.size)
         await asyncio.to_thread(store.record_fetch, source.id, result)
         return CycleReport(source.id, "failed", found)
-    if source.follow_details:
-        found = await complete_from_event_pages(fetcher, store, source, found, hosts, today, notes)
     return await asyncio.to_thread(_reconcile_page, config, store, source, listing, found, started, today, state, notes)
 
 
@@ -193,25 +186,6 @@ def _record(store: Store, source: Source, result: FetchResult, plan: Any) -> tup
         )
         store.record_fetch(source.id, failed)
         return failed, None
-
-
-async def _linked_calendars(
-    fetcher: Fetcher, parsed: tuple[Page, Any], hosts: frozenset[str], notes: list[str]
-) -> tuple[Any, list[str]]:
-    """The page parsed once (extraction reuses it), and the texts of the .ics files it links to, fetched
-    only from the source's own or allowed hosts or public addresses; one that fails is skipped."""
-    page, tree = parsed
-    try:
-        tree = tree if tree is not None else await asyncio.to_thread(parse_html, page.text, notes)
-        links = linked_calendars(page.text, page.url, tree)
-    except Exception:
-        return None, []
-    texts = []
-    for link in links:
-        got = await fetcher.fetch(link, trusted=hosts, expect="calendar")
-        if isinstance(got, Page) and "BEGIN:VCALENDAR" in got.text[:2000]:
-            texts.append(got.text)
-    return tree, texts
 
 
 def _reconcile_page(

@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from events.addresses import trusted
 from events.config import Source
-from events.extract import extract_events, parse_html
+from events.extract import extract_events, linked_calendars, parse_html
 from events.extract.details import complete, detail_event, lacks_detail
 from events.extract.merge import merge_events
 from events.extract.paging import next_page_url
@@ -81,7 +81,46 @@ async def read_listing(
     return listing
 
 
-async def complete_from_event_pages(
+async def read_events(
+    fetcher: Fetcher,
+    store: Store | None,
+    source: Source,
+    listing: Listing,
+    hosts: frozenset[str],
+    today: date,
+    notes: list[str],
+) -> list[Event] | str:
+    """The events of one reading, or why its pages could not be read: with the calendar files the first
+    page links to when the source follows links, completed from their own pages when it follows
+    details. ``store`` keeps what event pages yielded (None: a preview, nothing kept)."""
+    calendars = await _linked_calendars(fetcher, listing, hosts, notes) if source.follow_links else []
+    found = await asyncio.to_thread(_events_on, source, listing, today, calendars, notes)
+    if isinstance(found, str) or not source.follow_details:
+        return found
+    return await _complete_from_event_pages(fetcher, store, source, found, hosts, today, notes)
+
+
+async def _linked_calendars(fetcher: Fetcher, listing: Listing, hosts: frozenset[str], notes: list[str]) -> list[str]:
+    """The texts of the .ics files the first page links to, fetched only from the source's own or
+    allowed hosts or public addresses; one that fails is skipped. The page is parsed once: its tree
+    stays in ``listing`` for extraction."""
+    page, tree = listing.pages[0]
+    try:
+        if tree is None:
+            tree = await asyncio.to_thread(parse_html, page.text, notes)
+            listing.pages[0] = (page, tree)
+        links = linked_calendars(page.text, page.url, tree)
+    except Exception:
+        return []
+    texts = []
+    for link in links:
+        got = await fetcher.fetch(link, trusted=hosts, expect="calendar")
+        if isinstance(got, Page) and "BEGIN:VCALENDAR" in got.text[:2000]:
+            texts.append(got.text)
+    return texts
+
+
+async def _complete_from_event_pages(
     fetcher: Fetcher,
     store: Store | None,
     source: Source,
@@ -93,7 +132,7 @@ async def complete_from_event_pages(
     """``found`` with each coming event that lacks an end, a place or booking completed from its own
     page, when that page is on the source's own (or an allowed) host. ``store`` keeps what each page
     yielded for the next reading (None: a preview, nothing kept)."""
-    listing_urls = {source.url.rstrip("/")}
+    listing_url = source.url.rstrip("/")
     wanted = sorted(
         {
             e.url: e.first_day
@@ -102,7 +141,7 @@ async def complete_from_event_pages(
             and e.last_day >= today
             and lacks_detail(e)
             and trusted(e.url, hosts)
-            and e.url.rstrip("/") not in listing_urls
+            and e.url.rstrip("/") != listing_url
         }.items(),
         key=lambda item: item[1],
     )
@@ -123,7 +162,7 @@ async def complete_from_event_pages(
     return [_completed(e, by_url.get(e.url or "", ())) for e in found]
 
 
-def events_on(
+def _events_on(
     source: Source, listing: Listing, today: date, calendars: list[str], notes: list[str]
 ) -> list[Event] | str:
     """The events on the listing's pages (one record per event across pages), or why it could not
