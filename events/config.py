@@ -12,7 +12,7 @@ import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import field, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -417,14 +417,23 @@ def config_from(raw: Mapping[str, Any], path: Path) -> Config:
     """The settings ``raw`` (parsed TOML) describes, or one line saying what to fix."""
     if "path" in raw:
         raise ConfigError(f"{path}: path: unknown key (the file's own location is not set in it)")
-    data = explicit_defaults(expand_environment(dict(raw), path), path)
+    service_defaults = {f.name: f.default for f in fields(Service)}
+    data = explicit_defaults(expand_environment(dict(raw), path), service_defaults)
     try:
         config = _reader().validate_python({**data, "path": path}, context={"base": path.resolve().parent})
     except ValidationError as exc:
         raise config_error(exc, path, Config) from None
     _check_references(config)
-    if config.feeds[-1].id == "all" and "all" not in {f.get("id") for f in raw.get("feeds", []) if isinstance(f, dict)}:
-        config = replace(config, feeds=(config.feeds[-1], *config.feeds[:-1]))  # the implicit feed comes first
+    if config.feed("all") is None:  # a feed of everything exists even when the file leaves it out
+        service = config.service
+        every = Feed(
+            id="all",
+            title="All events",
+            description="Every event from every source.",
+            past_days=service.past_days,
+            future_days=service.future_days,
+        )
+        config = replace(config, feeds=(every, *config.feeds))
     return config
 
 

@@ -41,35 +41,32 @@ def expand_environment(raw: Any, path: Path, key: str = "") -> Any:
     return _ENV.sub(sub, raw)
 
 
-def explicit_defaults(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+def explicit_defaults(raw: dict[str, Any], service_defaults: Mapping[str, Any]) -> dict[str, Any]:
     """``raw`` with what the environment overrides and the defaults one table takes from another
-    written in, so that each table validates on its own. Anything of the wrong type is left as it is,
-    for the validator to name."""
-    service = dict(raw.get("service") or {}) if isinstance(raw.get("service", {}), Mapping) else raw["service"]
-    if isinstance(service, dict):
+    written in (a source's zone, a feed's window, the public address: [service]'s, as written or as
+    ``service_defaults`` has them), so that each table validates on its own. Anything of the wrong
+    type is left as it is, for the validator to name."""
+    service = raw.get("service", {})
+    if isinstance(service, Mapping):
+        service = {**service}
         database = os.environ.get("DATABASE_URL") or _url_from_parts()
         if database:
             service["database_url"] = database
-        listen = service.get("listen", "127.0.0.1:8080")
+        if os.environ.get("EVENTFEED_ADMIN_TOKEN"):
+            service["admin_token"] = os.environ["EVENTFEED_ADMIN_TOKEN"]
+        listen = service.get("listen", service_defaults["listen"])
         if "base_url" not in service and isinstance(listen, str):
             host, _, port = listen.rpartition(":")
             service["base_url"] = f"http://{host}:{port}"
-        if os.environ.get("EVENTFEED_ADMIN_TOKEN"):
-            service["admin_token"] = os.environ["EVENTFEED_ADMIN_TOKEN"]
         raw = {**raw, "service": service}
-    settings = service if isinstance(service, dict) else {}
-    zone = settings.get("timezone", "Europe/London")
-    window = {k: settings.get(k, d) for k, d in (("past_days", 30), ("future_days", 730))}
+    settings = {**service_defaults, **(service if isinstance(service, Mapping) else {})}
     sources = raw.get("sources")
     if isinstance(sources, list):
-        raw["sources"] = [{"timezone": zone, **s} if isinstance(s, Mapping) else s for s in sources]
-    feeds = raw.get("feeds", [])
+        raw["sources"] = [{"timezone": settings["timezone"], **s} if isinstance(s, Mapping) else s for s in sources]
+    feeds = raw.get("feeds")
     if isinstance(feeds, list):
-        feeds = [{**window, **f} if isinstance(f, Mapping) else f for f in feeds]
-        if not any(isinstance(f, Mapping) and f.get("id") == "all" for f in feeds):
-            all_feed = {"id": "all", "title": "All events", "description": "Every event from every source.", **window}
-            feeds.append(all_feed)  # last, so that the file's feeds keep their numbers in errors
-        raw["feeds"] = feeds
+        window = {k: settings[k] for k in ("past_days", "future_days")}
+        raw["feeds"] = [{**window, **f} if isinstance(f, Mapping) else f for f in feeds]
     slack = raw.get("slack")
     if isinstance(slack, Mapping):
         raw["slack"] = _slack(dict(slack))
