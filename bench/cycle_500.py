@@ -13,9 +13,11 @@ import multiprocessing
 import resource
 import time
 import tracemalloc
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
 from pathlib import Path
 from tempfile import TemporaryDirectory
+
+from bench.local import free_port, serve_pages
 
 CARD = (
     '<li><h3><a href="/e/{i}-{k}">Branch meeting {k} of source {i}</a></h3><p>{d} March 2030</p>'
@@ -35,35 +37,17 @@ FOOTER = "<footer>" + "<p>Registered office, contact details, privacy and cookie
 
 
 def serve(port: int) -> None:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    serve_pages(port, page_with_etag)
 
-        def log_message(self, *args: object) -> None:
-            pass
 
-        def do_GET(self) -> None:
-            if self.path == "/robots.txt":
-                body = b"User-agent: *\nAllow: /\n"
-            else:
-                i = self.path.strip("/").split("/")[-1]
-                etag = f'"{i}"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                cards = "".join(CARD.format(i=i, k=k, d=k + 1) for k in range(EVENTS_PER_PAGE))
-                body = f"<html><body>{NAV}<h1>Events</h1><ul>{cards}</ul>{FOOTER}</body></html>".encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            if self.path != "/robots.txt":
-                self.send_header("ETag", f'"{self.path.strip("/").split("/")[-1]}"')
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+def page_with_etag(path: str, headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """Source i's page, with the ETag "i": a request that already has it gets a 304."""
+    i = path.strip("/").split("/")[-1]
+    etag = f'"{i}"'
+    if headers.get("If-None-Match") == etag:
+        return 304, {"ETag": etag}, b""
+    cards = "".join(CARD.format(i=i, k=k, d=k + 1) for k in range(EVENTS_PER_PAGE))
+    return 200, {"ETag": etag}, f"<html><body>{NAV}<h1>Events</h1><ul>{cards}</ul>{FOOTER}</body></html>".encode()
 
 
 CPU: dict[str, float] = {}
@@ -93,11 +77,7 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=20)
     opts = parser.parse_args()
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
     server.start()
     time.sleep(0.5)

@@ -18,58 +18,36 @@ import statistics
 import subprocess
 import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
 
-from bench.local import free_port
+from bench.local import free_port, serve_pages
 
 EVENTS = 32
 CARD = '<li><h3><a href="/e/{i}-{k}">Meeting {k} of branch {i}</a></h3><p>{d} March 2030</p><p>{status}</p></li>'
 
 
 def site(port: int) -> None:
+    serve_pages(port, changing_page)
+
+
+def changing_page(path: str, headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
     """Pages that change about 30% of the time (a booking status moves), 3% errors, 3% slow."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            if self.path == "/robots.txt":
-                return self.answer(200, b"User-agent: *\nAllow: /\n")
-            roll = random.random()
-            if roll < 0.03:
-                return self.answer(500, b"busy")
-            if roll < 0.06:
-                time.sleep(2)
-            i = self.path.rsplit("/", 1)[-1]
-            changed = random.random() < 0.3
-            cards = "".join(
-                CARD.format(i=i, k=k, d=k % 28 + 1, status="Sold out" if changed and k == 0 else "Book now")
-                for k in range(EVENTS)
-            )
-            self.answer(200, f"<html><body><h1>Events</h1><ul>{cards}</ul></body></html>".encode())
-
-        def answer(self, status: int, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    class Server(ThreadingHTTPServer):
-        daemon_threads = True
-
-        def handle_error(self, request: object, client_address: object) -> None:
-            pass  # a client that gave up on a slow page: nothing to report
-
-    server = Server(("127.0.0.1", port), Handler)
-    server.serve_forever()
+    roll = random.random()
+    if roll < 0.03:
+        return 500, {}, b"busy"
+    if roll < 0.06:
+        time.sleep(2)
+    i = path.rsplit("/", 1)[-1]
+    changed = random.random() < 0.3
+    cards = "".join(
+        CARD.format(i=i, k=k, d=k % 28 + 1, status="Sold out" if changed and k == 0 else "Book now")
+        for k in range(EVENTS)
+    )
+    return 200, {}, f"<html><body><h1>Events</h1><ul>{cards}</ul></body></html>".encode()
 
 
 def rss_mib(pid: int) -> float:
