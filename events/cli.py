@@ -4,7 +4,6 @@ that ``events --help`` starts at once. Every user-fixable problem prints one lin
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,60 +12,6 @@ import click
 from events.cli_common import config_from as _config
 from events.cli_common import friendly
 from events.cli_common import open_store as _store
-
-
-def _publisher(config: Any, store: Any, errors: list[str] | None = None) -> Callable[[set[str] | None], Any]:
-    """What happens after a cycle: feeds rebuilt, then Slack told (when configured). Feeds that
-    cannot be written are logged, or collected in ``errors`` for a caller that reports them itself;
-    either way Slack is still told, for the store has what was read."""
-    import logging
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from events.errors import FeedError, StoreError
-    from feeds.build import build_feeds
-
-    notifier = None
-    if config.slack is not None:
-        from feeds.slack.client import SlackClient
-
-        notifier = SlackClient(config.slack)
-
-    checked_openings: set[Any] = set()  # days this process looked for booking openings
-
-    def publish(sources: set[str] | None) -> Any:
-        """After a cycle (``sources``: the ones it changed, None: a scheduled rebuild): the feeds that
-        are behind the store are rebuilt (whoever changed it), the others cost a glance at their note.
-        Booking openings (a scan of every stored event) are looked for on each scheduled rebuild and on
-        the first publish of a day, not after every change."""
-        counts = {}
-        if sources is None or sources:
-            today = datetime.now(ZoneInfo(config.service.timezone)).date()
-            if sources is None or today not in checked_openings:
-                try:
-                    store.record_booking_openings(today)
-                    checked_openings.add(today)
-                except StoreError as exc:  # tried again at the next rebuild
-                    logging.getLogger("eventfeed").error("booking milestones: %s", exc)
-            try:
-                counts = build_feeds(config, store)
-            except FeedError as exc:  # the feeds catch up when this is fixed
-                if errors is None:
-                    logging.getLogger("eventfeed").error("%s (the events are stored; feeds not updated)", exc)
-                else:
-                    errors.append(str(exc))
-        if notifier is not None:
-            from feeds.slack import outbox
-
-            try:
-                outbox.enqueue(config, store)
-                outbox.enqueue_health(config, store)
-                outbox.deliver(config, store, notifier.send, notifier.confirm)
-            except Exception:  # Slack trouble must never stop the feeds
-                logging.getLogger("eventfeed.slack").exception("Slack notification failed")
-        return counts
-
-    return publish
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,6 +55,7 @@ def main(ctx: click.Context, config_path: str, log_format: str, log_level: str) 
     configure(log_format, log_level)
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_path
+    ctx.obj["log_format"], ctx.obj["log_level"] = log_format, log_level  # for child processes
 
 
 EXIT_FEEDS_NOT_WRITTEN = 1  # `events fetch`: the feeds could not be written (the events are stored)
@@ -240,12 +186,13 @@ def fetch(ctx: click.Context, source_ids: tuple[str, ...]) -> None:
     import asyncio
 
     from events.service import run_cycle
+    from feeds.publisher import Publisher
 
     config = _config(ctx)
     sources = [config.source(s) for s in source_ids] if source_ids else list(config.sources)
     store = _store(config)
     errors: list[str] = []
-    publish = _publisher(config, store, errors)
+    publish = Publisher(config, store, errors)
     reports = asyncio.run(run_cycle(config, store, sources, lambda touched: publish(touched or None)))
     for report in reports:
         click.echo(report.line())
@@ -313,14 +260,18 @@ def run(ctx: click.Context) -> None:
     import asyncio
 
     from events.service import serve_and_schedule
-    from feeds.build import build_feeds
+    from feeds.publisher import PublisherProcess
     from feeds.web import create_app
 
     config = _config(ctx)
     store = _store(config)
-    build_feeds(config, store)
-    publish = _publisher(config, store)
-    asyncio.run(serve_and_schedule(config, store, publish, create_app(config, store)))
+    publisher = PublisherProcess(config, ctx.obj["log_format"], ctx.obj["log_level"])
+    try:
+        publisher.build()  # those behind the store, or missing; the child's render cache is warm after
+        app = create_app(config, store, rebuild=publisher.build)
+        asyncio.run(serve_and_schedule(config, store, publisher, app))
+    finally:
+        publisher.close()
 
 
 @main.group(invoke_without_command=True)

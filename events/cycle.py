@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events.addresses import host_of
+from events.child_process import WorkerPool
 from events.config import Config, Source
 from events.errors import StoreError
 from events.fetch import Failure, Fetcher, NotModified, Page
@@ -76,9 +77,11 @@ async def run_source(
     *,
     force: bool = True,
     instance: str = INSTANCE,
+    readers: WorkerPool | None = None,
 ) -> CycleReport:
     """One source's cycle. ``force=False`` (the scheduler) skips a source another instance already
-    fetched in this slot (half an interval); an active claim by another instance is always respected."""
+    fetched in this slot (half an interval); an active claim by another instance is always respected.
+    ``readers``: processes that read pages (``events run``), else a worker thread does."""
     started = utcnow()
     lease = config.fetch.claim_lease
     state = await asyncio.to_thread(
@@ -88,7 +91,7 @@ async def run_source(
         return CycleReport(source.id, "skipped", "another instance has fetched it in this slot")
     renewal = asyncio.create_task(_renew(store, source.id, instance, lease))
     try:
-        return await _fetch_and_record(config, store, fetcher, source, today, started, state)
+        return await _fetch_and_record(config, store, fetcher, source, today, started, state, readers)
     finally:
         renewal.cancel()
 
@@ -111,6 +114,7 @@ async def _fetch_and_record(
     today: date | None,
     started: datetime,
     state: dict[str, Any],
+    readers: WorkerPool | None,
 ) -> CycleReport:
     hosts = trusted_hosts(source)
     same_reading = state.get("reading") == source.reading  # else the configuration reads the page anew
@@ -135,7 +139,7 @@ async def _fetch_and_record(
         return await asyncio.to_thread(_reread, config, store, source, listing, started, today, state)
     assert isinstance(listing, Listing)
     today = today or datetime.now(source_zone(source)).date()
-    found = await read_events(fetcher, store, source, listing, hosts, today, notes)
+    found = await read_events(fetcher, store, source, listing, hosts, today, notes, readers)
     if isinstance(found, str):
         result = FetchResult("failed", started, utcnow(), listing.first.status, found, bytes=listing.size)
         await asyncio.to_thread(store.record_fetch, source.id, result)
@@ -217,7 +221,7 @@ def _reconcile_page(
     changed = None
     if state.get("accepted_at") is None:
         changed = shape_change(Shape.from_dict(state.get("shape")), shape, stored, found, plan, today)
-    note = "; ".join(notes) or None
+    note = "; ".join(dict.fromkeys(notes)) or None  # a page parsed twice (for its links, then read) says it once
     if changed:
         result = FetchResult(
             "changed_shape", started, utcnow(), page.status, changed, len(found), listing.size, note=note

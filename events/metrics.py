@@ -37,6 +37,30 @@ FEED_BUILD_SECONDS = Histogram(
     registry=REGISTRY,
 )
 
+_relayed: list[tuple[str, float]] | None = None  # in a child process: feed builds for its parent to count
+
+
+def feed_built(feed_id: str, seconds: float) -> None:
+    if _relayed is not None:
+        _relayed.append((feed_id, seconds))
+    else:
+        FEED_BUILD_SECONDS.labels(feed_id).observe(seconds)
+
+
+def relay_feed_builds() -> None:
+    """In a child process that builds feeds for its parent: keep the build times for the parent,
+    whose /metrics is the one scraped (``relayed_feed_builds``)."""
+    global _relayed
+    _relayed = []
+
+
+def relayed_feed_builds() -> list[tuple[str, float]]:
+    """The build times kept since the last call."""
+    taken = list(_relayed or ())
+    if _relayed is not None:
+        _relayed.clear()
+    return taken
+
 
 class StoreCollector:
     """The store's state at scrape time. ``states`` and ``messages`` read the store (sources with their

@@ -21,6 +21,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from events.addresses import trusted
+from events.child_process import ChildGone, WorkerPool
 from events.config import Source
 from events.extract import extract_events, linked_calendars, parse_html
 from events.extract.details import complete, detail_event, lacks_detail
@@ -89,12 +90,22 @@ async def read_events(
     hosts: frozenset[str],
     today: date,
     notes: list[str],
+    readers: WorkerPool | None = None,
 ) -> list[Event] | str:
     """The events of one reading, or why its pages could not be read: with the calendar files the first
     page links to when the source follows links, completed from their own pages when it follows
-    details. ``store`` keeps what event pages yielded (None: a preview, nothing kept)."""
+    details. ``store`` keeps what event pages yielded (None: a preview, nothing kept). ``readers``
+    reads the pages in other processes (``events run``), else a worker thread does."""
     calendars = await _linked_calendars(fetcher, listing, hosts, notes) if source.follow_links else []
-    found = await asyncio.to_thread(_events_on, source, listing, today, calendars, notes)
+    if readers is None:
+        found = await asyncio.to_thread(_events_on, source, listing, today, calendars, notes)
+    else:  # the pages are parsed again there: a tree does not cross processes, and parsing is the cheap part
+        pages = [page for page, _ in listing.pages]
+        try:
+            found, said = await readers.run(_events_on_pages, source, pages, today, calendars)
+        except ChildGone as exc:
+            return f"could not read the page: {exc}"
+        notes += said
     if isinstance(found, str) or not source.follow_details:
         return found
     return await _complete_from_event_pages(fetcher, store, source, found, hosts, today, notes)
@@ -180,6 +191,14 @@ def _events_on(
         found = [replace(e, categories=tuple(dict.fromkeys((*e.categories, *source.categories)))) for e in found]
     excluder = Fixer(source)  # titles never events on this site are dropped before anything is fetched for them
     return [e for e in found if not excluder.excluded(e)]
+
+
+def _events_on_pages(
+    source: Source, pages: list[Page], today: date, calendars: list[str]
+) -> tuple[list[Event] | str, list[str]]:
+    """``_events_on`` in a reader process: the pages as fetched in, the events and the notes out."""
+    notes: list[str] = []
+    return _events_on(source, Listing([(page, None) for page in pages]), today, calendars, notes), notes
 
 
 def _page_events(source: Source, page: Page, today: date, **more: Any) -> list[Event]:

@@ -117,7 +117,7 @@ def build_feeds(config: Config, store: Store, *, now: datetime | None = None, fo
                 write_atomic(path, data)
             except OSError as exc:
                 raise FeedError(f"cannot write the feed file {path}: {exc.strerror or exc}") from None
-        metrics.FEED_BUILD_SECONDS.labels(feed.id).observe(time.perf_counter() - started)
+        metrics.feed_built(feed.id, time.perf_counter() - started)
         counts[feed.id] = rendered.count
     return counts
 

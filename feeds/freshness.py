@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
+from functools import partial
 
 from events.config import Config
 from events.errors import EventfeedError
@@ -25,24 +27,30 @@ log = logging.getLogger("eventfeed.feeds")
 
 
 class Freshness:
-    def __init__(self, config: Config, store: Store, *, check_every: float = 2.0, wait: float = 2.0) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        check_every: float = 2.0,
+        wait: float = 2.0,
+        rebuild: Callable[[], object] | None = None,
+    ) -> None:
         self.config = config
         self.store = store
+        self.rebuild = rebuild or partial(build_feeds, config, store)  # only the feeds that are behind
         self.check_every = check_every
         self.wait = wait
         self._checked = float("-inf")
         self._task: asyncio.Future[object] | None = None
         self._started = 0.0
 
-    def _refresh(self) -> object:
-        return build_feeds(self.config, self.store)  # rebuilds only the feeds that are behind
-
     async def ensure(self) -> None:
         """Called before a feed file is served."""
         now = time.monotonic()
         if self._task is None and now - self._checked >= self.check_every:
             self._checked, self._started = now, now
-            self._task = asyncio.ensure_future(in_daemon_thread(self._refresh))
+            self._task = asyncio.ensure_future(in_daemon_thread(self.rebuild))
         task = self._task
         if task is None:
             return

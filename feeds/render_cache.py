@@ -33,7 +33,7 @@ class RenderCache:
         """``render()``'s bytes for this event, rendered again only if the event or its context changed."""
         key = (kind, item.event.id)
         kept = self._pieces.get(key)
-        if kept is not None and kept[1] == context and kept[0] == item:
+        if kept is not None and kept[1] == context and (kept[0] is item or kept[0] == item):
             self.hits += 1
             return kept[2]
         self.misses += 1

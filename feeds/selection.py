@@ -71,11 +71,13 @@ def select_events(
     return out
 
 
-def by_start(item: StoredEvent) -> tuple[str, str, str]:
-    """Day first, all-day events before timed ones that day, then by clock time in the event's zone."""
-    e = item.event
-    clock = "" if e.all_day else e.start.strftime("%H:%M")
-    return e.first_day.isoformat(), clock, e.id
+def by_start(item: StoredEvent) -> tuple[date, int, str]:
+    """Day first, all-day events before timed ones that day, then by clock time (to the minute) in the
+    event's zone. Plain values, no text: a feed of 10,000 events sorts on every rebuild."""
+    start = item.event.start
+    if isinstance(start, datetime):
+        return start.date(), start.hour * 60 + start.minute, item.event.id
+    return start, -1, item.event.id
 
 
 def _in_any(wanted: tuple[str, ...], categories: tuple[str, ...]) -> bool:

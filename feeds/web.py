@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -137,14 +138,16 @@ def accepts_gzip(header: str) -> bool:
     return False
 
 
-def create_app(config: Config, store: Store) -> Starlette:
+def create_app(config: Config, store: Store, *, rebuild: Callable[[], object] | None = None) -> Starlette:
+    """``rebuild`` brings the feeds that are behind the store up to date (by default here, with
+    ``feeds.build.build_feeds``; ``events run`` passes its publishing process's)."""
     service = config.service
     cache_control = f"public, max-age={min(service.refresh_interval, 3600)}"
     source_ids = {s.id for s in config.sources}
     # what a filtered feed looked like last time: its ETag and since when, so Last-Modified moves
     # whenever the body does (an event dropping out too), not only when a shown event was updated
     seen: dict[tuple[str, str], tuple[str, datetime]] = {}
-    freshness = Freshness(config, store)
+    freshness = Freshness(config, store, rebuild=rebuild)
     answers: dict[tuple[object, ...], tuple[bytes, str]] = {}  # filtered feeds, per store version and day
 
     def conditional(
