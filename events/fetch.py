@@ -15,6 +15,7 @@ one total time limit; and an answer that is not a page (a PDF, an image) is a fa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import hashlib
 import random
@@ -207,6 +208,10 @@ class Fetcher:
         p = self.policy
         status = response.status_code
         if status == 304:
+            # a 304 has no body, but reading its end is what lets httpx keep the connection for the
+            # next request; unread, it is closed, and every 304 of a cycle pays a new TCP connection
+            with contextlib.suppress(httpx.HTTPError, TooLarge, UnsupportedEncoding, zlib.error):
+                await read_body(response, 64 * 1024)
             return NotModified(str(response.url)), None
         if status == 429 or status >= 500:
             wait = _retry_after(response.headers.get("Retry-After"))

@@ -30,6 +30,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: bytes
+    connection: int = 0  # the client's port: requests on one kept-alive connection share it
 
 
 Handler = Callable[[Seen], Answer]
@@ -57,6 +58,7 @@ class TestSite:
                     self.path,
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length) if length else b"",
+                    self.client_address[1],
                 )
                 with site._lock:
                     site.requests.append(seen)

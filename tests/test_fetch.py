@@ -47,6 +47,19 @@ def test_conditional_get_gives_not_modified(site: TestSite) -> None:
     assert isinstance(fetch(f"{site.url}/", etag='"v1"'), NotModified)
 
 
+def test_not_modified_answers_keep_the_connection(site: TestSite) -> None:
+    """A cycle of 304s reuses its connections instead of opening one per source."""
+    site.set("/", Answer(304, headers={"ETag": '"v1"'}))
+
+    async def go() -> list[object]:
+        async with Fetcher(FAST) as fetcher:
+            return [await fetcher.fetch(f"{site.url}/", etag='"v1"') for _ in range(3)]
+
+    assert all(isinstance(got, NotModified) for got in asyncio.run(go()))
+    pages = [r for r in site.requests if r.path == "/"]
+    assert len(pages) == 3 and len({r.connection for r in pages}) == 1
+
+
 def test_server_errors_are_retried_then_reported(site: TestSite) -> None:
     site.set("/", Answer(500, "boom"))
     outcome = fetch(f"{site.url}/")

@@ -263,13 +263,15 @@ class Store:
                 # a lower id is still uncommitted, or it would skip it. Writers share this lock;
                 # ``changes_lock(exclusive=True)`` waits for them.
                 changes_lock(conn, exclusive=False)
-            state = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().one()
             values: dict[str, Any] = {
                 "last_fetch_at": result.finished_at,
                 "last_outcome": result.outcome,
                 "claimed_by": None,
                 "claimed_until": None,
             }
+            state: Any = None  # the marks a failure or a new shape keeps or counts on (a success clears them)
+            if result.outcome in ("failed", "changed_shape"):
+                state = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().one()
             if result.outcome == "failed":
                 values.update(
                     last_error=result.error,
