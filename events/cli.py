@@ -237,6 +237,7 @@ def serve(ctx: click.Context) -> None:
     """
     import asyncio
 
+    from events.child_process import WorkerPool
     from events.service import web_server
     from feeds.build import build_feeds
     from feeds.web import create_app
@@ -244,7 +245,11 @@ def serve(ctx: click.Context) -> None:
     config = _config(ctx)
     store = _store(config)
     build_feeds(config, store)  # those behind the store, or missing
-    asyncio.run(web_server(config, create_app(config, store)).serve())
+    renderers = WorkerPool("feed renderer", 1)
+    try:
+        asyncio.run(web_server(config, create_app(config, store, renderers=renderers)).serve())
+    finally:
+        renderers.close()
 
 
 @main.command()
@@ -259,6 +264,7 @@ def run(ctx: click.Context) -> None:
     """
     import asyncio
 
+    from events.child_process import WorkerPool
     from events.service import serve_and_schedule
     from feeds.publisher import PublisherProcess
     from feeds.web import create_app
@@ -266,12 +272,14 @@ def run(ctx: click.Context) -> None:
     config = _config(ctx)
     store = _store(config)
     publisher = PublisherProcess(config, ctx.obj["log_format"], ctx.obj["log_level"])
+    renderers = WorkerPool("feed renderer", 1)
     try:
         publisher.build()  # those behind the store, or missing; the child's render cache is warm after
-        app = create_app(config, store, rebuild=publisher.build)
+        app = create_app(config, store, rebuild=publisher.build, renderers=renderers)
         asyncio.run(serve_and_schedule(config, store, publisher, app))
     finally:
         publisher.close()
+        renderers.close()
 
 
 @main.group(invoke_without_command=True)

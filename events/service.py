@@ -120,6 +120,8 @@ def web_server(config: Config, app: Any) -> Any:
     shutdown and exit 0, instead of re-raising the signal as uvicorn does by default."""
     import uvicorn
 
+    sys.setswitchinterval(SWITCH_INTERVAL)  # requests wait less for the GIL behind a thread that renders
+
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:
             super().handle_exit(sig, frame)
@@ -138,9 +140,9 @@ def web_server(config: Config, app: Any) -> Any:
 
 
 # How long a busy thread keeps the GIL from one that waits for it (CPython's default: 5 ms). Reading
-# the store gives the GIL up at every row, so while a feed renders in another thread, each row cost a
-# request up to 5 ms: 200 sources' states took 0.55 s instead of 8 ms. At 0.5 ms they take ~0.06 s,
-# and the rendering thread loses a few percent.
+# the store gives the GIL up at every row, so while a feed renders in another thread (a query, or a
+# rebuild in ``events serve``), each row cost a request up to 5 ms: 200 sources' states took 0.55 s
+# instead of 8 ms. At 0.5 ms they take ~0.06 s, and the rendering thread loses a few percent.
 SWITCH_INTERVAL = 0.0005
 
 
@@ -150,7 +152,6 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
-    sys.setswitchinterval(SWITCH_INTERVAL)
     fetcher = Fetcher(fetch_policy(config))
     readers = WorkerPool("page reader", reader_processes())
     scheduler = AsyncIOScheduler(timezone=UTC)

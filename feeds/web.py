@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -29,12 +30,13 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from events import metrics
+from events.child_process import ChildGone, WorkerPool
 from events.config import Config, Feed
 from events.errors import StoreError
 from events.source_state import source_state
 from events.store import Store, StoredEvent
 from feeds.booking_calendar import build_booking_ical
-from feeds.build import Rendered, feed_items, feed_title, render_feed
+from feeds.build import feed_items, feed_title, render_feed
 from feeds.freshness import Freshness
 from feeds.ical import build_event_ical
 from feeds.page import Choice, event_page, index_page, source_page, sources_page
@@ -138,9 +140,17 @@ def accepts_gzip(header: str) -> bool:
     return False
 
 
-def create_app(config: Config, store: Store, *, rebuild: Callable[[], object] | None = None) -> Starlette:
+def create_app(
+    config: Config,
+    store: Store,
+    *,
+    rebuild: Callable[[], object] | None = None,
+    renderers: WorkerPool | None = None,
+) -> Starlette:
     """``rebuild`` brings the feeds that are behind the store up to date (by default here, with
-    ``feeds.build.build_feeds``; ``events run`` passes its publishing process's)."""
+    ``feeds.build.build_feeds``; ``events run`` passes its publishing process's). ``renderers``
+    render feeds with a query in other processes (``events serve`` and ``run``), so that a large
+    one keeps no other request waiting for the GIL; without them a worker thread renders."""
     service = config.service
     cache_control = f"public, max-age={min(service.refresh_interval, 3600)}"
     source_ids = {s.id for s in config.sources}
@@ -227,14 +237,18 @@ def create_app(config: Config, store: Store, *, rebuild: Callable[[], object] | 
         key = (name, str(request.query_params), tuple(sorted(versions.items())), now.date())
         answered = answers.get(key)
         if answered is None:
-            # rendered in a worker thread: a large feed never holds up the other requests
-            rendered = await run_in_threadpool(
-                _render_query, config, store, feed_conf, query, paging, request, now, variant
-            )
+            kept = [(k, v) for k, v in request.query_params.multi_items() if not k.lower().startswith(_TRACKING)]
+            asked = (config, feed_conf, query, paging, kept, request.url.path, now, variant, ext)
+            # rendered in another process (``events serve`` and ``run``) or a worker thread, never on the loop
+            try:
+                if renderers is None:
+                    rendered = await run_in_threadpool(_render_query, store, *asked)
+                else:
+                    rendered = await renderers.run(_render_query_apart, *asked)
+            except ChildGone as exc:
+                return refused(f"{exc}; ask again", 503)
             if isinstance(rendered, str):
                 return refused(rendered, 400)
-            if isinstance(rendered, Rendered):
-                rendered = rendered.ics if ext == "ics" else rendered.json
             body = rendered
             answered = (body, hashlib.sha256(body).hexdigest()[:32])
             if len(answers) >= 256:
@@ -428,18 +442,31 @@ def create_app(config: Config, store: Store, *, rebuild: Callable[[], object] | 
     return app
 
 
+def _render_query_apart(config: Config, *asked: Any) -> bytes | str:
+    """``_render_query`` in a renderer process, with that process's own connection to the store."""
+    return _render_query(_store_at(config.service.database_url), config, *asked)
+
+
+@cache
+def _store_at(url: str) -> Store:
+    return Store(url, prepare=False)  # the serving process has prepared it
+
+
 def _render_query(
-    config: Config,
     store: Store,
+    config: Config,
     feed: Feed,
     query: Query | None,
     paging: Paging | None,
-    request: Request,
+    kept: list[tuple[str, str]],
+    path: str,
     now: datetime,
-    variant: str | None = None,
-) -> Rendered | bytes | str:
-    """A narrowed or paged copy of a feed, from the store; a category nobody uses is refused here,
-    where the categories in use are known (the one line to say is returned instead)."""
+    variant: str | None,
+    ext: str,
+) -> bytes | str:
+    """A narrowed or paged copy of a feed, from the store, in the format ``ext`` names; a category
+    nobody uses is refused here, where the categories in use are known (the one line to say is
+    returned instead). ``kept`` are the request's parameters less tracking ones."""
     items = feed_items(store, feed, now, query)
     if query is not None and query.categories:
         known = {c.casefold(): c for s in config.sources for c in s.categories}
@@ -447,8 +474,7 @@ def _render_query(
         for wanted in query.categories:
             if wanted.casefold() not in known:
                 return f"no category {wanted!r}; known: {', '.join(sorted(known.values())) or 'none yet'}"
-    kept = [(k, v) for k, v in request.query_params.multi_items() if not k.lower().startswith(_TRACKING)]
-    here = f"{config.service.base_url}{request.url.path}"
+    here = f"{config.service.base_url}{path}"
 
     if variant is not None:
         return _render_variant(config, feed, items, query, variant, f"{here}?{urlencode(kept)}" if kept else here, now)
@@ -456,7 +482,7 @@ def _render_query(
     def page_url(page: int) -> str:
         return f"{here}?{urlencode([(k, v) for k, v in kept if k != 'page'] + [('page', str(page))])}"
 
-    return render_feed(
+    rendered = render_feed(
         config,
         feed,
         items,
@@ -465,6 +491,7 @@ def _render_query(
         feed_url=f"{here}?{urlencode(kept)}" if kept else here,
         paging=(paging.limit, paging.page, page_url) if paging else None,
     )
+    return rendered.ics if ext == "ics" else rendered.json
 
 
 def _render_variant(
