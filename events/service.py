@@ -262,7 +262,8 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
 def reader_processes() -> int:
     """Processes that read pages for ``events run``: one core is left to the web server, the fetches
     and the store, and the publisher has a process of its own."""
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
+    return max(1, min(4, cores - 1))  # the cores this process may use (a container's cpuset), not the host's
 
 
 PUBLISH_SHARE = 0.2  # of the process's time, at most, spent rebuilding feeds while changes pour in
