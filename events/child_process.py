@@ -63,8 +63,16 @@ class ChildProcess:
             self._running()
 
     def close(self) -> None:
-        with self._lock:
-            self._stop()
+        """Stop the child now, even in the middle of a call (which then raises ``ChildGone``): a
+        stopping service abandons a rebuild rather than wait for it."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.terminate()
+        if self._lock.acquire(timeout=5):  # the interrupted call, if any, lets go once it sees the child gone
+            try:
+                self._stop()
+            finally:
+                self._lock.release()
 
     def _running(self) -> Connection:
         if self._process is not None and self._process.is_alive() and self._conn is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,28 @@ def test_a_child_answers_raises_and_comes_back_after_dying() -> None:
         assert child.call("getpid") not in (first, os.getpid())  # a new child took over
     finally:
         child.close()
+
+
+def test_closing_stops_the_child_in_the_middle_of_a_call() -> None:
+    """A stopping service does not wait for a rebuild: the call in progress is abandoned."""
+    child = ChildProcess("test", importlib.import_module, "time")
+    child.start()
+    outcome: list[BaseException] = []
+
+    def slow_call() -> None:
+        try:
+            child.call("sleep", 30)
+        except ChildGone as exc:
+            outcome.append(exc)
+
+    caller = threading.Thread(target=slow_call)
+    caller.start()
+    time.sleep(0.5)  # the call is under way in the child
+    started = time.monotonic()
+    child.close()
+    caller.join(timeout=10)
+    assert time.monotonic() - started < 5 and not caller.is_alive()
+    assert len(outcome) == 1
 
 
 def test_a_worker_that_dies_fails_its_call_only() -> None:
