@@ -14,6 +14,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from bench.local import free_port, serve_pages
 
 CARD = (
     '<li><h3><a href="/e/{i}-{k}">Branch meeting {k} of source {i}</a></h3><p>{d} March 2030</p>'
-    "<p>Town Hall</p><p>Book now</p></li>"
+    "<p>Town Hall</p><p>{status}</p></li>"
 )
 
 
@@ -43,14 +44,26 @@ def serve(port: int) -> None:
     serve_pages(port, page_with_etag)
 
 
+VERSIONS: dict[str, int] = {}  # in the server's process: each page's current version
+VERSIONS_LOCK = threading.Lock()
+
+
 def page_with_etag(path: str, headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
-    """Source i's page, with the ETag "i": a request that already has it gets a 304."""
+    """Source i's page, with the ETag "i-v" of its version v: a request that has it gets a 304; one that
+    has no ETag (the store forgot it: the "changed" cycle) gets a new version, whose first event's
+    booking status has moved, so every page of that cycle really changed."""
     i = path.strip("/").split("/")[-1]
-    etag = f'"{i}"'
-    if headers.get("If-None-Match") == etag:
-        return 304, {"ETag": etag}, b""
-    cards = "".join(CARD.format(i=i, k=k, d=k + 1) for k in range(EVENTS_PER_PAGE))
-    return 200, {"ETag": etag}, f"<html><body>{NAV}<h1>Events</h1><ul>{cards}</ul>{FOOTER}</body></html>".encode()
+    with VERSIONS_LOCK:
+        version = VERSIONS.get(i, 0)
+        if headers.get("If-None-Match") == f'"{i}-{version}"':
+            return 304, {"ETag": f'"{i}-{version}"'}, b""
+        version = VERSIONS[i] = version + 1
+    status = ("Book now", "Sold out")[version % 2]
+    cards = "".join(
+        CARD.format(i=i, k=k, d=k + 1, status=status if k == 0 else "Book now") for k in range(EVENTS_PER_PAGE)
+    )
+    body = f"<html><body>{NAV}<h1>Events</h1><ul>{cards}</ul>{FOOTER}</body></html>"
+    return 200, {"ETag": f'"{i}-{version}"'}, body.encode()
 
 
 CPU: dict[str, float] = {}
@@ -129,22 +142,24 @@ def main() -> None:
             if touched:
                 build_feeds(config, store)
 
-        version = [0]
-
         def changed_cycle() -> None:
-            version[0] += 1  # every page's ETag and body differ from last time
+            """The store forgets its validators, so every page is asked for in full and is a new version."""
             store.engine.dispose()
             with store.begin(write=True) as conn:
                 conn.exec_driver_sql("update sources set etag = null, body_hash = null")
-            asyncio.run(run_cycle(config, store, config.sources, publish))
+            reports = asyncio.run(run_cycle(config, store, config.sources, publish))
+            assert all(r.outcome == "page" and r.changes for r in reports), {r.line() for r in reports}
 
         def unchanged_cycle() -> None:
-            asyncio.run(run_cycle(config, store, config.sources, publish))
+            reports = asyncio.run(run_cycle(config, store, config.sources, publish))
+            assert all(r.outcome == "not_modified" and not r.changes for r in reports), {r.line() for r in reports}
 
         def bare_304() -> None:
             """The floor for an all-304 cycle: the same conditional requests by bare httpx, as
             concurrent, and nothing else (no claim, no record, no robots)."""
             import httpx
+
+            etags = {state["id"]: state["etag"] for state in store.source_states()}  # those our cycle sends
 
             async def go() -> None:
                 gate = asyncio.Semaphore(opts.concurrency)
@@ -153,7 +168,7 @@ def main() -> None:
                     async def one(i: int) -> int:
                         async with gate:
                             got = await client.get(
-                                f"http://127.0.0.1:{port}/p/{i}", headers={"If-None-Match": f'"{i}"'}
+                                f"http://127.0.0.1:{port}/p/{i}", headers={"If-None-Match": etags[f"s{i}"]}
                             )
                             return got.status_code
 
@@ -177,7 +192,7 @@ def main() -> None:
             f"{statistics.median(bare_times):.2f} s"
         )
         outcomes = {h["outcome"] for h in store.fetch_history("s0", 2)}
-        size = len(f"<html><body>{NAV}<h1>Events</h1><ul>{CARD * EVENTS_PER_PAGE}</ul>{FOOTER}</body></html>")
+        size = len(page_with_etag("/p/0", {})[2])
         print(
             f"pages of about {size // 1024} KB with {EVENTS_PER_PAGE} events; outcomes of s0: {sorted(outcomes)}; "
             f"events stored: {len(store.all_events())}"
