@@ -5,6 +5,10 @@ Publishing is handed in as a callback, so collecting never imports publishing. A
 runs one job per source in the web server's event loop; a job that is still running is never
 started twice, one source's crash is logged and the others go on, and the next run time is taken
 from the fetch history so that a restart does not hammer every site at once.
+
+The event loop keeps what waits on the network and the store; what keeps a core busy goes to child
+processes (``events.child_process``): pages are read in reader processes, and ``events run`` hands in a
+publisher that rebuilds feeds in a process of its own, so neither holds the GIL a request needs.
 """
 
 from __future__ import annotations
@@ -147,7 +151,8 @@ SWITCH_INTERVAL = 0.0005
 
 
 async def serve_and_schedule(config: Config, store: Store, publish: Publish, app: Any) -> None:
-    """``events run``: the scheduler and the web server in one process, until SIGINT/SIGTERM."""
+    """``events run``: the scheduler and the web server in one process (with its reader processes),
+    until SIGINT/SIGTERM."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
