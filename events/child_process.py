@@ -58,10 +58,6 @@ class ChildProcess:
             raise value
         return value
 
-    def start(self) -> None:
-        with self._lock:
-            self._running()
-
     def close(self) -> None:
         """Stop the child now, even in the middle of a call (which then raises ``ChildGone``): a
         stopping service abandons a rebuild rather than wait for it."""

@@ -106,7 +106,7 @@ class _ChildPublisher:
         from events.logs import configure
 
         configure(log_format, log_level)
-        self.publisher = Publisher(config, Store(config.service.database_url))
+        self.publisher = Publisher(config, Store(config.service.database_url, prepare=False))  # the parent prepared it
         metrics.relay_feed_builds()
 
     def publish(self, sources: set[str] | None) -> tuple[dict[str, int], list[tuple[str, float]]]:

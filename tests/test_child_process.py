@@ -39,7 +39,7 @@ def test_a_child_answers_raises_and_comes_back_after_dying() -> None:
 def test_closing_stops_the_child_in_the_middle_of_a_call() -> None:
     """A stopping service does not wait for a rebuild: the call in progress is abandoned."""
     child = ChildProcess("test", importlib.import_module, "time")
-    child.start()
+    child.call("monotonic")  # the child is up
     outcome: list[BaseException] = []
 
     def slow_call() -> None:
