@@ -154,7 +154,8 @@ def test_explain_says_where_each_field_came_from_and_which_titles_lost(tmp_path)
     assert "1. Spring Dinner" in out
     assert "found by     text, the block ul.events > li.card" in out
     assert "← text:ul.events > li.card > h3.event-title" in out  # the title's element
-    assert "title candidates (score: signals):" in out and "heading +4.0" in out
+    assert "title candidates (score: signals):" in out and "kind: heading +" in out
+    assert "is an event" in out  # the learned decision, with the evidence that weighed most
     # and the JSON record carries the compact form
     result = CliRunner().invoke(main, ["extract", str(page), "--today", "2024-01-29"])
     record = __import__("json").loads(result.output)[0]

@@ -706,10 +706,14 @@ def test_title_ranking_passes_over_credits_and_the_date_s_meta_headings() -> Non
     assert board.title == "Regular Board Meeting"
 
 
-def test_rank_titles_names_its_signals() -> None:
-    from events.extract.text.titles import TITLE_SIGNALS
+def test_the_shipped_weights_name_the_signals_a_reader_uses() -> None:
+    """The title and event decisions are learned weights over named features, shipped as data."""
+    from events.extract.text.model import shipped
 
-    assert {"heading", "own link", "near the date", "meta line", "names a place"} <= set(TITLE_SIGNALS)
+    model = shipped()
+    assert {"kind: heading", "kind: own link", "near the date", "meta line", "names a place"} <= set(model.title.weights)
+    assert {"date in prose", "publication stamp", "a clock time"} <= set(model.event.weights)
+    assert model.event.weights["date in prose"] < 0 < model.event.weights["a clock time"]
 
 
 def test_weekday_day_runs_under_month_headings_and_events_split_at_a_month_end() -> None:

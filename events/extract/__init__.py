@@ -17,7 +17,9 @@ events' days are read. Later tiers run only when the earlier ones leave them som
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -32,9 +34,17 @@ from events.extract.structured.microdata import find_microdata_events
 from events.extract.structured.microformats import find_hevent_events
 from events.extract.structured.selectors import find_selector_events
 from events.extract.text import find_text_events
+from events.extract.text.model import ReaderModel
 from events.extract.textmap import MAX_NODES, TextMap, build_textmap
 from events.normalise.titles import page_acronyms
 from events.record import Event
+
+
+@dataclass(frozen=True)
+class Learning:
+    model: ReaderModel | None = None
+    observations: list[Any] | None = None
+
 
 Strategy = Callable[[PageContext, TextMap], list[Event]]
 MAX_EVENTS = 5000  # a page listing more keeps its first (earliest) ones, and the source's status says so
@@ -61,15 +71,21 @@ def extract_events(
     tree: LexborHTMLParser | None = None,
     notes: list[str] | None = None,
     explain: bool = False,
+    model: ReaderModel | None = None,
+    observations: list[Any] | None = None,
 ) -> list[Event]:
     """Events on one page. ``selectors`` (from the source's config) replace the text heuristics;
     ``calendars`` are the texts of .ics files the page links to, fetched by the caller; ``tree`` is
     the page already parsed (by ``parse_html``), if the caller has it. ``notes`` collects, in words,
     what of the page could not be read whole (flattened nesting, a cut at ``MAX_NODES`` or
     ``MAX_EVENTS``), for the source's status. ``explain`` keeps, in each record's provenance, the
-    title candidates that lost."""
+    title candidates that lost. ``model`` replaces the reader's shipped weights and ``observations``
+    collects every block the text reader weighed: both for training (``bench/train_reader.py``)."""
     notes = notes if notes is not None else []
-    found = _extract(html, url, today, timezone, source, date_order, selectors, calendars, tree, notes, explain)
+    learning = Learning(model, observations)
+    found = _extract(
+        html, url, today, timezone, source, date_order, selectors, calendars, tree, notes, explain, learning
+    )
     if len(found) > MAX_EVENTS:
         notes.append(f"the page lists {len(found):,} events; only the first {MAX_EVENTS:,} were kept")
         found = found[:MAX_EVENTS]
@@ -87,7 +103,8 @@ def _extract(
     calendars: Sequence[str],
     tree: LexborHTMLParser | None,
     notes: list[str],
-    explain: bool = False,
+    explain: bool,
+    learning: Learning,
 ) -> list[Event]:
     tree = tree if tree is not None else parse_html(html, notes)
     root = tree.root
@@ -101,6 +118,8 @@ def _extract(
         lang=lang or "",
         tree=tree,
         explain=explain,
+        model=learning.model,
+        observations=learning.observations,
     )
     body = tree.body or root
     if body is None:

@@ -24,6 +24,16 @@ class PageContext:
     acronyms: set[str] = field(default_factory=set)
     tree: Any = None
     explain: bool = False  # keep the losing title candidates in each record's provenance
+    model: Any = None  # the reader's learned decisions (text.model.ReaderModel); None: the shipped weights
+    observations: list[Any] | None = None  # when training: every block read, with its features
+
+    @property
+    def reader(self) -> Any:
+        if self.model is None:
+            from events.extract.text.model import shipped
+
+            self.model = shipped()
+        return self.model
 
     @property
     def zone(self) -> ZoneInfo:

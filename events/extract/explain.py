@@ -11,7 +11,8 @@ _SHOWN = ("title", "start", "end", "venue", "address", "locality", "booking", "e
 
 def explain_events(events: Sequence[Event]) -> str:
     """Plain text for a person: per event its fields with their origin, then the title candidates
-    the ranking weighed, best first (the first is the one taken)."""
+    the ranking weighed, best first (the first is the one taken), then the score that made the block
+    an event (log-odds: at least 0 is an event) with the evidence that weighed most."""
     if not events:
         return "No events found on this page.\n"
     lines: list[str] = []
@@ -32,6 +33,9 @@ def explain_events(events: Sequence[Event]) -> str:
         if candidates:
             lines.append("   title candidates (score: signals):")
             lines.extend(f"     - {c.strip()}" for c in candidates.split(" | "))
+        judged = origin.pop("is an event", None)
+        if judged:
+            lines.append(f"   is an event  {judged}")
         for name, where in origin.items():
             if name in VISIBLE_FIELDS:
                 lines.append(f"   {name:<12} ← {where}")

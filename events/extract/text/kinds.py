@@ -51,28 +51,39 @@ def is_prose(tm: TextMap, block: Block, stamped: bool = False) -> bool:
     return False
 
 
-def is_news(tm: TextMap, index: int, url: str | None) -> bool:
-    """A news list looks like an events list; its links and its class names tell them apart."""
+def news_evidence(tm: TextMap, index: int, url: str | None) -> dict[str, float]:
+    """What says a dated block is news rather than an event: a news or blog link, a blog's dated
+    permalink (/2024/03/12/pay-talks/), a section headed "Latest news", class names; and what says
+    the section holds events."""
+    out: dict[str, float] = {}
     path = url.split("?", 1)[0] if url else ""
     if _NEWS_PATH.search(path):
-        return True
+        out["news link"] = 1.0
     if (
         _DATED_POST.search(path)
         and not _EVENT_PATH.search(path)
         and not DOCUMENT.search(path)
         and "/uploads/" not in path
     ):
-        return True  # a blog's dated permalink (/2024/03/12/pay-talks/), not an events page
-    if _under_news_heading(tm, index):
-        return True
+        out["dated post link"] = 1.0
+    if _EVENT_PATH.search(path) and not DOCUMENT.search(path):
+        out["event link"] = 1.0
+    heading = _section_heading(tm, index)
+    if heading is not None:
+        if _NEWS_HEADING.search(heading) and not _EVENTS_HEADING.search(heading):
+            out["under a news heading"] = 1.0
+        elif _EVENTS_HEADING.search(heading):
+            out["under an events heading"] = 1.0
     for i in tm.ancestors(index):
         attrs = tm.elements[i].node.attrs
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         if _EVENT_NAME.search(names):
-            return False
+            out["in an events section"] = 1.0
+            break
         if _NEWS_NAME.search(names):
-            return True
-    return False
+            out["in a news section"] = 1.0
+            break
+    return out
 
 
 _NEWS_HEADING = re.compile(
@@ -86,10 +97,10 @@ _EVENTS_HEADING = re.compile(
 )
 
 
-def _under_news_heading(tm: TextMap, index: int) -> bool:
-    """The heading that introduces the block's section says news ("Latest news"), not events. That
-    heading stands before the block beside it or beside one of its ancestors (directly, or in a
-    header wrapper), never inside a neighbouring card."""
+def _section_heading(tm: TextMap, index: int) -> str | None:
+    """The heading that introduces the block's section ("Latest news", "Coming up"). It stands before
+    the block beside it or beside one of its ancestors (directly, or in a header wrapper), never
+    inside a neighbouring card."""
     headings = tm.cache.get("all_headings")
     if headings is None:
         headings = [(el.start, i) for i, el in enumerate(tm.elements) if el.tag in HEADINGS and el.end > el.start]
@@ -102,9 +113,8 @@ def _under_news_heading(tm: TextMap, index: int) -> bool:
         if el.end > start:
             continue  # a heading holding the block
         if el.parent in ancestors or tm.elements[el.parent].parent in ancestors:
-            text = tm.text_of(h)
-            return bool(_NEWS_HEADING.search(text)) and not _EVENTS_HEADING.search(text)
-    return False
+            return tm.text_of(h)
+    return None
 
 
 def has_prose(tm: TextMap, block: Block) -> bool:

@@ -12,49 +12,43 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from events.extract.context import PageContext
 from events.extract.provenance import css_path, text_field_origins
 from events.extract.text.anchors import Anchor, find_anchors, stamps_in
 from events.extract.text.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
 from events.extract.text.date_lists import MIN_DATES, date_list_events
-from events.extract.text.kinds import MILESTONE, NOT_EVENT, cancellation_notice, has_prose, is_news, is_prose
-from events.extract.text.places import (
-    PLACE_LABEL_START,
-    element_place,
-    find_place_element,
-    meta_line_place,
-    settle_place,
-    venue_in,
+from events.extract.text.kinds import (
+    MILESTONE,
+    NOT_EVENT,
+    cancellation_notice,
+    has_prose,
+    is_prose,
+    news_evidence,
 )
+from events.extract.text.places import element_place, find_place_element, meta_line_place, settle_place, venue_in
 from events.extract.text.tables import booking_column, table_columns
 from events.extract.text.times import when_of
+from events.extract.text.title_choice import BlockText, choose_title, title_candidates
 from events.extract.text.titles import (
     DOCUMENT,
     GENERIC_LINK,
+    KINDS,
+    TitleCandidate,
     context_title,
-    heading_above,
+    document_links,
     is_title_like,
     meeting_of,
-    place_then_title,
-    rank_titles,
-    reads_as_sentence,
+    span_of,
     split_title_venue,
-    structural_title,
-    title_then_place,
 )
 from events.extract.textmap import TextMap
-from events.normalise.dates import find_dates, find_months
-from events.normalise.places import (
-    find_locality,
-    is_online,
-    looks_like_address,
-    looks_like_venue,
-    plausible_venue,
-    tidy_place,
-)
+from events.normalise.dates import find_months
+from events.normalise.places import find_locality, is_online, looks_like_venue, plausible_venue, tidy_place
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import tidy_title
@@ -84,6 +78,8 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
     # a line restating the date ("1:00pm - Wednesday, September 21st") under a date heading belongs to
     # the heading's block, not to an event of its own
     covered = [(tm.elements[b.extra[0]].start, b.span(tm)[1], {a.first_day for a in b.dates}) for b in parts if b.extra]
+    # blocks of one shape (tag and class) are the items of a listing
+    shapes = Counter(_shape(tm, b.index) for b in parts)
     for block in parts:
         here = tm.elements[block.index]
         if any(
@@ -97,10 +93,15 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
         if listed is not None:
             events.extend(listed)
             continue
-        event = _read_block(ctx, tm, block, alone)
+        event = _read_block(ctx, tm, block, alone, shapes[_shape(tm, block.index)])
         if event is not None:
             events.append(event)
     return events
+
+
+def _shape(tm: TextMap, index: int) -> tuple[str, str, int]:
+    el = tm.elements[index]
+    return el.tag, el.node.attrs.get("class") or "", el.depth
 
 
 def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor], starts: list[int]) -> int:
@@ -209,21 +210,44 @@ def _extend(tm: TextMap, block: Block, anchors: list[Anchor], starts: list[int])
         index = nxt
 
 
-def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False) -> Event | None:
+@dataclass
+class Observation:
+    """One block as the reader saw it, for training: its features, the record it would make (None
+    when no title could be read) and its title candidates."""
+
+    text: str
+    features: dict[str, float]  # the block's evidence, less what its title says (``title_evidence``)
+    event: Event | None
+    titles: list[TitleCandidate]
+    named_by: str  # "candidate", "notice" or "context" (a table's heading)
+    accepted: bool
+
+
+def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False, alike: int = 1) -> Event | None:
+    """The block's event, if the learned ``event`` decision says it is one. The evidence for and
+    against (prose, a publication stamp, a deadline, a news section; a time, a place, booking words)
+    is gathered as features, never as a verdict on its own."""
     start, end = block.span(tm)
     text = tm.text[start:end]
-    if len(text) > MAX_BLOCK or NOT_EVENT.search(text):
+    if len(text) > MAX_BLOCK:
         return None
+    evidence: dict[str, float] = {}
+    if NOT_EVENT.search(text):
+        evidence["words of no event"] = 1.0  # "posted by", "vacancy", "closing date", "press release"
     stamped = stamps_in(tm, start, end)
     published = tm.cache.get("published", [])
     posted = bisect.bisect_left(published, start) < bisect.bisect_left(published, end)
+    if posted:
+        evidence["publication stamp"] = 1.0
     notice = cancellation_notice(text) if len({d.first_day for d in block.dates}) == 1 else None
-    if notice is None and is_prose(tm, block, posted):
-        return None
+    if notice is not None:
+        evidence["cancellation notice"] = 1.0
+    elif is_prose(tm, block, posted):
+        evidence["date in prose"] = 1.0
     tags = [d for d in block.dates if d.from_tag]
     written = [d for d in block.dates if not d.from_tag]
     if not tags and len({d.first_day for d in written}) > 1:
-        return None  # a block listing several dates is a schedule or prose, not one event
+        evidence["several days"] = 1.0  # a schedule, or prose, more often than one event
     # a badge "3 Apr" beside "3–4 April 2025": the range says more
     written.sort(key=lambda d: (d.last_day is None, not d.explicit_year))  # and a dated range over an aside
     # clock times are never read out of dates, so a time inside a date range's text counts too
@@ -232,7 +256,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     removed += [t.span for t in times]
     columns = table_columns(tm, block.index)
     if "booking" not in columns and notice is None and MILESTONE.match(cut(text, (0, len(text)), removed)):
-        return None  # "Nominations open 3 March 2025" in a timetable
+        evidence["timetable step"] = 1.0  # "Nominations open 3 March 2025"
     place_element = columns.get("venue") or find_place_element(tm, block)
     booking = find_booking(text, ctx.today)
     if booking.state == "none" and "booking" in columns:
@@ -247,34 +271,40 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         removed.append(locality[1])
     removed += [m.span for m in find_months(text) if not overlaps(m.span, removed)]
     segments = text_segments(tm, start, end, removed)
+    details = {
+        "a clock time": bool(times),
+        "booking words": booking.state != "none",
+        "in <town>": bool(locality),
+        "online": is_online(text),
+        "venue words": any(looks_like_venue(text[a:b], strong=True) for a, b in segments),
+        "a place element": place_element is not None,
+    }
+    evidence.update({name: 1.0 for name, said in details.items() if said})
     # a heading above names the block only when the block reads like an event's details (a time, a
     # place, booking), never for a bare date under an article's headline
-    signals = (
-        bool(times)
-        or booking.state != "none"
-        or bool(locality)
-        or is_online(text)
-        or any(looks_like_venue(text[a:b], strong=True) for a, b in segments)
-        or place_element is not None
-    )
-    if alone and not signals and notice is None and has_prose(tm, block):
-        return None  # a page's only date, in a block of running text with nothing of an event: an article
-    named: tuple[str, tuple[int, int] | None, tuple[int, int] | None, str | None] | None = _title_of(
-        ctx, tm, block, Reading(text, start, removed, segments), columns, signals
-    )
+    signals = any(details.values())
+    if not signals:
+        evidence["no event details"] = 1.0
+        if alone and notice is None and has_prose(tm, block):
+            evidence["lone date in prose"] = 1.0  # a page's only date, in running text: an article
+    reading = BlockText(text, start, removed, segments)
+    candidates = title_candidates(ctx, tm, block, reading, columns, signals)
+    chosen = choose_title(ctx, candidates)
+    named = _title_of(ctx, tm, block, reading, columns, chosen)
     if notice is not None:  # the notice names the meeting, unless the block's own title does
         status = notice[1]
         if named is None or _NOTICE_WORDS.search(named[0]) or notice[0].casefold() in named[0].casefold():
             named = (notice[0], None, None, None)
     if named is None:
+        _observe(ctx, Observation(text, evidence, None, candidates, "", False))
         return None
     title, title_span, place_span, venue_in_title = named
     address = None
     if place_element is not None:
         venue, address = element_place(tm, place_element, text, start, removed)
     else:
-        documents = [_span_of(tm, i, start) for i in _document_links(tm, block)]
-        badges = [_span_of(tm, i, start) for i in _category_elements(tm, block)]
+        documents = [span_of(tm, i, start) for i in document_links(tm, block)]
+        badges = [span_of(tm, i, start) for i in _category_elements(tm, block)]
         if title_span is not None:
             venue = venue_in(text, segments, title_span, documents, badges) or venue_in_title
         else:
@@ -285,12 +315,14 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
             venue = meta_line_place(tm, block, text, start, removed)
     when = when_of(ctx, tags, written, times)
     url = _link(ctx, tm, block, _title_element(tm, start, title_span))
-    if not signals and notice is None and is_news(tm, block.index, url):
-        return None  # a dated headline in a news list, not an event
+    evidence.update(news_evidence(tm, block.index, url))
+    evidence.update(_shape_evidence(ctx, tm, block, when[0], url, alone, alike))
+    named_by = "notice" if notice is not None and title == notice[0] else "candidate" if chosen else "context"
+    judged = evidence | title_evidence(named_by, chosen)
     if venue and (venue.casefold() == title.casefold() or not plausible_venue(venue)):
         venue = None  # the blurb's first words repeat the title, or invite the reader ("Join us online")
     venue, address, town, online = settle_place(text, venue, address, locality[0] if locality else None, ctx.acronyms)
-    return Event(
+    event = Event(
         source=ctx.source,
         title=title,
         start=when[0],
@@ -306,8 +338,60 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         booking_opens=booking.opens,
         url=url,
         found_by="text",
-        provenance=_provenance(ctx, tm, block, start, removed, title, title_span, venue, booking.span),
+        provenance=_provenance(ctx, tm, block, start, title, title_span, venue, booking.span, candidates, judged),
     )
+    accepted = ctx.reader.event.yes(judged)
+    _observe(ctx, Observation(text, evidence, event, candidates, named_by, accepted))
+    return event if accepted else None
+
+
+# the title's own features that say something about the block as an event
+_TITLE_EVIDENCE = frozenset(
+    {f"kind: {kind}" for kind in KINDS}
+    | {"reads as a sentence", "capitals", "one word", "many words", "names a place", "e-mail address", "file name"}
+    | {"link words", "call to action", "repeated often"}
+)
+
+
+def title_evidence(named_by: str, chosen: TitleCandidate | None) -> dict[str, float]:
+    """What the block's title says about it being an event: where it came from and what its words are
+    like (a file's name, a sentence). Kept apart from the rest of the evidence because it depends on
+    the title decision (training re-ranks the titles before it weighs the blocks)."""
+    if named_by == "candidate" and chosen is not None:
+        return {f"title: {k}": v for k, v in chosen.features.items() if k in _TITLE_EVIDENCE}
+    return {f"title: from the {named_by or 'table'}": 1.0}
+
+
+def _observe(ctx: PageContext, observation: Observation) -> None:
+    if ctx.observations is not None:
+        ctx.observations.append(observation)
+
+
+def _shape_evidence(
+    ctx: PageContext, tm: TextMap, block: Block, start: date | datetime, url: str | None, alone: bool, alike: int
+) -> dict[str, float]:
+    """The block among its neighbours, and its date against the day the page was read."""
+    out: dict[str, float] = {}
+    if tm.elements[block.index].tag == "tr":
+        out["table row"] = 1.0
+    if alike >= 3:
+        out["one of a listing"] = 1.0
+    if alone:
+        out["the page's only date"] = 1.0
+    if any(d.from_tag for d in block.dates):
+        out["a <time> tag"] = 1.0
+    if any(d.last_day for d in block.dates):
+        out["a range of days"] = 1.0
+    if not any(d.explicit_year for d in block.dates):
+        out["no year written"] = 1.0
+    if url is None:
+        out["no link"] = 1.0
+    day = start.date() if isinstance(start, datetime) else start
+    if day < ctx.today - timedelta(days=365):
+        out["over a year ago"] = 1.0
+    elif day < ctx.today:
+        out["past"] = 1.0
+    return out
 
 
 def _provenance(
@@ -315,11 +399,12 @@ def _provenance(
     tm: TextMap,
     block: Block,
     start: int,
-    removed: list[tuple[int, int]],
     title: str,
     title_span: tuple[int, int] | None,
     venue: str | None,
     booking_span: tuple[int, int] | None,
+    candidates: list[TitleCandidate],
+    evidence: dict[str, float],
 ) -> dict[str, str]:
     first = min(block.dates, key=lambda d: d.span)
     spans: dict[str, tuple[int, int] | str | None] = {
@@ -331,62 +416,38 @@ def _provenance(
     origins = text_field_origins(tm, block.index, start, spans)
     if ctx.explain:
         origins["block"] = f"text:{css_path(tm.elements[block.index].node)}"
-        ranked = rank_titles(tm, block, removed, complete=True)
+        weights = ctx.reader.title.weights
+        ranked = sorted(candidates, key=lambda c: -c.score)
         origins["title candidates"] = " | ".join(
-            f"{c.text[:50]!r} {c.score:+.1f} ({', '.join(f'{k} {v:+.1f}' for k, v in c.signals.items())})"
-            for c in ranked[:4]
+            f"{c.text[:50]!r} {c.score:+.1f} ({_contributions(c.features, weights)})" for c in ranked[:4]
         )
+        decision = ctx.reader.event
+        origins["is an event"] = f"{decision.score(evidence):+.1f} ({_contributions(evidence, decision.weights)})"
     return origins
 
 
-@dataclass
-class Reading:
-    """A block's text as it is being read: what has been cut out of it, and the runs of words left."""
-
-    text: str
-    start: int  # where the block's text begins in the page's text
-    removed: list[tuple[int, int]]
-    segments: list[tuple[int, int]]
+def _contributions(features: dict[str, float], weights: Mapping[str, float]) -> str:
+    parts = sorted(((weights.get(k, 0.0) * v, k) for k, v in features.items()), key=lambda p: -abs(p[0]))
+    return ", ".join(f"{k} {w:+.1f}" for w, k in parts if abs(w) >= 0.05)
 
 
 def _title_of(
-    ctx: PageContext, tm: TextMap, block: Block, r: Reading, columns: dict[str, int], signals: bool
+    ctx: PageContext,
+    tm: TextMap,
+    block: Block,
+    r: BlockText,
+    columns: dict[str, int],
+    chosen: TitleCandidate | None,
 ) -> tuple[str, tuple[int, int], tuple[int, int] | None, str | None] | None:
     """The title (and its span, a place read out of the same run of words, a venue named after it):
-    a heading or title element, else words that name no place, else a heading above, else a table's
-    context ("Board of Directors – Regular")."""
+    the best candidate, else, for a table row, the table's context ("Board of Directors – Regular")."""
     text, start, removed = r.text, r.start, r.removed
-    title_span = structural_title(ctx, tm, block, removed)
-    # the venue and type columns are no title, nor, in a table row, the names of its documents
-    not_titles = [_span_of(tm, columns[k], start) for k in ("venue", "kind") if k in columns]
-    if tm.elements[block.index].tag == "tr":
-        not_titles += [_span_of(tm, i, start) for i in _document_links(tm, block)]
-    plain = [
-        sp
-        for sp in r.segments
-        if is_title_like(text[sp[0] : sp[1]])
-        and not any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles)
-        and not PLACE_LABEL_START.match(text, sp[0], sp[1])  # "Location: The Albany" is no title
-        and not reads_as_sentence(text[sp[0] : sp[1]])
-        and not _VALUE_OF_A_FIELD.search(text, max(0, sp[0] - 30), sp[0])  # "Hosted by: Sports Commission"
-        and not looks_like_address(text[sp[0] : sp[1]])
-    ]
-    place_span = None
-    if title_span is None:
-        title_span, place_span = _plain_title(text, plain)
-        if title_span is not None and _labels_the_date(text, title_span, r.removed) and signals:
-            title_span = None  # "Planning Commission Hearing: July 30, 2 PM" labels the date; the item is named above
-            if heading_above(tm, block) is None:
-                title_span, place_span = _plain_title(text, plain)
-    title = cut(text, title_span, removed) if title_span else (heading_above(tm, block) if signals else None)
-    if title is None and plain:
-        title_span = plain[0]
-        title = cut(text, title_span, removed)
-    if title and _only_a_date(title, ctx):
-        title = None  # "August 27, 2019" twice in a row: a date is no title
+    title = chosen.text if chosen is not None else None
+    title_span = chosen.span if chosen is not None else None
+    place_span = chosen.place if chosen is not None else None
     if title is None and tm.elements[block.index].tag == "tr":
         title = context_title(ctx, tm, block.index)
-        kind = cut(text, _span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
+        kind = cut(text, span_of(tm, columns["kind"], start), removed) if "kind" in columns else ""
         if is_title_like(kind) and _NAMES_A_MEETING.search(kind):  # "Council Meeting" in its Type column
             title = kind
         elif title and is_title_like(kind):  # "Board of Directors" + "Regular" in its Type column
@@ -402,58 +463,9 @@ def _title_of(
     return title, title_span or (0, 0), place_span, venue_in_title
 
 
-# a run of words after one of these labels is that field's value, never the event's title
-_VALUE_OF_A_FIELD = re.compile(
-    r"\b(?:(?:hosted|presented|organi[sz]ed|sponsored|run)\s+by|organi[sz]ers?|hosts?|contact|speakers?|"
-    r"price|cost|fees?|tickets?|categor(?:y|ies)|tags?|audience|ages?|admission)\s*:\s*$",
-    re.IGNORECASE,
-)
 _NAMES_A_MEETING = re.compile(
     r"\b(?:meeting|session|hearing|council|committee|board|commission|authority|assembly|workshop)s?\b", re.I
 )
-
-
-def _labels_the_date(text: str, span: tuple[int, int], removed: list[tuple[int, int]]) -> bool:
-    """The words end with a colon and the date follows: "Public Hearing: July 30, 2019"."""
-    after = text[span[1] : span[1] + 3]
-    if not after.lstrip().startswith(":") and not text[: span[1]].rstrip().endswith(":"):
-        return False
-    colon = text.find(":", span[0])
-    return colon >= 0 and any(0 <= s - colon <= 4 for s, _ in removed)
-
-
-def _plain_title(text: str, plain: list[tuple[int, int]]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """The first run of words that names no place, or whose head does before a place ("Annual General
-    Meeting, Leeds Civic Hall"); and that place."""
-    for span in plain:
-        split = place_then_title(text, span) or title_then_place(text, span)
-        if split is not None:
-            return split
-        if not looks_like_venue(text[span[0] : span[1]], strong=True):
-            return span, None
-    return None, None
-
-
-def _only_a_date(title: str, ctx: PageContext) -> bool:
-    if not any(ch.isdigit() for ch in title):
-        return False
-    return len(LETTERS.findall(blank(title, [d.span for d in find_dates(title, ctx.today)]))) < 3
-
-
-def _span_of(tm: TextMap, index: int, start: int) -> tuple[int, int]:
-    return tm.elements[index].start - start, tm.elements[index].end - start
-
-
-def _document_links(tm: TextMap, block: Block) -> list[int]:
-    key = ("documents", block.index, len(block.extra))
-    found = tm.cache.get(key)
-    if found is None:  # asked for a title and again for a place: looked up once
-        found = tm.cache[key] = [
-            i
-            for i in block.inner(tm)
-            if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attrs.get("href") or "")
-        ]
-    return found
 
 
 _CATEGORY_CLASS = re.compile(r"(?:^|[\s_-])(?:categor(?:y|ies)|genres?|tags?|types?|badges?)(?:$|[\s_-])", re.I)

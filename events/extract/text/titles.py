@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from events.extract.context import PageContext
-from events.extract.text.blocks import HEADINGS, LABEL, LETTERS, Block, cut
+from events.extract.text.blocks import HEADINGS, LABEL, LETTERS, Block
 from events.extract.text.tables import table_columns
 from events.extract.textmap import TextMap
 from events.normalise.places import looks_like_venue
@@ -51,64 +51,49 @@ def is_title_like(text: str) -> bool:
     )
 
 
-# What makes an element of a block its title, and how much. ``rank_titles`` adds these up for each
-# candidate; the best that reads as a title wins. A new observation becomes a signal here, with a test.
-TITLE_SIGNALS = {
-    "table column": 10.0,  # the cell under a "Title"/"Meeting" header
-    "heading": 4.0,  # <h1>…<h6>
-    "title class": 3.0,  # class="event-title", itemprop="name"
-    "own link": 2.0,  # a link's own text (not a document's), shorter than the block
-    "bold": 1.0,  # <strong>/<b> inside the block
-    "heading level": 0.5,  # h1 most, h6 least
-    "near the date": 1.0,  # at most, for the nearest; above the date counts a little more than below
-    "meta line": -3.0,  # a sibling of the date's own element and of the same tag: date, time, place in a row
-    "names a place": -1.5,  # "Main Hall", "Grand Hotel": a place is seldom the title when something else is
-    "reads as a sentence": -3.0,  # "The Fund was created by the City to …": a blurb, not a name
-}
 _CREDIT = re.compile(
     r"^\W*(?:presented|hosted|organi[sz]ed|sponsored|supported|curated|powered|brought\s+to\s+you)\s+by\b|"
     r"^\W*in\s+(?:partnership|association|collaboration)\s+with\b|"
     r"^\W*(?:visit|go\s+to|view|see|read|download|sign\s+up|subscribe)\b.*\b(?:page|site|website|newsletter|here)\W*$",
     re.IGNORECASE,
 )
+# Where a candidate line sits and what element holds it: the markup half of a title's features
+# (``features.word_features`` gives the half its words tell). Every kind of candidate competes in one
+# ranking, weighed by the learned ``title`` decision of ``model.py``.
+KINDS = ("table column", "heading", "title class", "own link", "bold", "plain", "heading above")
+WORD_FEATURES = frozenset(
+    """one word|two or three words|many words|capitals|mostly figures|e-mail address|phone number|file name|
+link words|field label|names a place|address|call to action|reads as a sentence|ends with a colon|repeated|
+repeated often""".replace("\n", "").split("|")
+)
 
 
 @dataclass
 class TitleCandidate:
-    index: int  # the element, in the text map
-    span: tuple[int, int]  # within the block's text
+    index: int | None  # the element, in the text map (None: a heading above the block)
+    span: tuple[int, int] | None  # within the block's text (None: outside the block)
     text: str
-    signals: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] = field(default_factory=dict)
+    place: tuple[int, int] | None = None  # a place read out of the same run of words
+    score: float = 0.0
 
     @property
-    def score(self) -> float:
-        return sum(self.signals.values())
+    def signals(self) -> dict[str, float]:
+        return self.features
 
 
-_LEVEL_BONUS = {n: TITLE_SIGNALS["heading level"] * (6 - n) / 5 for n in range(1, 7)}  # h1 most, h6 none
 # elements that are never a title and carry no title class worth reading an attribute for
 _NEVER_TITLES = frozenset({"br", "hr", "img", "input", "tbody", "thead", "table", "ul", "ol", "dl"})
 
 
-def rank_titles(
-    tm: TextMap, block: Block, removed: list[tuple[int, int]], complete: bool = False
-) -> list[TitleCandidate]:
-    """The elements of the block that could be its title, best first, with the signals that placed
-    them. The signals read from an element's words only ever lower its score, so candidates are
-    weighed best-case first and the reading stops once none left could win; ``complete`` weighs
-    them all (for ``--explain``)."""
+def markup_candidates(tm: TextMap, block: Block) -> list[tuple[int, str, float]]:
+    """The elements of a block that could be its title by their markup: (element, kind, heading level
+    from 1.0 for h1 to 0.0 for h6)."""
     block_start, block_end = block.span(tm)
     size = block_end - block_start
-    text = tm.text[block_start:block_end]
     columns = table_columns(tm, block.index)
-    when = min(d.span[0] for d in block.dates) if block.dates else block_start
-    date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span) if block.dates else None
-    date_parent = tm.elements[date_el].parent if date_el is not None else None
-    date_tag = tm.elements[date_el].tag if date_el is not None else None
-    # first each candidate's signals from its markup alone, as plain tuples (most are never read)
-    hopeful: list[tuple[float, int, int, str, float, float, bool, int]] = []
     title_cell = columns.get("title")
-    near_weight, meta_weight = TITLE_SIGNALS["near the date"], TITLE_SIGNALS["meta line"]
+    out: list[tuple[int, str, float]] = []
     for i in ([title_cell] if title_cell is not None else []) + block.inner(tm):
         el = tm.elements[i]
         if el.end <= el.start:
@@ -118,13 +103,14 @@ def rank_titles(
         if i == title_cell:
             kind = "table column"
         elif tag in HEADINGS:
-            kind, level = "heading", _LEVEL_BONUS[int(tag[1])]
+            kind, level = "heading", (6 - int(tag[1])) / 5
         elif tag in _NEVER_TITLES:
             continue
         else:
             attrs = el.node.attrs
             if attrs.get("role") == "heading":
-                kind, level = "heading", _LEVEL_BONUS[min(max(int((attrs.get("aria-level") or "2")[:1] or 2), 1), 6)]
+                aria = min(max(int((attrs.get("aria-level") or "2")[:1] or 2), 1), 6)
+                kind, level = "heading", (6 - aria) / 5
             elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
                 kind = "title class"
             elif tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):
@@ -133,37 +119,49 @@ def rank_titles(
                 kind = "bold"
             else:
                 continue
-        before = el.start <= when
-        distance = when - el.end if before else el.start - when
-        near = round(near_weight * max(0.0, 1 - max(distance, 0) / 400) * (1 if before else 0.8), 3)
-        meta = date_tag in HEADINGS and i != date_el and el.parent == date_parent and tag == date_tag
-        score = TITLE_SIGNALS[kind] + level + near + (meta_weight if meta else 0.0)
-        hopeful.append((score, el.start, i, kind, level, near, meta, el.end))
-    hopeful.sort(key=lambda h: (-h[0], h[1]))
-    out: list[TitleCandidate] = []
-    best = float("-inf")
-    for score, el_start, i, kind, level, near, meta, el_end in hopeful:
-        if not complete and score < best:
-            break  # words only lower a score: no candidate left can beat the best
-        span = (el_start - block_start, el_end - block_start)
-        words = cut(text, span, removed)
-        if not is_title_like(words):
-            continue
-        signals = {kind: TITLE_SIGNALS[kind]}
-        if level:
-            signals["heading level"] = level
-        signals["near the date"] = near
-        if meta:
-            signals["meta line"] = meta_weight
-        if looks_like_venue(words, strong=True):
-            signals["names a place"] = TITLE_SIGNALS["names a place"]
-        if reads_as_sentence(words):
-            signals["reads as a sentence"] = TITLE_SIGNALS["reads as a sentence"]
-        candidate = TitleCandidate(i, span, words, signals)
-        out.append(candidate)
-        best = max(best, candidate.score)
-    out.sort(key=lambda c: (-c.score, c.span[0]))
+        out.append((i, kind, level))
     return out
+
+
+def position_features(
+    tm: TextMap, block: Block, start: int, end: int, index: int | None, first_line: int
+) -> dict[str, float]:
+    """Where a line sits against the block's date: just above it, just below, far; on the date's
+    own meta line (a row of headings: date, time, place); the block's first words."""
+    when = min(d.span[0] for d in block.dates) if block.dates else tm.elements[block.index].start
+    before = start <= when
+    distance = max(when - end if before else start - when, 0)
+    out = {"near the date": round(max(0.0, 1 - distance / 400), 3)}
+    if before:
+        out["above the date"] = 1.0
+    if start <= first_line:
+        out["first line"] = 1.0
+    if index is not None and block.dates:
+        date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span)
+        date_tag = tm.elements[date_el].tag
+        el = tm.elements[index]
+        beside = el.parent == tm.elements[date_el].parent and el.tag == date_tag
+        if date_tag in HEADINGS and index != date_el and beside:
+            out["meta line"] = 1.0
+    return out
+
+
+def span_of(tm: TextMap, index: int, start: int) -> tuple[int, int]:
+    """An element's span within a block's text that begins at ``start``."""
+    return tm.elements[index].start - start, tm.elements[index].end - start
+
+
+def document_links(tm: TextMap, block: Block) -> list[int]:
+    """The block's links to documents (an agenda's PDF, a video): their words name the document."""
+    key = ("documents", block.index, len(block.extra))
+    found = tm.cache.get(key)
+    if found is None:  # asked for a title and again for a place: looked up once
+        found = tm.cache[key] = [
+            i
+            for i in block.inner(tm)
+            if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attrs.get("href") or "")
+        ]
+    return list(found)
 
 
 def reads_as_sentence(text: str) -> bool:
@@ -180,15 +178,6 @@ def line_of(tm: TextMap, span: tuple[int, int]) -> int:
     while index > 0 and tm.elements[index].tag in _INLINE:
         index = tm.elements[index].parent
     return index
-
-
-def structural_title(
-    ctx: PageContext, tm: TextMap, block: Block, removed: list[tuple[int, int]]
-) -> tuple[int, int] | None:
-    """A heading, a *title* element, a table's name column, or a link's own text inside the block, as
-    a span of the block: the best of ``rank_titles``."""
-    ranked = rank_titles(tm, block, removed)
-    return ranked[0].span if ranked else None
 
 
 def heading_above(tm: TextMap, block: Block) -> str | None:

@@ -1,0 +1,145 @@
+"""Which line of a block is the event's title: every line that could be, weighed in one ranking.
+
+The candidates are the block's headings, *title* elements, links, bold runs and a table's name column
+(by their markup), every other run of words left once dates, times, status and place words are cut
+out, and the heading just above the block (a detail page names its event there). Each carries the
+features a careful reader weighs (``titles.position_features``, ``features.word_features``, and what
+stands beside it); the learned ``title`` decision scores them and the best one is the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from events.extract.context import PageContext
+from events.extract.text.blocks import LETTERS, Block, blank, cut
+from events.extract.text.features import times_repeated, word_features
+from events.extract.text.places import PLACE_LABEL_START
+from events.extract.text.titles import (
+    TitleCandidate,
+    document_links,
+    heading_above,
+    is_title_like,
+    markup_candidates,
+    place_then_title,
+    position_features,
+    span_of,
+    title_then_place,
+)
+from events.extract.textmap import TextMap
+from events.normalise.dates import find_dates
+
+# a run of words after one of these labels is that field's value, never the event's title
+VALUE_OF_A_FIELD = re.compile(
+    r"\b(?:(?:hosted|presented|organi[sz]ed|sponsored|run)\s+by|organi[sz]ers?|hosts?|contact|speakers?|"
+    r"price|cost|fees?|tickets?|categor(?:y|ies)|tags?|audience|ages?|admission)\s*:\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class BlockText:
+    """A block's text as it is being read: what has been cut out of it, and the runs of words left."""
+
+    text: str
+    start: int  # where the block's text begins in the page's text
+    removed: list[tuple[int, int]]
+    segments: list[tuple[int, int]]
+
+
+def title_candidates(
+    ctx: PageContext, tm: TextMap, block: Block, r: BlockText, columns: dict[str, int], signals: bool
+) -> list[TitleCandidate]:
+    """Every candidate title of the block, with its features, in the order they appear."""
+    text, start, removed = r.text, r.start, r.removed
+    first_line = r.segments[0][0] if r.segments else 0
+    out: list[TitleCandidate] = []
+    seen: set[str] = set()
+    for i, kind, level in markup_candidates(tm, block):
+        el = tm.elements[i]
+        span = (el.start - start, el.end - start)
+        words = cut(text, span, removed)
+        if not _usable(words, ctx):
+            continue
+        features = {f"kind: {kind}": 1.0}
+        if level:
+            features["heading level"] = level
+        features.update(position_features(tm, block, span[0], span[1], i, first_line))
+        out.append(_with_words(tm, TitleCandidate(i, span, words, features)))
+        seen.add(words)
+    # runs of plain words: the venue and type columns are no title, nor, in a row, its documents' names
+    not_titles = {k: span_of(tm, columns[k], start) for k in ("venue", "kind") if k in columns}
+    documents = [span_of(tm, i, start) for i in document_links(tm, block)]
+    row = tm.elements[block.index].tag == "tr"
+    for sp in r.segments:
+        words = text[sp[0] : sp[1]].strip()
+        if words in seen or not _usable(words, ctx):
+            continue
+        features = {"kind: plain": 1.0}
+        place = None
+        split = place_then_title(text, sp) or title_then_place(text, sp)
+        if split is not None:
+            sp, place = split
+            words = text[sp[0] : sp[1]].strip()
+            features["place split off"] = 1.0
+        if any(lo <= sp[0] and sp[1] <= hi for lo, hi in not_titles.values()):
+            continue  # a guard, not a feature: a column the table's header names as the place or the type
+        if row and any(lo <= sp[0] and sp[1] <= hi for lo, hi in documents):
+            continue  # and in a row of documents, a document's name
+        if PLACE_LABEL_START.match(text, sp[0], sp[1]):
+            features["labelled as the place"] = 1.0
+        if VALUE_OF_A_FIELD.search(text, max(0, sp[0] - 30), sp[0]):
+            features["value of a field"] = 1.0
+        if labels_the_date(text, sp, removed):
+            features["labels the date"] = 1.0
+        features.update(position_features(tm, block, start + sp[0], start + sp[1], None, first_line))
+        candidate = _with_words(tm, TitleCandidate(tm.container(start + sp[0], start + sp[1]), sp, words, features))
+        candidate.place = place
+        out.append(candidate)
+        seen.add(words)
+    # a heading above names the block only when the block reads like an event's details (a time, a
+    # place, booking), never a bare date under an article's headline or a table's year heading: a guard
+    above = heading_above(tm, block) if signals else None
+    if above and above not in seen and _usable(above, ctx):
+        out.append(_with_words(tm, TitleCandidate(None, None, above, {"kind: heading above": 1.0})))
+    return out
+
+
+def choose_title(ctx: PageContext, candidates: list[TitleCandidate]) -> TitleCandidate | None:
+    """The best-scoring candidate (the earlier one on a tie)."""
+    decision = ctx.reader.title
+    for c in candidates:
+        c.score = decision.score(c.features)
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.span[0] if c.span else -1))
+    return ranked[0] if ranked else None
+
+
+def _with_words(tm: TextMap, candidate: TitleCandidate) -> TitleCandidate:
+    candidate.features.update(word_features(candidate.text))
+    repeated = times_repeated(tm, candidate.text)
+    if repeated >= 2:
+        candidate.features["repeated"] = 1.0
+    if repeated >= 5:
+        candidate.features["repeated often"] = 1.0
+    return candidate
+
+
+def _usable(words: str, ctx: PageContext) -> bool:
+    return is_title_like(words) and not only_a_date(words, ctx)
+
+
+def only_a_date(title: str, ctx: PageContext) -> bool:
+    """ "August 27, 2019" left whole in a title element: a date is no title."""
+    if not any(ch.isdigit() for ch in title):
+        return False
+    return len(LETTERS.findall(blank(title, [d.span for d in find_dates(title, ctx.today)]))) < 3
+
+
+def labels_the_date(text: str, span: tuple[int, int], removed: list[tuple[int, int]]) -> bool:
+    """The words end with a colon and the date follows: "Public Hearing: July 30, 2019"."""
+    after = text[span[1] : span[1] + 3]
+    if not after.lstrip().startswith(":") and not text[: span[1]].rstrip().endswith(":"):
+        return False
+    colon = text.find(":", span[0])
+    return colon >= 0 and any(0 <= s - colon <= 4 for s, _ in removed)
