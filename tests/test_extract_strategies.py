@@ -711,7 +711,8 @@ def test_the_shipped_weights_name_the_signals_a_reader_uses() -> None:
     from events.extract.text.model import shipped
 
     model = shipped()
-    assert {"kind: heading", "kind: own link", "near the date", "meta line", "names a place"} <= set(model.title.weights)
+    named = {"kind: heading", "kind: own link", "near the date", "meta line", "names a place"}
+    assert named <= set(model.title.weights)
     assert {"date in prose", "publication stamp", "a clock time"} <= set(model.event.weights)
     assert model.event.weights["date in prose"] < 0 < model.event.weights["a clock time"]
 
