@@ -20,6 +20,7 @@ field rules. ``corpus-wide`` is also shown without page 308 (416 of its 561 even
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list the out-of-fold misses and extras")
     parser.add_argument("--fitted-only", action="store_true", help="skip the cross-validation")
     parser.add_argument("--rules", action="store_true", help="also read with the rules' weights, untrained")
+    parser.add_argument("--pages", type=Path, help="write each page's out-of-fold counts to this JSON file")
     opts = parser.parse_args(argv)
     shared = opts.shared.resolve()
     if not (shared / "tools" / "eval_extract.py").exists():
@@ -167,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"below target: {miss}")
     if opts.misses and not opts.fitted_only:
         print_misses(oof, lambda s: True)
+    if opts.pages and not opts.fitted_only:
+        counts = {s.page.name: [len(s.pairs), len(s.preds), len(s.page.truth)] for s in oof}
+        opts.pages.write_text(json.dumps(counts, indent=0))
     return 0
 
 

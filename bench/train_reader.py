@@ -4,7 +4,7 @@
 
 Every labelled page (``bench/labelled.py``: the seed examples, the three corpora of ``../shared`` and
 the project's fixtures with an ``*.expected.json``) is read once with the reader collecting each
-block it weighed (``Observation``: the block's evidence, the record it would make, its title
+block it weighed (``Reading``: the block's evidence, the record it would make, its title
 candidates). The labels come from the truth files:
 
 - a block is an event when a true event falls on its day and its title is among the block's words;
@@ -34,7 +34,7 @@ from typing import Any
 
 from bench.labelled import SETS, SHARED, LabelledPage, load_all, scorer
 from events.extract.text.model import WEIGHTS_FILE, Decision, ReaderModel
-from events.extract.text.reader import Observation, title_evidence
+from events.extract.text.reader import Reading, title_evidence
 from events.normalise.titles import tidy_title
 
 EVENT_THRESHOLD_NOTE = "an event when the score (log-odds) is at least 0"
@@ -65,20 +65,18 @@ class PageData:
     blocks: list[BlockExample] = field(default_factory=list)
 
 
-def observe(page: LabelledPage, model: ReaderModel | None = None) -> list[Observation]:
+def observe(page: LabelledPage, model: ReaderModel | None = None) -> list[Reading]:
     from events.extract import extract_events
 
-    seen: list[Observation] = []
+    seen: list[Reading] = []
     extract_events(page.html(), url=page.url, today=page.today, timezone=page.timezone, model=model, observations=seen)
     return seen
 
 
-def label(page: LabelledPage, seen: Sequence[Observation]) -> PageData:
+def label(page: LabelledPage, seen: Sequence[Reading]) -> PageData:
     ev = scorer()
     data = PageData(page.name, page.group, page.set)
     for obs in seen:
-        if obs.event is None:
-            continue
         day = obs.event.first_day
         texts = [tidy_title(c.text) for c in obs.titles] + [obs.event.title]
         match = None
@@ -98,7 +96,7 @@ def label(page: LabelledPage, seen: Sequence[Observation]) -> PageData:
         if match is None and not page.complete:
             continue  # a public suite asserts only some events: this block is unlabelled
         data.blocks.append(
-            BlockExample(obs.features, [c.features for c in obs.titles], obs.named_by, match is not None)
+            BlockExample(obs.evidence, [c.features for c in obs.titles], obs.named_by, match is not None)
         )
         if match is not None and match[1] and len(obs.titles) >= 2:
             want = match[0]["title"]
@@ -173,9 +171,14 @@ TITLE_PRIOR = Decision(
         "value of a field": -10.0,
         "address": -10.0,
         "labels the date": -2.0,
+        "e-mail address": -5.0,
+        "phone number": -5.0,
+        "file name": -3.0,
+        "link words": -3.0,
+        "call to action": -3.0,
     },
 )
-PENALTY_TITLE = 1.0  # the strength of the pull towards the rules' weights
+PENALTY_TITLE = 0.1  # the strength of the pull towards the rules' weights
 PENALTY_EVENT = 1.0
 PAGE_EXAMPLES = 8  # a page counts as much as this many examples at most
 

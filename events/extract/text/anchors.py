@@ -46,6 +46,9 @@ _STAMP = re.compile(
 )
 # "By Press Office · 12 February 2025": an article's byline
 _BYLINE = re.compile(r"\s*(?:[Bb]y|BY)\s+[A-Z][\w.'’ -]{1,40}?\s*[·|•,–—-]?\s*$")
+# a heading of a few words naming one year, and no day: the year of the dates under it
+_YEAR_IN_HEADING = re.compile(r"^\W*(?:[^\W\d]+\W+){0,4}(?P<year>(?:19|20)\d\d)(?:\W+[^\W\d]+){0,4}\W*$")
+_SECTION_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend"})
 _MARKER_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "dt", "strong", "b", "th"})
 
 
@@ -81,12 +84,34 @@ def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
     anchors = _join_labelled_ends(tm, anchors)
     anchors = _years_from_headings(tm, anchors)
     anchors = _days_under_month_headings(ctx, tm, anchors)
+    anchors = _forward_in_time(anchors, ctx.today)
     anchors = _join_bracketed(tm, anchors)
     anchors += _time_tags(ctx, tm, published)
     tm.cache["published"] = sorted(published)
     tm.cache["stamps"] = spans
     anchors.sort(key=lambda a: a.span)
     return anchors
+
+
+def _forward_in_time(anchors: list[Anchor], today: date) -> list[Anchor]:
+    """A listing of yearless dates runs forward: "19 October … 23 November" read on 1 January are
+    this October and this November, though November alone would be the one just past. A yearless
+    date in the recent past that follows, in the page's order, a yearless date of the next year is
+    taken a year later."""
+    out = list(anchors)
+    previous: Anchor | None = None
+    for i, anchor in enumerate(anchors):
+        if anchor.explicit_year or anchor.from_tag:
+            continue
+        if (
+            previous is not None
+            and previous.first_day.year > anchor.first_day.year
+            and anchor.first_day < today
+            and (later := _with_year(anchor, anchor.first_day.year + 1)).first_day >= previous.first_day
+        ):
+            out[i] = anchor = later
+        previous = anchor
+    return out
 
 
 def _after_time(text: str, end: int) -> int:
@@ -190,8 +215,11 @@ def _years_from_headings(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
         return anchors
     markers: list[tuple[int, int]] = []
     for el in tm.elements:
-        if el.tag in _MARKER_TAGS and 0 < el.end - el.start <= 30:
-            m = _YEAR_HEADING.match(tm.text[el.start : el.end])
+        if el.tag in _MARKER_TAGS and 0 < el.end - el.start <= 50:
+            words = tm.text[el.start : el.end]
+            m = _YEAR_HEADING.match(words) if len(words) <= 30 else None
+            if m is None and el.tag in _SECTION_TAGS:
+                m = _YEAR_IN_HEADING.match(words)  # "Calendar for 2022", "2023 Board Meetings"
             if m:
                 markers.append((el.start, int(m.group("year"))))
     if not markers:

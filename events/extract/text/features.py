@@ -26,7 +26,13 @@ _LINK_WORDS = frozenset(
 stream streaming recording recordings transcript summary document documents attachment attachments notice
 notices slides presentation handout handouts captions caption view read more details info information
 register book tickets ticket buy here click map directions share export subscribe calendar ical outlook
-google add print email link links website web page""".split()
+google add print email link links website web page to my your now this join rsvp sign up find out learn
+apple online""".split()
+)
+# words that label a field of an event's details rather than name anything
+_LABEL_WORDS = frozenset(
+    """date dates time times when where venue location address status price prices cost costs from until start
+starts end ends and category categories type details info information contact organiser organizer""".split()
 )
 _CODE_WORD = re.compile(r"^(?:[A-Z]{1,4}|\d[\d-]*)$")  # "CC", "SP", "MIN", "07-19": a file's code
 
@@ -62,7 +68,7 @@ def word_features(words: str) -> dict[str, float]:
     plain = [t for t in plain if t]
     if plain and all(t in _LINK_WORDS for t in plain):
         out["link words"] = 1.0
-    if LABEL.match(words):
+    if LABEL.match(words) or (plain and all(t in _LABEL_WORDS or t == "&" for t in plain)):
         out["field label"] = 1.0
     if looks_like_venue(words, strong=True):
         out["names a place"] = 1.0

@@ -68,7 +68,7 @@ def news_evidence(tm: TextMap, index: int, url: str | None) -> dict[str, float]:
         out["dated post link"] = 1.0
     if _EVENT_PATH.search(path) and not DOCUMENT.search(path):
         out["event link"] = 1.0
-    heading = _section_heading(tm, index)
+    heading = section_heading(tm, index)
     if heading is not None:
         if _NEWS_HEADING.search(heading) and not _EVENTS_HEADING.search(heading):
             out["under a news heading"] = 1.0
@@ -97,7 +97,7 @@ _EVENTS_HEADING = re.compile(
 )
 
 
-def _section_heading(tm: TextMap, index: int) -> str | None:
+def section_heading(tm: TextMap, index: int) -> str | None:
     """The heading that introduces the block's section ("Latest news", "Coming up"). It stands before
     the block beside it or beside one of its ancestors (directly, or in a header wrapper), never
     inside a neighbouring card."""

@@ -30,6 +30,7 @@ from events.extract.text.kinds import (
     is_prose,
     news_evidence,
 )
+from events.extract.text.page_roles import page_evidence
 from events.extract.text.places import element_place, find_place_element, meta_line_place, settle_place, venue_in
 from events.extract.text.tables import booking_column, table_columns
 from events.extract.text.times import when_of
@@ -70,7 +71,6 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
     for anchor in anchors:
         index = _block_for(tm, anchor, anchors, starts)
         blocks.setdefault(index, Block(index, [])).dates.append(anchor)
-    events = []
     alone = len({a.first_day for a in anchors}) == 1  # one date on the whole page: an article's, or a detail page's
     parts = [session for b in blocks.values() for part in _split(tm, b) for session in _sessions(tm, part)]
     for block in parts:
@@ -80,6 +80,7 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
     covered = [(tm.elements[b.extra[0]].start, b.span(tm)[1], {a.first_day for a in b.dates}) for b in parts if b.extra]
     # blocks of one shape (tag and class) are the items of a listing
     shapes = Counter(_shape(tm, b.index) for b in parts)
+    found: list[Event | Reading] = []
     for block in parts:
         here = tm.elements[block.index]
         if any(
@@ -91,12 +92,16 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
             continue
         listed = date_list_events(ctx, tm, block) if len(block.dates) >= MIN_DATES else None
         if listed is not None:
-            events.extend(listed)
+            found.extend(listed)
             continue
-        event = _read_block(ctx, tm, block, alone, shapes[_shape(tm, block.index)])
-        if event is not None:
-            events.append(event)
-    return events
+        reading = _read_block(ctx, tm, block, alone, shapes[_shape(tm, block.index)])
+        if reading is not None:
+            found.append(reading)
+    readings = [r for r in found if isinstance(r, Reading)]
+    for reading, page in zip(readings, page_evidence(ctx, tm, readings), strict=True):
+        reading.evidence.update(page)
+        _decide(ctx, reading)
+    return [r if isinstance(r, Event) else r.event for r in found if isinstance(r, Event) or r.accepted]
 
 
 def _shape(tm: TextMap, index: int) -> tuple[str, str, int]:
@@ -211,22 +216,38 @@ def _extend(tm: TextMap, block: Block, anchors: list[Anchor], starts: list[int])
 
 
 @dataclass
-class Observation:
-    """One block as the reader saw it, for training: its features, the record it would make (None
-    when no title could be read) and its title candidates."""
+class Reading:
+    """One block as the reader read it, before the decision whether it is an event: the record it
+    would make, the evidence for and against (less what its title says: ``title_evidence``), its
+    title candidates and the one chosen. Training keeps these (``observations``) to refit both
+    decisions."""
 
+    block: Block
     text: str
-    features: dict[str, float]  # the block's evidence, less what its title says (``title_evidence``)
-    event: Event | None
+    event: Event
+    evidence: dict[str, float]
     titles: list[TitleCandidate]
+    chosen: TitleCandidate | None
     named_by: str  # "candidate", "notice" or "context" (a table's heading)
-    accepted: bool
+    accepted: bool = False
 
 
-def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False, alike: int = 1) -> Event | None:
-    """The block's event, if the learned ``event`` decision says it is one. The evidence for and
-    against (prose, a publication stamp, a deadline, a news section; a time, a place, booking words)
-    is gathered as features, never as a verdict on its own."""
+def _decide(ctx: PageContext, reading: Reading) -> None:
+    judged = reading.evidence | title_evidence(reading.named_by, reading.chosen)
+    decision = ctx.reader.event
+    reading.accepted = decision.yes(judged)
+    if ctx.observations is not None:
+        ctx.observations.append(reading)
+    if ctx.explain and isinstance(reading.event.provenance, dict):
+        reading.event.provenance["is an event"] = (
+            f"{decision.score(judged):+.1f} ({_contributions(judged, decision.weights)})"
+        )
+
+
+def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False, alike: int = 1) -> Reading | None:
+    """The block's event as it reads, with the evidence for and against it being one (prose, a
+    publication stamp, a deadline, a news section; a time, a place, booking words), gathered as
+    features for the learned ``event`` decision, never as a verdict on its own."""
     start, end = block.span(tm)
     text = tm.text[start:end]
     if len(text) > MAX_BLOCK:
@@ -296,7 +317,6 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         if named is None or _NOTICE_WORDS.search(named[0]) or notice[0].casefold() in named[0].casefold():
             named = (notice[0], None, None, None)
     if named is None:
-        _observe(ctx, Observation(text, evidence, None, candidates, "", False))
         return None
     title, title_span, place_span, venue_in_title = named
     address = None
@@ -318,7 +338,6 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     evidence.update(news_evidence(tm, block.index, url))
     evidence.update(_shape_evidence(ctx, tm, block, when[0], url, alone, alike))
     named_by = "notice" if notice is not None and title == notice[0] else "candidate" if chosen else "context"
-    judged = evidence | title_evidence(named_by, chosen)
     if venue and (venue.casefold() == title.casefold() or not plausible_venue(venue)):
         venue = None  # the blurb's first words repeat the title, or invite the reader ("Join us online")
     venue, address, town, online = settle_place(text, venue, address, locality[0] if locality else None, ctx.acronyms)
@@ -338,11 +357,9 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         booking_opens=booking.opens,
         url=url,
         found_by="text",
-        provenance=_provenance(ctx, tm, block, start, title, title_span, venue, booking.span, candidates, judged),
+        provenance=_provenance(ctx, tm, block, start, title, title_span, venue, booking.span, candidates),
     )
-    accepted = ctx.reader.event.yes(judged)
-    _observe(ctx, Observation(text, evidence, event, candidates, named_by, accepted))
-    return event if accepted else None
+    return Reading(block, text, event, evidence, candidates, chosen, named_by)
 
 
 # the title's own features that say something about the block as an event
@@ -360,11 +377,6 @@ def title_evidence(named_by: str, chosen: TitleCandidate | None) -> dict[str, fl
     if named_by == "candidate" and chosen is not None:
         return {f"title: {k}": v for k, v in chosen.features.items() if k in _TITLE_EVIDENCE}
     return {f"title: from the {named_by or 'table'}": 1.0}
-
-
-def _observe(ctx: PageContext, observation: Observation) -> None:
-    if ctx.observations is not None:
-        ctx.observations.append(observation)
 
 
 def _shape_evidence(
@@ -404,7 +416,6 @@ def _provenance(
     venue: str | None,
     booking_span: tuple[int, int] | None,
     candidates: list[TitleCandidate],
-    evidence: dict[str, float],
 ) -> dict[str, str]:
     first = min(block.dates, key=lambda d: d.span)
     spans: dict[str, tuple[int, int] | str | None] = {
@@ -421,8 +432,6 @@ def _provenance(
         origins["title candidates"] = " | ".join(
             f"{c.text[:50]!r} {c.score:+.1f} ({_contributions(c.features, weights)})" for c in ranked[:4]
         )
-        decision = ctx.reader.event
-        origins["is an event"] = f"{decision.score(evidence):+.1f} ({_contributions(evidence, decision.weights)})"
     return origins
 
 

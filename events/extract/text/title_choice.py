@@ -36,6 +36,12 @@ VALUE_OF_A_FIELD = re.compile(
     r"price|cost|fees?|tickets?|categor(?:y|ies)|tags?|audience|ages?|admission)\s*:\s*$",
     re.IGNORECASE,
 )
+# the same after a label that stands in an element of its own ("<dt>From</dt><dd>Penn Hills</dd>")
+_LABEL_BEFORE = re.compile(
+    r"(?:^|\n|\s{2})\W*(?:from|by|when|where|venue|location|place|address|date|time|contact|e-?mail|phone|tel|"
+    r"organi[sz]er|host|speaker|price|cost|category|type|status)\s*:?\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -54,18 +60,25 @@ def title_candidates(
     """Every candidate title of the block, with its features, in the order they appear."""
     text, start, removed = r.text, r.start, r.removed
     first_line = r.segments[0][0] if r.segments else 0
+    last_line = start + r.segments[-1][1] if len(r.segments) > 1 else -1
     out: list[TitleCandidate] = []
     seen: set[str] = set()
     for i, kind, level in markup_candidates(tm, block):
         el = tm.elements[i]
-        span = (el.start - start, el.end - start)
+        span = (el.start - start, _before_trailing_label(tm.text, el.start, el.end) - start)
         words = cut(text, span, removed)
         if not _usable(words, ctx):
             continue
         features = {f"kind: {kind}": 1.0}
         if level:
             features["heading level"] = level
-        features.update(position_features(tm, block, span[0], span[1], i, first_line))
+        features.update(position_features(tm, block, el.start, el.end, i, start + first_line, last_line))
+        features.update(class_features(tm, i, block.index))
+        if words in seen:  # one line in two elements (a link in a title element): one candidate of both kinds
+            twin = next(c for c in out if c.text == words)
+            for name, value in features.items():
+                twin.features[name] = max(value, twin.features.get(name, 0.0))
+            continue
         out.append(_with_words(tm, TitleCandidate(i, span, words, features)))
         seen.add(words)
     # runs of plain words: the venue and type columns are no title, nor, in a row, its documents' names
@@ -89,12 +102,14 @@ def title_candidates(
             continue  # and in a row of documents, a document's name
         if PLACE_LABEL_START.match(text, sp[0], sp[1]):
             features["labelled as the place"] = 1.0
-        if VALUE_OF_A_FIELD.search(text, max(0, sp[0] - 30), sp[0]):
+        if VALUE_OF_A_FIELD.search(text, max(0, sp[0] - 30), sp[0]) or _after_label_element(tm, start + sp[0], start):
             features["value of a field"] = 1.0
         if labels_the_date(text, sp, removed):
             features["labels the date"] = 1.0
-        features.update(position_features(tm, block, start + sp[0], start + sp[1], None, first_line))
-        candidate = _with_words(tm, TitleCandidate(tm.container(start + sp[0], start + sp[1]), sp, words, features))
+        features.update(position_features(tm, block, start + sp[0], start + sp[1], None, start + first_line, last_line))
+        holder = tm.container(start + sp[0], start + sp[1])
+        features.update(class_features(tm, holder, block.index))
+        candidate = _with_words(tm, TitleCandidate(holder, sp, words, features))
         candidate.place = place
         out.append(candidate)
         seen.add(words)
@@ -104,6 +119,48 @@ def title_candidates(
     if above and above not in seen and _usable(above, ctx):
         out.append(_with_words(tm, TitleCandidate(None, None, above, {"kind: heading above": 1.0})))
     return out
+
+
+# what a line's class names (its own or its wrappers' inside the block) say it is
+_CLASS_ROLES = {
+    "class: badge": re.compile(r"badge|label|tag|categor|genre|flag|sticker|ribbon|pill|chip", re.I),
+    "class: button": re.compile(r"btn|button|cta|action|buy|ticket|book", re.I),
+    "class: meta": re.compile(r"meta|date|time|info|detail|location|venue|place|price|address|author", re.I),
+    "class: description": re.compile(r"desc|summary|excerpt|teaser|intro|text|body|content", re.I),
+}
+
+
+def class_features(tm: TextMap, index: int, root: int) -> dict[str, float]:
+    """Roles the class names of a line and of its wrappers inside the block give it."""
+    names = []
+    for i in tm.ancestors(index):
+        names.append(tm.elements[i].node.attrs.get("class") or "")
+        if i == root:
+            break
+    found = " ".join(names)
+    return {role: 1.0 for role, pattern in _CLASS_ROLES.items() if found and pattern.search(found)}
+
+
+_TRAILING_LABEL = re.compile(r"\s+[^\W\d_][\w-]{2,20}\s*:\s*$")
+
+
+def _before_trailing_label(text: str, start: int, end: int) -> int:
+    """Where a title element's words end when a field's label closes it ("Дельфин Стоимость:", the
+    price's label set inside the title's link)."""
+    m = _TRAILING_LABEL.search(text, start, end)
+    return m.start() if m else end
+
+
+def _after_label_element(tm: TextMap, at: int, block_start: int) -> bool:
+    """The words at ``at`` follow an element of the block that holds only a field's label ("From",
+    "Where:")."""
+    if at <= block_start:
+        return False
+    before = tm.owner_at(at - 1)
+    if tm.elements[before].end > at or tm.elements[before].start < block_start:
+        return False
+    words = tm.text_of(before)
+    return 0 < len(words) <= 14 and bool(_LABEL_BEFORE.search(" " + words))
 
 
 def choose_title(ctx: PageContext, candidates: list[TitleCandidate]) -> TitleCandidate | None:

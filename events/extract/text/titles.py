@@ -113,7 +113,7 @@ def markup_candidates(tm: TextMap, block: Block) -> list[tuple[int, str, float]]
                 kind, level = "heading", (6 - aria) / 5
             elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
                 kind = "title class"
-            elif tag == "a" and (el.end - el.start) < size * 0.9 and not DOCUMENT.search(attrs.get("href") or ""):
+            elif tag == "a" and (el.end - el.start) < size * 0.9 and _names_a_page(attrs.get("href") or ""):
                 kind = "own link"
             elif tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
                 kind = "bold"
@@ -123,11 +123,17 @@ def markup_candidates(tm: TextMap, block: Block) -> list[tuple[int, str, float]]
     return out
 
 
+def _names_a_page(href: str) -> bool:
+    """A link to a page (the event's own, most often), not to a document, a mailbox or a phone."""
+    return not DOCUMENT.search(href) and not href.lstrip().lower().startswith(("mailto:", "tel:"))
+
+
 def position_features(
-    tm: TextMap, block: Block, start: int, end: int, index: int | None, first_line: int
+    tm: TextMap, block: Block, start: int, end: int, index: int | None, first_line: int, last_line: int = -1
 ) -> dict[str, float]:
     """Where a line sits against the block's date: just above it, just below, far; on the date's
-    own meta line (a row of headings: date, time, place); the block's first words."""
+    own meta line (a row of headings: date, time, place); the block's first words, or its last (a
+    button: "Buy tickets", "Купить билет")."""
     when = min(d.span[0] for d in block.dates) if block.dates else tm.elements[block.index].start
     before = start <= when
     distance = max(when - end if before else start - when, 0)
@@ -136,6 +142,8 @@ def position_features(
         out["above the date"] = 1.0
     if start <= first_line:
         out["first line"] = 1.0
+    elif last_line >= 0 and end >= last_line:
+        out["last line"] = 1.0
     if index is not None and block.dates:
         date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span)
         date_tag = tm.elements[date_el].tag
