@@ -108,7 +108,7 @@ def _extract(
 ) -> list[Event]:
     tree = tree if tree is not None else parse_html(html, notes)
     root = tree.root
-    lang = (root.attrs.get("lang") or "") if root is not None else ""
+    lang = page_language(tree)
     ctx = PageContext(
         url=url,
         today=today,
@@ -141,6 +141,19 @@ def _extract(
     if embedded and _drawn_from(visible, embedded):
         return merge_events(embedded, page_url=url, fill_from=visible)
     return merge_events(visible or embedded, page_url=url)
+
+
+def page_language(tree: LexborHTMLParser) -> str:
+    """The language the page declares: ``<html lang>``, else ``og:locale`` or Content-Language."""
+    root = tree.root
+    lang = (root.attrs.get("lang") or "") if root is not None else ""
+    if lang.strip():
+        return lang.strip()
+    for selector in ('meta[property="og:locale"]', 'meta[http-equiv="content-language" i]'):
+        node = tree.css_first(selector)
+        if node is not None and (node.attrs.get("content") or "").strip():
+            return str(node.attrs.get("content")).strip()
+    return ""
 
 
 # Readers' comments under a post (WordPress's comment list, Disqus): what readers wrote and when,

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+from events.normalise.calendar_words import ALWAYS, primary
 from events.normalise.urls import as_uri
 
 _MDY_ZONES = ("America/", "US/", "Pacific/Honolulu")
@@ -38,6 +39,12 @@ class PageContext:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages month and weekday names are read in: English, Russian and the page's own."""
+        own = primary(self.lang)
+        return ALWAYS if not own or own in ALWAYS else (*ALWAYS, own)
 
     @property
     def month_first(self) -> bool:

@@ -17,88 +17,133 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-    # Russian, in the genitive a date takes ("15 апреля") and the nominative a heading takes ("Май")
-    "янв": 1,
-    "фев": 2,
-    "мар": 3,
-    "апр": 4,
-    "май": 5,
-    "мая": 5,
-    "мае": 5,
-    "июн": 6,
-    "июл": 7,
-    "авг": 8,
-    "сен": 9,
-    "окт": 10,
-    "ноя": 11,
-    "дек": 12,
-}
+from events.normalise.calendar_words import ALWAYS, alternation, names
+
+_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10}
+_MONTHS |= {"nov": 11, "dec": 12}
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
-MONTH = (
-    r"(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])"
-    r"|(?:январ[ьяе]|янв|феврал[ьяе]|фев|марта?|мар|апрел[ьяе]|апр|ма[йяе]|июн[ьяе]?|июл[ьяе]?|августа?|авг"
-    r"|сентябр[ьяе]|сен|октябр[ьяе]|окт|ноябр[ьяе]|ноя|декабр[ьяе]|дек)(?![а-яё]))\.?"
+# English as English pages write it; other languages' names come from CLDR (calendar_words.py)
+ENGLISH_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
 )
-WEEKDAY = (
+ENGLISH_WEEKDAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon|tues?|wed|weds|thu|thur|thurs|fri|sat|sun)(?![a-z])\.?"
 )
-# "13(W)": some sites put the weekday's initial in brackets after the day
-DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])(?:\s*\([A-Za-z]{1,4}\.?\))?"
+# "13(W)": some sites put the weekday's initial in brackets after the day; "1er", "2e" in French,
+# "24." in German
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th|er|e)?(?![^\W\d_])\.?(?:\s*\([A-Za-z]{1,4}\.?\))?"
 YEAR = r"(?:19|20)\d\d(?!\d)"
 SEP = r"\s*(?:-|–|—|‒|―|to|until|till|through|thru)\s*"
-_LIST = r"(?:\s*(?:,|&)\s*|\s+(?:and|\+)\s+)"  # "3, 4 and 5 May"; never the "12+" of an age rating
 
-_WD = rf"(?:(?P<wd>{WEEKDAY})\s*,?\s*)?"
-_patterns = {
-    # 30 June – 2 July 2025 / 27th November - 11th January
-    "dmy_range": rf"{_WD}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:\s*,?\s*(?P<y1>{YEAR}))?{SEP}"
-    rf"(?:{WEEKDAY}\s*,?\s*)?(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MONTH})(?:\s*,?\s*(?P<y2>{YEAR}))?",
-    # 13 & 14 November 2024 / 12-13 Oct 2022 / 3, 4 and 5 May
-    "dmy_days": rf"{_WD}(?P<d1>{DAY})(?:{_LIST}{DAY})*(?:{_LIST}|{SEP})(?:{WEEKDAY}\s*,?\s*)?(?P<d2>{DAY})\s+"
-    rf"(?:of\s+)?(?P<m1>{MONTH})(?:\s*,?\s*(?P<y1>{YEAR}))?",
-    # Tue 5 March 2024 / 18th April / 1st of May
-    "dmy": rf"{_WD}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:\s*,?\s*(?P<y1>{YEAR}))?",
-    # March 5th – April 2nd, 2024
-    "mdy_range": rf"{_WD}(?P<m1>{MONTH})\s*(?P<d1>{DAY})(?:\s*,?\s*(?P<y1>{YEAR}))?{SEP}"
-    rf"(?P<m2>{MONTH})\s*(?P<d2>{DAY})(?:\s*,?\s*(?P<y2>{YEAR}))?",
-    # Oct 12-13, 2022
-    "mdy_days": rf"{_WD}(?P<m1>{MONTH})\s*(?P<d1>{DAY})(?:{_LIST}|{SEP})(?P<d2>{DAY})(?:\s*,?\s*(?P<y1>{YEAR}))?",
-    # Tuesday, March 5th, 2024 / Jan 29, 2024
-    "mdy": rf"{_WD}(?P<m1>{MONTH})\s*(?P<d1>{DAY})(?:\s*,?\s*(?P<y1>{YEAR}))?",
-    "iso": r"(?<![\d-])(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])",
-    "numeric": r"(?<![\d/.-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)?\d\d)(?![\d/-])",
-}
-_COMPILED = [(name, re.compile(rf"(?<![\w]){pattern}", re.IGNORECASE)) for name, pattern in _patterns.items()]
-# The fast path reads the text lowercased (case-sensitive matching is about twice as quick) and runs the
-# patterns that need a month's name only within reach of one: most of a page's text holds none.
-_WORDY = [(name, re.compile(rf"(?<![\w]){p}")) for name, p in _patterns.items() if name not in ("iso", "numeric")]
-_FIGURES = [(name, re.compile(rf"(?<![\w]){p}")) for name, p in _patterns.items() if name in ("iso", "numeric")]
-_MONTH_WORD = re.compile(
-    r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"|(?<![а-яё])(?:янв|фев|мар|апр|ма[йяе]|июн|июл|авг|сен|окт|ноя|дек)"
-)
-_REACH = 100  # characters either side of a month's name that a date around it can take
+
+def _list(conjunctions: str) -> str:
+    """ "3, 4 and 5 May" ("3 en 4 oktober"); never the "12+" of an age rating."""
+    return rf"(?:\s*(?:,|&)\s*|\s+(?:{conjunctions}|\+)\s+)"
+
+
+_OF = r"(?:(?:of|de|del)\s+)?"  # "1st of May", "24 de octubre de 2025"
 # what may stand between the two ends of a range: a dash or "to", possibly after the first day's time
-# ("Fri 8 Nov 2024 18:00 - Sun 10 Nov 2024 14:00")
+# ("Fri 8 Nov 2024 18:00 - Sun 10 Nov 2024 14:00"), or "and" ("3 and 4 October", "3 en 4 oktober")
 _CLOCK = r"(?:,?\s*(?:at\s+|from\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)"
-_JOIN = re.compile(rf"^(?:{_CLOCK}?{SEP}|\s*(?:&|and)\s*)$", re.IGNORECASE)
+
+
+def _patterns(month: str, weekday: str, conjunctions: str) -> dict[str, str]:
+    wd = rf"(?:(?P<wd>{weekday})\s*,?\s*)?"
+    listed = _list(conjunctions)
+    year = rf"(?:\s*,?\s*{_OF}(?P<y1>{YEAR}))?"
+    return {
+        # 30 June – 2 July 2025 / 27th November - 11th January
+        "dmy_range": rf"{wd}(?P<d1>{DAY})\s*{_OF}(?P<m1>{month}){year}{SEP}"
+        rf"(?:{weekday}\s*,?\s*)?(?P<d2>{DAY})\s*{_OF}(?P<m2>{month})(?:\s*,?\s*{_OF}(?P<y2>{YEAR}))?",
+        # 13 & 14 November 2024 / 12-13 Oct 2022 / 3, 4 and 5 May
+        "dmy_days": rf"{wd}(?P<d1>{DAY})(?:{listed}{DAY})*(?:{listed}|{SEP})(?:{weekday}\s*,?\s*)?(?P<d2>{DAY})\s*"
+        rf"{_OF}(?P<m1>{month}){year}",
+        # Tue 5 March 2024 / 18th April / 1st of May
+        "dmy": rf"{wd}(?P<d1>{DAY})\s*{_OF}(?P<m1>{month}){year}",
+        # March 5th – April 2nd, 2024
+        "mdy_range": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY}){year}{SEP}"
+        rf"(?P<m2>{month})\s*(?P<d2>{DAY})(?:\s*,?\s*(?P<y2>{YEAR}))?",
+        # Oct 12-13, 2022
+        "mdy_days": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY})(?:{listed}|{SEP})(?P<d2>{DAY}){year}",
+        # Tuesday, March 5th, 2024 / Jan 29, 2024
+        "mdy": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY}){year}",
+        "iso": r"(?<![\d-])(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])",
+        "numeric": r"(?<![\d/.-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)?\d\d)(?![\d/-])",
+    }
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The date patterns for one set of languages: English and the page's own."""
+
+    languages: tuple[str, ...]
+    month: str  # a regex for any month's name
+    weekday: str
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    compiled: list[tuple[str, re.Pattern[str]]]  # case-insensitive, for text that lowercasing would change
+    # The fast path reads the text lowercased (case-sensitive matching is about twice as quick) and runs
+    # the patterns that need a month's name only within reach of one: most of a page's text holds none.
+    wordy: list[tuple[str, re.Pattern[str]]]
+    figures: list[tuple[str, re.Pattern[str]]]
+    month_word: re.Pattern[str]
+    join: re.Pattern[str]  # what may stand between the two ends of a range
+
+    def month_number(self, text: str) -> int:
+        word = text.casefold().rstrip(".")
+        return self.months.get(word) or _MONTHS[word[:3]]
+
+    def weekday_number(self, text: str | None) -> int | None:
+        if not text:
+            return None
+        word = text.casefold().rstrip(".")
+        found = self.weekdays.get(word)
+        return found if found is not None else _WEEKDAYS.get(word[:3])
+
+
+@cache
+def grammar(languages: tuple[str, ...] = ALWAYS) -> Grammar:
+    """English plus the other ``languages``' month and weekday names (CLDR)."""
+    months: dict[str, int] = {}
+    weekdays: dict[str, int] = {}
+    conjunctions = {"and"}
+    for language in languages:
+        if language != "en":
+            found = names(language)
+            conjunctions |= {found.conjunction} - {""}
+            months |= {k: v for k, v in found.months.items() if k not in months}
+            weekdays |= {k: v for k, v in found.weekdays.items() if k not in weekdays}
+    # a word that names a month in one language and a weekday in another is read as neither
+    clash = set(months) & set(weekdays)
+    months = {k: v for k, v in months.items() if k not in clash}
+    weekdays = {k: v for k, v in weekdays.items() if k not in clash}
+    month = f"(?:{ENGLISH_MONTH}|{alternation(set(months))})" if months else ENGLISH_MONTH
+    weekday = f"(?:{ENGLISH_WEEKDAY}|{alternation(set(weekdays))})" if weekdays else ENGLISH_WEEKDAY
+    conjunction = "|".join(sorted(re.escape(c) for c in conjunctions))
+    patterns = _patterns(month, weekday, conjunction)
+    stems = "|".join(sorted({re.escape(k) for k in months} | set(_MONTHS), key=lambda w: (-len(w), w)))
+    return Grammar(
+        languages=languages,
+        month=month,
+        weekday=weekday,
+        months=months,
+        weekdays=weekdays,
+        compiled=[(name, re.compile(rf"(?<![\w]){p}", re.IGNORECASE)) for name, p in patterns.items()],
+        wordy=[(name, re.compile(rf"(?<![\w]){p}")) for name, p in patterns.items() if name not in ("iso", "numeric")],
+        figures=[(name, re.compile(rf"(?<![\w]){p}")) for name, p in patterns.items() if name in ("iso", "numeric")],
+        month_word=re.compile(rf"(?<![^\W\d_])(?:{stems})"),
+        join=re.compile(rf"^(?:{_CLOCK}?{SEP}|\s*(?:&|{conjunction})\s*)$", re.IGNORECASE),
+    )
+
+
+MONTH = grammar().month  # English and Russian, for callers that read no particular page
+WEEKDAY = grammar().weekday
+_REACH = 100  # characters either side of a month's name that a date around it can take
 _MONTH_YEAR = re.compile(
     rf"(?<![\w])(?P<q>(?:early|mid|late|end\s+of|the\s+end\s+of)[\s-]+)?(?P<m1>{MONTH})"
     rf"\s*,?\s*(?P<y1>{YEAR})",
@@ -118,7 +163,7 @@ class DateMatch:
 
 
 def month_number(text: str) -> int:
-    return _MONTHS[text[:3].lower()]
+    return grammar().month_number(text)
 
 
 def infer_year(month: int, day: int, today: date, weekday: int | None = None) -> date | None:
@@ -153,12 +198,12 @@ def _day(text: str) -> int:
 
 def weekday_number(text: str | None) -> int | None:
     """Monday 0 … Sunday 6, from a weekday's name or its abbreviation."""
-    return _WEEKDAYS[text[:3].lower()] if text else None
+    return grammar().weekday_number(text)
 
 
-def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateMatch | None:
+def _build(name: str, m: re.Match[str], today: date, month_first: bool, words: Grammar) -> DateMatch | None:
     g = m.groupdict()
-    wd = weekday_number(g.get("wd"))
+    wd = words.weekday_number(g.get("wd"))
     if name == "numeric":
         a, b = int(g["a"]), int(g["b"])
         if g["s"] in ".-" and len(g["y1"]) == 2:
@@ -173,7 +218,7 @@ def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateM
     if name == "iso":
         start = safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"]))
         return DateMatch(m.span(), start, None, True) if start else None
-    m1 = month_number(g["m1"])
+    m1 = words.month_number(g["m1"])
     d1 = _day(g["d1"])
     y1 = int(g["y1"]) if g.get("y1") else None
     if name in ("dmy", "mdy"):
@@ -191,7 +236,7 @@ def _build(name: str, m: re.Match[str], today: date, month_first: bool) -> DateM
             return None
         return DateMatch(m.span(), start, end, y1 is not None)
     # ranges across months, each side with or without its own year
-    m2, d2 = month_number(g["m2"]), _day(g["d2"])
+    m2, d2 = words.month_number(g["m2"]), _day(g["d2"])
     y2 = int(g["y2"]) if g.get("y2") else None
     return _range(m.span(), (y1, m1, d1), (y2, m2, d2), today, wd)
 
@@ -217,14 +262,18 @@ def _range(
     return DateMatch(span, start, end, first[0] is not None or last[0] is not None)
 
 
-def find_dates(text: str, today: date, month_first: bool = False) -> list[DateMatch]:
-    """Every day or range of days in ``text``, left to right, never overlapping.
+def find_dates(
+    text: str, today: date, month_first: bool = False, languages: tuple[str, ...] = ALWAYS
+) -> list[DateMatch]:
+    """Every day or range of days in ``text``, left to right, never overlapping, with month and
+    weekday names in English and ``languages``.
 
     Two dates joined only by a dash, "to" or "&" become one range.
     """
+    words = grammar(languages)
     found: list[tuple[int, int, DateMatch]] = []
-    for name, m in _matches(text):
-        built = _build(name, m, today, month_first)
+    for name, m in _matches(text, words):
+        built = _build(name, m, today, month_first, words)
         if built is not None:
             found.append((m.start(), -(m.end() - m.start()), built))
     found.sort(key=lambda item: (item[0], item[1]))
@@ -234,33 +283,33 @@ def find_dates(text: str, today: date, month_first: bool = False) -> list[DateMa
         if start >= taken_until:
             chosen.append(match)
             taken_until = match.span[1]
-    return _join_ranges(text, chosen, today)
+    return _join_ranges(text, chosen, words.join)
 
 
-def _matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+def _matches(text: str, words: Grammar) -> Iterator[tuple[str, re.Match[str]]]:
     low = text.lower()
     if len(low) != len(text):  # a character that changes length when lowered ("İ"): read it as written
-        for name, regex in _COMPILED:
+        for name, regex in words.compiled:
             for m in regex.finditer(text):
                 yield name, m
         return
-    for name, regex in _FIGURES:
+    for name, regex in words.figures:
         for m in regex.finditer(low):
             yield name, m
     windows: list[list[int]] = []
-    for m in _MONTH_WORD.finditer(low):
+    for m in words.month_word.finditer(low):
         lo, hi = max(0, m.start() - _REACH), m.end() + _REACH
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = hi
         else:
             windows.append([lo, hi])
-    for name, regex in _WORDY:
+    for name, regex in words.wordy:
         for lo, hi in windows:
             for m in regex.finditer(low, lo, min(hi, len(low))):
                 yield name, m
 
 
-def _join_ranges(text: str, matches: list[DateMatch], today: date) -> list[DateMatch]:
+def _join_ranges(text: str, matches: list[DateMatch], join: re.Pattern[str]) -> list[DateMatch]:
     out: list[DateMatch] = []
     for match in matches:
         prev = out[-1] if out else None
@@ -268,7 +317,7 @@ def _join_ranges(text: str, matches: list[DateMatch], today: date) -> list[DateM
             prev is not None
             and prev.end is None
             and match.end is None
-            and _JOIN.match(text[prev.span[1] : match.span[0]])
+            and join.match(text[prev.span[1] : match.span[0]])
         ):
             joined = _join_pair(prev, match)
             if joined is not None:

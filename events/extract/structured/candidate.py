@@ -146,7 +146,7 @@ def _when(ctx: PageContext, c: Candidate) -> tuple[date | datetime | None, date 
     end = parse_moment(c.end, ctx.zone) if c.end else None
     text = clean_text(c.when_text, 300)
     if start is None and text:
-        dates = find_dates(text, ctx.today, ctx.month_first)
+        dates = find_dates(text, ctx.today, ctx.month_first, ctx.languages)
         if not dates:
             return None, None
         times = find_times(text)
@@ -160,7 +160,7 @@ def _when(ctx: PageContext, c: Candidate) -> tuple[date | datetime | None, date 
     elif start is not None and not isinstance(start, datetime):
         # a date attribute plus a time written beside it, or in a description that names the same day
         if not text and c.description:
-            said = find_dates(c.description, ctx.today, ctx.month_first)
+            said = find_dates(c.description, ctx.today, ctx.month_first, ctx.languages)
             text = c.description if said and said[0].start == start else None
         times = find_times(text) if text else []
         if times:

@@ -11,19 +11,11 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 
 from events.extract.context import PageContext
 from events.extract.textmap import TextMap
-from events.normalise.dates import (
-    MONTH,
-    WEEKDAY,
-    YEAR,
-    find_dates,
-    infer_year,
-    month_number,
-    safe_date,
-    weekday_number,
-)
+from events.normalise.dates import MONTH, YEAR, find_dates, grammar, infer_year, safe_date
 from events.normalise.moments import parse_moment, visible_clock_wins
 from events.normalise.times import find_times
 
@@ -71,7 +63,7 @@ def find_anchors(ctx: PageContext, tm: TextMap) -> list[Anchor]:
     anchors = []
     published: list[int] = []
     spans: list[tuple[int, int, int]] = []
-    for d in find_dates(text, ctx.today, ctx.month_first):
+    for d in find_dates(text, ctx.today, ctx.month_first, ctx.languages):
         stamp = _STAMP.search(text, max(0, d.span[0] - 30), d.span[0])
         if stamp is not None:
             spans.append((stamp.start(), d.span[1], _after_time(text, d.span[1])))
@@ -231,13 +223,18 @@ def _years_from_headings(tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
     return out
 
 
-_MONTH_HEADING = re.compile(rf"\s*(?P<month>{MONTH})\s*,?\s*(?P<year>{YEAR})?\s*:?\s*$", re.IGNORECASE)
-_WEEKDAY_DAY = re.compile(
-    rf"(?<![\w])(?P<wd>{WEEKDAY})\s*,?\s*(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.])"
-    # "Wed 18 - Sun 22": a run of days, the second possibly in the next month
-    rf"(?:\s*[-–—]\s*(?P<wd2>{WEEKDAY})\s*,?\s*(?P<day2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.]))?",
-    re.IGNORECASE,
-)
+@cache
+def _heading_patterns(languages: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A month heading ("March 2025", "Октябрь") and a weekday with a day ("Tue 4", "Wed 18 - Sun
+    22": a run of days, the second possibly in the next month), in the page's languages."""
+    words = grammar(languages)
+    month_heading = re.compile(rf"\s*(?P<month>{words.month})\s*,?\s*(?P<year>{YEAR})?\s*:?\s*$", re.IGNORECASE)
+    weekday_day = re.compile(
+        rf"(?<![\w])(?P<wd>{words.weekday})\s*,?\s*(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.])"
+        rf"(?:\s*[-–—]\s*(?P<wd2>{words.weekday})\s*,?\s*(?P<day2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w:.]))?",
+        re.IGNORECASE,
+    )
+    return month_heading, weekday_day
 
 
 def _days_under_month_headings(ctx: PageContext, tm: TextMap, anchors: list[Anchor]) -> list[Anchor]:
@@ -245,8 +242,10 @@ def _days_under_month_headings(ctx: PageContext, tm: TextMap, anchors: list[Anch
     when the weekday agrees. Such a reading also beats a date stitched across elements that the
     weekday contradicts ("Thu 3" then a title "May Day rally" is 3 April, not 3 May)."""
     starts = [a.span[0] for a in anchors]  # in order, never overlapping
+    month_heading, weekday_day = _heading_patterns(ctx.languages)
+    words = grammar(ctx.languages)
     found = []
-    for m in _WEEKDAY_DAY.finditer(tm.text):
+    for m in weekday_day.finditer(tm.text):
         j = bisect.bisect_left(starts, m.end())
         clash = [a for a in anchors[max(0, j - 3) : j] if a.span[1] > m.start()]
         if all(_stitched(tm, a) for a in clash):
@@ -256,10 +255,10 @@ def _days_under_month_headings(ctx: PageContext, tm: TextMap, anchors: list[Anch
     markers = []
     for el in tm.elements:
         if el.tag in _MARKER_TAGS and 0 < el.end - el.start <= 30:
-            heading = _MONTH_HEADING.match(tm.text, el.start, el.end)
+            heading = month_heading.match(tm.text, el.start, el.end)
             if heading:
                 year = heading.group("year")
-                markers.append((el.start, month_number(heading.group("month")), int(year) if year else None))
+                markers.append((el.start, words.month_number(heading.group("month")), int(year) if year else None))
     marks = [start for start, _, _ in markers]
     dropped: set[tuple[int, int]] = set()
     added = []
@@ -268,24 +267,24 @@ def _days_under_month_headings(ctx: PageContext, tm: TextMap, anchors: list[Anch
         if i < 0:
             continue
         _, month, year = markers[i]
-        weekday = weekday_number(m.group("wd"))
+        weekday = words.weekday_number(m.group("wd"))
         day = safe_date(year, month, int(m.group("day"))) if year else infer_year(month, int(m.group("day")), ctx.today)
         if day is None or day.weekday() != weekday:
             continue  # the weekday must agree: "Tue 4" is no date under a heading it does not fit
-        last = _last_of_run(day, m) if m.group("day2") else None
+        last = _last_of_run(day, m, words.weekday_number(m.group("wd2"))) if m.group("day2") else None
         dropped.update(a.span for a in clash)
         added.append(Anchor(m.span(), day, last, True))
     return sorted([a for a in anchors if a.span not in dropped] + added, key=lambda a: a.span)
 
 
-def _last_of_run(first: date, m: re.Match[str]) -> date | None:
+def _last_of_run(first: date, m: re.Match[str], weekday: int | None) -> date | None:
     """The end of "Wed 18 - Sun 22" (or "Wed 29 - Sun 3", into the next month), if its weekday agrees."""
     day2 = int(m.group("day2"))
     month, year = (
         (first.month, first.year) if day2 > first.day else (first.month % 12 + 1, first.year + (first.month == 12))
     )
     last = safe_date(year, month, day2)
-    return last if last is not None and last.weekday() == weekday_number(m.group("wd2")) else None
+    return last if last is not None and last.weekday() == weekday else None
 
 
 def _stitched(tm: TextMap, anchor: Anchor) -> bool:

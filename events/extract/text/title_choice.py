@@ -121,24 +121,24 @@ def title_candidates(
     return out
 
 
-# what a line's class names (its own or its wrappers' inside the block) say it is
+# what a line's class names (its own or its wrappers' inside the block) say it is: a word of a class
+# name, split at "-" and "_" ("card__meta", "btn-primary"), that starts with one of these
 _CLASS_ROLES = {
-    "class: badge": re.compile(r"badge|label|tag|categor|genre|flag|sticker|ribbon|pill|chip", re.I),
-    "class: button": re.compile(r"btn|button|cta|action|buy|ticket|book", re.I),
-    "class: meta": re.compile(r"meta|date|time|info|detail|location|venue|place|price|address|author", re.I),
-    "class: description": re.compile(r"desc|summary|excerpt|teaser|intro|text|body|content", re.I),
+    "class: badge": ("badge", "label", "tag", "categor", "genre", "flag", "sticker", "ribbon", "pill", "chip"),
+    "class: button": ("btn", "button", "cta", "action", "buy", "ticket", "book"),
+    "class: meta": ("meta", "date", "time", "info", "detail", "location", "venue", "place", "price", "address"),
+    "class: description": ("desc", "summary", "excerpt", "teaser", "intro", "text", "body", "content"),
 }
 
 
 def class_features(tm: TextMap, index: int, root: int) -> dict[str, float]:
     """Roles the class names of a line and of its wrappers inside the block give it."""
-    names = []
+    words: set[str] = set()
     for i in tm.ancestors(index):
-        names.append(tm.elements[i].node.attrs.get("class") or "")
+        words.update(w for w in re.split(r"[\s_-]+", (tm.elements[i].node.attrs.get("class") or "").lower()) if w)
         if i == root:
             break
-    found = " ".join(names)
-    return {role: 1.0 for role, pattern in _CLASS_ROLES.items() if found and pattern.search(found)}
+    return {role: 1.0 for role, stems in _CLASS_ROLES.items() if any(w.startswith(stems) for w in words)}
 
 
 _TRAILING_LABEL = re.compile(r"\s+[^\W\d_][\w-]{2,20}\s*:\s*$")

@@ -142,8 +142,8 @@ def position_features(
         out["above the date"] = 1.0
     if start <= first_line:
         out["first line"] = 1.0
-    elif last_line >= 0 and end >= last_line:
-        out["last line"] = 1.0
+    elif last_line >= 0 and end >= last_line and not before:
+        out["last line"] = 1.0  # below the date, closing the block
     if index is not None and block.dates:
         date_el = line_of(tm, min(block.dates, key=lambda d: d.span).span)
         date_tag = tm.elements[date_el].tag
