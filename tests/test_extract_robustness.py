@@ -52,6 +52,18 @@ WORDS = st.sampled_from(
         "🎉",
         "9.30am",
         "Sept",
+        "1er",
+        "mars",
+        "au",
+        "oktober",
+        "en",
+        "24.",
+        "Okt.",
+        "de",
+        "9h",
+        "17h30",
+        "апреля",
+        "Doors",
     ]
 )
 hostile_text = st.one_of(st.text(max_size=400), st.lists(WORDS, max_size=40).map(" ".join))
@@ -121,14 +133,16 @@ def test_deep_nesting_huge_pages_and_broken_bytes() -> None:
 
 
 @settings(max_examples=300, deadline=1000)
-@given(hostile_text, days, st.booleans())
+@given(hostile_text, days, st.booleans(), st.sampled_from([("en", "ru"), ("en", "ru", "fr"), ("en", "ru", "nl")]))
 def test_reading_dates_near_month_names_finds_what_reading_everywhere_finds(
-    text: str, today: date, month_first: bool
+    text: str, today: date, month_first: bool, languages: tuple[str, ...]
 ) -> None:
     """find_dates runs the month-name patterns only near a month's name, on the lowercased text; the
-    plain way (every pattern everywhere, case-insensitively) must find exactly the same dates."""
+    plain way (every pattern everywhere, case-insensitively) must find exactly the same dates, in
+    every language's grammar."""
     from events.normalise import dates
 
-    everywhere = [(name, m) for name, regex in dates._COMPILED for m in regex.finditer(text)]
-    fast = list(dates._matches(text))
+    words = dates.grammar(languages)
+    everywhere = [(name, m) for name, regex in words.compiled for m in regex.finditer(text)]
+    fast = list(dates._matches(text, words))
     assert sorted((n, m.span()) for n, m in fast) == sorted((n, m.span()) for n, m in everywhere)

@@ -14,7 +14,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-ALWAYS = ("en", "ru")  # read on every page: English, and Cyrillic names that no Latin text can be mistaken for
+ALWAYS = ("en", "ru")  # read on every page: English, and Cyrillic names no Latin text can be mistaken for
+# "du 14 au 16 avril": the word that ends a range of days. CLDR writes ranges with a dash only, so
+# these few are written here, for the languages whose pages have been seen to use them.
+RANGE_WORDS = {
+    "fr": "au",
+    "es": "al",
+    "it": "al",
+    "pt": "a",
+    "nl": "tot",
+    "de": "bis",
+    "ru": "по",
+}  # read on every page: English, and Cyrillic names that no Latin text can be mistaken for
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ class Names:
     months: dict[str, int]  # lower-case name or abbreviation (no dot) → 1..12
     weekdays: dict[str, int]  # → 0 (Monday) .. 6
     conjunction: str = ""  # "and" in the language's lists ("en", "et", "und"): "3 en 4 oktober"
+    until: str = ""  # the word that ends a range of days ("au", "tot", "bis")
 
 
 @cache
@@ -52,7 +64,8 @@ def names(language: str) -> Names:
         for form in _forms(name):
             if len(form) > 3 and form[:3] not in weekdays:
                 months.setdefault(form[:3], number)
-    return Names(months, weekdays, pair if re.fullmatch(r"[^\W\d_]+", pair) else "")
+    conjunction = pair if re.fullmatch(r"[^\W\d_]+", pair) else ""
+    return Names(months, weekdays, conjunction, RANGE_WORDS.get(language, ""))
 
 
 def _forms(name: str) -> set[str]:

@@ -41,6 +41,12 @@ YEAR = r"(?:19|20)\d\d(?!\d)"
 SEP = r"\s*(?:-|–|—|‒|―|to|until|till|through|thru)\s*"
 
 
+def _sep(words: set[str]) -> str:
+    """A dash, "to" or "until", or the page's own language's word for it ("au", "tot")."""
+    extra = "".join(f"|{re.escape(w)}" for w in sorted(words))
+    return rf"\s*(?:-|–|—|‒|―|to|until|till|through|thru{extra})\s*"
+
+
 def _list(conjunctions: str) -> str:
     """ "3, 4 and 5 May" ("3 en 4 oktober"); never the "12+" of an age rating."""
     return rf"(?:\s*(?:,|&)\s*|\s+(?:{conjunctions}|\+)\s+)"
@@ -52,24 +58,24 @@ _OF = r"(?:(?:of|de|del)\s+)?"  # "1st of May", "24 de octubre de 2025"
 _CLOCK = r"(?:,?\s*(?:at\s+|from\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)"
 
 
-def _patterns(month: str, weekday: str, conjunctions: str) -> dict[str, str]:
+def _patterns(month: str, weekday: str, conjunctions: str, sep: str) -> dict[str, str]:
     wd = rf"(?:(?P<wd>{weekday})\s*,?\s*)?"
     listed = _list(conjunctions)
     year = rf"(?:\s*,?\s*{_OF}(?P<y1>{YEAR}))?"
     return {
         # 30 June – 2 July 2025 / 27th November - 11th January
-        "dmy_range": rf"{wd}(?P<d1>{DAY})\s*{_OF}(?P<m1>{month}){year}{SEP}"
+        "dmy_range": rf"{wd}(?P<d1>{DAY})\s*{_OF}(?P<m1>{month}){year}{sep}"
         rf"(?:{weekday}\s*,?\s*)?(?P<d2>{DAY})\s*{_OF}(?P<m2>{month})(?:\s*,?\s*{_OF}(?P<y2>{YEAR}))?",
         # 13 & 14 November 2024 / 12-13 Oct 2022 / 3, 4 and 5 May
-        "dmy_days": rf"{wd}(?P<d1>{DAY})(?:{listed}{DAY})*(?:{listed}|{SEP})(?:{weekday}\s*,?\s*)?(?P<d2>{DAY})\s*"
+        "dmy_days": rf"{wd}(?P<d1>{DAY})(?:{listed}{DAY})*(?:{listed}|{sep})(?:{weekday}\s*,?\s*)?(?P<d2>{DAY})\s*"
         rf"{_OF}(?P<m1>{month}){year}",
         # Tue 5 March 2024 / 18th April / 1st of May
         "dmy": rf"{wd}(?P<d1>{DAY})\s*{_OF}(?P<m1>{month}){year}",
         # March 5th – April 2nd, 2024
-        "mdy_range": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY}){year}{SEP}"
+        "mdy_range": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY}){year}{sep}"
         rf"(?P<m2>{month})\s*(?P<d2>{DAY})(?:\s*,?\s*(?P<y2>{YEAR}))?",
         # Oct 12-13, 2022
-        "mdy_days": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY})(?:{listed}|{SEP})(?P<d2>{DAY}){year}",
+        "mdy_days": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY})(?:{listed}|{sep})(?P<d2>{DAY}){year}",
         # Tuesday, March 5th, 2024 / Jan 29, 2024
         "mdy": rf"{wd}(?P<m1>{month})\s*(?P<d1>{DAY}){year}",
         "iso": r"(?<![\d-])(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])",
@@ -112,10 +118,12 @@ def grammar(languages: tuple[str, ...] = ALWAYS) -> Grammar:
     months: dict[str, int] = {}
     weekdays: dict[str, int] = {}
     conjunctions = {"and"}
+    until: set[str] = set()
     for language in languages:
         if language != "en":
             found = names(language)
             conjunctions |= {found.conjunction} - {""}
+            until |= {found.until} - {""}
             months |= {k: v for k, v in found.months.items() if k not in months}
             weekdays |= {k: v for k, v in found.weekdays.items() if k not in weekdays}
     # a word that names a month in one language and a weekday in another is read as neither
@@ -125,7 +133,8 @@ def grammar(languages: tuple[str, ...] = ALWAYS) -> Grammar:
     month = f"(?:{ENGLISH_MONTH}|{alternation(set(months))})" if months else ENGLISH_MONTH
     weekday = f"(?:{ENGLISH_WEEKDAY}|{alternation(set(weekdays))})" if weekdays else ENGLISH_WEEKDAY
     conjunction = "|".join(sorted(re.escape(c) for c in conjunctions))
-    patterns = _patterns(month, weekday, conjunction)
+    sep = _sep(until)
+    patterns = _patterns(month, weekday, conjunction, sep)
     stems = "|".join(sorted({re.escape(k) for k in months} | set(_MONTHS), key=lambda w: (-len(w), w)))
     return Grammar(
         languages=languages,
@@ -137,7 +146,7 @@ def grammar(languages: tuple[str, ...] = ALWAYS) -> Grammar:
         wordy=[(name, re.compile(rf"(?<![\w]){p}")) for name, p in patterns.items() if name not in ("iso", "numeric")],
         figures=[(name, re.compile(rf"(?<![\w]){p}")) for name, p in patterns.items() if name in ("iso", "numeric")],
         month_word=re.compile(rf"(?<![^\W\d_])(?:{stems})"),
-        join=re.compile(rf"^(?:{_CLOCK}?{SEP}|\s*(?:&|{conjunction})\s*)$", re.IGNORECASE),
+        join=re.compile(rf"^(?:{_CLOCK}?{sep}|\s*(?:&|{conjunction})\s*)$", re.IGNORECASE),
     )
 
 

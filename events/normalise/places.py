@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from events.normalise.word_classes import EVENT_NOUNS, is_contact, looks_like_file_name, only_link_words
+
 VENUE_WORDS = (
     "hotel",
     "inn",
@@ -99,7 +101,7 @@ _STRONG_VENUE_RE = re.compile(
 )
 _ONLINE_RE = re.compile(
     r"\b(?:online|webinar|zoom|ms\s+teams|microsoft\s+teams|virtual|livestream|"
-    r"live\s+stream|web\s*ex|google\s+meet)\b",
+    r"live\s+stream|web\s*ex|google\s+meet|en\s+ligne|en\s+l[íi]nea|in\s+linea|онлайн)\b",
     re.IGNORECASE,
 )
 _NOT_TOWN = frozenset(
@@ -168,6 +170,9 @@ _STREET_RE = re.compile(
 _TOWN_RE = re.compile(r"[A-Z][a-z’']+(?:[ -](?:(?:upon|on|under|le|in|by|the)[ -])*[A-Z][a-z’']+){0,2}")
 
 
+_HOUSE_NUMBER = re.compile(r"\d+[A-Za-z]?(?:\s*[-–]\s*\d+[A-Za-z]?)?\s+\w")  # "35-43 Lincoln's Inn Fields"
+
+
 def split_place(place: str) -> tuple[str, str | None, str | None]:
     """``Royal College, 11 St Andrews Place, London`` → venue, street address and town. A last part
     that is a bare place name (no street, no kind of place, no number) is the town; from the first
@@ -182,7 +187,7 @@ def split_place(place: str) -> tuple[str, str | None, str | None]:
         (
             i
             for i, p in enumerate(parts)
-            if i > 0 and (p[0].isdigit() or _STREET_RE.search(p)) and not _VENUE_RE.search(p)
+            if i > 0 and (_HOUSE_NUMBER.match(p) or (_STREET_RE.search(p) and not _VENUE_RE.search(p)))
         ),
         None,
     )
@@ -252,8 +257,15 @@ def calls_to_action(text: str) -> bool:
 
 def plausible_venue(text: str) -> bool:
     """What a block's words offered as the place may be one: not a call to action, a field's label,
-    a linked document, who hosts the event, or part of a sentence."""
-    return not calls_to_action(text) and not _NOT_A_PLACE.search(text.strip())
+    a linked document or a link's words, who hosts the event, a contact's e-mail or phone, or part of a
+    sentence."""
+    return (
+        not calls_to_action(text)
+        and not _NOT_A_PLACE.search(text.strip())
+        and not is_contact(text)
+        and not only_link_words(text)
+        and not looks_like_file_name(text)
+    )
 
 
 def only_online(venue: str | None) -> bool:
@@ -262,10 +274,13 @@ def only_online(venue: str | None) -> bool:
 
 
 def find_locality(text: str) -> tuple[str, tuple[int, int]] | None:
-    """``in London`` → ``London``: a capitalised place after "in", not a month or a common noun."""
+    """``in London`` → ``London``: a capitalised place after "in", not a month, a common noun or the
+    rest of an event's name ("Women in Surgery Conference")."""
     for m in LOCALITY_RE.finditer(text):
         town = m.group("town")
         if town.split()[0].lower() in _NOT_TOWN:
+            continue
+        if any(word.lower() in EVENT_NOUNS for word in re.split(r"[ -]", town)):
             continue
         if looks_like_venue(town, strong=True):
             continue

@@ -39,6 +39,13 @@ _LABELLED24 = re.compile(
     re.IGNORECASE,
 )
 _SINGLE = re.compile(rf"(?<![\w:.]){_one('1', True)}{_ZONE}(?![\w])", re.IGNORECASE)
+# "9h – 17h", "9h30-12h": hours written with an "h", as French pages do, when a range says they are times
+_RANGE_H = re.compile(
+    r"(?<![\w:.])(?P<h1>[01]?\d|2[0-3])h(?P<mi1>[0-5]\d)?" + _SEP + r"(?P<h2>[01]?\d|2[0-3])h(?P<mi2>[0-5]\d)?(?![\w])",
+    re.IGNORECASE,
+)
+# "Doors 19:00, show 20:00": when the doors open is not when the event starts
+_DOORS = re.compile(r"\bdoors?(?:\s+open(?:s|ing)?)?(?:\s+(?:at|from))?\s*:?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,13 @@ def find_times(text: str) -> list[TimeMatch]:
                 start = _to_time(h1, mi1, mer1) if mer1 != "24" else time(h1, mi1)
             if start is not None and end is not None:
                 found.append(TimeMatch(m.span(), start, end if end > start else None))
+    for m in _RANGE_H.finditer(text):
+        start, end = (
+            time(int(m.group("h1")), int(m.group("mi1") or 0)),
+            time(int(m.group("h2")), int(m.group("mi2") or 0)),
+        )
+        if end > start:
+            found.append(TimeMatch(m.span(), start, end))
     for m in _SINGLE.finditer(text):
         clock = _clock(m.groupdict(), "1")
         if clock is None:
@@ -114,7 +128,15 @@ def find_times(text: str) -> list[TimeMatch]:
         if match.span[0] >= until:
             chosen.append(match)
             until = match.span[1]
-    return _join_adjacent(text, chosen)
+    return _after_doors(text, _join_adjacent(text, chosen))
+
+
+def _after_doors(text: str, times: list[TimeMatch]) -> list[TimeMatch]:
+    """ "Doors 19:00, show 20:00", "Doors 7.30pm / music from 8.15pm": the event starts at the time
+    after the doors', when there is one."""
+    if len(times) < 2 or not _DOORS.search(text, max(0, times[0].span[0] - 20), times[0].span[0]):
+        return times
+    return [t for t in times[1:] if t.start >= times[0].start] or times
 
 
 def _join_adjacent(text: str, times: list[TimeMatch]) -> list[TimeMatch]:

@@ -9,32 +9,20 @@ feature names a kind of evidence, never a site's words, classes or dates.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 
 from events.extract.text.blocks import LABEL, LETTERS
 from events.extract.text.titles import reads_as_sentence
 from events.extract.textmap import TextMap
 from events.normalise.places import calls_to_action, looks_like_address, looks_like_venue
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,5}[\s.-]\d{3,4}[\s.-]?\d{0,4}")
-FILE_NAME = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|gif|mp[34]|zip|rtf|txt)\b", re.IGNORECASE)
-# words that name a document, a recording or an action on a page rather than an event
-_LINK_WORDS = frozenset(
-    """agenda agendas minutes packet packets accessible download downloads pdf video videos audio watch live
-stream streaming recording recordings transcript summary document documents attachment attachments notice
-notices slides presentation handout handouts captions caption view read more details info information
-register book tickets ticket buy here click map directions share export subscribe calendar ical outlook
-google add print email link links website web page to my your now this join rsvp sign up find out learn
-apple online""".split()
+from events.normalise.word_classes import (
+    EMAIL,
+    LABEL_WORDS,
+    is_contact,
+    looks_like_file_name,
+    only_link_words,
+    plain_words,
 )
-# words that label a field of an event's details rather than name anything
-_LABEL_WORDS = frozenset(
-    """date dates time times when where venue location address status price prices cost costs from until start
-starts end ends and category categories type details info information contact organiser organizer""".split()
-)
-_CODE_WORD = re.compile(r"^(?:[A-Z]{1,4}|\d[\d-]*)$")  # "CC", "SP", "MIN", "07-19": a file's code
 
 
 def log_count(n: float) -> float:
@@ -60,15 +48,14 @@ def word_features(words: str) -> dict[str, float]:
         out["mostly figures"] = 1.0
     if EMAIL.search(words):
         out["e-mail address"] = 1.0
-    if PHONE.fullmatch(words.strip(" :()")) or (PHONE.search(words) and n <= 4):
+    elif is_contact(words):
         out["phone number"] = 1.0
-    if FILE_NAME.search(words) or (n >= 3 and sum(bool(_CODE_WORD.match(t)) for t in tokens) >= 0.7 * n):
+    if looks_like_file_name(words):
         out["file name"] = 1.0
-    plain = [t.strip(".,:;!?()[]|-–—").lower() for t in tokens]
-    plain = [t for t in plain if t]
-    if plain and all(t in _LINK_WORDS for t in plain):
+    plain = plain_words(words)
+    if only_link_words(words):
         out["link words"] = 1.0
-    if LABEL.match(words) or (plain and all(t in _LABEL_WORDS or t == "&" for t in plain)):
+    if LABEL.match(words) or (plain and all(t in LABEL_WORDS or t == "&" for t in plain)):
         out["field label"] = 1.0
     if looks_like_venue(words, strong=True):
         out["names a place"] = 1.0

@@ -37,6 +37,17 @@ _NEWS_NAME = re.compile(r"(?:^|[\s_-])(?:news|blogs?|press|articles|posts)(?:$|[
 _EVENT_NAME = re.compile(r"(?:^|[\s_-])(?:events?|tribe|calendar|whats-?on|diary|meetings?)(?:$|[\s_-])", re.IGNORECASE)
 
 
+def dates_in_sentences(tm: TextMap, block: Block) -> tuple[bool, bool]:
+    """Whether any, and whether every, one of the block's dates stands inside a sentence ("The Guild
+    responded to the consultation on 20 January 2025."), rather than on a line of its own."""
+    said = [_in_sentence(tm.text_of(tm.container(*d.span))) for d in block.dates]
+    return any(said), bool(said) and all(said)
+
+
+def _in_sentence(sentence: str) -> bool:
+    return len(sentence.split()) > 60 or sentence_like(sentence) or _short_sentence(sentence)
+
+
 def is_prose(tm: TextMap, block: Block, stamped: bool = False) -> bool:
     """A date inside a sentence belongs to an article, not to an event listing, unless the block
     also has a heading of its own (a card whose blurb happens to mention its date) and no stamp

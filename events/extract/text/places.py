@@ -21,8 +21,16 @@ from events.normalise.places import (
 )
 from events.normalise.titles import is_shouting, tidy_title
 
-_PLACE_CLASS = re.compile(r"(?:^|[\s_-])(?:venue|location|loc|address|where|place)(?:$|[\s_-])", re.IGNORECASE)
-_NAME_WORD = r"(?:[A-Z0-9][\w'’.&-]*,?|&|of|the|and|at|on|upon|de|la)"
+# a class that names the place, in English or the page's language ("locatie", "lieu", "ort", "lugar")
+_PLACE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:venue|location|loc|address|where|place|locati\w*|lieu|plaats|lugar|ort|adres\w*|ubicaci\w*)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# the small words between a name's capitals, in the languages pages use: "Bourse du Travail"
+_NAME_WORD = (
+    r"(?:[A-Z0-9À-ÖØ-Þ][\w'’.&-]*,?|&|of|the|and|at|on|upon|de|la|le|les|du|des|van|der|den|het|von|del|di|da|el)"
+)
 PROPER_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}$")
 _ALL_DAY = re.compile(r"\ball[\s-]day\b", re.IGNORECASE)
 SENTENCE = re.compile(r"[a-z]{2,}['’\"”)]?[.!?]+(?:\s|$)")

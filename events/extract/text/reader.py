@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from events.extract.context import PageContext
 from events.extract.provenance import css_path, text_field_origins
@@ -26,6 +26,7 @@ from events.extract.text.kinds import (
     MILESTONE,
     NOT_EVENT,
     cancellation_notice,
+    dates_in_sentences,
     has_prose,
     is_prose,
     news_evidence,
@@ -43,6 +44,7 @@ from events.extract.text.titles import (
     context_title,
     document_links,
     is_title_like,
+    markup_candidates,
     meeting_of,
     span_of,
     split_title_venue,
@@ -53,6 +55,7 @@ from events.normalise.places import find_locality, is_online, looks_like_venue, 
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import tidy_title
+from events.normalise.word_classes import looks_like_file_name, only_link_words
 from events.record import Event
 
 MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
@@ -265,6 +268,11 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         evidence["cancellation notice"] = 1.0
     elif is_prose(tm, block, posted):
         evidence["date in prose"] = 1.0
+    some, every = dates_in_sentences(tm, block)
+    if every and notice is None:
+        evidence["every date in a sentence"] = 1.0
+    elif some:
+        evidence["a date in a sentence"] = 1.0
     tags = [d for d in block.dates if d.from_tag]
     written = [d for d in block.dates if not d.from_tag]
     if not tags and len({d.first_day for d in written}) > 1:
@@ -287,7 +295,9 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     status, status_span = find_event_status(text)
     if status_span:
         removed.append(status_span)
-    locality = find_locality(blank(text, removed))
+    # "in <Town>" is never read inside a title's own element: "Trainees in Medicine Forum"
+    titled = [span_of(tm, i, start) for i, _kind, _level in markup_candidates(tm, block)]
+    locality = find_locality(blank(text, removed + titled))
     if locality:
         removed.append(locality[1])
     removed += [m.span for m in find_months(text) if not overlaps(m.span, removed)]
@@ -335,7 +345,22 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
             venue = meta_line_place(tm, block, text, start, removed)
     when = when_of(ctx, tags, written, times)
     url = _link(ctx, tm, block, _title_element(tm, start, title_span))
-    evidence.update(news_evidence(tm, block.index, url))
+    news = news_evidence(tm, block.index, url)
+    evidence.update(news)
+    # the hand-written rules' own verdict, kept as one feature: they rejected a block on any of these,
+    # news only when it had no event details (the learned weights of each feature alone cannot say "and")
+    stopped = {"words of no event", "date in prose", "several days", "timetable step", "lone date in prose"}
+    newsy = {"news link", "dated post link", "under a news heading", "in a news section"}
+    if stopped & evidence.keys() or (
+        not signals
+        and notice is None
+        and newsy & news.keys()
+        and not (
+            "in an events section" in news
+            and not {"news link", "dated post link", "under a news heading"} & news.keys()
+        )
+    ):
+        evidence["the old rules say no"] = 1.0
     evidence.update(_shape_evidence(ctx, tm, block, when[0], url, alone, alike))
     named_by = "notice" if notice is not None and title == notice[0] else "candidate" if chosen else "context"
     if venue and (venue.casefold() == title.casefold() or not plausible_venue(venue)):
@@ -399,9 +424,7 @@ def _shape_evidence(
     if url is None:
         out["no link"] = 1.0
     day = start.date() if isinstance(start, datetime) else start
-    if day < ctx.today - timedelta(days=365):
-        out["over a year ago"] = 1.0
-    elif day < ctx.today:
+    if day < ctx.today:
         out["past"] = 1.0
     return out
 
@@ -513,7 +536,13 @@ def _link(ctx: PageContext, tm: TextMap, block: Block, title: int | None = None)
             continue
         first = first or href
         said = (a.text(separator=" ") or "").strip()  # an image link says nothing: not the one
-        if len(LETTERS.findall(said)) >= 3 and not GENERIC_LINK.match(said) and not DOCUMENT.search(href):
+        if (
+            len(LETTERS.findall(said)) >= 3
+            and not GENERIC_LINK.match(said)
+            and not DOCUMENT.search(href)
+            and not only_link_words(said)
+            and not looks_like_file_name(said)
+        ):
             url = ctx.absolute(href)
             if url:
                 return url
