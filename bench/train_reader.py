@@ -157,6 +157,10 @@ EVENT_PRIOR = Decision(
         "in a news section": -3.0,
         "in an events section": 1.0,
         "cancellation notice": 8.0,
+        # an event's own page: the others it shows are related events' teasers
+        "on another event's page": -3.0,
+        "in a sidebar": -2.0,
+        "under a heading of other events": -2.0,
     },
 )
 TITLE_PRIOR = Decision(

@@ -27,6 +27,7 @@ class PageContext:
     explain: bool = False  # keep the losing title candidates in each record's provenance
     model: Any = None  # the reader's learned decisions (text.model.ReaderModel); None: the shipped weights
     observations: list[Any] | None = None  # when training: every block read, with its features
+    links: dict[str, str] = field(default_factory=dict)  # href → absolute address, for links read twice
 
     @property
     def reader(self) -> Any:
@@ -58,6 +59,12 @@ class PageContext:
     def absolute(self, href: str | None) -> str | None:
         if not href:
             return None
+        known = self.links.get(href)
+        if known is None:
+            known = self.links[href] = self._absolute(href) or ""
+        return known or None
+
+    def _absolute(self, href: str) -> str | None:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None

@@ -9,7 +9,7 @@ feature names a kind of evidence, never a site's words, classes or dates.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from functools import lru_cache
 
 from events.extract.text.blocks import LABEL, LETTERS
 from events.extract.text.titles import reads_as_sentence
@@ -31,6 +31,11 @@ def log_count(n: float) -> float:
 
 def word_features(words: str) -> dict[str, float]:
     """What a candidate line's own words say about it being a title."""
+    return dict(_word_features(words))
+
+
+@lru_cache(maxsize=8192)
+def _word_features(words: str) -> tuple[tuple[str, float], ...]:  # "Read more" on every card: read once
     out: dict[str, float] = {}
     tokens = words.split()
     n = len(tokens)
@@ -67,25 +72,14 @@ def word_features(words: str) -> dict[str, float]:
         out["reads as a sentence"] = 1.0
     if words.rstrip().endswith(":"):
         out["ends with a colon"] = 1.0
-    return out
-
-
-def repeated_texts(tm: TextMap) -> Counter[str]:
-    """How often each short text stands as a whole element on the page: a title is seldom repeated,
-    template words ("Read more", "Agenda", "Accessible Agenda") are on every card."""
-    counts = tm.cache.get("repeated texts")
-    if counts is None:
-        text = tm.text
-        # an element and its only child hold the same words at the same place: counted once
-        places = {(_key(text[el.start : el.end]), el.start) for el in tm.elements if 0 < el.end - el.start <= 80}
-        counts = Counter(words for words, _ in places)
-        tm.cache["repeated texts"] = counts
-    return counts
+    return tuple(out.items())
 
 
 def times_repeated(tm: TextMap, words: str) -> int:
-    return repeated_texts(tm).get(_key(words), 0)
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """How often a line's words stand on the page: a title is seldom repeated, template words ("Read
+    more", "Agenda", "Accessible Agenda", "Купить билет") are on every card."""
+    counts: dict[str, int] = tm.cache.setdefault("repeated texts", {})
+    found = counts.get(words)
+    if found is None:
+        found = counts[words] = tm.text.count(words) if words else 0
+    return found

@@ -85,16 +85,28 @@ def news_evidence(tm: TextMap, index: int, url: str | None) -> dict[str, float]:
             out["under a news heading"] = 1.0
         elif _EVENTS_HEADING.search(heading):
             out["under an events heading"] = 1.0
-    for i in tm.ancestors(index):
-        attrs = tm.elements[i].node.attrs
-        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        if _EVENT_NAME.search(names):
-            out["in an events section"] = 1.0
-            break
-        if _NEWS_NAME.search(names):
-            out["in a news section"] = 1.0
-            break
+    section = _named_section(tm, index)
+    if section:
+        out[section] = 1.0
     return out
+
+
+def _named_section(tm: TextMap, index: int) -> str:
+    """ "in an events section" or "in a news section", by the nearest class or id that says which."""
+    cache = tm.cache.setdefault("named sections", {})
+    if index in cache:
+        return str(cache[index])
+    attrs = tm.elements[index].node.attrs
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if _EVENT_NAME.search(names):
+        found = "in an events section"
+    elif _NEWS_NAME.search(names):
+        found = "in a news section"
+    else:
+        parent = tm.elements[index].parent
+        found = _named_section(tm, parent) if parent >= 0 else ""
+    cache[index] = found
+    return found
 
 
 _NEWS_HEADING = re.compile(

@@ -56,6 +56,7 @@ class ReaderModel:
     event: Decision  # is this dated block an event
     title: Decision  # which candidate line is the block's title
     trained_on: Mapping[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # figures worked out once
 
     def as_json(self) -> dict[str, Any]:
         return {"trained_on": dict(self.trained_on), "event": self.event.as_json(), "title": self.title.as_json()}

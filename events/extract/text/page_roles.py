@@ -22,7 +22,9 @@ _RELATED = re.compile(
     r"\b(?:related|similar|more|other|also|recommended|upcoming|next|see\s+also|you\s+might|you\s+may)\b", re.I
 )
 _ASIDE_TAGS = frozenset({"aside", "nav", "footer"})
-_ASIDE_NAMES = re.compile(r"(?:^|[\s_-])(?:sidebar|side-bar|related|widget|footer|recommend\w*)(?:$|[\s_-])", re.I)
+_PAGE_TAGS = frozenset({"body", "html", "main"})
+# "widget" is left out: page builders (Elementor) call every block of a page a widget
+_ASIDE_NAMES = re.compile(r"(?:^|[\s_-])(?:sidebar|side-bar|related|footer|recommend\w*)(?:$|[\s_-])", re.I)
 
 
 def page_evidence(ctx: PageContext, tm: TextMap, readings: Sequence[Reading]) -> list[dict[str, float]]:
@@ -37,8 +39,10 @@ def page_evidence(ctx: PageContext, tm: TextMap, readings: Sequence[Reading]) ->
             (i for i, r in enumerate(readings) if tm.elements[r.block.index].start >= at),
             key=lambda i: tm.elements[readings[i].block.index].start,
         )
-        # an event's own page: the first block after its main heading bears the heading's title
-        if after and same_words(readings[after[0]].event.title, words):
+        # an event's own page: the first block after its main heading bears the heading's title, read
+        # from the block itself (a table's rows named after the heading above them are no such event)
+        first = readings[after[0]] if after else None
+        if first is not None and first.named_by != "context" and same_words(first.event.title, words):
             for i, features in enumerate(out):
                 if i == after[0]:
                     features["the event the page is about"] = 1.0
@@ -55,13 +59,18 @@ def page_evidence(ctx: PageContext, tm: TextMap, readings: Sequence[Reading]) ->
 
 
 def main_heading(tm: TextMap) -> tuple[int, str] | None:
-    """The page's first ``<h1>`` with words: where it starts and what it says."""
+    """The page's one ``<h1>`` with words: where it starts and what it says. A page with several (a
+    listing that sets every event's name in an ``<h1>``) has no main heading."""
+    found = None
     for el in tm.elements:
         if el.tag == "h1" and el.end > el.start:
             words = tm.text[el.start : el.end].strip()
-            if 3 <= len(words) <= 200:
-                return el.start, words
-    return None
+            if not 3 <= len(words) <= 200:
+                continue
+            if found is not None:
+                return None
+            found = (el.start, words)
+    return found
 
 
 def same_words(a: str, b: str) -> bool:
@@ -78,11 +87,17 @@ def _norm(text: str) -> str:
 
 
 def _in_aside(tm: TextMap, index: int) -> bool:
-    for i in tm.ancestors(index):
-        el = tm.elements[i]
-        if el.tag in _ASIDE_TAGS:
-            return True
+    cache = tm.cache.setdefault("asides", {})
+    if index in cache:
+        return bool(cache[index])
+    el = tm.elements[index]
+    if el.tag in _PAGE_TAGS or el.parent < 0:
+        found = False  # the page's own classes say how it is laid out ("has-sidebar"), not where this is
+    elif el.tag in _ASIDE_TAGS:
+        found = True
+    else:
         attrs = el.node.attrs
-        if _ASIDE_NAMES.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
-            return True
-    return False
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        found = bool(_ASIDE_NAMES.search(names)) or _in_aside(tm, el.parent)
+    cache[index] = found
+    return found

@@ -55,16 +55,29 @@ def find_place_element(tm: TextMap, block: Block) -> int | None:
     """An element the site itself labels as the place: by its class ("venue", "location", "address"),
     or by a label just before it (``<dt>Venue</dt><dd>The Principal</dd>``)."""
     for i in block.inner(tm):
-        el = tm.elements[i]
-        if el.end <= el.start:
-            continue
-        if _PLACE_CLASS.search(el.node.attrs.get("class") or ""):
-            return i
-        if el.tag in ("dt", "th", "label", "strong", "b", "span", "div") and _PLACE_LABEL.match(tm.text_of(i)):
-            after = tm.next_sibling(i)
-            if after is not None and tm.elements[after].end > tm.elements[after].start:
-                return after
+        found = _place_mark(tm, i)
+        if found is not None:
+            return found
     return None
+
+
+def _place_mark(tm: TextMap, index: int) -> int | None:
+    """The element an element marks as the place (itself, by its class, or the one after its label);
+    worked out once per element, since blocks overlap."""
+    marks: dict[int, int | None] = tm.cache.setdefault("place marks", {})
+    if index in marks:
+        return marks[index]
+    el = tm.elements[index]
+    found = None
+    if el.end > el.start:
+        if _PLACE_CLASS.search(el.node.attrs.get("class") or ""):
+            found = index
+        elif el.tag in ("dt", "th", "label", "strong", "b", "span", "div") and _PLACE_LABEL.match(tm.text_of(index)):
+            after = tm.next_sibling(index)
+            if after is not None and tm.elements[after].end > tm.elements[after].start:
+                found = after
+    marks[index] = found
+    return found
 
 
 def venue_in(

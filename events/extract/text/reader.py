@@ -235,6 +235,24 @@ class Reading:
     accepted: bool = False
 
 
+# the evidence known once a block's dates, times, status and place words are read (before its title)
+_EARLY = frozenset(
+    {"words of no event", "publication stamp", "cancellation notice", "date in prose", "every date in a sentence"}
+    | {"a date in a sentence", "several days", "timetable step", "no event details", "lone date in prose"}
+    | {"a clock time", "booking words", "in <town>", "online", "venue words", "a place element"}
+)
+
+
+def _cannot_be_an_event(ctx: PageContext, evidence: dict[str, float]) -> bool:
+    """The score so far plus the most every later feature could add is below yes: the block is no
+    event whatever its title, links and neighbours say (an exact shortcut, not a guess)."""
+    decision = ctx.reader.event
+    later = ctx.reader.cache.get("later")
+    if later is None:
+        later = ctx.reader.cache["later"] = decision.most(frozenset(decision.weights) - _EARLY)
+    return decision.score(evidence) + later < 0
+
+
 def _decide(ctx: PageContext, reading: Reading) -> None:
     judged = reading.evidence | title_evidence(reading.named_by, reading.chosen)
     decision = ctx.reader.event
@@ -318,6 +336,8 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         evidence["no event details"] = 1.0
         if alone and notice is None and has_prose(tm, block):
             evidence["lone date in prose"] = 1.0  # a page's only date, in running text: an article
+    if ctx.observations is None and _cannot_be_an_event(ctx, evidence):
+        return None  # nothing read from here on could lift its score to yes: not worth reading
     reading = BlockText(text, start, removed, segments)
     candidates = title_candidates(ctx, tm, block, reading, columns, signals)
     chosen = choose_title(ctx, candidates)
@@ -504,7 +524,15 @@ _CATEGORY_CLASS = re.compile(r"(?:^|[\s_-])(?:categor(?:y|ies)|genres?|tags?|typ
 
 
 def _category_elements(tm: TextMap, block: Block) -> list[int]:
-    return [i for i in block.inner(tm) if _CATEGORY_CLASS.search(tm.elements[i].node.attrs.get("class") or "")]
+    badges: dict[int, bool] = tm.cache.setdefault("badges", {})
+    out = []
+    for i in block.inner(tm):
+        found = badges.get(i)
+        if found is None:
+            found = badges[i] = bool(_CATEGORY_CLASS.search(tm.elements[i].node.attrs.get("class") or ""))
+        if found:
+            out.append(i)
+    return out
 
 
 def _title_element(tm: TextMap, start: int, title_span: tuple[int, int] | None) -> int | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 from events.extract.context import PageContext
 from events.extract.text.blocks import LETTERS, Block, blank, cut
@@ -28,6 +30,7 @@ from events.extract.text.titles import (
     title_then_place,
 )
 from events.extract.textmap import TextMap
+from events.normalise.calendar_words import ALWAYS
 from events.normalise.dates import find_dates
 
 # a run of words after one of these labels is that field's value, never the event's title
@@ -129,16 +132,32 @@ _CLASS_ROLES = {
     "class: meta": ("meta", "date", "time", "info", "detail", "location", "venue", "place", "price", "address"),
     "class: description": ("desc", "summary", "excerpt", "teaser", "intro", "text", "body", "content"),
 }
+_ROLE_PATTERNS = {
+    role: re.compile(rf"(?:^|[\s_-])(?:{'|'.join(stems)})", re.IGNORECASE) for role, stems in _CLASS_ROLES.items()
+}
 
 
 def class_features(tm: TextMap, index: int, root: int) -> dict[str, float]:
     """Roles the class names of a line and of its wrappers inside the block give it."""
-    words: set[str] = set()
+    roles: set[str] = set()
     for i in tm.ancestors(index):
-        words.update(w for w in re.split(r"[\s_-]+", (tm.elements[i].node.attrs.get("class") or "").lower()) if w)
+        roles |= _element_roles(tm, i)
         if i == root:
             break
-    return {role: 1.0 for role, stems in _CLASS_ROLES.items() if any(w.startswith(stems) for w in words)}
+    return dict.fromkeys(sorted(roles), 1.0)
+
+
+def _element_roles(tm: TextMap, index: int) -> frozenset[str]:
+    cache = tm.cache.setdefault("class roles", {})
+    found = cache.get(index)
+    if found is None:
+        names = tm.elements[index].node.attrs.get("class") or ""
+        found = cache[index] = (
+            frozenset(role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(names))
+            if names
+            else frozenset()
+        )
+    return found
 
 
 _TRAILING_LABEL = re.compile(r"\s+[^\W\d_][\w-]{2,20}\s*:\s*$")
@@ -183,14 +202,16 @@ def _with_words(tm: TextMap, candidate: TitleCandidate) -> TitleCandidate:
 
 
 def _usable(words: str, ctx: PageContext) -> bool:
-    return is_title_like(words) and not only_a_date(words, ctx)
+    return is_title_like(words) and not only_a_date(words, ctx.languages)
 
 
-def only_a_date(title: str, ctx: PageContext) -> bool:
+@lru_cache(maxsize=16384)
+def only_a_date(title: str, languages: tuple[str, ...] = ALWAYS) -> bool:
     """ "August 27, 2019" left whole in a title element: a date is no title."""
     if not any(ch.isdigit() for ch in title):
         return False
-    return len(LETTERS.findall(blank(title, [d.span for d in find_dates(title, ctx.today)]))) < 3
+    found = find_dates(title, date(2000, 1, 1), languages=languages)  # which year matters not here
+    return len(LETTERS.findall(blank(title, [d.span for d in found]))) < 3
 
 
 def labels_the_date(text: str, span: tuple[int, int], removed: list[tuple[int, int]]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from events.extract.context import PageContext
 from events.extract.text.blocks import HEADINGS, LABEL, LETTERS, Block
@@ -40,6 +41,7 @@ DOCUMENT = re.compile(
 HEADINGS_LOOKED_BACK = 200  # a page of 5,000 cards stays linear: look back over this many headings at most
 
 
+@lru_cache(maxsize=16384)
 def is_title_like(text: str) -> bool:
     text = text.strip()
     return (
@@ -88,44 +90,68 @@ _NEVER_TITLES = frozenset({"br", "hr", "img", "input", "tbody", "thead", "table"
 
 def markup_candidates(tm: TextMap, block: Block) -> list[tuple[int, str, float]]:
     """The elements of a block that could be its title by their markup: (element, kind, heading level
-    from 1.0 for h1 to 0.0 for h6)."""
+    from 1.0 for h1 to 0.0 for h6). Asked for the place and again for the title: looked up once."""
+    key = ("markup candidates", block.index, len(block.extra))
+    found = tm.cache.get(key)
+    if found is None:
+        found = tm.cache[key] = _markup_candidates(tm, block)
+    return list(found)
+
+
+def _markup_candidates(tm: TextMap, block: Block) -> list[tuple[int, str, float]]:
     block_start, block_end = block.span(tm)
     size = block_end - block_start
     columns = table_columns(tm, block.index)
     title_cell = columns.get("title")
-    out: list[tuple[int, str, float]] = []
-    for i in ([title_cell] if title_cell is not None else []) + block.inner(tm):
-        el = tm.elements[i]
-        if el.end <= el.start:
+    out: list[tuple[int, str, float]] = [(title_cell, "table column", 0.0)] if title_cell is not None else []
+    for i in block.inner(tm):
+        found = _element_kind(tm, i)
+        if found is None or i == title_cell:
             continue
-        tag = el.tag
-        level = 0.0
-        if i == title_cell:
-            kind = "table column"
-        elif tag in HEADINGS:
-            kind, level = "heading", (6 - int(tag[1])) / 5
-        elif tag in _NEVER_TITLES:
-            continue
-        else:
-            attrs = el.node.attrs
-            if attrs.get("role") == "heading":
-                aria = min(max(int((attrs.get("aria-level") or "2")[:1] or 2), 1), 6)
-                kind, level = "heading", (6 - aria) / 5
-            elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
-                kind = "title class"
-            elif tag == "a" and (el.end - el.start) < size * 0.9 and _names_a_page(attrs.get("href") or ""):
-                kind = "own link"
-            elif tag in ("strong", "b") and (el.end - el.start) < size * 0.9:
-                kind = "bold"
-            else:
-                continue
+        kind, level = found
+        if kind in ("own link", "bold") and tm.elements[i].end - tm.elements[i].start >= size * 0.9:
+            continue  # the whole block in a link or in bold type is no line of it
         out.append((i, kind, level))
     return out
 
 
+def _element_kind(tm: TextMap, index: int) -> tuple[str, float] | None:
+    """What an element's markup makes it, whatever block it is in: a heading (and its level), a title
+    element, a link to a page, bold type; None for anything else. Worked out once per element."""
+    kinds: dict[int, tuple[str, float] | None] = tm.cache.setdefault("element kinds", {})
+    if index in kinds:
+        return kinds[index]
+    el = tm.elements[index]
+    tag = el.tag
+    found: tuple[str, float] | None = None
+    if el.end <= el.start or tag in _NEVER_TITLES:
+        found = None
+    elif tag in HEADINGS:
+        found = ("heading", (6 - int(tag[1])) / 5)
+    else:
+        attrs = el.node.attrs
+        if attrs.get("role") == "heading":
+            aria = min(max(int((attrs.get("aria-level") or "2")[:1] or 2), 1), 6)
+            found = ("heading", (6 - aria) / 5)
+        elif TITLE_CLASS.search(attrs.get("class") or "") or attrs.get("itemprop") in ("name", "summary"):
+            found = ("title class", 0.0)
+        elif tag == "a" and _names_a_page(attrs.get("href") or ""):
+            found = ("own link", 0.0)
+        elif tag in ("strong", "b"):
+            found = ("bold", 0.0)
+    kinds[index] = found
+    return found
+
+
 def _names_a_page(href: str) -> bool:
     """A link to a page (the event's own, most often), not to a document, a mailbox or a phone."""
-    return not DOCUMENT.search(href) and not href.lstrip().lower().startswith(("mailto:", "tel:"))
+    return not is_document(href) and not href.lstrip().lower().startswith(("mailto:", "tel:"))
+
+
+@lru_cache(maxsize=16384)
+def is_document(href: str) -> bool:
+    """A link to a document, a recording, a map or a calendar export rather than a page."""
+    return bool(DOCUMENT.search(href))
 
 
 def position_features(
@@ -167,7 +193,7 @@ def document_links(tm: TextMap, block: Block) -> list[int]:
         found = tm.cache[key] = [
             i
             for i in block.inner(tm)
-            if tm.elements[i].tag == "a" and DOCUMENT.search(tm.elements[i].node.attrs.get("href") or "")
+            if tm.elements[i].tag == "a" and is_document(tm.elements[i].node.attrs.get("href") or "")
         ]
     return list(found)
 
