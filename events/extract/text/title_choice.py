@@ -121,6 +121,9 @@ def title_candidates(
     above = heading_above(tm, block) if signals else None
     if above and above not in seen and _usable(above, ctx):
         out.append(_with_words(tm, TitleCandidate(None, None, above, {"kind: heading above": 1.0})))
+        # a guard the pages are too few to teach: words that only label the date ("Planning Commission
+        # Hearing: July 30, 2 PM") give way to the heading that names the item above them
+        out = [c for c in out if "labels the date" not in c.features]
     return out
 
 
