@@ -62,7 +62,9 @@ def test_not_times(text: str) -> None:
         ("Join waiting list", "waitlist", "Join waiting list", None),
         ("Fully booked - join the waiting list", "waitlist", "Join the waiting list", None),
         ("Sold out. Join our waiting list", "waitlist", "Join our waiting list", None),
-        ("Free, no need to book", "none", None, None),
+        ("Free, no need to book", "none", "No need to book", None),  # the site's words say there is nothing to book
+        ("No booking required", "none", "No booking required", None),
+        ("Bookings now being taken", "open", "Bookings now being taken", None),
         ("BOOK EARLY to save disappointment", "none", None, None),
         ("a book about history", "none", None, None),
     ],

@@ -21,6 +21,12 @@ _WHEN = (
 # Order matters: the first state whose phrase appears wins (sold out beats "book now" beside it, and
 # "fully booked: join the waiting list" is a waiting list, which is what a member can still do).
 _BOOKING: list[tuple[str, str]] = [
+    (  # "Free, no need to book", "No registration required", "drop in": nothing to book
+        "none",
+        r"no\s+(?:need\s+to\s+(?:book|register|reserve)|(?:booking|bookings|registration|tickets?|reservations?)\s+"
+        r"(?:is\s+|are\s+)?(?:required|needed|necessary))|(?:booking|registration|tickets?)\s+(?:is\s+|are\s+)?not\s+"
+        r"(?:required|needed|necessary)|just\s+(?:turn\s+up|come\s+along|drop\s+in)|drop[\s-]in\s+(?:event|session)",
+    ),
     (
         "waitlist",
         r"(?:join|add\s+yourself\s+to)\s+(?:(?:the|our|a)\s+)?wait(?:ing)?[\s-]*list|wait(?:ing)?[\s-]*list\s+"
@@ -49,7 +55,8 @@ _BOOKING: list[tuple[str, str]] = [
         "open",
         r"book\s+(?:now|today|online|here|your\s+(?:place|ticket|tickets|seat|space)|a\s+place|tickets?)"
         r"|on\s+sale\s+now|tickets?\s+(?:are\s+)?(?:now\s+)?(?:available|on\s+sale)|buy\s+(?:your\s+)?tickets?"
-        r"|register\s+(?:now|here|today|online|your\s+interest)|sign\s+up\s+(?:now|here|today)"
+        r"|register\s+(?:now|here|today|online|your\s+interest|by)|sign\s+up\s+(?:now|here|today)|book\s+by"
+        r"|(?:booking|bookings|registrations?)\s+(?:are\s+|is\s+)?(?:now\s+)?being\s+(?:taken|accepted)"
         r"|(?:booking|bookings|registration|registrations|awards|applications?|nominations|entries|tickets)"
         r"\s+(?:(?:is|are)\s+)?(?:now\s+)?open(?:\s+now)?|open\s+for\s+(?:booking|registration|entries)"
         r"|reserve\s+(?:your|a)\s+(?:free\s+)?(?:place|seat|spot|ticket)|book\s+(?:via|on|through)\s+[A-Z]\w+"
@@ -65,7 +72,7 @@ _BOOKING_RE = [(state, re.compile(rf"(?<![\w]){pattern}(?![\w])", re.IGNORECASE)
 _BOOKING_STEMS = (
     "sold", "book", "ticket", "place", "space", "seat", "capacity", "full", "wait", "regist", "applica",
     "entries", "nominat", "sale", "close", "ended", "soon", "open", "save", "buy", "sign", "reserv",
-    "availab", "limited", "taking", "accepting",
+    "availab", "limited", "taking", "accepting", "need", "requir", "necessar", "turn up", "come along", "drop",
 )  # fmt: skip
 _STATUS_STEMS = ("postpon", "cancel", "called", "schedul", "date")
 
