@@ -18,10 +18,14 @@ register book tickets ticket buy here click map directions share export subscrib
 google add print email link links website web page to my your now this join rsvp sign up find out learn
 apple online""".split()
 )
-# words that label a field of an event's details rather than name anything
+# words that label a field of an event's details rather than name anything, in English and the languages
+# pages have been seen in (Dutch, French, German, Spanish, Italian, Russian)
 LABEL_WORDS = frozenset(
     """date dates time times when where venue location address status price prices cost costs from until start
-starts end ends and category categories type details info information contact organiser organizer""".split()
+starts end ends and category categories type details info information contact organiser organizer
+datum tijd locatie plaats categorie prijs kosten wanneer waar heure lieu catégorie categorie prix adresse
+zeit ort kategorie preis fecha hora lugar categoría precio data ora luogo categoria prezzo
+дата время место адрес цена стоимость категория""".split()
 )
 # what an event is called: "Women in Surgery Conference", "Trainees in Medicine Forum" name no town
 EVENT_NOUNS = frozenset(

@@ -45,8 +45,12 @@ def _bracketed_town(words: str) -> bool:
     return town_of(words) is not None and not _ACCESS.search(words)
 
 
-_PLACE_LABEL = re.compile(r"^\s*(?:venue|location|where|address|place)\s*:?\s*$", re.IGNORECASE)
-_LABEL_WORD = r"(?:venue|location|where|address)\s*:\s*"
+# "Where", and the same label in the languages pages use ("Locatie", "Lieu", "Ort", "Lugar", "Место")
+_PLACE_WORDS = (
+    r"venue|location|where|address|place|locatie|plaats|waar|lieu|adresse|ort|veranstaltungsort|lugar|luogo|место"
+)
+_PLACE_LABEL = re.compile(rf"^\s*(?:{_PLACE_WORDS})\s*:?\s*$", re.IGNORECASE)
+_LABEL_WORD = rf"(?:{_PLACE_WORDS})\s*:\s*"
 PLACE_LABEL_START = re.compile(rf"{_LABEL_WORD}\S", re.IGNORECASE)  # "Location: The Albany"
 _LABEL_BEFORE = re.compile(rf"{_LABEL_WORD}$", re.IGNORECASE)  # "Venue: " just before the words
 

@@ -31,7 +31,7 @@ from events.extract.text.titles import (
 )
 from events.extract.textmap import TextMap
 from events.normalise.calendar_words import ALWAYS
-from events.normalise.dates import find_dates
+from events.normalise.dates import find_dates, grammar
 
 # a run of words after one of these labels is that field's value, never the event's title
 VALUE_OF_A_FIELD = re.compile(
@@ -69,7 +69,7 @@ def title_candidates(
     for i, kind, level in markup_candidates(tm, block):
         el = tm.elements[i]
         span = (el.start - start, _before_trailing_label(tm.text, el.start, el.end) - start)
-        words = cut(text, span, removed)
+        words = without_date_debris(cut(text, span, removed), ctx.languages)
         if not _usable(words, ctx):
             continue
         features = {f"kind: {kind}": 1.0}
@@ -89,7 +89,7 @@ def title_candidates(
     documents = [span_of(tm, i, start) for i in document_links(tm, block)]
     row = tm.elements[block.index].tag == "tr"
     for sp in r.segments:
-        words = text[sp[0] : sp[1]].strip()
+        words = without_date_debris(text[sp[0] : sp[1]].strip(), ctx.languages)
         if words in seen or not _usable(words, ctx):
             continue
         features = {"kind: plain": 1.0}
@@ -161,6 +161,24 @@ def _element_roles(tm: TextMap, index: int) -> frozenset[str]:
             else frozenset()
         )
     return found
+
+
+def without_date_debris(words: str, languages: tuple[str, ...]) -> str:
+    """What a date's cutting leaves at a line's edges, set off by a separator: a weekday's name and an
+    age rating ("сб · 18+ · Cabaret", "Cabaret · Sat"), which name no event. "Sunday jazz brunch"
+    keeps its Sunday."""
+    leading, trailing = _debris_patterns(languages)
+    return trailing.sub("", leading.sub("", words)) or words
+
+
+@lru_cache(maxsize=16)
+def _debris_patterns(languages: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    item = rf"(?:{grammar(languages).weekday}|\d{{1,2}}\+)"
+    sep = r"\s*[·•|,/–—-]\s*"
+    return (
+        re.compile(rf"^(?:{item}{sep})+(?:\d{{1,2}}\+\s+)?(?=\S)", re.IGNORECASE),
+        re.compile(rf"(?<=\S)(?:{sep}{item})+\s*$", re.IGNORECASE),
+    )
 
 
 _TRAILING_LABEL = re.compile(r"\s+[^\W\d_][\w-]{2,20}\s*:\s*$")
