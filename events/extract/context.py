@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
@@ -41,7 +42,7 @@ class PageContext:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def languages(self) -> tuple[str, ...]:
         """The languages month and weekday names are read in: English, Russian and the page's own."""
         own = primary(self.lang)

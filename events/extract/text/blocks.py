@@ -34,12 +34,15 @@ class Block:
         return [self.index, *self.extra]
 
     def inner(self, tm: TextMap) -> list[int]:
-        """Every element of the block, in document order."""
-        out = []
-        for root in self.roots():
-            out.append(root)
-            out.extend(tm.descendants(root))
-        return out
+        """Every element of the block, in document order (worked out once: several readings ask)."""
+        key = ("inner", self.index, len(self.extra))
+        found = tm.cache.get(key)
+        if found is None:
+            found = tm.cache[key] = []
+            for root in self.roots():
+                found.append(root)
+                found.extend(tm.descendants(root))
+        return list(found)
 
 
 def shift(span: tuple[int, int], by: int) -> tuple[int, int]:

@@ -40,12 +40,26 @@ _EVENT_NAME = re.compile(r"(?:^|[\s_-])(?:events?|tribe|calendar|whats-?on|diary
 def dates_in_sentences(tm: TextMap, block: Block) -> tuple[bool, bool]:
     """Whether any, and whether every, one of the block's dates stands inside a sentence ("The Guild
     responded to the consultation on 20 January 2025."), rather than on a line of its own."""
-    said = [_in_sentence(tm.text_of(tm.container(*d.span))) for d in block.dates]
+    said = [_sentence_kind(tm, d.span) != "" for d in block.dates]
     return any(said), bool(said) and all(said)
 
 
-def _in_sentence(sentence: str) -> bool:
-    return len(sentence.split()) > 60 or sentence_like(sentence) or _short_sentence(sentence)
+def _sentence_kind(tm: TextMap, span: tuple[int, int]) -> str:
+    """ "long" for a date in more than 60 words of running text, "sentence" for one inside a sentence,
+    "" for a date on a line of its own; read once per element that holds a date."""
+    index = tm.container(*span)
+    kinds: dict[int, str] = tm.cache.setdefault("sentence kinds", {})
+    found = kinds.get(index)
+    if found is None:
+        sentence = tm.text_of(index)
+        if len(sentence.split()) > 60:
+            found = "long"
+        elif sentence_like(sentence) or _short_sentence(sentence):
+            found = "sentence"
+        else:
+            found = ""
+        kinds[index] = found
+    return found
 
 
 def is_prose(tm: TextMap, block: Block, stamped: bool = False) -> bool:
@@ -53,11 +67,10 @@ def is_prose(tm: TextMap, block: Block, stamped: bool = False) -> bool:
     also has a heading of its own (a card whose blurb happens to mention its date) and no stamp
     saying when it was posted (a post's headline is a heading too)."""
     for d in block.dates:
-        sentence = tm.text_of(tm.container(*d.span))
-        words = sentence.split()
-        if len(words) > 60:
+        kind = _sentence_kind(tm, d.span)
+        if kind == "long":
             return True
-        if sentence_like(sentence) or _short_sentence(sentence):
+        if kind:
             return stamped or not has_heading(tm, block)
     return False
 

@@ -103,7 +103,7 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
     readings = [r for r in found if isinstance(r, Reading)]
     for reading, page in zip(readings, page_evidence(ctx, tm, readings), strict=True):
         reading.evidence.update(page)
-        _decide(ctx, reading)
+        _decide(ctx, tm, reading)
     return [r if isinstance(r, Event) else r.event for r in found if isinstance(r, Event) or r.accepted]
 
 
@@ -233,6 +233,7 @@ class Reading:
     chosen: TitleCandidate | None
     named_by: str  # "candidate", "notice" or "context" (a table's heading)
     accepted: bool = False
+    origins: tuple[int, tuple[int, int] | None, tuple[int, int] | None] = (0, None, None)  # start, title, booking
 
 
 # the evidence known once a block's dates, times, status and place words are read (before its title)
@@ -253,16 +254,22 @@ def _cannot_be_an_event(ctx: PageContext, evidence: dict[str, float]) -> bool:
     return decision.score(evidence) + later < 0
 
 
-def _decide(ctx: PageContext, reading: Reading) -> None:
+def _decide(ctx: PageContext, tm: TextMap, reading: Reading) -> None:
     judged = reading.evidence | title_evidence(reading.named_by, reading.chosen)
     decision = ctx.reader.event
     reading.accepted = decision.yes(judged)
     if ctx.observations is not None:
         ctx.observations.append(reading)
-    if ctx.explain and isinstance(reading.event.provenance, dict):
-        reading.event.provenance["is an event"] = (
-            f"{decision.score(judged):+.1f} ({_contributions(judged, decision.weights)})"
-        )
+    if not reading.accepted:
+        return
+    event = reading.event
+    start, title_span, booking_span = reading.origins
+    origins = _provenance(
+        ctx, tm, reading.block, start, event.title, title_span, event.venue, booking_span, reading.titles
+    )
+    if ctx.explain:
+        origins["is an event"] = f"{decision.score(judged):+.1f} ({_contributions(judged, decision.weights)})"
+    reading.event = replace(event, provenance=origins)
 
 
 def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False, alike: int = 1) -> Reading | None:
@@ -402,9 +409,10 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         booking_opens=booking.opens,
         url=url,
         found_by="text",
-        provenance=_provenance(ctx, tm, block, start, title, title_span, venue, booking.span, candidates),
     )
-    return Reading(block, text, event, evidence, candidates, chosen, named_by)
+    # where each field came from is worked out only for a block the decision keeps
+    origins = (start, title_span, booking.span)
+    return Reading(block, text, event, evidence, candidates, chosen, named_by, origins=origins)
 
 
 # the title's own features that say something about the block as an event
@@ -508,11 +516,19 @@ def _title_of(
             title = meeting_of(title)
     if not title:
         return None
-    title = tidy_title(title, ctx.acronyms)
+    title = _tidy(tm, title, ctx.acronyms)
     if len(LETTERS.findall(title)) < 3 or MILESTONE.match(title):
         return None
     title, venue_in_title = split_title_venue(title)
     return title, title_span or (0, 0), place_span, venue_in_title
+
+
+def _tidy(tm: TextMap, title: str, acronyms: set[str]) -> str:
+    tidied: dict[str, str] = tm.cache.setdefault("tidy titles", {})
+    found = tidied.get(title)
+    if found is None:
+        found = tidied[title] = tidy_title(title, acronyms)
+    return found
 
 
 _NAMES_A_MEETING = re.compile(
