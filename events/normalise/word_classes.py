@@ -46,11 +46,33 @@ def looks_like_file_name(text: str) -> bool:
     tokens = text.split()
     if FILE_NAME.search(text):
         return True
-    return len(tokens) >= 3 and sum(bool(_CODE_WORD.match(t)) for t in tokens) >= 0.7 * len(tokens)
+    return (
+        len(tokens) >= 3
+        and any(ch.isdigit() for ch in text)  # "CC SP MIN" beside a date's figures; "FMPA NORTH WEST" is words
+        and sum(bool(_CODE_WORD.match(t)) for t in tokens) >= 0.7 * len(tokens)
+    )
+
+
+# words that name a kind of page or a section of one ("Upcoming events", "Dates for your diary", "Past
+# events", "News in brief", "You may also like"), never an event
+SECTION_WORDS = frozenset(
+    """details detail department page home calendar calendars events event meetings meeting agendas agenda
+minutes materials documents document notices notice schedule schedules upcoming past prior previous current
+future recent latest year years archive archives list listing dates date information info more and of the
+for our all a packets packet videos video audio recordings results search view month week your diary whats
+what's on coming up next news in brief reminders you may also like related other see this these forthcoming
+programme program timetable highlights featured newsletter newsletters bulletin bulletins updates blog stories
+press categories category tags topics""".split()
+)
+
+
+def names_a_section(text: str) -> bool:
+    words = plain_words(text)
+    return bool(words) and all(w in SECTION_WORDS for w in words)
 
 
 def plain_words(text: str) -> list[str]:
-    words = [t.strip(".,:;!?()[]|-–—").lower() for t in text.split()]
+    words = [t.strip(".,:;!?()[]|-–—").lower() for t in re.split(r"[\s/]+", text)]
     return [w for w in words if w]
 
 

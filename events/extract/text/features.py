@@ -9,6 +9,7 @@ feature names a kind of evidence, never a site's words, classes or dates.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from functools import lru_cache
 
 from events.extract.text.blocks import LABEL, LETTERS
@@ -20,6 +21,7 @@ from events.normalise.word_classes import (
     LABEL_WORDS,
     is_contact,
     looks_like_file_name,
+    names_a_section,
     only_link_words,
     plain_words,
 )
@@ -60,6 +62,8 @@ def _word_features(words: str) -> tuple[tuple[str, float], ...]:  # "Read more" 
     plain = plain_words(words)
     if only_link_words(words):
         out["link words"] = 1.0
+    if names_a_section(words):
+        out["names a section"] = 1.0
     if LABEL.match(words) or (plain and all(t in LABEL_WORDS or t == "&" for t in plain)):
         out["field label"] = 1.0
     if looks_like_venue(words, strong=True):
@@ -76,10 +80,12 @@ def _word_features(words: str) -> tuple[tuple[str, float], ...]:  # "Read more" 
 
 
 def times_repeated(tm: TextMap, words: str) -> int:
-    """How often a line's words stand on the page: a title is seldom repeated, template words ("Read
-    more", "Agenda", "Accessible Agenda", "Купить билет") are on every card."""
-    counts: dict[str, int] = tm.cache.setdefault("repeated texts", {})
-    found = counts.get(words)
-    if found is None:
-        found = counts[words] = tm.text.count(words) if words else 0
-    return found
+    """How often a line's words stand as a text of their own on the page: a title is seldom repeated,
+    template words ("Read more", "Agenda", "Accessible Agenda", "Купить билет") are on every card."""
+    counts = tm.cache.get("repeated texts")
+    if counts is None:
+        text = tm.text
+        counts = tm.cache["repeated texts"] = Counter(
+            text[s:e].strip() for s, e in zip(tm.chunk_starts, tm.chunk_ends, strict=True) if e - s <= 80
+        )
+    return int(counts.get(words, 0))

@@ -42,7 +42,7 @@ def page_evidence(ctx: PageContext, tm: TextMap, readings: Sequence[Reading]) ->
         # an event's own page: the first block after its main heading bears the heading's title, read
         # from the block itself (a table's rows named after the heading above them are no such event)
         first = readings[after[0]] if after else None
-        if first is not None and first.named_by != "context" and same_words(first.event.title, words):
+        if first is not None and _own_title(first) and same_words(first.event.title, words):
             for i, features in enumerate(out):
                 if i == after[0]:
                     features["the event the page is about"] = 1.0
@@ -56,6 +56,12 @@ def page_evidence(ctx: PageContext, tm: TextMap, readings: Sequence[Reading]) ->
         if _in_aside(tm, index):
             features["in a sidebar"] = 1.0
     return out
+
+
+def _own_title(reading: Reading) -> bool:
+    """A title read from the block's own lines, not borrowed from the heading above it or its table."""
+    chosen = reading.chosen
+    return reading.named_by == "candidate" and chosen is not None and "kind: heading above" not in chosen.features
 
 
 def main_heading(tm: TextMap) -> tuple[int, str] | None:

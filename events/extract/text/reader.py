@@ -346,7 +346,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     if ctx.observations is None and _cannot_be_an_event(ctx, evidence):
         return None  # nothing read from here on could lift its score to yes: not worth reading
     reading = BlockText(text, start, removed, segments)
-    candidates = title_candidates(ctx, tm, block, reading, columns, signals)
+    candidates = title_candidates(ctx, tm, block, reading, columns, signals, alike)
     chosen = choose_title(ctx, candidates)
     named = _title_of(ctx, tm, block, reading, columns, chosen)
     if notice is not None:  # the notice names the meeting, unless the block's own title does
@@ -419,7 +419,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
 _TITLE_EVIDENCE = frozenset(
     {f"kind: {kind}" for kind in KINDS}
     | {"reads as a sentence", "capitals", "one word", "many words", "names a place", "e-mail address", "file name"}
-    | {"link words", "call to action", "repeated often"}
+    | {"link words", "names a section", "call to action", "repeated often"}
 )
 
 

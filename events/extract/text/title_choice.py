@@ -21,7 +21,7 @@ from events.extract.text.places import PLACE_LABEL_START
 from events.extract.text.titles import (
     TitleCandidate,
     document_links,
-    heading_above,
+    heading_above_at,
     is_title_like,
     markup_candidates,
     place_then_title,
@@ -58,7 +58,7 @@ class BlockText:
 
 
 def title_candidates(
-    ctx: PageContext, tm: TextMap, block: Block, r: BlockText, columns: dict[str, int], signals: bool
+    ctx: PageContext, tm: TextMap, block: Block, r: BlockText, columns: dict[str, int], signals: bool, alike: int = 1
 ) -> list[TitleCandidate]:
     """Every candidate title of the block, with its features, in the order they appear."""
     text, start, removed = r.text, r.start, r.removed
@@ -118,9 +118,13 @@ def title_candidates(
         seen.add(words)
     # a heading above names the block only when the block reads like an event's details (a time, a
     # place, booking), never a bare date under an article's headline or a table's year heading: a guard
-    above = heading_above(tm, block) if signals else None
+    found = heading_above_at(tm, block) if signals else None
+    above, level = found if found else (None, 0)
     if above and above not in seen and _usable(above, ctx):
-        out.append(_with_words(tm, TitleCandidate(None, None, above, {"kind: heading above": 1.0})))
+        features = {"kind: heading above": 1.0}
+        if alike >= 2 and level >= 1:
+            features["over a listing"] = 1.0  # before the list this item opens: it names the list, not the item
+        out.append(_with_words(tm, TitleCandidate(None, None, above, features)))
         # a guard the pages are too few to teach: words that only label the date ("Planning Commission
         # Hearing: July 30, 2 PM") give way to the heading that names the item above them
         out = [c for c in out if "labels the date" not in c.features]
@@ -141,13 +145,17 @@ _ROLE_PATTERNS = {
 
 
 def class_features(tm: TextMap, index: int, root: int) -> dict[str, float]:
-    """Roles the class names of a line and of its wrappers inside the block give it."""
+    """Roles the class names of a line and of its nearest wrappers inside the block give it."""
     roles: set[str] = set()
-    for i in tm.ancestors(index):
-        roles |= _element_roles(tm, i)
-        if i == root:
+    for _ in range(_WRAPPERS):
+        roles |= _element_roles(tm, index)
+        if index == root or index <= 0:
             break
+        index = tm.elements[index].parent
     return dict.fromkeys(sorted(roles), 1.0)
+
+
+_WRAPPERS = 3  # the line's own element and two around it: a card's outer classes say nothing of one line
 
 
 def _element_roles(tm: TextMap, index: int) -> frozenset[str]:
@@ -203,12 +211,20 @@ def _after_label_element(tm: TextMap, at: int, block_start: int) -> bool:
     return 0 < len(words) <= 14 and bool(_LABEL_BEFORE.search(" " + words))
 
 
+# never a title, whatever else a block offers (a guard, not a weight): where, how to reach someone, a
+# document's name, a link's or a field label's words
+NEVER_TITLES = frozenset({"address", "e-mail address", "phone number", "file name", "link words", "field label"})
+
+
 def choose_title(ctx: PageContext, candidates: list[TitleCandidate]) -> TitleCandidate | None:
-    """The best-scoring candidate (the earlier one on a tie)."""
+    """The best-scoring candidate (the earlier one on a tie), among those that can be titles."""
     decision = ctx.reader.title
     for c in candidates:
         c.score = decision.score(c.features)
-    ranked = sorted(candidates, key=lambda c: (-c.score, c.span[0] if c.span else -1))
+    ranked = sorted(
+        (c for c in candidates if not NEVER_TITLES & c.features.keys()),
+        key=lambda c: (-c.score, c.span[0] if c.span else -1),
+    )
     return ranked[0] if ranked else None
 
 

@@ -65,8 +65,8 @@ _CREDIT = re.compile(
 KINDS = ("table column", "heading", "title class", "own link", "bold", "plain", "heading above")
 WORD_FEATURES = frozenset(
     """one word|two or three words|many words|capitals|mostly figures|e-mail address|phone number|file name|
-link words|field label|names a place|address|call to action|reads as a sentence|ends with a colon|repeated|
-repeated often""".replace("\n", "").split("|")
+link words|names a section|field label|names a place|address|call to action|reads as a sentence|
+ends with a colon|repeated|repeated often""".replace("\n", "").split("|")
 )
 
 
@@ -217,8 +217,15 @@ def line_of(tm: TextMap, span: tuple[int, int]) -> int:
 def heading_above(tm: TextMap, block: Block) -> str | None:
     """A detail page: "<h1>Conference</h1><div>Date: … Location: …</div>". The heading just before
     the block (or before its parent) names the event when the block itself has no title."""
+    found = heading_above_at(tm, block)
+    return found[0] if found else None
+
+
+def heading_above_at(tm: TextMap, block: Block) -> tuple[str, int] | None:
+    """The heading above the block, and how many levels up it stands (0: just before the block; 1 or
+    more: before a container the block opens, as a list's heading stands before its first item)."""
     index = block.index
-    for _ in range(3):
+    for level in range(3):
         parent = tm.elements[index].parent
         siblings = tm.children(parent) if parent >= 0 else []
         before = [i for i in siblings if tm.elements[i].end <= tm.elements[index].start]
@@ -226,7 +233,7 @@ def heading_above(tm: TextMap, block: Block) -> str | None:
             el = tm.elements[i]
             if (el.tag in HEADINGS and el.tag <= "h4") or _bold_line(tm, i):
                 text = tm.text[el.start : el.end].strip()
-                return text if is_title_like(text) else None
+                return (text, level) if is_title_like(text) else None
         if parent <= 0 or before:
             return None
         index = parent
