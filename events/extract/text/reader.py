@@ -248,10 +248,10 @@ def _cannot_be_an_event(ctx: PageContext, evidence: dict[str, float]) -> bool:
     """The score so far plus the most every later feature could add is below yes: the block is no
     event whatever its title, links and neighbours say (an exact shortcut, not a guess)."""
     decision = ctx.reader.event
-    later = ctx.reader.cache.get("later")
+    later: float | None = ctx.reader.cache.get("later")
     if later is None:
         later = ctx.reader.cache["later"] = decision.most(frozenset(decision.weights) - _EARLY)
-    return decision.score(evidence) + later < 0
+    return bool(decision.score(evidence) + later < 0)
 
 
 def _decide(ctx: PageContext, tm: TextMap, reading: Reading) -> None:
@@ -348,6 +348,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     reading = BlockText(text, start, removed, segments)
     candidates = title_candidates(ctx, tm, block, reading, columns, signals, alike)
     chosen = choose_title(ctx, candidates)
+    named: tuple[str, tuple[int, int] | None, tuple[int, int] | None, str | None] | None
     named = _title_of(ctx, tm, block, reading, columns, chosen)
     if notice is not None:  # the notice names the meeting, unless the block's own title does
         status = notice[1]

@@ -159,7 +159,7 @@ _WRAPPERS = 3  # the line's own element and two around it: a card's outer classe
 
 
 def _element_roles(tm: TextMap, index: int) -> frozenset[str]:
-    cache = tm.cache.setdefault("class roles", {})
+    cache: dict[int, frozenset[str]] = tm.cache.setdefault("class roles", {})
     found = cache.get(index)
     if found is None:
         names = tm.elements[index].node.attrs.get("class") or ""
