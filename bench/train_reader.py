@@ -161,7 +161,8 @@ EVENT_PRIOR = Decision(
         "in a news section": -3.0,
         "in an events section": 1.0,
         "cancellation notice": 8.0,
-        "title: names a section": -3.0,  # "News in brief", "Newsletter": a section of the page, not an event
+        "title: names a section": -5.0,  # "News in brief", "Newsletter": a section of the page, not an event
+        "title: ends mid-sentence": -3.0,  # a sentence the date was cut out of: prose, not an event's name
         # an event's own page: the others it shows are related events' teasers
         "on another event's page": -3.0,
         "in a sidebar": -2.0,
@@ -193,11 +194,15 @@ TITLE_PRIOR = Decision(
         "file name": -3.0,
         "link words": -3.0,
         "names a section": -4.0,
+        "ends mid-sentence": -3.0,
         "call to action": -3.0,
     },
 )
 PENALTY_TITLE = 0.1  # the strength of the pull towards the rules' weights
 PENALTY_EVENT = 3.0
+# The event decision keeps the rules' bias: only complete pages give labelled non-events, so the share of
+# events among labelled blocks says nothing of real pages' base rate; the evidence's weights are learned.
+EVENT_BIAS_FREE = False
 PAGE_EXAMPLES = 8  # a page counts as much as this many examples at most
 
 
@@ -233,7 +238,7 @@ def fit(data: Iterable[PageData]) -> ReaderModel:
             labels.append(int(b.label))
     event_names = sorted({k for f in rows_f for k in f} | set(EVENT_PRIOR.weights))
     rows = [[f.get(k, 0.0) for k in event_names] for f in rows_f]
-    event = _logistic(event_names, rows, labels, block_shares, EVENT_PRIOR, PENALTY_EVENT, with_bias=True)
+    event = _logistic(event_names, rows, labels, block_shares, EVENT_PRIOR, PENALTY_EVENT, with_bias=EVENT_BIAS_FREE)
     trained_on = {
         "pages": len(data),
         "title pairs": len(diffs),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from events.record import Event, event_id, title_key
 
@@ -62,6 +62,9 @@ def fill_event(base: Event, other: Event) -> Event:
         if end is None and isinstance(base.end, datetime):
             end = base.end.replace(tzinfo=UTC).astimezone(other.start.tzinfo)  # type: ignore[union-attr]
         changes["start"], changes["end"] = other.start, end
+    elif (shift := _daylight_saving_slip(base, other)) is not None:
+        end = other.end if other.end is not None else (base.end - shift if isinstance(base.end, datetime) else base.end)
+        changes["start"], changes["end"] = other.start, end
     if base.title.rstrip().endswith(("…", "...")) and not other.title.rstrip().endswith(("…", "...")):
         changes["title"] = other.title  # the whole title, not a widget's cut-off one
     if not changes:
@@ -79,6 +82,24 @@ def _utc_written_as_local(base: Event, other: Event) -> bool:
     if not isinstance(base.start, datetime) or not isinstance(other.start, datetime) or base.start == other.start:
         return False
     return base.start.replace(tzinfo=UTC) == other.start
+
+
+def _daylight_saving_slip(base: Event, other: Event) -> timedelta | None:
+    """Markup whose offset is the zone's other season's (a WordPress events plugin that writes +00:00
+    all year for a London site) beside a page showing the local clock: the two differ by exactly the
+    zone's daylight-saving difference, and the clock a person reads is the event's. The slip, or None."""
+    if not isinstance(base.start, datetime) or not isinstance(other.start, datetime) or base.start == other.start:
+        return None
+    zone = other.start.tzinfo
+    if zone is None or base.start.date() != other.start.date():
+        return None
+    year = other.start.year
+    winter = datetime(year, 1, 15, 12, tzinfo=zone).utcoffset()
+    summer = datetime(year, 7, 15, 12, tzinfo=zone).utcoffset()
+    if winter is None or summer is None or winter == summer:
+        return None  # a zone without daylight saving has no season to slip into
+    slip = base.start - other.start
+    return slip if abs(slip) == abs(summer - winter) else None
 
 
 def merge_events(found: list[Event], page_url: str | None = None, fill_from: Sequence[Event] = ()) -> list[Event]:

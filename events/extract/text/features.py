@@ -26,6 +26,10 @@ from events.normalise.word_classes import (
     plain_words,
 )
 
+_CUT_ENDS = frozenset(
+    "on at by for from to of in the a an and or until till between before after since during is are will be".split()
+)
+
 
 def log_count(n: float) -> float:
     return math.log1p(max(n, 0.0))
@@ -76,6 +80,8 @@ def _word_features(words: str) -> tuple[tuple[str, float], ...]:  # "Read more" 
         out["reads as a sentence"] = 1.0
     if words.rstrip().endswith(":"):
         out["ends with a colon"] = 1.0
+    if plain and len(plain) >= 3 and plain[-1] in _CUT_ENDS:
+        out["ends mid-sentence"] = 1.0  # "Our March issue goes out on": a sentence the date was cut out of
     return tuple(out.items())
 
 

@@ -420,7 +420,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
 _TITLE_EVIDENCE = frozenset(
     {f"kind: {kind}" for kind in KINDS}
     | {"reads as a sentence", "capitals", "one word", "many words", "names a place", "e-mail address", "file name"}
-    | {"link words", "names a section", "call to action", "repeated often"}
+    | {"link words", "names a section", "call to action", "repeated often", "ends mid-sentence"}
 )
 
 

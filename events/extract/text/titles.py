@@ -66,7 +66,7 @@ KINDS = ("table column", "heading", "title class", "own link", "bold", "plain", 
 WORD_FEATURES = frozenset(
     """one word|two or three words|many words|capitals|mostly figures|e-mail address|phone number|file name|
 link words|names a section|field label|names a place|address|call to action|reads as a sentence|
-ends with a colon|repeated|repeated often""".replace("\n", "").split("|")
+ends with a colon|ends mid-sentence|repeated|repeated often""".replace("\n", "").split("|")
 )
 
 
