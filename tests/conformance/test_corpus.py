@@ -21,12 +21,14 @@ from tests.conftest import ROOT, shared_or_skip
 # out-of-fold (set, figure) → floor: the targets where met, else the figure measured now
 FLOORS = {
     ("all", "recall"): 0.85,  # target 0.85
-    ("all", "precision"): 0.94,  # target 0.97
+    ("all", "precision"): 0.96,  # target 0.97
     ("examples", "recall"): 1.0,
     ("examples", "precision"): 1.0,
-    ("corpus-wide less 308", "titled"): 0.62,  # target 0.85
+    ("corpus-wide less 308", "titled"): 0.66,  # target 0.85
+    ("corpus-wide less 308", "venue"): 0.72,  # target 0.80
     ("corpus-wide less 308", "start"): 0.95,  # target 0.95
-    ("fixtures", "recall"): 0.95,
+    ("fixtures", "recall"): 0.98,
+    ("fixtures", "precision"): 0.97,
 }
 
 

@@ -11,6 +11,7 @@ from events.extract.text.titles import GENERIC_LINK, line_of
 from events.extract.textmap import TextMap
 from events.normalise.places import (
     is_online,
+    looks_like_address,
     looks_like_venue,
     only_online,
     plausible_venue,
@@ -84,6 +85,20 @@ def _place_mark(tm: TextMap, index: int) -> int | None:
     return found
 
 
+_ROOM = re.compile(r"\b(?:room|floor|suite|chambers?|boardroom|auditorium|wing|annex|annexe|level)\b", re.IGNORECASE)
+
+
+def _building_of(text: str, before: tuple[int, int] | None, room: str) -> str | None:
+    """ "Homewood-Brushton Branch YMCA" on the line above "2nd Floor Conference Room": a room is in
+    the building the line before it names."""
+    if before is None or not _ROOM.search(room):
+        return None
+    name = text[before[0] : before[1]].strip(" ,.")
+    if PROPER_NAME.match(name) and plausible_venue(name) and not _ROOM.search(name) and not looks_like_address(name):
+        return name
+    return None
+
+
 def venue_in(
     text: str,
     segments: list[tuple[int, int]],
@@ -106,7 +121,7 @@ def venue_in(
         ) <= 12:
             return tidy_place(text[s:e])
     for strong in (True, False):
-        for s, e in rest:
+        for k, (s, e) in enumerate(rest):
             piece = text[s:e].rstrip(" .")
             if (s, e) in in_badge:
                 parts = re.split(r"\s*[,|/·•]\s*", piece)
@@ -117,7 +132,8 @@ def venue_in(
                 and not SENTENCE.search(piece)
                 and plausible_venue(piece)
             ):
-                return tidy_place(piece)
+                building = _building_of(text, rest[k - 1] if k else None, piece)
+                return tidy_place(f"{building}, {piece}" if building else piece)
     for s, e in rest:  # "12 March · Manchester Central": a proper name set off by a separator is the place
         piece = text[s:e].strip()
         beside = text[max(0, s - 3) : s] + text[e : e + 3]
