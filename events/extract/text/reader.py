@@ -46,6 +46,7 @@ from events.extract.text.titles import (
     is_title_like,
     markup_candidates,
     meeting_of,
+    navigation,
     span_of,
     split_title_venue,
 )
@@ -361,7 +362,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
     if place_element is not None:
         venue, address = element_place(tm, place_element, text, start, removed)
     else:
-        documents = [span_of(tm, i, start) for i in document_links(tm, block)]
+        documents = [span_of(tm, i, start) for i in document_links(tm, block) + navigation(tm, block)]
         badges = [span_of(tm, i, start) for i in _category_elements(tm, block)]
         if title_span is not None:
             venue = venue_in(text, segments, title_span, documents, badges) or venue_in_title

@@ -24,6 +24,7 @@ from events.extract.text.titles import (
     heading_above_at,
     is_title_like,
     markup_candidates,
+    navigation,
     place_then_title,
     position_features,
     span_of,
@@ -66,9 +67,12 @@ def title_candidates(
     last_line = start + r.segments[-1][1] if len(r.segments) > 1 else -1
     out: list[TitleCandidate] = []
     seen: set[str] = set()
+    menus = [span_of(tm, i, start) for i in navigation(tm, block)]
     for i, kind, level in markup_candidates(tm, block):
         el = tm.elements[i]
         span = (el.start - start, _before_trailing_label(tm.text, el.start, el.end) - start)
+        if any(lo <= span[0] and span[1] <= hi for lo, hi in menus):
+            continue  # a breadcrumb's or a menu's link names a section of the site
         words = without_date_debris(cut(text, span, removed), ctx.languages)
         if not _usable(words, ctx):
             continue
@@ -84,7 +88,8 @@ def title_candidates(
             continue
         out.append(_with_words(tm, TitleCandidate(i, span, words, features)))
         seen.add(words)
-    # runs of plain words: the venue and type columns are no title, nor, in a row, its documents' names
+    # runs of plain words: the venue and type columns are no title, nor, in a row, its documents' names,
+    # nor the site's navigation (a breadcrumb trail above a detail page's heading)
     not_titles = {k: span_of(tm, columns[k], start) for k in ("venue", "kind") if k in columns}
     documents = [span_of(tm, i, start) for i in document_links(tm, block)]
     row = tm.elements[block.index].tag == "tr"
@@ -103,6 +108,8 @@ def title_candidates(
             continue  # a guard, not a feature: a column the table's header names as the place or the type
         if row and any(lo <= sp[0] and sp[1] <= hi for lo, hi in documents):
             continue  # and in a row of documents, a document's name
+        if any(lo <= sp[0] and sp[1] <= hi for lo, hi in menus):
+            continue
         if PLACE_LABEL_START.match(text, sp[0], sp[1]):
             features["labelled as the place"] = 1.0
         if VALUE_OF_A_FIELD.search(text, max(0, sp[0] - 30), sp[0]) or _after_label_element(tm, start + sp[0], start):

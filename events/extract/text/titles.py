@@ -198,6 +198,24 @@ def document_links(tm: TextMap, block: Block) -> list[int]:
     return list(found)
 
 
+_NAVIGATION = re.compile(r"breadcrumb|(?:^|[\s_-])(?:crumbs?|nav|navigation|menu)(?:$|[\s_-])", re.IGNORECASE)
+
+
+def navigation(tm: TextMap, block: Block) -> list[int]:
+    """The block's navigation (breadcrumbs, a menu): the site's sections, never the event's title or place."""
+    out = []
+    for i in block.inner(tm):
+        el = tm.elements[i]
+        attrs = el.node.attrs
+        if (
+            el.tag == "nav"
+            or attrs.get("aria-label", "").lower() == "breadcrumb"
+            or _NAVIGATION.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+        ):
+            out.append(i)
+    return out
+
+
 def reads_as_sentence(text: str) -> bool:
     words = text.split()
     return len(words) >= 10 and sum(w[:1].islower() for w in words) * 2 >= len(words)
