@@ -72,7 +72,7 @@ _BOOKING_RE = [(state, re.compile(rf"(?<![\w]){pattern}(?![\w])", re.IGNORECASE)
 _BOOKING_STEMS = (
     "sold", "book", "ticket", "place", "space", "seat", "capacity", "full", "wait", "regist", "applica",
     "entries", "nominat", "sale", "close", "ended", "soon", "open", "save", "buy", "sign", "reserv",
-    "availab", "limited", "taking", "accepting", "need", "requir", "necessar", "turn up", "come along", "drop",
+    "availab", "limited", "taking", "accepting", "no need", "not ", "no ", "turn up", "come along", "drop",
 )  # fmt: skip
 _STATUS_STEMS = ("postpon", "cancel", "called", "schedul", "date")
 

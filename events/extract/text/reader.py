@@ -348,7 +348,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         return None  # nothing read from here on could lift its score to yes: not worth reading
     reading = BlockText(text, start, removed, segments)
     candidates = title_candidates(ctx, tm, block, reading, columns, signals, alike)
-    chosen = choose_title(ctx, candidates)
+    chosen = choose_title(ctx, tm, candidates)
     named: tuple[str, tuple[int, int] | None, tuple[int, int] | None, str | None] | None
     named = _title_of(ctx, tm, block, reading, columns, chosen)
     if notice is not None:  # the notice names the meeting, unless the block's own title does

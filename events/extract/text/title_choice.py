@@ -19,6 +19,7 @@ from events.extract.text.blocks import LETTERS, Block, blank, cut
 from events.extract.text.features import times_repeated, word_features
 from events.extract.text.places import PLACE_LABEL_START
 from events.extract.text.titles import (
+    WORD_FEATURES,
     TitleCandidate,
     document_links,
     heading_above_at,
@@ -86,7 +87,7 @@ def title_candidates(
             for name, value in features.items():
                 twin.features[name] = max(value, twin.features.get(name, 0.0))
             continue
-        out.append(_with_words(tm, TitleCandidate(i, span, words, features)))
+        out.append(TitleCandidate(i, span, words, features))
         seen.add(words)
     # runs of plain words: the venue and type columns are no title, nor, in a row, its documents' names,
     # nor the site's navigation (a breadcrumb trail above a detail page's heading)
@@ -119,7 +120,7 @@ def title_candidates(
         features.update(position_features(tm, block, start + sp[0], start + sp[1], None, start + first_line, last_line))
         holder = tm.container(start + sp[0], start + sp[1])
         features.update(class_features(tm, holder, block.index))
-        candidate = _with_words(tm, TitleCandidate(holder, sp, words, features))
+        candidate = TitleCandidate(holder, sp, words, features)
         candidate.place = place
         out.append(candidate)
         seen.add(words)
@@ -131,7 +132,7 @@ def title_candidates(
         features = {"kind: heading above": 1.0}
         if alike >= 2 and level >= 1:
             features["over a listing"] = 1.0  # before the list this item opens: it names the list, not the item
-        out.append(_with_words(tm, TitleCandidate(None, None, above, features)))
+        out.append(TitleCandidate(None, None, above, features))
         # a guard the pages are too few to teach: words that only label the date ("Planning Commission
         # Hearing: July 30, 2 PM") give way to the heading that names the item above them
         out = [c for c in out if "labels the date" not in c.features]
@@ -223,19 +224,48 @@ def _after_label_element(tm: TextMap, at: int, block_start: int) -> bool:
 NEVER_TITLES = frozenset({"address", "e-mail address", "phone number", "file name", "link words", "field label"})
 
 
-def choose_title(ctx: PageContext, candidates: list[TitleCandidate]) -> TitleCandidate | None:
-    """The best-scoring candidate (the earlier one on a tie), among those that can be titles."""
+def choose_title(ctx: PageContext, tm: TextMap, candidates: list[TitleCandidate]) -> TitleCandidate | None:
+    """The best-scoring candidate (the earlier one on a tie), among those that can be titles.
+
+    A candidate's words are weighed (``_with_words``) only while it could still win: the score of
+    its markup and place plus the most its words could add must reach the best so far. Training and
+    ``--explain`` weigh every candidate whole."""
     decision = ctx.reader.title
+    if ctx.observations is not None or ctx.explain:
+        for c in candidates:
+            _with_words(tm, c)
+            c.score = decision.score(c.features)
+        ranked = sorted((c for c in candidates if _may_be_title(c)), key=_rank)
+        return ranked[0] if ranked else None
+    lift: float | None = ctx.reader.cache.get("word lift")
+    if lift is None:
+        lift = ctx.reader.cache["word lift"] = decision.most(WORD_FEATURES)
     for c in candidates:
         c.score = decision.score(c.features)
-    ranked = sorted(
-        (c for c in candidates if not NEVER_TITLES & c.features.keys()),
-        key=lambda c: (-c.score, c.span[0] if c.span else -1),
-    )
-    return ranked[0] if ranked else None
+    best: TitleCandidate | None = None
+    for c in sorted(candidates, key=lambda c: (-c.score, c.span[0] if c.span else -1)):
+        if best is not None and c.score + lift < best.score:
+            break  # no word of this one, or of any after it, can lift it to the best
+        _with_words(tm, c)
+        c.score = decision.score(c.features)
+        if _may_be_title(c) and (best is None or _rank(c) < _rank(best)):
+            best = c
+    return best
+
+
+def _may_be_title(c: TitleCandidate) -> bool:
+    return not NEVER_TITLES & c.features.keys()
+
+
+def _rank(c: TitleCandidate) -> tuple[float, int]:
+    return -c.score, c.span[0] if c.span else -1
 
 
 def _with_words(tm: TextMap, candidate: TitleCandidate) -> TitleCandidate:
+    """The candidate's word features and how often its words stand on the page (once)."""
+    if candidate.weighed:
+        return candidate
+    candidate.weighed = True
     candidate.features.update(word_features(candidate.text))
     repeated = times_repeated(tm, candidate.text)
     if repeated >= 2:

@@ -78,6 +78,7 @@ class TitleCandidate:
     features: dict[str, float] = field(default_factory=dict)
     place: tuple[int, int] | None = None  # a place read out of the same run of words
     score: float = 0.0
+    weighed: bool = False  # its words' features added (``title_choice._with_words``)
 
     @property
     def signals(self) -> dict[str, float]:
@@ -203,17 +204,22 @@ _NAVIGATION = re.compile(r"breadcrumb|(?:^|[\s_-])(?:crumbs?|nav|navigation|menu
 
 def navigation(tm: TextMap, block: Block) -> list[int]:
     """The block's navigation (breadcrumbs, a menu): the site's sections, never the event's title or place."""
-    out = []
-    for i in block.inner(tm):
-        el = tm.elements[i]
+    return [i for i in block.inner(tm) if _is_navigation(tm, i)]
+
+
+def _is_navigation(tm: TextMap, index: int) -> bool:
+    marks: dict[int, bool] = tm.cache.setdefault("navigation", {})
+    found = marks.get(index)
+    if found is None:
+        el = tm.elements[index]
         attrs = el.node.attrs
-        if (
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        found = marks[index] = (
             el.tag == "nav"
-            or attrs.get("aria-label", "").lower() == "breadcrumb"
-            or _NAVIGATION.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
-        ):
-            out.append(i)
-    return out
+            or (attrs.get("aria-label") or "").lower() == "breadcrumb"
+            or (names != " " and bool(_NAVIGATION.search(names)))
+        )
+    return found
 
 
 def reads_as_sentence(text: str) -> bool:
