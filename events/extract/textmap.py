@@ -142,8 +142,26 @@ class TextMap:
         return range(index + 1, self.elements[index].last + 1)
 
     def children(self, index: int) -> list[int]:
-        depth = self.elements[index].depth + 1
-        return [i for i in self.descendants(index) if self.elements[i].depth == depth]
+        """An element's children, in order (worked out once per element: a list of 10,000 cards asks
+        for its children once per card)."""
+        known: dict[int, list[int]] = self.cache.setdefault("children", {})
+        found = known.get(index)
+        if found is None:
+            found = known[index] = []
+            child = index + 1
+            stop = self.elements[index].last + 1
+            while child < stop:  # from one child to the next, over each child's own descendants
+                found.append(child)
+                child = self.elements[child].last + 1
+        return list(found)
+
+    def before(self, index: int) -> list[int]:
+        """The siblings before an element, nearest last."""
+        parent = self.elements[index].parent
+        if parent < 0:
+            return []
+        siblings = self.children(parent)
+        return siblings[: bisect.bisect_left(siblings, index)]
 
     def next_sibling(self, index: int) -> int | None:
         after = self.descendants(index).stop

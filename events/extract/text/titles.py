@@ -251,8 +251,7 @@ def heading_above_at(tm: TextMap, block: Block) -> tuple[str, int] | None:
     index = block.index
     for level in range(3):
         parent = tm.elements[index].parent
-        siblings = tm.children(parent) if parent >= 0 else []
-        before = [i for i in siblings if tm.elements[i].end <= tm.elements[index].start]
+        before = [i for i in tm.before(index)[-2:] if tm.elements[i].end <= tm.elements[index].start]
         for i in reversed(before[-2:]):
             el = tm.elements[i]
             if (el.tag in HEADINGS and el.tag <= "h4") or _bold_line(tm, i):
