@@ -208,6 +208,15 @@ def _reconcile_page(
     stored = store.stored_events(source.id)
     keep = config.keep_past_days
     forget_before = today - timedelta(days=keep) if keep is not None else None
+    baseline = Shape.from_dict(state.get("shape"))
+    accepted = state.get("accepted_at") is not None
+    reached = len(listing.pages)
+    usual = baseline.pages if baseline is not None else reached
+    # a listing whose Next link went missing: what its first pages show counts, its other pages' events
+    # are not gone (a person who accepts the new shape makes the shorter listing the usual one)
+    partial = not accepted and reached < usual
+    if partial:
+        notes.append(f"the reading reached {reached} of the listing's usual {usual} pages")
     plan = reconcile(
         stored,
         found,
@@ -215,12 +224,13 @@ def _reconcile_page(
         removal_after=config.service.removal_after,
         forget_before=forget_before,
         fix=fixer if source.fixes else None,
+        partial=partial,
     )
     notes += fixer.unused()
-    shape = shape_of(found)
+    shape = shape_of(found, usual if partial else reached)
     changed = None
-    if state.get("accepted_at") is None:
-        changed = shape_change(Shape.from_dict(state.get("shape")), shape, stored, found, plan, today)
+    if not accepted:
+        changed = shape_change(baseline, shape, stored, found, plan, today, partial=partial)
     note = "; ".join(dict.fromkeys(notes)) or None  # a page parsed twice (for its links, then read) says it once
     if changed:
         result = FetchResult(

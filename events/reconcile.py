@@ -19,7 +19,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from events.record import VISIBLE_FIELDS, Event, title_key
@@ -80,11 +80,14 @@ def reconcile(
     removal_after: int = 3,
     forget_before: date | None = None,
     fix: Fixing | None = None,
+    partial: bool = False,
 ) -> Plan:
     """``forget_before``: events that ended before it are past retention; one the store does not hold
     (it was pruned) is not added again, or an archive page would announce old events as new.
     ``fix`` corrects each event after it is paired (``events.fixes``): the corrected event is stored,
-    and the change that first carries a correction says so (``detail["fixed"]``)."""
+    and the change that first carries a correction says so (``detail["fixed"]``). ``partial``: the
+    reading reached fewer of the listing's pages than usual, so what it found counts and what it lacks
+    says nothing (no event is missed)."""
     plan = Plan()
     pairs = assign(stored, found)
     used = set(stored) | {e.id for e in found}
@@ -127,7 +130,7 @@ def reconcile(
         else:
             plan.seen.append(event.id)
     for event_id, old in stored.items():
-        if event_id not in plan.matched and _counts(old, today):
+        if not partial and event_id not in plan.matched and _counts(old, today):
             _miss(plan, event_id, old, removal_after)
     return plan
 
@@ -165,8 +168,11 @@ Key = Callable[[Event], Any]
 def assign(stored: Mapping[str, Stored], found: list[Event]) -> dict[int, str]:
     """Which stored event each found event is (index in ``found`` → stored id), one-to-one.
 
-    Ids first; then the same own link with the same title and year; then the same title and year.
-    Within a pass the nearest days pair first, so two "Board meeting"s swapping dates stay apart."""
+    Ids first; then the same own link with the same title; then the same title; then, for an event
+    renamed in place, the same start and place. Within a pass the nearest starts pair first (to the
+    minute: the 14:00 Workshop is the 14:00 one, not the 10:00 one beside it), so two "Board meeting"s
+    swapping dates stay apart. A title pairs within its year, or across New Year within ``NEAR`` days
+    ("Board meeting" 30 December → 5 January is a move; last year's AGM is another AGM)."""
     pairs: dict[int, str] = {}
     taken: set[str] = set()
     for i, event in enumerate(found):
@@ -182,10 +188,10 @@ def assign(stored: Mapping[str, Stored], found: list[Event]) -> dict[int, str]:
         return key
 
     def by_link(e: Event) -> Any:
-        return (e.url.rstrip("/"), e.first_day.year, tkey(e)) if e.url else None
+        return (e.url.rstrip("/"), tkey(e)) if e.url else None
 
     def by_title(e: Event) -> Any:
-        return (tkey(e), e.first_day.year)
+        return tkey(e)
 
     for key in (by_link, by_title):
         index: dict[Any, list[str]] = defaultdict(list)
@@ -197,12 +203,48 @@ def assign(stored: Mapping[str, Stored], found: list[Event]) -> dict[int, str]:
             if i in pairs or (k := key(event)) is None:
                 continue
             for sid in index.get(k, ()):
-                options.append((abs((stored[sid].event.first_day - event.first_day).days), i, sid))
+                old = stored[sid].event
+                if old.first_day.year == event.first_day.year or abs((old.first_day - event.first_day).days) <= NEAR:
+                    options.append((_apart(old, event), i, sid))
         for _distance, i, sid in sorted(options):
             if i not in pairs and sid not in taken:
                 pairs[i] = sid
                 taken.add(sid)
+    _renamed_in_place(stored, found, pairs, taken)
     return pairs
+
+
+NEAR = 45  # days: how far a titled event may move across New Year and stay itself
+
+
+def _apart(old: Event, new: Event) -> float:
+    """How far apart two readings of an event are in time, in seconds (a day for a date)."""
+    a, b = old.start, new.start
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return abs((a - b).total_seconds())
+    return abs((old.first_day - new.first_day).days) * 86400.0
+
+
+def _renamed_in_place(stored: Mapping[str, Stored], found: list[Event], pairs: dict[int, str], taken: set[str]) -> None:
+    """An event with no link of its own, renamed where it stands: the same start and the same place,
+    and the only one of each side so placed. Its history continues; a new title is an update."""
+
+    def spot(e: Event) -> tuple[Any, ...]:
+        return (e.start, (e.venue or "").casefold(), (e.locality or "").casefold(), e.online)
+
+    left: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for sid, s in stored.items():
+        if sid not in taken and not s.removed and not s.event.url:
+            left[spot(s.event)].append(sid)
+    right: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for i, event in enumerate(found):
+        if i not in pairs and not event.url:
+            right[spot(event)].append(i)
+    for place, indices in right.items():
+        sids = left.get(place, [])
+        if len(indices) == 1 and len(sids) == 1:
+            pairs[indices[0]] = sids[0]
+            taken.add(sids[0])
 
 
 def _fresh_id(event: Event, used: set[str]) -> str:

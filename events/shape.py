@@ -8,6 +8,8 @@ until a reading of the usual shape returns or a person runs ``events sources acc
 A reading has changed shape when, compared with the stored events and the last trusted reading:
 
 * it finds no upcoming event where some were expected;
+* it finds none of the expected upcoming events again, only others (at any size: a branch page whose two
+  events give way to one maintenance notice);
 * it finds again fewer than half of the expected upcoming events (at least three expected);
 * the strategy that read most of the last trusted reading reads nothing now;
 * a field most events had (venue, time of day, own link) is gone from nearly all of them.
@@ -55,40 +57,57 @@ class Shape:
     events: int
     strategy: str | None
     fields: dict[str, float]
+    pages: int = 1  # the listing's pages the reading reached (``pages = N`` and its Next links)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"events": self.events, "strategy": self.strategy, "fields": self.fields}
+        return {"events": self.events, "strategy": self.strategy, "fields": self.fields, "pages": self.pages}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Shape | None:
         if not data:
             return None
         try:
-            return cls(int(data["events"]), data.get("strategy"), {k: float(v) for k, v in data["fields"].items()})
+            fields = {k: float(v) for k, v in data["fields"].items()}
+            return cls(int(data["events"]), data.get("strategy"), fields, int(data.get("pages", 1)))
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
 
-def shape_of(found: list[Event]) -> Shape:
+def shape_of(found: list[Event], pages: int = 1) -> Shape:
     strategies = Counter(e.found_by for e in found if e.found_by)
     main = strategies.most_common(1)[0][0] if strategies else None
     n = len(found)
     fields = {name: round(sum(has(e) for e in found) / n, 3) if n else 0.0 for name, (_, has) in FIELDS.items()}
-    return Shape(n, main, fields)
+    return Shape(n, main, fields, pages)
+
+
+def _others(n: int) -> str:
+    return "one other" if n == 1 else f"{n} others"
 
 
 def shape_change(
-    baseline: Shape | None, now: Shape, stored: Mapping[str, Stored], found: list[Event], plan: Plan, today: date
+    baseline: Shape | None,
+    now: Shape,
+    stored: Mapping[str, Stored],
+    found: list[Event],
+    plan: Plan,
+    today: date,
+    partial: bool = False,
 ) -> str | None:
     """Why this reading (``found``, whose shape is ``now``) is a page that changed shape, in words for
-    staff; None when it can be trusted."""
+    staff; None when it can be trusted. A ``partial`` reading (fewer listing pages than usual) is
+    judged only on the events it could have found: those its pages showed last time."""
     expected = [
         sid for sid, s in stored.items() if not s.removed and s.missing_count == 0 and s.event.last_day >= today
     ]
+    if partial:
+        expected = [sid for sid in expected if sid in plan.matched]
     upcoming = [e for e in found if e.last_day >= today]
     if expected and not upcoming:
         return f"the page shows no upcoming events where it had {len(expected)}"
     again = sum(sid in plan.matched for sid in expected)
+    if expected and again == 0:  # at any size: two branch events replaced by one "Website upgrade" card
+        return f"none of its {len(expected)} upcoming events was found again, only {_others(len(upcoming))}"
     if len(expected) >= MIN_EVENTS and again * 2 < len(expected):
         return f"only {again} of its {len(expected)} upcoming events were found again"
     if baseline is None:
