@@ -146,3 +146,21 @@ def test_reading_dates_near_month_names_finds_what_reading_everywhere_finds(
     everywhere = [(name, m) for name, regex in words.compiled for m in regex.finditer(text)]
     fast = list(dates._matches(text, words))
     assert sorted((n, m.span()) for n, m in fast) == sorted((n, m.span()) for n, m in everywhere)
+
+
+def test_bidirectional_overrides_never_reach_a_record() -> None:
+    """U+202E and its kin make "lanoitan" read as "national" in a calendar, or hide a file name's end:
+    stripped from text the page shows and from its structured data alike."""
+    bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+    shown = f"<html><body><div><h3>Branch {bidi[4]}meeting{bidi[2]} social</h3><p>12 March 2030</p></div></body></html>"
+    data = (
+        '<html><body><script type="application/ld+json">{"@type": "Event", "name": "Gala '
+        + bidi
+        + ' dinner", "startDate": "2030-04-01", "location": {"@type": "Place", "name": "The '
+        + bidi[4]
+        + 'Hall"}}</script></body></html>'
+    )
+    for html in (shown, data):
+        (event,) = extract_events(html, url=None, today=date(2029, 1, 1))
+        said = " ".join(str(v) for v in (event.title, event.venue) if v)
+        assert not any(ch in said for ch in bidi), repr(said)

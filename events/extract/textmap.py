@@ -72,7 +72,9 @@ BLOCK_TAGS = frozenset(
 # non-breaking and figure hyphens read as the hyphen and dash they show ("11 am‑2 pm")
 _DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2212": "-"}
 _ODD_DASH = re.compile("[\u2010\u2011\u2012\u2212]")
-_SPACE = re.compile(r"[\s\u200b\u00a0\ufeff]+")
+# spaces, and invisible marks read as a space: zero-width, and the bidirectional controls (U+202A–U+202E,
+# U+2066–U+2069) a hostile page can use to make a title read backwards
+_SPACE = re.compile(r"[\s\u200b\u00a0\ufeff\u202a-\u202e\u2066-\u2069\u061c]+")
 
 
 @dataclass(slots=True)

@@ -59,7 +59,9 @@ _SMALL = frozenset(
         "with",
     }
 )
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# control characters, zero-width marks and the bidirectional overrides and isolates (U+202A–U+202E,
+# U+2066–U+2069, U+061C) that can make a title read backwards in a calendar
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069\u061c]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _SYMBOLS = frozenset({"So", "Sm"})
 _STRAY = " \t\n,;:|/\\-–—•·*>»«<()[]{}\"'"

@@ -26,6 +26,9 @@ from events.record import Event
 _TAGS = re.compile(r"<[^>]+>")
 
 
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069\u061c]")
+
+
 def clean_text(value: object, limit: int = 2000) -> str | None:
     """Plain text from a value that may hold HTML, entities or odd spacing."""
     if value is None or isinstance(value, bool):
@@ -33,7 +36,7 @@ def clean_text(value: object, limit: int = 2000) -> str | None:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value if isinstance(v, str | int | float))
     text = html.unescape(_TAGS.sub(" ", str(value)))
-    text = " ".join(text.split())
+    text = " ".join(_INVISIBLE.sub(" ", text).split())
     return text[:limit] or None
 
 
