@@ -16,9 +16,11 @@ import zlib
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from events.config import load_config
 from events.extract import MAX_EVENTS, extract_events
-from events.extract.parsing import MAX_DEPTH
+from events.extract.parsing import MAX_DEPTH, flatten, nesting_depth
 from events.fetch import Failure, Fetcher, FetchPolicy, Page
 from events.service import run_cycle
 from events.store import Store
@@ -159,6 +161,25 @@ def test_deep_nesting_is_flattened_and_reported() -> None:
     found = extract_events(html, url=None, today=date(2030, 1, 1), notes=notes)
     assert [e.title for e in found] == ["Branch AGM"]
     assert notes == [f"the page nests elements more than {MAX_DEPTH} deep; deeper ones were read as plain text"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # stray end tags that close nothing, one after each open <div>: the parser nests all 120,000 divs
+        "<html><body>" + "<div></x>" * 120_000 + "<h3>Branch AGM</h3><p>12 March 2030</p></body></html>",
+        # a small page (126 KB, its end tags left out) can be deep enough to cost seconds too
+        "<html><body>" + "<div>" * 25_814 + "<h3>Branch AGM</h3><p>12 March 2030</p>",
+    ],
+    ids=["stray-end-tags", "small-and-deep"],
+)
+def test_nesting_that_end_tags_hide_or_a_small_page_holds_is_flattened(html: str) -> None:
+    """Depth is counted as the parser nests: an end tag that matches no open element closes nothing."""
+    notes: list[str] = []
+    found = extract_events(html, url=None, today=date(2030, 1, 1), notes=notes)
+    assert [e.title for e in found] == ["Branch AGM"]
+    assert notes == [f"the page nests elements more than {MAX_DEPTH} deep; deeper ones were read as plain text"]
+    assert nesting_depth(flatten(html, MAX_DEPTH)) <= MAX_DEPTH
 
 
 def test_a_hundred_thousand_cards_are_cut_reported_and_bounded(tmp_path: Path) -> None:
