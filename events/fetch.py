@@ -135,7 +135,7 @@ class Fetcher:
             if reason := await refusal(url, hosts):
                 return Failure(url, reason)
             if not await self.allowed(url):
-                return Failure(url, "robots.txt forbids fetching this page")
+                return Failure(url, self._robots_refusal(url))
             headers = {}
             if etag:
                 headers["If-None-Match"] = etag
@@ -193,7 +193,7 @@ class Fetcher:
                 if reason := await refusal(current, hosts):
                     return Failure(url, f"redirected to {current}: {reason}"), None
                 if not await self.allowed(current, overall=False):
-                    return Failure(url, f"redirected to {current}, which robots.txt forbids"), None
+                    return Failure(url, f"redirected to {current}: {self._robots_refusal(current)}"), None
             async with self.client.stream("GET", current, headers=headers) as response:
                 target = redirect_target(response, current)
                 if target is not None:  # the redirect's body is never read
@@ -255,15 +255,28 @@ class Fetcher:
         origin = f"{parts.scheme}://{parts.netloc}"
         async with self._robots_locks[origin]:
             cached = self._robots.get(origin)
-            if cached is None or time.monotonic() - cached[0] > self.policy.robots_ttl:
+            ttl = UNREACHABLE_TTL if cached and isinstance(cached[1], _Unreachable) else self.policy.robots_ttl
+            if cached is None or time.monotonic() - cached[0] > ttl:
                 async with self._overall if overall else nullcontext():
                     cached = (time.monotonic(), await self._load_robots(origin))
                 self._robots[origin] = cached
         parser = cached[1]
         return True if parser is None else parser.can_fetch(self.policy.user_agent, url)
 
+    def _robots_refusal(self, url: str) -> str:
+        """Why robots.txt keeps a page from being fetched, in words."""
+        parts = urlsplit(url)
+        cached = self._robots.get(f"{parts.scheme}://{parts.netloc}")
+        parser = cached[1] if cached else None
+        if isinstance(parser, _Unreachable):
+            if parser.down:
+                return parser.why
+            return f"robots.txt could not be read ({parser.why}), and a site whose rules are unknown is not fetched"
+        return "robots.txt forbids fetching this page"
+
     async def _load_robots(self, origin: str) -> RobotFileParser | None:
-        """RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing.
+        """RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (5xx, a timeout,
+        a broken connection) nothing, until it is asked again (``UNREACHABLE_TTL``).
         Redirects on the same site are followed; the body is capped like any other."""
         parser = RobotFileParser()
         url = origin + "/robots.txt"
@@ -280,8 +293,7 @@ class Fetcher:
                         if 400 <= response.status_code < 500 or response.status_code < 200:
                             return None
                         if response.status_code >= 300:
-                            parser.parse(["User-agent: *", "Disallow: /"])
-                            return parser
+                            return _Unreachable(f"it answered {response.status_code}")
                         try:
                             raw = await read_body(response, ROBOTS_LIMIT)
                         except TooLarge:
@@ -289,11 +301,30 @@ class Fetcher:
                         break
                 else:
                     return None
-        except (httpx.HTTPError, TimeoutError, UnsupportedEncoding, zlib.error):
-            return None
+        except TimeoutError:
+            return _Unreachable("it timed out")
+        except httpx.TimeoutException:
+            return _Unreachable("it timed out")
+        except httpx.HTTPError as exc:  # the site is down: say so as a page's fetch would
+            return _Unreachable(f"could not connect: {exc or type(exc).__name__}", down=True)
+        except (UnsupportedEncoding, zlib.error):
+            return None  # sent, but in an encoding nobody can read: no rules were said
         text, _ = decode(raw, response.headers.get("Content-Type"))
         parser.parse(text.splitlines())
         return parser
+
+
+class _Unreachable(RobotFileParser):
+    """The rules of a site whose robots.txt could not be read: fetch nothing (RFC 9309, 2.3.1.4)."""
+
+    def __init__(self, why: str, down: bool = False) -> None:
+        super().__init__()
+        self.why = why
+        self.down = down  # no connection at all: the site, not its rules, is the news
+        self.parse(["User-agent: *", "Disallow: /"])
+
+
+UNREACHABLE_TTL = 300.0  # seconds before an unreadable robots.txt is asked for again
 
 
 def redirect_target(response: httpx.Response, url: str) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from events.fetch import Failure, Fetcher, FetchPolicy, NotModified, Page, decode
 from tests.site import Answer, Seen, TestSite
 
@@ -130,3 +132,20 @@ def test_a_windows_1252_page_over_http(site: TestSite) -> None:
     site.set("/", Answer(body=body, content_type="text/html; charset=windows-1252"))
     page = fetch(f"{site.url}/")
     assert isinstance(page, Page) and "Caf\u00e9 \u2013 5 March" in page.text
+
+
+@pytest.mark.parametrize(
+    ("robots", "said"),
+    [
+        (Answer(body="User-agent: *\nAllow: /\n", delay=1.5), "robots.txt could not be read (it timed out)"),
+        (Answer(503, body="busy"), "robots.txt could not be read (it answered 503)"),
+    ],
+    ids=["timeout", "5xx"],
+)
+def test_an_unreachable_robots_txt_means_do_not_fetch(site: TestSite, robots: Answer, said: str) -> None:
+    """RFC 9309: when a site's rules cannot be read, nothing of it is fetched (a missing one, 4xx, allows)."""
+    site.set("/robots.txt", robots)
+    site.set("/events", "<p>Branch AGM 12 March 2030</p>")
+    outcome = fetch(f"{site.url}/events")
+    assert isinstance(outcome, Failure) and outcome.reason.startswith(said), outcome
+    assert site.hits("/events") == 0
