@@ -16,8 +16,20 @@ def host_of(url: str) -> str:
 
 
 def trusted(url: str, hosts: Collection[str]) -> bool:
+    """Whether ``url``'s origin is one of ``hosts``: an entry ``host:port`` names that port, a bare
+    ``host`` the scheme's default port only (a site on port 80 trusts none of its host's other ports)."""
     parts = urlsplit(url)
-    return parts.netloc.lower() in hosts or (parts.hostname or "").lower() in hosts
+    if parts.netloc.lower() in hosts:
+        return True
+    host = (parts.hostname or "").lower()
+    default = 443 if parts.scheme == "https" else 80
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    if port is not None and port != default:
+        return f"{host}:{port}" in hosts
+    return host in hosts or f"{host}:{default}" in hosts
 
 
 async def refusal(url: str, hosts: Collection[str]) -> str | None:

@@ -133,7 +133,8 @@ class Source:
     cron: Cron | None = None
     """A crontab line in the source's zone instead of the interval, e.g. "0 7 * * 1-5"."""
     allow_hosts: Hosts = ()
-    """Hosts (or host:port) besides its own it may reach at any address, and whose event pages it reads."""
+    """Hosts (or host:port) besides its own it may reach at any address, and whose event pages it reads.
+    A host without a port means its default port only (80 for http, 443 for https)."""
     default_duration: Length = Field(default=3600, description="A timed event with no end is published this long.")
     organiser_name: Text | None = None
     """Published as ORGANIZER only when configured: no contact is ever invented."""

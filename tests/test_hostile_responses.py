@@ -109,6 +109,24 @@ def test_redirects_to_internal_hosts_are_refused_unless_allowed(site: TestSite) 
         inside.stop()
 
 
+def test_a_host_without_a_port_trusts_its_default_port_only(site: TestSite) -> None:
+    """An origin is scheme, host and port: trusting "127.0.0.1" (as a source on port 80 trusts its own
+    host) reaches none of its other ports; "127.0.0.1:PORT" reaches that one."""
+    inside = TestSite().start()
+    try:
+        inside.set("/robots.txt", "User-agent: *\nAllow: /\n")
+        inside.set("/secret", "<html><body>internal</body></html>")
+        site.set("/go", Answer(302, headers={"Location": inside.url + "/secret"}))
+        own = site.url.removeprefix("http://")
+        refused = fetch(site.url + "/go", trusted={own, "127.0.0.1"})
+        assert isinstance(refused, Failure) and "loopback address" in refused.reason
+        assert inside.hits("/secret") == 0
+        allowed = fetch(site.url + "/go", trusted={own, inside.url.removeprefix("http://")})
+        assert isinstance(allowed, Page)
+    finally:
+        inside.stop()
+
+
 def test_linked_calendars_on_internal_hosts_are_not_read(tmp_path: Path, site: TestSite) -> None:
     inside = TestSite().start()
     try:
