@@ -8,16 +8,22 @@ from __future__ import annotations
 import logging
 import sys
 
+from events.redact import without_secrets
+
 TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FORMATS = ("text", "json")
 
 
 class _Tidy(logging.Filter):
-    """On the handler: Alembic's INFO lines become DEBUG lines (shown only when DEBUG is on), and
-    uvicorn's coloured copy of each message is dropped."""
+    """On the handler: Alembic's INFO lines become DEBUG lines (shown only when DEBUG is on),
+    uvicorn's coloured copy of each message is dropped, and no URL keeps its credentials or query
+    string (a redirect's ``?password=…`` in a fetch error)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.__dict__.pop("color_message", None)
+        message = record.getMessage()
+        if "://" in message:
+            record.msg, record.args = without_secrets(message), None
         if record.name.startswith("alembic") and record.levelno <= logging.INFO:
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
             return logging.getLogger().isEnabledFor(logging.DEBUG)

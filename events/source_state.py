@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from events.redact import problem_in_words
+
 
 @dataclass(frozen=True)
 class SourceState:
@@ -29,16 +31,22 @@ class SourceState:
         return self.name in ("healthy", "accepted", "new")
 
 
-def source_state(row: dict[str, Any], unhealthy_after: int, now: datetime | None = None) -> SourceState:
-    state = _state(row, unhealthy_after, now or datetime.now(UTC))
-    return replace(state, notice=row.get("notice")) if row.get("notice") else state
+def source_state(
+    row: dict[str, Any], unhealthy_after: int, now: datetime | None = None, *, public: bool = False
+) -> SourceState:
+    """``public``: for a page anyone may read, the kind of problem in words (``events.redact``) and no
+    notice; the raw error, which can name hosts, addresses and query strings, is for staff."""
+    state = _state(row, unhealthy_after, now or datetime.now(UTC), public)
+    return replace(state, notice=row.get("notice")) if row.get("notice") and not public else state
 
 
-def _state(row: dict[str, Any], unhealthy_after: int, now: datetime) -> SourceState:
+def _state(row: dict[str, Any], unhealthy_after: int, now: datetime, public: bool = False) -> SourceState:
     if row.get("consecutive_failures"):
         since = row.get("unhealthy_since") or now
         overdue = (now - since).total_seconds() > unhealthy_after
-        words = f"failing for {duration(now - since)}: {row.get('unhealthy_reason') or row.get('last_error') or '?'}"
+        reason = row.get("unhealthy_reason") or row.get("last_error")
+        said = problem_in_words(reason) if public else (reason or "?")
+        words = f"failing for {duration(now - since)}: {said}"
         return SourceState("failing", words + (" (overdue)" if overdue else ""), overdue)
     if row.get("accepted_at"):
         return SourceState("accepted", "new shape accepted; the next reading becomes the usual shape")

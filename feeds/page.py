@@ -17,6 +17,7 @@ import jinja2
 from events.config import Config, Feed
 from events.normalise.urls import as_uri
 from events.record import Event
+from events.redact import public_url
 from events.source_state import source_state
 from events.store import StoredEvent
 from feeds.links import event_links, feed_links, map_link, subscribe_links
@@ -305,8 +306,11 @@ def event_page(config: Config, item: StoredEvent, history: Sequence[dict[str, An
     )
 
 
-def sources_page(config: Config, states: Sequence[dict[str, Any]], *, now: datetime, overdue_after: int) -> str:
-    """For staff: each source's last fetch and success, what was found, and the last problem in words."""
+def sources_page(
+    config: Config, states: Sequence[dict[str, Any]], *, now: datetime, overdue_after: int, admin: bool = False
+) -> str:
+    """Each source's last fetch and success, what was found, and the last problem in words: its kind
+    for anyone, the raw error (which can name hosts and queries) with the admin token."""
     names = {s.id: s for s in config.sources}
     zone = ZoneInfo(config.service.timezone)
     rows = []
@@ -314,12 +318,12 @@ def sources_page(config: Config, states: Sequence[dict[str, Any]], *, now: datet
         source = names.get(state["id"])
         if source is None:
             continue
-        current = source_state(state, overdue_after, now)
+        current = source_state(state, overdue_after, now, public=not admin)
         rows.append(
             {
                 "id": source.id,
                 "name": source.name,
-                "url": source.url,
+                "url": source.url if admin else public_url(source.url),
                 "ok": current.ok,
                 "state": current.name,
                 "last_fetch": _local(state["last_fetch_at"], zone),
@@ -333,7 +337,9 @@ def sources_page(config: Config, states: Sequence[dict[str, Any]], *, now: datet
     return render("sources.html", site=config.site, rows=rows, zone=config.service.timezone)
 
 
-def source_page(config: Config, state: dict[str, Any], items: Sequence[StoredEvent], *, now: datetime) -> str:
+def source_page(
+    config: Config, state: dict[str, Any], items: Sequence[StoredEvent], *, now: datetime, admin: bool = False
+) -> str:
     """What one source's last reading yields: the table ``events extract`` prints, from the store (the
     web app reads what the fetcher stored; it never fetches)."""
     source = config.source(state["id"])
@@ -355,12 +361,12 @@ def source_page(config: Config, state: dict[str, Any], items: Sequence[StoredEve
                 "read_from": one_line(origin, 120),
             }
         )
-    current = source_state(state, config.service.unhealthy_after, now)
+    current = source_state(state, config.service.unhealthy_after, now, public=not admin)
     return render(
         "source.html",
         site=config.site,
         name=source.name,
-        url=source.url,
+        url=source.url if admin else public_url(source.url),
         state=current.name,
         last_fetch=_local(state.get("last_fetch_at"), ZoneInfo(config.service.timezone)),
         rows=rows,

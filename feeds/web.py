@@ -309,7 +309,8 @@ def create_app(
 
     async def sources_view(request: Request) -> Response:
         states = await run_in_threadpool(store.source_states)
-        return HTMLResponse(sources_page(config, states, now=datetime.now(UTC), overdue_after=service.unhealthy_after))
+        now, overdue = datetime.now(UTC), service.unhealthy_after
+        return HTMLResponse(sources_page(config, states, now=now, overdue_after=overdue, admin=is_admin(request)))
 
     async def source_view(request: Request) -> Response:
         source_id = request.path_params["source_id"]
@@ -318,7 +319,8 @@ def create_app(
         states = await run_in_threadpool(store.source_states)
         state = next((s for s in states if s["id"] == source_id), {"id": source_id})
         found = await run_in_threadpool(store.events_by_source, [source_id])
-        return HTMLResponse(source_page(config, state, found[source_id], now=datetime.now(UTC)))
+        now = datetime.now(UTC)
+        return HTMLResponse(source_page(config, state, found[source_id], now=now, admin=is_admin(request)))
 
     def is_admin(request: Request) -> bool:
         token = service.admin_token
@@ -340,7 +342,7 @@ def create_app(
         now = datetime.now(UTC)
         sources = []
         for s in states:
-            state = source_state(s, service.unhealthy_after, now)
+            state = source_state(s, service.unhealthy_after, now, public=not admin)
             shown = {
                 "id": s["id"],
                 "state": state.name,

@@ -10,7 +10,7 @@ import httpx
 
 from tests.conftest import fixture_text, run_events, write_config
 from tests.helpers import first_fetch, free_port, running, vevents
-from tests.site import TestSite
+from tests.site import Answer, TestSite
 
 
 def configure(tmp_path: Path, site: TestSite, port: int = 0, interval: str = "6h") -> Path:
@@ -188,6 +188,39 @@ def test_healthz_keeps_error_text_for_the_admin_token(tmp_path: Path, site: Test
     assert public["scheduler"] == "not in this process" and public["sources"][0]["state"] == "failing"
     assert "last_error" not in public["sources"][0] and "last_error" not in wrong["sources"][0]
     assert "404" in admin["sources"][0]["last_error"]
+
+
+def test_anonymous_pages_show_no_raw_error_address_or_query(tmp_path: Path, site: TestSite) -> None:
+    """A redirect to an internal host with a password in its query: anyone reading /healthz or /sources
+    learns only that the page redirects where we do not fetch; the token holder sees the raw error;
+    the log keeps the error without the query."""
+    inside = TestSite().start()
+    try:
+        site.set("/events", Answer(302, headers={"Location": f"{inside.url}/admin?password=hunter2&user=ops"}))
+        port = free_port()
+        config = write_config(
+            tmp_path,
+            f"""
+            [[sources]]
+            id = "branch"
+            url = "{site.url}/events?token=abc123"
+        """,
+            service=f'listen = "127.0.0.1:{port}"\nadmin_token = "s3cret-token"',
+        )
+        fetched = run_events("fetch", config=config, check=False)
+        assert "hunter2" not in fetched.stderr and "abc123" not in fetched.stderr
+        with running(config, "serve", port):
+            base = f"http://127.0.0.1:{port}"
+            health, sources, one = (httpx.get(f"{base}{path}") for path in ("/healthz", "/sources", "/sources/branch"))
+            admin = httpx.get(f"{base}/healthz", headers={"Authorization": "Bearer s3cret-token"}).json()
+            admin_sources = httpx.get(f"{base}/sources", headers={"Authorization": "Bearer s3cret-token"}).text
+    finally:
+        inside.stop()
+    for text in (health.text, sources.text, one.text):
+        assert "hunter2" not in text and "abc123" not in text and inside.url.removeprefix("http://") not in text
+    assert "redirects to an address we do not fetch" in health.json()["sources"][0]["detail"]
+    assert "redirects to an address we do not fetch" in sources.text
+    assert "hunter2" in admin["sources"][0]["last_error"] and "hunter2" in admin_sources
 
 
 def test_sources_table_says_times_in_the_services_zone_and_a_fresh_failure_calmly(
