@@ -301,7 +301,8 @@ def sources(ctx: click.Context) -> None:
 
     config = _config(ctx)
     zone = ZoneInfo(config.service.timezone)
-    states = {s["id"]: s for s in _store(config).source_states()}
+    store = _store(config)
+    states = {s["id"]: s for s in store.source_states()}
     rows = [("SOURCE", "STATE", "LAST FETCH", "LAST SUCCESS", "FOUND", "STORED", "FAILURES", "NEXT RUN", "DETAIL")]
     for source in config.sources:
         s = states.get(source.id, {"id": source.id})
@@ -323,6 +324,11 @@ def sources(ctx: click.Context) -> None:
     for row in rows:
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
+    if config.slack is not None:
+        from feeds.slack.outbox import refused_messages
+
+        for route, count, error in refused_messages(store):
+            click.echo(f"Slack route {route}: {count} message(s) refused and given up; the last: {error}")
 
 
 @sources.command("accept")

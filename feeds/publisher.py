@@ -32,9 +32,11 @@ class Publisher:
         self.errors = errors
         self.notifier: Any = None
         if config.slack is not None:
+            from feeds.slack import outbox
             from feeds.slack.client import SlackClient
 
             self.notifier = SlackClient(config.slack)
+            outbox.start_routes(config, store)  # a route configured now starts now: no history replayed
         self._checked_openings: set[date] = set()  # days this process looked for booking openings
 
     def __call__(self, sources: set[str] | None) -> dict[str, int]:

@@ -25,7 +25,7 @@ from feeds.slack.client import SlackClient
 from tests.conftest import run_events
 from tests.helpers import free_port, running
 from tests.site import Answer, TestSite
-from tests.slack_server import TOKEN, FakeSlack
+from tests.slack_server import TOKEN, FakeSlack, block_problems
 from tests.test_cycle import BASE, World, page
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -341,6 +341,13 @@ def test_slash_command_checks_signatures(sworld: World, slack: FakeSlack) -> Non
         for bad_body, stamp in ((body, "soon"), (body, "1" * 40), (b"text=\xff\xfe", str(now))):
             headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + "0" * 64}
             assert httpx.post(url, content=bad_body, headers=headers).status_code == 401
+        long_body = b"command=%2Fevents&text=" + b"x" * 60_025  # said back to the user: capped as Slack caps it
+        reply = httpx.post(
+            url,
+            content=long_body,
+            headers={"X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": sign(long_body, now)},
+        ).json()
+        assert block_problems(reply) == [] and len(reply["text"]) <= 3000
         feed_body = b"command=%2Fevents&text=feed"
         reply = httpx.post(
             url,
@@ -370,3 +377,65 @@ def test_the_day_booking_opens_is_told_once(sworld: World, slack: FakeSlack) -> 
     assert texts(slack, "api") == [expected]  # the channel route takes "booking": the day booking opens is one
     history = [c["kind"] for c in sworld.store.history(sworld.store.all_events()[0].event.id)]
     assert history == ["new", "booking_opened"]
+
+
+def webhook_only(world: World, slack: FakeSlack) -> World:
+    world.path.write_text(world.path.read_text() + f'\n[slack]\nwebhook_url = "{slack.webhook}"\n')
+    world.config = load_config(world.path)
+    return world
+
+
+def test_a_message_slack_refuses_is_given_up_and_its_route_moves_on(
+    tmp_path: Path, site: TestSite, slack: FakeSlack, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 400 is Slack saying no to this message: tried a bounded number of times, recorded as failed with
+    the reason (and counted in /metrics), and the messages after it are sent."""
+    monkeypatch.setattr(outbox, "REFUSED_WAIT", timedelta(0))  # no half-minute waits between tries here
+    world = webhook_only(World(tmp_path, site, database_url), slack)
+    try:
+        events = dict(BASE)
+        world.serve(page(events))
+        world.cycle()
+        slack.fail(*[Answer(400, "invalid_payload", content_type="text/plain")] * outbox.REFUSED_TRIES)
+        for _ in range(outbox.REFUSED_TRIES):
+            notify(world)
+        assert texts(slack) == []  # the first fetch's summary, refused three times
+        events["b"] = ("Regional conference", "20 April 2030", "Leeds Town Hall", "Sold out")
+        world.serve(page(events))
+        world.cycle()
+        counts = notify(world)
+        assert counts["sent"] == 1 and texts(slack) == [texts(slack)[0]] and "Regional conference" in texts(slack)[0]
+        with world.store.begin() as conn:
+            failed = conn.execute(select(notifications.c.error).where(notifications.c.status == "failed")).all()
+        assert len(failed) == 1 and "refused 3 times" in failed[0][0] and "400" in failed[0][0]
+        assert outbox.pending_count(world.store).get("failed") == 1
+        listed = run_events("sources", config=world.path).stdout
+        assert "Slack route default: 1 message(s) refused and given up" in listed and "400" in listed
+    finally:
+        world.store.close()
+
+
+def test_turning_slack_on_for_a_store_with_history_sends_only_what_is_new(
+    tmp_path: Path, site: TestSite, slack: FakeSlack, database_url: str
+) -> None:
+    from feeds.publisher import Publisher
+
+    world = World(tmp_path, site, database_url)
+    try:
+        events = dict(BASE)
+        world.serve(page(events))
+        world.cycle()
+        events["c"] = ("Health and safety forum", "8 May 2030", "Conway Hall", "Sold out")
+        world.serve(page(events))
+        world.cycle()  # a store with history, and Slack not yet configured
+        webhook_only(world, slack)
+        Publisher(world.config, world.store)  # where a service or a command starts
+        notify(world)
+        assert texts(slack) == []
+        events["a"] = ("Reps training day", "12 March 2030", "Unity House", "Book now")
+        world.serve(page(events))
+        world.cycle()
+        notify(world)
+        assert len(texts(slack)) == 1 and "Reps training day" in texts(slack)[0]
+    finally:
+        world.store.close()

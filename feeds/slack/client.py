@@ -42,6 +42,7 @@ class SlackClient:
                     False,
                     f"webhook answered {response.status_code}: {str(response.body)[:200]}",
                     _retry_after(response.status_code, response.headers),
+                    refused=_refused(response.status_code),
                 )
             assert self.web is not None and route.channel is not None
             self.web.chat_postMessage(
@@ -57,6 +58,7 @@ class SlackClient:
                 False,
                 f"Slack said {exc.response.get('error') or exc.response.status_code}",
                 _retry_after(exc.response.status_code, exc.response.headers),
+                refused=_refused(exc.response.status_code) or exc.response.status_code == 200,
             )
         except Exception as exc:  # connection refused, timeouts: Slack is down, try later
             return SendResult(False, f"{type(exc).__name__}: {exc}")
@@ -75,6 +77,11 @@ class SlackClient:
             if metadata.get("event_type") == METADATA_TYPE and (metadata.get("event_payload") or {}).get("key") == key:
                 return True
         return False
+
+
+def _refused(status: int) -> bool:
+    """Slack read the message and will not take it (a bad payload, a revoked webhook): not a 429."""
+    return 400 <= status < 500 and status != 429
 
 
 def _retry_after(status: int, headers: Any) -> float | None:

@@ -15,6 +15,7 @@ from feeds.selection import Query, select_events
 from feeds.slack.messages import SECTION_LIMIT, clip, escape, event_line, link
 
 LIMIT = 10
+QUERY_LIMIT = 100  # characters of the user's own words said back to them
 
 
 def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetime | None = None) -> dict[str, Any]:
@@ -46,19 +47,22 @@ def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetim
             ).casefold()
         ]
     lines = [event_line(i.event) for i in upcoming[:LIMIT]]
-    head = f"Next events matching “{text.strip()}”" if words else "Next events"
+    asked = " ".join(text.split())
+    head = f"Next events matching “{clip(asked, QUERY_LIMIT)}”" if words else "Next events"
     if not lines:
         lines = ["Nothing coming up" + (" that matches." if words else ".")]
     return _reply(head, lines)
 
 
 def _reply(head: str, lines: list[str]) -> dict[str, Any]:
+    """Every text within Slack's limits (a section's 3,000 characters), whatever the user typed."""
     body = clip("\n".join(lines), SECTION_LIMIT)
+    title = clip(escape(head), SECTION_LIMIT - 2)
     return {
         "response_type": "ephemeral",
-        "text": escape(head),
+        "text": title,
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(head)}*"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*"}},
             {"type": "section", "text": {"type": "mrkdwn", "text": body}},
         ],
     }

@@ -39,6 +39,11 @@ class SendResult:
     ok: bool
     error: str | None = None
     retry_after: float | None = None  # Slack said to wait this many seconds (429)
+    refused: bool = False  # Slack refused this message (a 4xx other than 429): sending it again will not help
+
+
+REFUSED_TRIES = 3  # a message Slack refuses is given up after this many tries, and its route moves on
+REFUSED_WAIT = timedelta(seconds=30)  # between those tries, times the tries so far
 
 
 Sender = Callable[[SlackRoute, dict[str, Any], str], SendResult]
@@ -62,6 +67,35 @@ def _matches(route: SlackRoute, kind: str, event: Event) -> bool:
         return False
     folded = {c.casefold() for c in event.categories}
     return not route.categories or any(c.casefold() in folded for c in route.categories)
+
+
+ROUTE_START = "slack_route_start:"  # meta key prefix: the last change before a route existed
+
+
+def start_routes(config: Config, store: Store) -> None:
+    """A route starts from now: the changes stored before it was configured are its history, not its
+    news. Each route seen for the first time records the last change id; ``enqueue`` takes only later
+    ones for it. Turning Slack on for a store with a year of changes sends nothing until the next one.
+    Run where a service or a command starts, before it reads any page."""
+    slack = config.slack
+    if slack is None:
+        return
+    with store.begin(write=True) as conn:
+        last = int(conn.execute(select(func.coalesce(func.max(changes.c.id), 0))).scalar_one())
+        known = {
+            str(key).removeprefix(ROUTE_START)
+            for (key,) in conn.execute(select(meta.c.key).where(meta.c.key.like(f"{ROUTE_START}%")))
+        }
+        for route in slack.every_route:
+            if route.id not in known:
+                conn.execute(meta.insert().values(key=ROUTE_START + route.id, value=str(last)))
+
+
+def _route_starts(conn: Any) -> dict[str, int]:
+    return {
+        str(key).removeprefix(ROUTE_START): int(value)
+        for key, value in conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.like(f"{ROUTE_START}%")))
+    }
 
 
 def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
@@ -89,6 +123,7 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
         cycles: dict[tuple[str, Any], list[Any]] = defaultdict(list)
         for r in new_rows:
             cycles[(r["source_id"], r["at"])].append(r)
+        starts = _route_starts(conn)
         for (source_id, _at), rows in cycles.items():
             earlier = conn.execute(
                 select(func.count())
@@ -98,7 +133,10 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
             first_fetch = earlier == 0 and all(r["kind"] == "new" for r in rows)
             for route in slack.every_route:
                 picked = []
+                start = starts.get(route.id, 0)
                 for r in rows:
+                    if r["id"] <= start:
+                        continue  # stored before the route existed
                     event = current.get(r["event_id"]) or Event.from_dict(r["detail"]["event"])
                     if _matches(route, r["kind"], event):
                         picked.append((r, event))
@@ -214,7 +252,7 @@ def deliver(config: Config, store: Store, send: Sender, confirm: Confirmer, limi
     any sender in any instance, so a route's messages arrive in order; a route told to wait (429) keeps
     its place until ``retry_at`` and no sender sleeps: the delivery job comes back."""
     slack = config.slack
-    counts = {"sent": 0, "failed": 0, "unknown": 0}
+    counts = {"sent": 0, "failed": 0, "unknown": 0, "given_up": 0}
     if slack is None:
         return counts
     routes = {r.id: r for r in slack.every_route}
@@ -240,7 +278,13 @@ def _deliver_pending(
 ) -> None:
     with store.begin() as conn:
         pending = conn.execute(
-            select(notifications.c.id, notifications.c.route, notifications.c.key, notifications.c.payload)
+            select(
+                notifications.c.id,
+                notifications.c.route,
+                notifications.c.key,
+                notifications.c.payload,
+                notifications.c.attempts,
+            )
             .where(notifications.c.status == "pending")
             .order_by(notifications.c.id)
             .limit(limit)
@@ -262,7 +306,21 @@ def _deliver_pending(
                 )
                 counts["sent"] += 1
                 continue
+            tries = row.attempts + 1
+            if result.refused and tries >= REFUSED_TRIES:
+                # refused again and again: given up, said, and no longer in its route's way
+                conn.execute(
+                    update(notifications)
+                    .where(notifications.c.id == row.id)
+                    .values(status="failed", error=f"refused {tries} times: {result.error}", claimed_at=None)
+                )
+                counts["failed"] += 1
+                counts["given_up"] = counts.get("given_up", 0) + 1
+                log.error("Slack route %s refused %s %d times (%s): given up", row.route, row.key, tries, result.error)
+                continue
             wait = None if result.retry_after is None else min(result.retry_after, max_wait)
+            if wait is None and result.refused:
+                wait = (REFUSED_WAIT * tries).total_seconds()
             retry_at = None if wait is None else datetime.now(UTC) + timedelta(seconds=wait)
             conn.execute(
                 update(notifications)
@@ -271,7 +329,8 @@ def _deliver_pending(
             )
         counts["failed"] += 1
         blocked.add(row.route)
-        later = f"; waiting {wait:.0f} s as Slack asked" if wait is not None else "; will retry"
+        asked = " as Slack asked" if result.retry_after else ""
+        later = f"; waiting {wait:.0f} s{asked}" if wait else "; will retry"
         log.warning("Slack route %s: %s%s", row.route, result.error, later)
 
 
@@ -301,6 +360,20 @@ def _claim(store: Store, row_id: int, route: str, now: datetime) -> bool:
                 .values(status="sending", claimed_at=now, attempts=notifications.c.attempts + 1)
             ).rowcount
         )
+
+
+def refused_messages(store: Store) -> list[tuple[str, int, str]]:
+    """Per route, the messages Slack refused and that were given up, and the last one's reason."""
+    with store.begin() as conn:
+        rows = conn.execute(
+            select(notifications.c.route, notifications.c.error)
+            .where(notifications.c.status == "failed")
+            .order_by(notifications.c.id)
+        ).all()
+    said: dict[str, tuple[int, str]] = {}
+    for route, error in rows:
+        said[route] = (said.get(route, (0, ""))[0] + 1, str(error or "?"))
+    return [(route, count, error) for route, (count, error) in said.items()]
 
 
 def pending_count(store: Store) -> dict[str, int]:
