@@ -404,7 +404,9 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     path = config_path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))  # a BOM an editor added
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deep to read") from None
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file (use --config PATH or EVENTS_CONFIG)") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -418,6 +420,10 @@ def config_from(raw: Mapping[str, Any], path: Path) -> Config:
     """The settings ``raw`` (parsed TOML) describes, or one line saying what to fix."""
     if "path" in raw:
         raise ConfigError(f"{path}: path: unknown key (the file's own location is not set in it)")
+    listed = raw.get("sources")
+    for i, source in enumerate(listed if isinstance(listed, list) else []):
+        if isinstance(source, Mapping) and "cron" in source and "interval" in source:
+            raise ConfigError(f"{path}: sources[{i}]: set cron or interval, not both (cron decides when it runs)")
     service_defaults = {f.name: f.default for f in fields(Service)}
     data = explicit_defaults(expand_environment(dict(raw), path), service_defaults)
     try:
@@ -438,6 +444,9 @@ def config_from(raw: Mapping[str, Any], path: Path) -> Config:
     return config
 
 
+RESERVED_FEED_IDS = frozenset({"schema"})  # /feeds/schema.json is the JSON feed's schema
+
+
 def _check_references(config: Config) -> None:
     """What the sections say about each other: ids unique, feeds and routes naming real sources,
     channels with a token to post with."""
@@ -454,6 +463,10 @@ def _check_references(config: Config) -> None:
     for i, feed in enumerate(config.feeds):
         if feed.id in feed_ids:
             raise fail(f"feeds[{i}].id", f"duplicate feed id {feed.id!r}")
+        if feed.id in RESERVED_FEED_IDS or feed.id.endswith("-booking"):
+            owner = feed.id.removesuffix("-booking")
+            taken = "/feeds/schema.json" if feed.id in RESERVED_FEED_IDS else f"the booking calendar of feed {owner!r}"
+            raise fail(f"feeds[{i}].id", f"{feed.id!r} is taken by {taken}; choose another id")
         feed_ids.add(feed.id)
         for name in feed.sources:
             if name not in source_ids:

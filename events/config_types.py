@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -130,7 +131,13 @@ def _ident(value: str) -> str | None:
 
 def _http(value: str) -> str | None:
     parts = urlsplit(value)
-    return None if parts.scheme in ("http", "https") and parts.hostname else f"{value!r} is not an http(s) URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{value!r} is not an http(s) URL"
+    try:
+        port = parts.port
+    except ValueError:  # "http://127.0.0.1:99999/": said now, not as an error group at fetch time
+        return f"{value!r} has a port outside 1-65535"
+    return None if port is None or 0 < port < 65536 else f"{value!r} has a port outside 1-65535"
 
 
 def _zone(value: str) -> str | None:
@@ -175,7 +182,13 @@ def _cron(value: str) -> str | None:
 
 
 def _day(value: str) -> str | None:
-    return None if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else f"{value!r} is not a day (use YYYY-MM-DD)"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{value!r} is not a day (use YYYY-MM-DD)"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return f"{value!r} is not a day of the calendar"  # 2027-02-30
+    return None
 
 
 def _email(value: str) -> str | None:

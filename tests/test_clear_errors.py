@@ -6,6 +6,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_events, write_config
 from tests.site import TestSite
 from tests.test_cycle import BASE, page
@@ -66,3 +68,33 @@ def test_feed_files_are_readable_by_a_web_server(tmp_path: Path) -> None:
     for name in ("all.ics", "all.json"):
         mode = stat.S_IMODE((tmp_path / "data" / "feeds" / name).stat().st_mode)
         assert mode == 0o644, oct(mode)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deep to read"),
+        ('[[sources]]\nid = "a"\nurl = "http://127.0.0.1:99999/"\n', "has a port outside 1-65535"),
+        ('[[sources]]\nid = "a"\nurl = "https://a.org/"\n[[feeds]]\nid = "schema"\n', "taken by /feeds/schema.json"),
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\n[[feeds]]\nid = "all-booking"\n',
+            "taken by the booking calendar of feed 'all'",
+        ),
+        (
+            '[[sources]]\nid = "a"\nurl = "https://a.org/"\n[[sources.fixes]]\non = "2027-02-30"\ntitle = "X"\n',
+            "'2027-02-30' is not a day of the calendar",
+        ),
+        ('[[sources]]\nid = "a"\nurl = "https://a.org/"\ncron = "0 7 * * *"\ninterval = "6h"\n', "cron or interval"),
+    ],
+    ids=["deep-array", "port", "schema-feed", "booking-feed", "no-such-day", "cron-and-interval"],
+)
+def test_config_mistakes_are_one_line_before_anything_runs(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    assert said in one_line_error(run_events("config", "check", config=path, check=False))
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'\xef\xbb\xbf[[sources]]\nid = "a"\nurl = "https://a.org/"\n')
+    assert "fine: 1 sources" in run_events("config", "check", config=path).stdout
