@@ -121,21 +121,34 @@ class WorkerPool:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
 
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def run(self, fn: Callable[..., Any], *args: Any, budget: float | None = None) -> Any:
+        """``fn(*args)`` in a child. ``budget``: seconds it may take; past them the pool's children are
+        stopped (a page that parses for minutes must not hold a reader, nor a stop) and ``ChildGone``
+        says why."""
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_ctrl_c
             )
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+            call = asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+            return await (asyncio.wait_for(call, budget) if budget is not None else call)
+        except TimeoutError:
+            self.close()
+            raise ChildGone(f"a {self.name} process took longer than {budget:.0f} s and was stopped") from None
         except BrokenProcessPool:
             self.close()
             raise ChildGone(f"a {self.name} process stopped unexpectedly") from None
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        """Stop the children now, even in the middle of a call: a stop never waits for a reading."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = list(getattr(executor, "_processes", {}).values())  # the standard library keeps them here
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
 
 
 def _ignore_ctrl_c() -> None:

@@ -33,6 +33,7 @@ from events.record import Event
 from events.store import Store, utcnow
 
 MAX_DETAILS = 60  # event pages read per reading, the soonest events first
+READ_BUDGET = 120.0  # seconds a reader process may spend on one reading's pages before it is stopped
 
 
 @dataclass
@@ -102,7 +103,7 @@ async def read_events(
     else:  # the pages are parsed again there: a tree does not cross processes, and parsing is the cheap part
         pages = [page for page, _ in listing.pages]
         try:
-            found, said = await readers.run(_events_on_pages, source, pages, today, calendars)
+            found, said = await readers.run(_events_on_pages, source, pages, today, calendars, budget=READ_BUDGET)
         except ChildGone as exc:
             return f"could not read the page: {exc}"
         notes += said

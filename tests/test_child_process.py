@@ -73,6 +73,37 @@ def test_a_worker_that_dies_fails_its_call_only() -> None:
     assert os.getpid() not in (first, after) and first != after
 
 
+def test_a_reading_past_its_budget_is_stopped_and_the_pool_goes_on() -> None:
+    """A page that would parse for minutes: its reader is stopped at the budget (the process ended, not
+    left running behind a stop), and the next reading gets a fresh one."""
+
+    async def go() -> tuple[float, bool, int]:
+        pool = WorkerPool("page reader", 1)
+        try:
+            slow_pid = await pool.run(os.getpid)
+            started = time.monotonic()
+            with pytest.raises(ChildGone, match="took longer than 1 s and was stopped"):
+                await pool.run(time.sleep, 60, budget=1)
+            took = time.monotonic() - started
+            alive = True
+            for _ in range(50):  # ended (and reaped) within a few seconds
+                try:
+                    os.kill(slow_pid, 0)
+                    os.waitpid(slow_pid, os.WNOHANG)  # a zombie of ours counts as ended once reaped
+                except ChildProcessError:
+                    pass  # not ours to reap: reaped already, or it is the pool's
+                except ProcessLookupError:
+                    alive = False
+                    break
+                await asyncio.sleep(0.1)
+            return took, alive, await pool.run(os.getpid)
+        finally:
+            pool.close()
+
+    took, alive, fresh = asyncio.run(go())
+    assert took < 10 and not alive and fresh != os.getpid()
+
+
 def test_pages_read_in_a_reader_process_give_what_a_thread_gives(tmp_path: Path, site: TestSite) -> None:
     site.set("/", fixture_text("union-banners.html"))
     found = {}
