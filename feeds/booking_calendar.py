@@ -11,9 +11,10 @@ from icalendar import Event as VEvent
 
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
-from feeds.ical import calendar_head, uid_domain, zone_component
+from feeds.ical import calendar_head, uid_domain
 from feeds.text import one_line, where
 from feeds.wording import when_words
+from feeds.zones import zone_component
 
 
 def opening_day(item: StoredEvent) -> date | None:

@@ -16,7 +16,7 @@ from functools import partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, vDuration, vText
+from icalendar import Calendar, vDuration, vText
 from icalendar import Event as VEvent
 
 from events import __version__
@@ -27,6 +27,7 @@ from events.store import StoredEvent
 from feeds.render_cache import RenderCache
 from feeds.text import headline, multi_line, one_line, where
 from feeds.wording import booking_words
+from feeds.zones import transitions, zone_component
 
 PRODID = f"-//eventfeed//eventfeed {__version__}//EN"
 _ICAL_STATUS = {
@@ -51,12 +52,19 @@ def build_ical(
     sources: dict[str, Source] | None = None,
     title: str | None = None,
     cache: RenderCache | None = None,
+    single: bool = False,
 ) -> bytes:
     """``title`` names a filtered feed ("All events — London"); the feed's own title otherwise.
-    ``cache`` keeps each event's VEVENT between builds (``feeds.render_cache``)."""
+    ``cache`` keeps each event's VEVENT between builds (``feeds.render_cache``). ``single``: one
+    event to add, not a calendar to subscribe to, so nothing calendar-level (with X-WR-CALNAME
+    Outlook desktop makes a new calendar of every click)."""
     sources = sources or {}
     name = one_line(title or feed.title, 200)
-    cal = calendar_head(name, refresh_seconds, one_line(feed.description or feed.title, 1000))
+    cal = (
+        _event_file_head()
+        if single
+        else calendar_head(name, refresh_seconds, one_line(feed.description or feed.title, 1000))
+    )
     domain = uid_domain(base_url)
     zones: dict[str, tuple[date, date]] = {}
     used: Counter[str] = Counter()  # timed events per zone
@@ -73,7 +81,8 @@ def build_ical(
             zones[tzid] = (min(first, e.first_day), max(last, e.last_day))
     # a client's default zone for the calendar: the zone most of its timed events are in (Google
     # shows the calendar in it), the site's own zone for a feed of all-day events
-    cal.add("x-wr-timezone", used.most_common(1)[0][0] if used else timezone)
+    if not single:
+        cal.add("x-wr-timezone", used.most_common(1)[0][0] if used else timezone)
     if not items:
         # RFC 5545 wants at least one component, and some parsers refuse a calendar without one: an
         # empty feed carries the feed's own zone, which every client ignores when nothing uses it.
@@ -88,6 +97,15 @@ def build_ical(
 
 
 _END = b"END:VCALENDAR\r\n"
+
+
+def _event_file_head() -> Calendar:
+    """What a one-event file starts with: who made it, and nothing that names or refreshes a calendar."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    return cal
 
 
 def calendar_head(name: str, refresh_seconds: int, description: str | None = None) -> Calendar:
@@ -108,14 +126,6 @@ def calendar_head(name: str, refresh_seconds: int, description: str | None = Non
     return cal
 
 
-def zone_component(tzid: str, first: date, last: date) -> Timezone:
-    """A VTIMEZONE covering ``first`` to ``last``, without the COMMENT icalendar notes the span in
-    (RFC 5545 allows COMMENT only in STANDARD/DAYLIGHT)."""
-    tz = Timezone.from_tzid(tzid, first_date=first, last_date=last)
-    tz.pop("COMMENT", None)
-    return tz
-
-
 def _vevent_bytes(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> bytes:
     return bytes(_vevent(item, domain, base_url, sources).to_ical())
 
@@ -126,16 +136,24 @@ def build_event_ical(item: StoredEvent, *, base_url: str, refresh_seconds: int, 
     e = item.event
     one = Feed(id=e.id, title=one_line(e.title, 200), description="")
     return build_ical(
-        one, [item], base_url=base_url, timezone=e.timezone, refresh_seconds=refresh_seconds, sources=sources
+        one,
+        [item],
+        base_url=base_url,
+        timezone=e.timezone,
+        refresh_seconds=refresh_seconds,
+        sources=sources,
+        single=True,
     )
 
 
 def assumed_end(event: Event, source: Source | None) -> datetime | None:
     """A timed event with no end lasts the source's ``default_duration`` (1 hour unless configured):
-    Google draws an event with no end as a sliver, Outlook as nothing."""
+    Google draws an event with no end as a sliver, Outlook as nothing. An hour is elapsed time:
+    Python adds to a zoned time on the clock face, which on the night the clocks change is 0 or 2 hours."""
     if not isinstance(event.start, datetime) or event.end is not None:
         return None
-    return event.start + timedelta(seconds=source.default_duration if source else 3600)
+    elapsed = timedelta(seconds=source.default_duration if source else 3600)
+    return (event.start.astimezone(UTC) + elapsed).astimezone(event.start.tzinfo)
 
 
 def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> VEvent:
@@ -158,10 +176,15 @@ def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, So
         ve.add("dtstart", e.start)
         ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day
     else:
-        ve.add("dtstart", _zoned(e.start))  # type: ignore[arg-type]
-        end = e.end if isinstance(e.end, datetime) and e.end > e.start else assumed_end(e, source)
+        start = e.start
+        assert isinstance(start, datetime)
+        end = e.end if isinstance(e.end, datetime) and e.end > start else assumed_end(e, source)
+        # both in one way: a reader that keeps the length of an event in wall-clock time
+        # (recurring-ical-events) shifts a UTC end beside a zoned start on the night the clocks change
+        in_utc = _near_a_change(start) or (end is not None and _near_a_change(end))
+        ve.add("dtstart", _zoned(start, in_utc))
         if end is not None:
-            ve.add("dtend", _zoned(end))
+            ve.add("dtend", _zoned(end, in_utc))
     if e.all_day or e.event_status == "cancelled":
         ve.add("transp", "TRANSPARENT")  # a day-long listing or a cancelled meeting blocks no time
     ve.add("status", _ICAL_STATUS.get(e.event_status, "CONFIRMED"))
@@ -183,10 +206,28 @@ def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, So
     return ve
 
 
-def _zoned(moment: datetime) -> datetime:
+def _zoned(moment: datetime, in_utc: bool = False) -> datetime:
     """A time with an IANA zone keeps it (TZID + VTIMEZONE); one with only an offset becomes UTC,
-    because a TZID must name a VTIMEZONE and an offset is not a zone."""
-    return moment if isinstance(moment.tzinfo, ZoneInfo) else moment.astimezone(UTC)
+    because a TZID must name a VTIMEZONE and an offset is not a zone; so does a time near a change
+    of the clocks (``in_utc``)."""
+    return moment if isinstance(moment.tzinfo, ZoneInfo) and not in_utc else moment.astimezone(UTC)
+
+
+# How near a change of the clocks a zoned time is written in UTC instead: parsers disagree about a
+# time the clocks show twice (RFC 5545 means the first; libical and ical.js take the second) and some
+# (ics) misplace the hours after a change where the zone calls winter its saving time (Dublin)
+_CHANGE_MARGIN = timedelta(hours=3)
+
+
+def _near_a_change(moment: datetime) -> bool:
+    if not isinstance(moment.tzinfo, ZoneInfo):
+        return False
+    instant = moment.astimezone(UTC)
+    return any(
+        abs(change.at - instant) <= _CHANGE_MARGIN
+        for year in {(instant - _CHANGE_MARGIN).year, (instant + _CHANGE_MARGIN).year}
+        for change in transitions(moment.tzinfo.key, year)
+    )
 
 
 def _description(item: StoredEvent, source: Source | None, link: str) -> str:

@@ -89,7 +89,7 @@ def _item(item: StoredEvent, today: date, base_url: str, source: Source | None, 
     record["image"] = as_uri(e.image)
     record["source_name"] = one_line(source.name if source else e.source, 200)
     record["about"] = schema
-    lines = [when_words(e.start, assumed or e.end)]
+    lines = [when_words(e.start, e.end)]  # an assumed end is for calendars to draw, not a fact to state
     place = where(e)
     if place:
         lines.append(place)

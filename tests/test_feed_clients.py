@@ -86,6 +86,24 @@ def test_what_clients_show_duration_description_transparency_no_invented_organis
     assert records["Walk"]["end_assumed"] is False and records["Walk"]["end"] is None
 
 
+def test_an_assumed_end_on_the_night_the_clocks_change_is_elapsed_time_and_not_stated_as_fact(
+    tmp_path: Path,
+) -> None:
+    london = ZoneInfo("Europe/London")
+    forward = datetime(2025, 3, 30, 0, 30, tzinfo=london)  # at 01:00 the clocks go to 02:00
+    back = datetime(2025, 10, 26, 1, 30, tzinfo=london)  # the first 01:30: at 02:00 BST it is 01:00 GMT
+    items = [stored(event("Night shift", forward)), stored(event("Late walk", back))]
+    rendered = render_feed(config(tmp_path), Feed("all", "All"), items, now=NOW)
+    for ve in vevents(rendered.ics):
+        start, end = ve["dtstart"].dt, ve["dtend"].dt
+        assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=1), ve["summary"]
+    records = {i["_event"]["title"]: i for i in json.loads(rendered.json)["items"]}
+    assert records["Night shift"]["_event"]["end"] == "2025-03-30T02:30:00+01:00"
+    assert records["Late walk"]["_event"]["end"] == "2025-10-26T01:30:00+00:00"
+    # the text says the start the page gave, not an end nobody stated
+    assert "00:30–" not in records["Night shift"]["content_text"]
+
+
 def test_a_configured_organiser_and_duration_are_published(tmp_path: Path) -> None:
     path = write_config(
         tmp_path,
@@ -227,6 +245,8 @@ def test_json_paging_cors_preflight_schema_and_one_event_file(served) -> None:
     one = client.get("/events/hcsa-0.ics")
     assert one.status_code == 200 and one.headers["content-type"].startswith("text/calendar")
     [ve] = vevents(one.content)
+    head = one.content.split(b"BEGIN:VTIMEZONE")[0]  # one event to add, not a calendar to subscribe to
+    assert all(p not in head for p in (b"X-WR-CALNAME", b"NAME:", b"REFRESH-INTERVAL", b"X-PUBLISHED-TTL"))
     feed_uids = {str(v["uid"]) for v in vevents(client.get("/feeds/all.ics").content)}
     assert str(ve["uid"]) in feed_uids  # "add just this one" is the same event as the subscription's
     assert client.get("/events/nosuch.ics").status_code == 404

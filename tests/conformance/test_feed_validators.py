@@ -10,6 +10,7 @@ from events.config import Feed
 from feeds.build import render_feed
 from tests.conformance.validators import validate
 from tests.test_feeds import HOSTILE, NOW, config, event, stored
+from tests.test_zones import ZONES
 
 
 def test_hostile_and_mixed_feeds_pass_every_parser(tmp_path: Path) -> None:
@@ -58,3 +59,31 @@ def test_a_feed_with_no_events_is_still_a_calendar_for_every_parser(tmp_path: Pa
     report = validate("ics", ics, strict=False)  # the one warning: "calendar has no VEVENT", which is so
     assert "0 errors, 1 warnings" in report and "[empty]" in report
     assert "0 errors, 1 warnings" in validate("jsonfeed", doc, strict=False)  # "feed has no items"
+
+
+def test_a_site_in_eleven_zones_across_years_of_clock_changes_reads_alike_in_every_parser(tmp_path: Path) -> None:
+    """Every event's instant agreed by all seven parsers (``--clients``): one a fortnight per zone
+    over three years, and one on each side of every change of the clocks, timed and with assumed ends."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from feeds.zones import transitions
+
+    items = []
+    for tzid in ZONES:
+        zone = ZoneInfo(tzid)
+        moment = datetime(2024, 1, 3, 9, 15, tzinfo=zone)
+        while moment.year < 2027:
+            items.append(stored(event(f"{tzid} fortnightly", moment, end=moment + timedelta(hours=2))))
+            moment += timedelta(days=14)
+        for year in (2024, 2025, 2026):
+            for change in transitions(tzid, year):
+                for side in (timedelta(minutes=-30), timedelta(minutes=30)):
+                    at = (change.at + side).astimezone(zone)
+                    items.append(stored(event(f"{tzid} {side} of the change", at)))
+    every = Feed("all", "All", past_days=None, future_days=None)
+    rendered = render_feed(config(tmp_path), every, items, now=datetime(2024, 1, 1, tzinfo=UTC))
+    assert rendered.count == len(items) >= 350
+    ics = tmp_path / "eleven-zones.ics"
+    ics.write_bytes(rendered.ics)
+    validate("ics", ics)
