@@ -11,6 +11,7 @@ import click
 
 from events.cli_common import config_from as _config
 from events.cli_common import friendly
+from events.cli_common import open_for_publishing as _publishing
 from events.cli_common import open_store as _store
 
 
@@ -190,7 +191,7 @@ def fetch(ctx: click.Context, source_ids: tuple[str, ...]) -> None:
 
     config = _config(ctx)
     sources = [config.source(s) for s in source_ids] if source_ids else list(config.sources)
-    store = _store(config)
+    config, store = _publishing(config)
     errors: list[str] = []
     publish = Publisher(config, store, errors)
     reports = asyncio.run(run_cycle(config, store, sources, lambda touched: publish(touched or None)))
@@ -219,8 +220,8 @@ def build(ctx: click.Context) -> None:
     """
     from feeds.build import build_feeds
 
-    config = _config(ctx)
-    counts = build_feeds(config, _store(config), force=True)
+    config, store = _publishing(_config(ctx))
+    counts = build_feeds(config, store, force=True)
     for feed_id, count in counts.items():
         click.echo(f"{config.service.feeds_dir / feed_id}.ics and .json: {count} events")
 
@@ -242,8 +243,7 @@ def serve(ctx: click.Context) -> None:
     from feeds.build import build_feeds
     from feeds.web import create_app
 
-    config = _config(ctx)
-    store = _store(config)
+    config, store = _publishing(_config(ctx))
     build_feeds(config, store)  # those behind the store, or missing
     renderers = WorkerPool("feed renderer", 1)
     try:
@@ -269,8 +269,7 @@ def run(ctx: click.Context) -> None:
     from feeds.publisher import PublisherProcess
     from feeds.web import create_app
 
-    config = _config(ctx)
-    store = _store(config)
+    config, store = _publishing(_config(ctx))
     publisher = PublisherProcess(config, ctx.obj["log_format"], ctx.obj["log_level"])
     renderers = WorkerPool("feed renderer", 1)
     try:

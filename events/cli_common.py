@@ -38,3 +38,12 @@ def open_store(config: Any) -> Any:
     store = Store(config.service.database_url)
     store.ensure_sources((s.id, s.url, s.name, s.published) for s in config.sources)
     return store
+
+
+def open_for_publishing(config: Any) -> tuple[Any, Any]:
+    """The store, and the config with the store's fixed UID domain (``events.identity``): what every
+    command that writes or serves feeds must use, so that no two runs name one event differently."""
+    from events.identity import with_fixed_uid_domain
+
+    store = open_store(config)
+    return with_fixed_uid_domain(config, store), store

@@ -28,6 +28,7 @@ from events.config_types import (
     Css,
     DatabaseUrl,
     Day,
+    Domain,
     Email,
     Flag,
     Folder,
@@ -285,6 +286,9 @@ class Service:
     """Where `events serve` and `events run` listen, HOST:PORT."""
     base_url: HttpUrl = "http://127.0.0.1:8080"
     """The public address subscribers use (default: http:// + listen)."""
+    uid_domain: Domain | None = None
+    """What every event's UID ends in. Unset: base_url's host at the first run with a public base_url,
+    kept in the store, so moving the service to a new address duplicates nothing in calendars."""
     timezone: Zone = "Europe/London"
     user_agent: Text = "eventfeed/0.1 (+https://github.com/eventfeed/eventfeed)"
     refresh_interval: Interval = 6 * 3600

@@ -34,6 +34,7 @@ MAX_INTERVAL = 366 * 86400
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_DOMAIN = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 _HOST = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EMAIL = re.compile(r"[^@\s<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -152,6 +153,10 @@ def _host(value: str) -> str | None:
     return None if _HOST.match(value.strip().lower()) else f"{value!r} is not a host name or host:port"
 
 
+def _domain(value: str) -> str | None:
+    return None if _DOMAIN.fullmatch(value) else f"{value!r} is not a domain name, e.g. events.example.org"
+
+
 def _regex(value: str) -> str | None:
     """Checked here so that a typo fails at start-up, not at the next fetch."""
     try:
@@ -217,6 +222,7 @@ def _accent(value: str) -> str | None:
 
 Ident = Annotated[str, checked(_ident, {"pattern": _ID.pattern})]
 HttpUrl = Annotated[str, checked(_http, {"format": "uri", "pattern": "^https?://"})]
+Domain = Annotated[str, checked(_domain, {"pattern": _DOMAIN.pattern})]
 Zone = Annotated[str, checked(_zone, {"description": "an IANA time zone, e.g. Europe/London"})]
 Regex = Annotated[str, checked(_regex, {"format": "regex"})]
 Css = Annotated[str, checked(_css)]

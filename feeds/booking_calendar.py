@@ -9,9 +9,10 @@ from datetime import date, timedelta
 
 from icalendar import Event as VEvent
 
+from events.identity import base_host
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
-from feeds.ical import calendar_head, uid_domain
+from feeds.ical import calendar_head
 from feeds.text import one_line, where
 from feeds.wording import when_words
 from feeds.zones import zone_component
@@ -28,11 +29,17 @@ def opening_day(item: StoredEvent) -> date | None:
 
 
 def build_booking_ical(
-    title: str, items: Sequence[StoredEvent], *, base_url: str, timezone: str, refresh_seconds: int
+    title: str,
+    items: Sequence[StoredEvent],
+    *,
+    base_url: str,
+    timezone: str,
+    refresh_seconds: int,
+    uid_domain: str | None = None,
 ) -> bytes:
     cal = calendar_head(f"{one_line(title, 200)}: booking opens", refresh_seconds)
     cal.add("x-wr-timezone", timezone)  # Google shows a calendar in this zone; all-day entries, so the site's
-    domain = uid_domain(base_url)
+    domain = uid_domain or base_host(base_url)
     for item in items:
         day = opening_day(item)
         if day is None:

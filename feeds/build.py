@@ -61,6 +61,7 @@ def render_feed(
         sources=sources,
         title=title,
         cache=cache,
+        uid_domain=service.uid_domain,
     )
     shown, next_url = chosen, None
     if paging is not None:

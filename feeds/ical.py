@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vDuration, vText
@@ -21,6 +20,7 @@ from icalendar import Event as VEvent
 
 from events import __version__
 from events.config import Feed, Source
+from events.identity import base_host
 from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
@@ -38,10 +38,6 @@ _ICAL_STATUS = {
 }
 
 
-def uid_domain(base_url: str) -> str:
-    return urlsplit(base_url).hostname or "eventfeed.invalid"
-
-
 def build_ical(
     feed: Feed,
     items: Sequence[StoredEvent],
@@ -53,6 +49,7 @@ def build_ical(
     title: str | None = None,
     cache: RenderCache | None = None,
     single: bool = False,
+    uid_domain: str | None = None,
 ) -> bytes:
     """``title`` names a filtered feed ("All events — London"); the feed's own title otherwise.
     ``cache`` keeps each event's VEVENT between builds (``feeds.render_cache``). ``single``: one
@@ -65,7 +62,7 @@ def build_ical(
         if single
         else calendar_head(name, refresh_seconds, one_line(feed.description or feed.title, 1000))
     )
-    domain = uid_domain(base_url)
+    domain = uid_domain or base_host(base_url)  # the store's fixed domain (events.identity)
     zones: dict[str, tuple[date, date]] = {}
     used: Counter[str] = Counter()  # timed events per zone
     pieces = []
@@ -130,7 +127,14 @@ def _vevent_bytes(item: StoredEvent, domain: str, base_url: str, sources: dict[s
     return bytes(_vevent(item, domain, base_url, sources).to_ical())
 
 
-def build_event_ical(item: StoredEvent, *, base_url: str, refresh_seconds: int, sources: dict[str, Source]) -> bytes:
+def build_event_ical(
+    item: StoredEvent,
+    *,
+    base_url: str,
+    refresh_seconds: int,
+    sources: dict[str, Source],
+    uid_domain: str | None = None,
+) -> bytes:
     """One event as its own calendar file, for "add just this one": the same UID as in the feeds, so
     a client that also subscribes sees one event, not two."""
     e = item.event
@@ -143,6 +147,7 @@ def build_event_ical(item: StoredEvent, *, base_url: str, refresh_seconds: int, 
         refresh_seconds=refresh_seconds,
         sources=sources,
         single=True,
+        uid_domain=uid_domain,
     )
 
 

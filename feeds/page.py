@@ -20,7 +20,7 @@ from events.record import Event
 from events.redact import public_url
 from events.source_state import source_state
 from events.store import StoredEvent
-from feeds.links import event_links, feed_links, map_link, subscribe_links
+from feeds.links import GOOGLE_URL_LIMIT, event_links, feed_links, map_link, subscribe_links
 from feeds.selection import Query, select_events
 from feeds.text import STATUS_WORDS, multi_line, one_line, where
 from feeds.wording import booking_words, change_sentences, when_words, zone_words
@@ -146,10 +146,13 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
     chosen = select_events(items, everything, now=now, cancelled_days=cancelled_days, query=choice.query)
     params = choice.feed_params()
     title = _builder_title(config, choice)
+    links = subscribe_links(base, title, f"/feeds/{everything.id}.ics" + (f"?{params}" if params else ""))
     builder = {
         "count": len(chosen),
         "title": title,
-        "links": subscribe_links(base, title, f"/feeds/{everything.id}.ics" + (f"?{params}" if params else "")),
+        "links": links,
+        "google_limit": GOOGLE_URL_LIMIT,
+        "too_long": len(links["ics"]) > GOOGLE_URL_LIMIT,
     }
     upcoming = [i for i in chosen if i.event.last_day >= now.date()]
     if choice.q:
@@ -157,7 +160,7 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
         upcoming = [i for i in upcoming if wanted in _searchable(i.event, names.get(i.event.source, ""))]
     agenda = [_agenda_item(i.event, names, base, service.timezone) for i in upcoming[:AGENDA_LIMIT]]
     in_window = shown_by_feed[everything.id]
-    data: dict[str, Any] = {"base": base, "title": f"{config.site.name}: your events"}
+    data: dict[str, Any] = {"base": base, "title": f"{config.site.name}: your events", "googleLimit": GOOGLE_URL_LIMIT}
     if len(in_window) <= LIVE_COUNT_LIMIT:
         data["events"] = [
             {

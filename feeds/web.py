@@ -55,7 +55,10 @@ _QUERY_KEYS = {"source", "category", "from", "to", "upcoming", "limit", "page"}
 _TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid")
 SLACK_BODY_LIMIT = 64 * 1024  # Slack's command payloads are a few hundred bytes
 MAX_PAGE = 500  # items a JSON page may hold
-CORS = {"Access-Control-Allow-Origin": "*"}
+# a member site's script reads our feeds from its own origin, and its conditional requests need the
+# validators: a browser hides every response header that is not exposed (ETag and Last-Modified are not
+# on the CORS safelist)
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified"}
 SCHEMA_PATH = Path(__file__).with_name("jsonfeed.schema.json")
 
 
@@ -288,6 +291,7 @@ def create_app(
             base_url=service.base_url,
             refresh_seconds=service.refresh_interval,
             sources={s.id: s for s in config.sources},
+            uid_domain=service.uid_domain,
         )
         response = conditional(
             request, body, item.updated_at, MEDIA_TYPES["ics"], hashlib.sha256(body).hexdigest()[:32]
@@ -431,6 +435,7 @@ def create_app(
         Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}", preflight, methods=["OPTIONS"]),
         Route("/events/{event_id}.ics", event_ics, methods=["GET", "HEAD"]),
+        Route("/events/{event_id}.ics", preflight, methods=["OPTIONS"]),
         Route("/events/{event_id}", event_detail, methods=["GET", "HEAD"]),
         Route("/slack/commands", slack_command, methods=["POST"]),
         Route("/metrics", metrics_view, methods=["GET"]),
@@ -511,7 +516,12 @@ def _render_variant(
         )
     chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
     return build_booking_ical(
-        title, chosen, base_url=service.base_url, timezone=service.timezone, refresh_seconds=service.refresh_interval
+        title,
+        chosen,
+        base_url=service.base_url,
+        timezone=service.timezone,
+        refresh_seconds=service.refresh_interval,
+        uid_domain=service.uid_domain,
     )
 
 

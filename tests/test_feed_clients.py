@@ -239,6 +239,12 @@ def test_json_paging_cors_preflight_schema_and_one_event_file(served) -> None:
     preflight = client.options("/feeds/all.json", headers=asking)
     assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
     assert "GET" in preflight.headers["access-control-allow-methods"]
+    one_preflight = client.options("/events/hcsa-0.ics", headers=asking)  # an "add to calendar" widget's fetch
+    assert one_preflight.status_code == 204 and one_preflight.headers["access-control-allow-origin"] == "*"
+    got = client.get("/feeds/all.json", headers={"Origin": "https://member.example"})
+    assert {"etag", "last-modified"} <= {
+        h.strip().lower() for h in got.headers["access-control-expose-headers"].split(",")
+    }
     schema = client.get("/feeds/schema.json")
     assert schema.status_code == 200 and schema.json()["title"] == "eventfeed JSON Feed"
     assert page1["items"][0]["_event"]["about"] == "https://events.example.org/feeds/schema.json"

@@ -4,11 +4,15 @@ the event page, and the subscribe page in a real headless browser."""
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
+from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -143,9 +147,6 @@ SCHEMA_ORG_EVENT = {
 
 
 def jsonld(html: str) -> list[dict]:
-    import json
-    import re
-
     return [json.loads(m) for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
 
 
@@ -163,6 +164,15 @@ def test_event_page_for_members(booking_site: str) -> None:
     assert '<meta property="og:title" content="Annual General Meeting">' in html
     assert "Wednesday 20 March 2030, 10:00" in html and "openstreetmap.org/search?query=" in html
     assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in html
+    # Outlook on the web's own form beside Google's, in UTC, the place and the booking words filled in
+    outlook = re.search(r'class="button secondary outlook" href="([^"]+)"', html)
+    assert outlook is not None
+    form = parse_qs(urlsplit(unescape(outlook.group(1))).query)
+    assert outlook.group(1).startswith("https://outlook.live.com/calendar/0/deeplink/compose?")
+    assert form["rru"] == ["addevent"] and form["subject"] == ["Annual General Meeting"]
+    assert form["startdt"] == ["2030-03-20T10:00:00Z"] and form["enddt"] == ["2030-03-20T11:00:00Z"]
+    assert "Leeds" in form["location"][0]
+    assert 'class="button secondary office365" href="https://outlook.office.com/calendar/0/deeplink/compose?' in html
     assert f"/events/{agm['id']}.ics" in html
 
 
@@ -206,6 +216,9 @@ def test_builder_and_filters_without_javascript(served: str) -> None:
     assert 'name="source" value="fmpa" checked' in page
     searched = httpx.get(f"{served}/?q=zzzz-nothing").text
     assert "Nothing coming up matches." in searched
+    # Google's "From URL" page is linked, with the address beside it to paste; no undocumented cid=
+    assert "settings/addbyurl" in page and "render?cid=" not in page
+    assert 'class="warning too-long" role="note" hidden' in page  # a short address: nothing to say
 
 
 @pytest.fixture
@@ -337,7 +350,8 @@ def test_pages_in_a_real_browser_at_desktop_and_phone_widths(served: str) -> Non
         labels = [a.get_attribute("aria-label") for a in browser.find_elements(By.CSS_SELECTOR, "a.google")]
         assert len(labels) == len(set(labels)), "Google links a screen reader cannot tell apart"
         google = browser.find_element(By.CSS_SELECTOR, "#feed-all a.google").get_attribute("href")
-        assert google.startswith("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F")
+        assert google == "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
+        assert browser.find_element(By.ID, "url-all").is_displayed()  # the address Google asks for, in view
         outlook = browser.find_element(By.CSS_SELECTOR, "#feed-all a.outlook").get_attribute("href")
         assert "addfromweb?url=https%3A%2F%2Fevents.example.org%2Ffeeds%2Fall.ics" in outlook
 

@@ -25,8 +25,8 @@ def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetim
         for feed in config.feeds:
             links = feed_links(config.service.base_url, feed.id, feed.title)
             lines.append(
-                f"*{escape(feed.title)}*: {link(links['google'], 'Google')} · "
-                f"{link(links['outlook'], 'Outlook')} · {link(links['ics'], 'iCal address')}"
+                f"*{escape(feed.title)}*: {link(links['outlook'], 'Outlook')} · "
+                f"{link(links['google'], 'Google')} (paste the iCal address) · {link(links['ics'], 'iCal address')}"
             )
         return _reply("Subscribe to the calendars", lines)
     feed = config.feed("all") or config.feeds[0]

@@ -170,13 +170,14 @@ def _element_roles(tm: TextMap, index: int) -> frozenset[str]:
     cache: dict[int, frozenset[str]] = tm.cache.setdefault("class roles", {})
     found = cache.get(index)
     if found is None:
-        names = tm.elements[index].node.attrs.get("class") or ""
-        found = cache[index] = (
-            frozenset(role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(names))
-            if names
-            else frozenset()
-        )
+        found = cache[index] = _class_roles(tm.elements[index].node.attrs.get("class") or "")
     return found
+
+
+@lru_cache(maxsize=4096)
+def _class_roles(names: str) -> frozenset[str]:
+    """Shared by every element with the same classes: a listing repeats a handful of class lists."""
+    return frozenset(role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(names))
 
 
 def without_date_debris(words: str, languages: tuple[str, ...]) -> str:
