@@ -116,7 +116,7 @@ def reconcile(
             continue
         old = stored[old_id]
         plan.matched.add(old_id)
-        event = replace(event, id=old_id)
+        event = _kept_opening_day(old.event, replace(event, id=old_id), today)
         diff = differences(old.event, event)
         if old.removed:
             plan.writes.append(Write(event, new=False, visible=True))
@@ -143,6 +143,16 @@ def repeat(stored: Mapping[str, Stored], today: date, *, removal_after: int = 3)
         if old.missing_count > 0 and _counts(old, today):
             _miss(plan, event_id, old, removal_after)
     return plan
+
+
+def _kept_opening_day(old: Event, new: Event, today: date) -> Event:
+    """A page that said "booking opens 20 April" says "Book now" from that day, and names the day no
+    more: the day booking opened stays on the event (the booking calendar keeps its entry as history).
+    Only a day that has come: a page that opens booking early did not open it on the day it gave."""
+    opens = old.booking_opens or ""
+    if new.booking_opens or new.booking in ("soon", "none") or len(opens) != 10 or opens > today.isoformat():
+        return new
+    return replace(new, booking_opens=opens)
 
 
 def _with_fixed(detail: dict[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from feeds.ical import build_ical
 from feeds.jsonfeed import build_jsonfeed
 from feeds.render_cache import RENDERED, RenderCache
 from feeds.selection import Query, select_events, window
+from feeds.text import organisation
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def render_feed(
         title=title,
         cache=cache,
         uid_domain=service.uid_domain,
+        organisation=organisation(config.site),
     )
     shown, next_url = chosen, None
     if paging is not None:
@@ -78,6 +80,7 @@ def render_feed(
         feed_url=feed_url,
         next_url=next_url,
         cache=cache,
+        timezone=service.timezone,
     )
     return Rendered(ics, doc, len(chosen))
 

@@ -9,7 +9,6 @@ are taken out, so no page text can inject a property or a component.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -25,7 +24,7 @@ from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
 from feeds.render_cache import RenderCache
-from feeds.text import headline, multi_line, one_line, where
+from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
 from feeds.wording import booking_words
 from feeds.zones import transitions, zone_component
 
@@ -50,13 +49,15 @@ def build_ical(
     cache: RenderCache | None = None,
     single: bool = False,
     uid_domain: str | None = None,
+    organisation: str = "",
 ) -> bytes:
     """``title`` names a filtered feed ("All events — London"); the feed's own title otherwise.
     ``cache`` keeps each event's VEVENT between builds (``feeds.render_cache``). ``single``: one
     event to add, not a calendar to subscribe to, so nothing calendar-level (with X-WR-CALNAME
-    Outlook desktop makes a new calendar of every click)."""
+    Outlook desktop makes a new calendar of every click). ``organisation`` (the site's name) begins the
+    calendar's name."""
     sources = sources or {}
-    name = one_line(title or feed.title, 200)
+    name = calendar_name(organisation, title or feed.title)
     cal = (
         _event_file_head()
         if single
@@ -64,7 +65,6 @@ def build_ical(
     )
     domain = uid_domain or base_host(base_url)  # the store's fixed domain (events.identity)
     zones: dict[str, tuple[date, date]] = {}
-    used: Counter[str] = Counter()  # timed events per zone
     pieces = []
     for item in items:
         source = sources.get(item.event.source)
@@ -73,13 +73,12 @@ def build_ical(
         e = item.event
         if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
             tzid = e.start.tzinfo.key  # type: ignore[union-attr]
-            used[tzid] += 1
             first, last = zones.get(tzid, (e.first_day, e.last_day))
             zones[tzid] = (min(first, e.first_day), max(last, e.last_day))
-    # a client's default zone for the calendar: the zone most of its timed events are in (Google
-    # shows the calendar in it), the site's own zone for a feed of all-day events
+    # a client's default zone for the calendar (Google shows the calendar in it): the service's, as
+    # its pages show; every timed event names its own zone besides
     if not single:
-        cal.add("x-wr-timezone", used.most_common(1)[0][0] if used else timezone)
+        cal.add("x-wr-timezone", timezone)
     if not items:
         # RFC 5545 wants at least one component, and some parsers refuse a calendar without one: an
         # empty feed carries the feed's own zone, which every client ignores when nothing uses it.
@@ -246,7 +245,7 @@ def _description(item: StoredEvent, source: Source | None, link: str) -> str:
         lines.append(multi_line(e.description, 2000))
     if e.online:
         lines.append("Online event")
-    lines.append(f"{'Book' if e.booking in ('open', 'soon', 'waitlist') else 'Details'}: {link}")
+    lines.append(f"{book_or_details(e)}: {link}")
     name = source.name if source else e.source
     lines.append(f"Source: {one_line(name, 200)}" + (f" ({as_uri(source.url)})" if source else ""))
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from events.store import StoredEvent
 from feeds.ical import assumed_end
 from feeds.render_cache import RenderCache
 from feeds.text import headline, one_line, where
-from feeds.wording import booking_words, when_words
+from feeds.wording import booking_words, when_in_zone
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -35,9 +35,11 @@ def build_jsonfeed(
     feed_url: str | None = None,
     next_url: str | None = None,
     cache: RenderCache | None = None,
+    timezone: str = "",
 ) -> bytes:
     """``title``/``feed_url`` name a filtered feed; ``next_url`` links the next page of a paged one.
-    ``cache`` keeps each event's item between builds (``feeds.render_cache``)."""
+    ``cache`` keeps each event's item between builds (``feeds.render_cache``); ``timezone`` is the
+    service's, which text leaves unsaid."""
     sources = sources or {}
     schema = f"{base_url}/feeds/schema.json"
     doc: dict[str, object] = {
@@ -57,8 +59,8 @@ def build_jsonfeed(
     pieces = []
     for item in items:
         source = sources.get(item.event.source)
-        render = partial(_item_bytes, item, today, base_url, source, schema)
-        pieces.append(cache.piece("json", item, (today, base_url, source), render) if cache else render())
+        render = partial(_item_bytes, item, today, base_url, source, schema, timezone)
+        pieces.append(cache.piece("json", item, (today, base_url, source, timezone), render) if cache else render())
     if next_url:
         doc["next_url"] = next_url
     # orjson's own indented output of the whole document, with each item's piece put in its place
@@ -71,14 +73,18 @@ def build_jsonfeed(
     return head[:at] + items_text + head[at + len(empty) :]
 
 
-def _item_bytes(item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str) -> bytes:
+def _item_bytes(
+    item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str, timezone: str
+) -> bytes:
     """One item as it sits in the document: indented as orjson indents the list's members (JSON
     strings hold no raw line breaks, so every line break is indentation)."""
-    text = orjson.dumps(_item(item, today, base_url, source, schema), option=orjson.OPT_INDENT_2)
+    text = orjson.dumps(_item(item, today, base_url, source, schema, timezone), option=orjson.OPT_INDENT_2)
     return text.replace(b"\n", b"\n    ")
 
 
-def _item(item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str) -> dict[str, object]:
+def _item(
+    item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str, timezone: str
+) -> dict[str, object]:
     e = item.event
     record = e.as_dict(today)
     assumed = assumed_end(e, source)
@@ -89,7 +95,7 @@ def _item(item: StoredEvent, today: date, base_url: str, source: Source | None, 
     record["image"] = as_uri(e.image)
     record["source_name"] = one_line(source.name if source else e.source, 200)
     record["about"] = schema
-    lines = [when_words(e.start, e.end)]  # an assumed end is for calendars to draw, not a fact to state
+    lines = [when_in_zone(e, timezone)]  # an assumed end is for calendars to draw, not a fact to state
     place = where(e)
     if place:
         lines.append(place)

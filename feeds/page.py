@@ -22,7 +22,7 @@ from events.source_state import source_state
 from events.store import StoredEvent
 from feeds.links import GOOGLE_URL_LIMIT, event_links, feed_links, map_link, subscribe_links
 from feeds.selection import Query, select_events
-from feeds.text import STATUS_WORDS, multi_line, one_line, where
+from feeds.text import STATUS_WORDS, calendar_name, multi_line, one_line, organisation, where
 from feeds.wording import booking_words, change_sentences, when_words, zone_words
 
 GOOGLE_MAX_BYTES = 1_000_000  # Google Calendar stops refreshing a subscription larger than about this
@@ -125,7 +125,7 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
     for feed in config.feeds:
         shown = shown_by_feed[feed.id] = select_events(items, feed, now=now, cancelled_days=cancelled_days)
         coming = [i for i in shown if i.event.last_day >= now.date()]
-        links = feed_links(base, feed.id, feed.title)
+        links = feed_links(base, feed.id, calendar_name(organisation(config.site), feed.title))
         links["booking"] = f"{base}/feeds/{feed.id}-booking.ics"
         updated = max((i.updated_at for i in shown), default=None)
         feeds.append(
@@ -146,7 +146,8 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
     chosen = select_events(items, everything, now=now, cancelled_days=cancelled_days, query=choice.query)
     params = choice.feed_params()
     title = _builder_title(config, choice)
-    links = subscribe_links(base, title, f"/feeds/{everything.id}.ics" + (f"?{params}" if params else ""))
+    address = f"/feeds/{everything.id}.ics" + (f"?{params}" if params else "")
+    links = subscribe_links(base, calendar_name(organisation(config.site), title), address)
     builder = {
         "count": len(chosen),
         "title": title,

@@ -7,6 +7,7 @@ history). Written with ElementTree, which escapes every value."""
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import datetime
@@ -15,7 +16,7 @@ from email.utils import format_datetime
 from events.config import Site, Source
 from events.store import StoredEvent
 from feeds.text import headline, one_line, where
-from feeds.wording import booking_words, when_words
+from feeds.wording import booking_words, when_in_zone
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -29,7 +30,9 @@ def build_rss(
     site: Site,
     sources: dict[str, Source],
     now: datetime,
+    timezone: str = "",
 ) -> bytes:
+    """``timezone`` is the service's: a time in another zone names its zone."""
     ET.register_namespace("atom", ATOM)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
@@ -46,10 +49,11 @@ def build_rss(
         _text(entry, "title", f"{e.first_day:%a} {e.first_day.day} {e.first_day:%b %Y} · {headline(e)}")
         _text(entry, "link", page)
         _text(entry, "guid", page).set("isPermaLink", "true")
-        lines = [when_words(e.start, e.end), where(e), booking_words(e)]
+        lines = [when_in_zone(e, timezone), where(e), booking_words(e)]
         source = sources.get(e.source)
         lines.append(f"From {one_line(source.name if source else e.source, 200)}")
-        _text(entry, "description", "\n".join(x for x in lines if x))
+        # HTML, as readers take a description: each line its own, escaped (ElementTree escapes again)
+        _text(entry, "description", "<br>\n".join(html.escape(x, quote=False) for x in lines if x))
         _text(entry, "pubDate", format_datetime(item.created_at, usegmt=True))
         for category in e.categories:
             if one_line(category, 100):

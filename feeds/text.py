@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from events.config import Site
 from events.record import Event
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
@@ -43,3 +44,22 @@ def headline(event: Event) -> str:
     title = one_line(event.title, 500)
     status = STATUS_WORDS.get(event.event_status, "")
     return f"{status}: {title}" if status else title
+
+
+def book_or_details(event: Event) -> str:
+    """What a link is said to be for: "Book" only while booking is open; a page to read otherwise."""
+    return "Book" if event.booking == "open" else "Details"
+
+
+def organisation(site: Site) -> str:
+    """The organisation a calendar's name begins with: none while ``[site] name`` is the default."""
+    return "" if site.name == Site.name else site.name
+
+
+def calendar_name(organisation: str, title: str) -> str:
+    """A subscribed calendar's name ("Test Union: All events"): a client lists it beside others, so it
+    says whose it is. The same name in the feed (X-WR-CALNAME) and in the links that subscribe to it."""
+    organisation, title = one_line(organisation, 100), one_line(title, 200)
+    if not organisation or title.casefold().startswith(organisation.casefold()):
+        return title
+    return f"{organisation}: {title}"

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
@@ -43,6 +44,7 @@ from feeds.page import Choice, event_page, index_page, source_page, sources_page
 from feeds.rss import build_rss
 from feeds.selection import Query, select_events
 from feeds.slack.outbox import pending_count
+from feeds.text import organisation
 
 MEDIA_TYPES = {
     "ics": "text/calendar; charset=utf-8",
@@ -441,7 +443,7 @@ def create_app(
         Route("/metrics", metrics_view, methods=["GET"]),
     ]
     # feeds negotiate their own encoding (a gzip body has its own ETag), so the middleware leaves them
-    feed_types = ("text/calendar", "application/feed+json", "application/schema+json")
+    feed_types = (*sorted({t.partition(";")[0] for t in MEDIA_TYPES.values()}), "application/schema+json")
     app = Starlette(
         routes=routes,
         middleware=[Middleware(GZipMiddleware, minimum_size=500, exclude_content_types=feed_types)],
@@ -512,7 +514,14 @@ def _render_variant(
         upcoming = replace(query or Query(), upcoming=True)
         chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=upcoming)
         return build_rss(
-            title, chosen, base_url=service.base_url, feed_url=address, site=config.site, sources=sources, now=now
+            title,
+            chosen,
+            base_url=service.base_url,
+            feed_url=address,
+            site=config.site,
+            sources=sources,
+            now=now,
+            timezone=service.timezone,
         )
     chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
     return build_booking_ical(
@@ -522,6 +531,8 @@ def _render_variant(
         timezone=service.timezone,
         refresh_seconds=service.refresh_interval,
         uid_domain=service.uid_domain,
+        today=now.astimezone(ZoneInfo(service.timezone)).date(),
+        organisation=organisation(config.site),
     )
 
 

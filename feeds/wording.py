@@ -50,6 +50,14 @@ def zone_words(event: Event, site_zone: str | None = None) -> str:
     return event.start.tzname() or event.timezone
 
 
+def when_in_zone(event: Event, site_zone: str) -> str:
+    """When, for text a person reads away from our pages (RSS, JSON): "Monday 3 June 2024, 18:30–20:00
+    CDT" names the zone when it is not the site's, as a reader would assume it is."""
+    zone = zone_words(event, site_zone)
+    when = when_words(event.start, event.end)
+    return f"{when} {zone}" if zone else when
+
+
 def opens_words(opens: str) -> str:
     """``2024-04`` → ``in April 2024``; ``2024-04-20`` → ``on Saturday 20 April 2024``."""
     try:

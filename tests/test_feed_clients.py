@@ -4,6 +4,7 @@ caching and filters (issue: "Feeds that every calendar client and website shows 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from tests.helpers import free_port, running
 from tests.test_feeds import NOW, SCHEMA, config, event, stored
 
 CHICAGO = ZoneInfo("America/Chicago")
+LONDON = ZoneInfo("Europe/London")
 
 
 def vevents(ics: bytes) -> list:
@@ -44,19 +46,55 @@ def test_links_with_raw_characters_are_published_as_valid_uris(tmp_path: Path) -
     assert doc["items"][0]["url"] == doc["items"][0]["_event"]["url"] == str(ve["url"])
 
 
-def test_timed_events_keep_their_zone_and_the_calendar_names_the_zone_it_uses(tmp_path: Path) -> None:
-    """A Chicago-only feed is a Chicago calendar: TZID and X-WR-TIMEZONE say so, JSON gives RFC 3339
-    with seconds and the zone's name; a record read back from the store is in its zone again."""
+def test_timed_events_keep_their_zone_and_the_calendar_is_in_the_service_s_zone(tmp_path: Path) -> None:
+    """A Chicago event keeps its TZID; the calendar's own zone (X-WR-TIMEZONE, where Google shows it) is
+    the service's, as its pages are; JSON gives RFC 3339 with seconds and the zone's name, and its text
+    names the zone, which is not the service's; a record read back from the store is in its zone again."""
     start = datetime(2024, 6, 3, 18, 30, tzinfo=CHICAGO)
     stored_form = Event.from_dict(event("Meeting", start, timezone="America/Chicago").as_dict())
     assert stored_form.start == start and isinstance(stored_form.start.tzinfo, ZoneInfo)
     rendered = render_feed(config(tmp_path), Feed("all", "All"), [stored(stored_form)], now=NOW)
     cal = Calendar.from_ical(rendered.ics)
-    assert str(cal["X-WR-TIMEZONE"]) == "America/Chicago"
+    assert str(cal["X-WR-TIMEZONE"]) == "Europe/London"
     assert b"DTSTART;TZID=America/Chicago:20240603T183000" in rendered.ics
     assert {c["TZID"] for c in cal.walk("VTIMEZONE")} == {"America/Chicago"}
-    record = json.loads(rendered.json)["items"][0]["_event"]
+    item = json.loads(rendered.json)["items"][0]
+    record = item["_event"]
     assert record["start"] == "2024-06-03T18:30:00-05:00" and record["timezone"] == "America/Chicago"
+    assert item["content_text"].splitlines()[0] == "Monday 3 June 2024, 18:30 CDT"
+    london = render_feed(
+        config(tmp_path), Feed("all", "All"), [stored(event("Talk", start.astimezone(LONDON)))], now=NOW
+    )
+    assert json.loads(london.json)["items"][0]["content_text"].splitlines()[0] == "Tuesday 4 June 2024, 00:30"
+
+
+def test_a_calendar_is_named_for_its_organisation_and_links_say_book_only_while_booking_is_open(
+    tmp_path: Path,
+) -> None:
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nid = "src"\nname = "S"\nurl = "https://org.example/"\n',
+        service='base_url = "https://events.example.org"',
+        feeds='[site]\nname = "Test Union"\n\n[[feeds]]\nid = "all"\ntitle = "All events"\n',
+    )
+    conf = load_config(path)
+    items = [
+        stored(event(f"Talk {state}", date(2024, 4, 2), url=f"https://org.example/{state}", booking=state))
+        for state in ("open", "soon", "waitlist", "sold_out", "closed", "none")
+    ]
+    rendered = render_feed(conf, conf.feeds[0], items, now=NOW)
+    cal = Calendar.from_ical(rendered.ics)
+    assert str(cal["X-WR-CALNAME"]) == str(cal["NAME"]) == "Test Union: All events"
+    said = {str(ve["summary"]): str(ve["description"]).splitlines()[-2] for ve in cal.walk("VEVENT")}
+    assert said == {
+        f"Talk {state}": f"{'Book' if state == 'open' else 'Details'}: https://org.example/{state}"
+        for state in ("open", "soon", "waitlist", "sold_out", "closed", "none")
+    }
+    # the name Outlook's subscribe link gives the calendar is the feed's own
+    from feeds.page import index_page
+
+    page = index_page(conf, items, now=NOW)
+    assert "name=Test%20Union%3A%20All%20events" in page
 
 
 def test_an_offset_the_page_zone_lacks_keeps_a_zone_name_not_utc() -> None:
@@ -299,3 +337,32 @@ def test_a_changed_organiser_or_duration_in_config_bumps_the_source_s_events(tmp
     store.ensure_sources([(changed.id, changed.url, changed.name, changed.published)])
     assert store.event("talk").sequence == 1
     store.close()
+
+
+def test_a_booking_opening_stays_in_the_booking_calendar_once_booking_has_opened() -> None:
+    """The page says "Booking opens 1 June" and, from that day, "Book now" with no day: the entry stays as
+    history. A page that opens booking before the day it gave did not open it on that day: no entry."""
+    from events.reconcile import Stored, reconcile
+    from feeds.booking_calendar import build_booking_ical
+
+    before = event("Conference", date(2030, 11, 13), booking="soon", booking_opens="2030-06-01")
+    now_open = replace(before, booking="open", booking_opens=None)
+
+    def calendar(today: date) -> list:
+        plan = reconcile({before.id: Stored(before)}, [now_open], today)
+        kept = plan.writes[0].event if plan.writes else before
+        ics = build_booking_ical(
+            "All",
+            [stored(kept)],
+            base_url="https://e.example",
+            timezone="Europe/London",
+            refresh_seconds=3600,
+            today=today,
+        )
+        return list(Calendar.from_ical(ics).walk("VEVENT"))
+
+    (entry,) = calendar(date(2030, 6, 1))
+    assert str(entry["summary"]) == "Booking opens: Conference" and entry.decoded("dtstart") == date(2030, 6, 1)
+    assert str(entry["description"]).startswith("Booking opened on Saturday 1 June 2030\n")
+    assert "Book: " in str(entry["description"])
+    assert calendar(date(2030, 5, 20)) == []

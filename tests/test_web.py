@@ -100,6 +100,15 @@ def test_caching_headers_head_gzip_and_cors(served: str) -> None:
         body = b"".join(stream.iter_raw())
     assert gzip.decompress(body).startswith(b"{")
     assert raw.headers["access-control-allow-origin"] == "*"
+    # one Vary header, whoever compressed the body: caches in front key on it
+    for path in ("/feeds/all.ics", "/feeds/all.json?source=fmpa", "/feeds/all.rss", "/feeds/all-booking.ics", "/"):
+        for accept in ("gzip", "identity"):
+            response = httpx.get(f"{served}{path}", headers={"Accept-Encoding": accept})
+            varies = response.headers.get_list("vary")
+            assert len(varies) <= 1 and [v.strip() for v in ",".join(varies).split(",") if v] in (
+                [],
+                ["Accept-Encoding"],
+            ), (path, accept, varies)
 
 
 def test_event_page_and_escaping(served: str) -> None:
@@ -189,6 +198,8 @@ def test_rss_for_newsletters(booking_site: str) -> None:
     assert titles == ["Wed 20 Mar 2030 · Annual General Meeting", "Wed 13 Nov 2030 · Annual Conference"]
     assert all(e.link.startswith("https://events.example.org/events/") for e in parsed.entries)
     assert "Booking opens 1 June 2030" in parsed.entries[1].description
+    # HTML readers show a description as HTML: each line stays a line
+    assert "Wednesday 13 November 2030<br />" in parsed.entries[1].description
     narrowed = feedparser.parse(httpx.get(f"{booking_site}/feeds/all.rss?category=nothing-like-this").content)
     assert narrowed.entries == [] or httpx.get(f"{booking_site}/feeds/all.rss?category=x").status_code == 400
 

@@ -13,6 +13,7 @@ from events.store import StoredEvent
 from feeds.links import feed_links
 from feeds.selection import Query, select_events
 from feeds.slack.messages import SECTION_LIMIT, clip, escape, event_line, link
+from feeds.text import calendar_name, organisation
 
 LIMIT = 10
 QUERY_LIMIT = 100  # characters of the user's own words said back to them
@@ -23,7 +24,7 @@ def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetim
     if words in ("feed", "feeds", "subscribe", "calendar"):
         lines = []
         for feed in config.feeds:
-            links = feed_links(config.service.base_url, feed.id, feed.title)
+            links = feed_links(config.service.base_url, feed.id, calendar_name(organisation(config.site), feed.title))
             lines.append(
                 f"*{escape(feed.title)}*: {link(links['outlook'], 'Outlook')} · "
                 f"{link(links['google'], 'Google')} (paste the iCal address) · {link(links['ics'], 'iCal address')}"
