@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import time
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,8 +25,20 @@ from events.store import Store, StoredEvent
 from feeds.ical import build_ical
 from feeds.jsonfeed import build_jsonfeed
 from feeds.render_cache import RENDERED, RenderCache
-from feeds.selection import Query, select_events, window
+from feeds.selection import Query, StartKey, by_start, select_events, window
 from feeds.text import organisation
+
+
+@dataclass(frozen=True)
+class PageOf:
+    """One page of a JSON feed: ``limit`` items after the event ``after`` (a ``selection.cursor``), or
+    numbered ``page``; ``address`` gives the next page's address from the last shown event's place.
+    A cursor holds its place when events are added or dropped before it between requests."""
+
+    limit: int
+    address: Callable[[StartKey], str]
+    page: int = 1
+    after: StartKey | None = None
 
 
 @dataclass(frozen=True)
@@ -43,11 +56,12 @@ def render_feed(
     now: datetime | None = None,
     query: Query | None = None,
     feed_url: str | None = None,
-    paging: tuple[int, int, Callable[[int], str]] | None = None,
+    ical_url: str | None = None,
+    paging: PageOf | None = None,
     cache: RenderCache | None = RENDERED,
 ) -> Rendered:
-    """``feed_url`` is the address a filtered feed was asked for, which its JSON names as its own;
-    ``paging`` (limit, page, the address of a page) cuts the JSON to one page with a ``next_url``."""
+    """``feed_url`` and ``ical_url`` are a filtered feed's addresses, which its JSON names as its own
+    (the same on every page); ``paging`` cuts the JSON to one page with a ``next_url``."""
     now = now or datetime.now(UTC)
     service = config.service
     chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
@@ -67,9 +81,12 @@ def render_feed(
     )
     shown, next_url = chosen, None
     if paging is not None:
-        limit, page, address = paging
-        shown = chosen[(page - 1) * limit : page * limit]
-        next_url = address(page + 1) if page * limit < len(chosen) else None
+        first = (paging.page - 1) * paging.limit
+        if paging.after is not None:
+            first = bisect_right(chosen, paging.after, key=by_start)
+        shown = chosen[first : first + paging.limit]
+        if shown and first + paging.limit < len(chosen):
+            next_url = paging.address(by_start(shown[-1]))
     doc = build_jsonfeed(
         feed,
         shown,
@@ -78,6 +95,7 @@ def render_feed(
         sources=sources,
         title=title,
         feed_url=feed_url,
+        ical_url=ical_url,
         next_url=next_url,
         cache=cache,
         timezone=service.timezone,

@@ -33,11 +33,12 @@ def build_jsonfeed(
     sources: dict[str, Source] | None = None,
     title: str | None = None,
     feed_url: str | None = None,
+    ical_url: str | None = None,
     next_url: str | None = None,
     cache: RenderCache | None = None,
     timezone: str = "",
 ) -> bytes:
-    """``title``/``feed_url`` name a filtered feed; ``next_url`` links the next page of a paged one.
+    """``title``/``feed_url``/``ical_url`` name a filtered feed; ``next_url`` links the next page of a paged one.
     ``cache`` keeps each event's item between builds (``feeds.render_cache``); ``timezone`` is the
     service's, which text leaves unsaid."""
     sources = sources or {}
@@ -52,7 +53,7 @@ def build_jsonfeed(
         "_eventfeed": {
             "about": schema,
             "generator": f"eventfeed {__version__}",
-            "ical_url": f"{base_url}/feeds/{feed.id}.ics",
+            "ical_url": ical_url or f"{base_url}/feeds/{feed.id}.ics",
         },
         "items": [],
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC
 from email.utils import format_datetime
 
 from events.config import Site, Source
@@ -29,7 +29,6 @@ def build_rss(
     feed_url: str,
     site: Site,
     sources: dict[str, Source],
-    now: datetime,
     timezone: str = "",
 ) -> bytes:
     """``timezone`` is the service's: a time in another zone names its zone."""
@@ -40,7 +39,10 @@ def build_rss(
     _text(channel, "link", f"{base_url}/")
     _text(channel, "description", f"Coming events: {one_line(title, 200)}")
     _text(channel, "language", "en-gb")
-    _text(channel, "lastBuildDate", format_datetime(now, usegmt=True))
+    # when what it lists last changed, not when it was rendered: the same events, the same bytes
+    changed = max((item.updated_at for item in items), default=None)
+    if changed is not None:
+        _text(channel, "lastBuildDate", format_datetime(changed.astimezone(UTC), usegmt=True))
     ET.SubElement(channel, f"{{{ATOM}}}link", {"href": feed_url, "rel": "self", "type": "application/rss+xml"})
     for item in items:
         e = item.event

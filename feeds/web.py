@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
 from pathlib import Path
@@ -36,13 +36,14 @@ from events.config import Config, Feed
 from events.errors import StoreError
 from events.source_state import source_state
 from events.store import Store, StoredEvent
+from events.store.served import ServedSince
 from feeds.booking_calendar import build_booking_ical
-from feeds.build import feed_items, feed_title, render_feed
+from feeds.build import PageOf, feed_items, feed_title, render_feed
 from feeds.freshness import Freshness
 from feeds.ical import build_event_ical
 from feeds.page import Choice, event_page, index_page, source_page, sources_page
 from feeds.rss import build_rss
-from feeds.selection import Query, select_events
+from feeds.selection import Query, StartKey, cursor, parse_cursor, select_events
 from feeds.slack.outbox import pending_count
 from feeds.text import organisation
 
@@ -52,7 +53,8 @@ MEDIA_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
 }
 BOOKING_SUFFIX = "-booking"  # /feeds/all-booking.ics: the days booking opens for the events of feed "all"
-_QUERY_KEYS = {"source", "category", "from", "to", "upcoming", "limit", "page"}
+_PAGING_KEYS = ("limit", "page", "after")
+_QUERY_KEYS = {"source", "category", "from", "to", "upcoming", *_PAGING_KEYS}
 # links shared by newsletters and social media carry these; they say nothing about the feed
 _TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid")
 SLACK_BODY_LIMIT = 64 * 1024  # Slack's command payloads are a few hundred bytes
@@ -72,6 +74,7 @@ class BadQuery(ValueError):
 class Paging:
     limit: int
     page: int
+    after: StartKey | None = None
 
 
 def parse_query(params: Any, sources: set[str] | None = None) -> Query | None:
@@ -80,8 +83,10 @@ def parse_query(params: Any, sources: set[str] | None = None) -> Query | None:
     keys = {k for k in params if not k.lower().startswith(_TRACKING)}
     unknown = sorted(keys - _QUERY_KEYS)
     if unknown:
-        raise BadQuery(f"unknown parameter {unknown[0]!r}; use source, category, from, to, upcoming, limit or page")
-    narrowing = keys - {"limit", "page"}
+        raise BadQuery(
+            f"unknown parameter {unknown[0]!r}; use source, category, from, to, upcoming, limit, page or after"
+        )
+    narrowing = keys - set(_PAGING_KEYS)
     for name in ("source", "category"):
         if any(not v.strip() for v in params.getlist(name)):
             known = f"; known: {', '.join(sorted(sources))}" if name == "source" and sources else ""
@@ -118,9 +123,16 @@ def parse_query(params: Any, sources: set[str] | None = None) -> Query | None:
 
 
 def parse_paging(params: Any) -> Paging | None:
-    """``?limit=50&page=2`` for a website taking a JSON feed a page at a time."""
-    if "limit" not in params and "page" not in params:
+    """``?limit=50&after=…`` (the ``next_url`` of the page before) or ``?limit=50&page=2`` for a website
+    taking a JSON feed a page at a time."""
+    if not any(k in params for k in _PAGING_KEYS):
         return None
+    after = None
+    if "after" in params:
+        try:
+            after = parse_cursor(params["after"])
+        except ValueError:
+            raise BadQuery(f"after={params['after'][:100]!r} is not a place in the feed; follow next_url") from None
     values = {}
     for name, default in (("limit", "50"), ("page", "1")):
         raw = params.get(name, default)
@@ -129,7 +141,7 @@ def parse_paging(params: Any) -> Paging | None:
         values[name] = int(raw)
     if values["limit"] > MAX_PAGE:
         raise BadQuery(f"limit={values['limit']} is too large (at most {MAX_PAGE})")
-    return Paging(values["limit"], values["page"])
+    return Paging(values["limit"], values["page"], after)
 
 
 def accepts_gzip(header: str) -> bool:
@@ -160,8 +172,9 @@ def create_app(
     cache_control = f"public, max-age={min(service.refresh_interval, 3600)}"
     source_ids = {s.id for s in config.sources}
     # what a filtered feed looked like last time: its ETag and since when, so Last-Modified moves
-    # whenever the body does (an event dropping out too), not only when a shown event was updated
-    seen: dict[tuple[str, str], tuple[str, datetime]] = {}
+    # whenever the body does (an event dropping out too), not only when a shown event was updated,
+    # and stays put across a restart (kept in the store)
+    served = ServedSince(store)
     freshness = Freshness(config, store, rebuild=rebuild)
     answers: dict[tuple[object, ...], tuple[bytes, str]] = {}  # filtered feeds, per store version and day
 
@@ -202,19 +215,6 @@ def create_app(
 
     def refused(message: str, status: int) -> Response:
         return PlainTextResponse(f"{message}\n", status_code=status, headers=CORS)
-
-    def since(key: tuple[str, str], etag: str, now: datetime) -> datetime:
-        """When this body was first served; a new body is at least a second later than the last, so
-        Last-Modified (whole seconds) always moves with it."""
-        last = seen.get(key)
-        if last is None or last[0] != etag:
-            if len(seen) > 4096:
-                seen.clear()
-            when = now.replace(microsecond=0)
-            if last is not None and when <= last[1]:
-                when = last[1] + timedelta(seconds=1)
-            seen[key] = last = (etag, when)
-        return last[1]
 
     async def feed(request: Request) -> Response:
         name = request.path_params["name"]
@@ -260,7 +260,11 @@ def create_app(
                 answers.pop(next(iter(answers)))  # the oldest question goes
             answers[key] = answered
         body, etag = answered
-        return conditional(request, body, since((name, str(request.query_params)), etag, now), MEDIA_TYPES[ext], etag)
+        try:
+            modified = await run_in_threadpool(served.since, f"{name}?{request.query_params}", etag, now)
+        except StoreError:  # the store is away: the body is still right, and newer than any copy
+            modified = now
+        return conditional(request, body, modified, MEDIA_TYPES[ext], etag)
 
     async def preflight(request: Request) -> Response:
         return Response(
@@ -488,8 +492,14 @@ def _render_query(
     if variant is not None:
         return _render_variant(config, feed, items, query, variant, f"{here}?{urlencode(kept)}" if kept else here, now)
 
-    def page_url(page: int) -> str:
-        return f"{here}?{urlencode([(k, v) for k, v in kept if k != 'page'] + [('page', str(page))])}"
+    # the feed's own addresses, the same on every page: its filters, not its paging
+    filters = urlencode([(k, v) for k, v in kept if k not in _PAGING_KEYS])
+    json_url = f"{config.service.base_url}/feeds/{feed.id}.json" + (f"?{filters}" if filters else "")
+    ical_url = f"{config.service.base_url}/feeds/{feed.id}.ics" + (f"?{filters}" if filters else "")
+
+    def next_page(last: StartKey) -> str:
+        assert paging is not None
+        return f"{json_url}{'&' if filters else '?'}" + urlencode({"limit": paging.limit, "after": cursor(last)})
 
     rendered = render_feed(
         config,
@@ -497,8 +507,9 @@ def _render_query(
         items,
         now=now,
         query=query,
-        feed_url=f"{here}?{urlencode(kept)}" if kept else here,
-        paging=(paging.limit, paging.page, page_url) if paging else None,
+        feed_url=(f"{here}?{urlencode(kept)}" if kept else here) if ext != "json" else json_url,
+        ical_url=ical_url,
+        paging=PageOf(paging.limit, next_page, paging.page, paging.after) if paging else None,
     )
     return rendered.ics if ext == "ics" else rendered.json
 
@@ -520,7 +531,6 @@ def _render_variant(
             feed_url=address,
             site=config.site,
             sources=sources,
-            now=now,
             timezone=service.timezone,
         )
     chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)

@@ -4,6 +4,8 @@ caching and filters (issue: "Feeds that every calendar client and website shows 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -266,13 +268,60 @@ def test_conditional_requests_follow_the_body_and_the_encoding(served) -> None:
     assert late.status_code == 200 and late.headers["last-modified"] != identity.headers["last-modified"]
 
 
+def test_json_pages_hold_their_place_when_events_are_added_between_requests(served) -> None:
+    """A website reading page by page sees every event once though one is added before its place; the
+    filtered feed's addresses (JSON and iCalendar) keep its filter and drop its paging."""
+    client, store, _cfg = served
+    first = client.get("/feeds/all.json?source=hcsa&source=rcn&limit=3").json()
+    earlier = Event(source="rcn", title="Added early", start=date(2030, 1, 1), id="rcn-early", categories=("union",))
+    kept = [i.event for i in store.events_between({"rcn"}, None, None)]
+    store.record_fetch(
+        "rcn", FetchResult("page", NOW, NOW, 200), reconcile(store.stored_events("rcn"), [*kept, earlier], NOW.date())
+    )
+    seen = [i["id"] for i in first["items"]]
+    url = first.get("next_url")
+    while url:
+        page = client.get(url.removeprefix("https://events.example.org")).json()
+        assert (
+            page["feed_url"] == first["feed_url"] == "https://events.example.org/feeds/all.json?source=hcsa&source=rcn"
+        )
+        assert page["_eventfeed"]["ical_url"] == "https://events.example.org/feeds/all.ics?source=hcsa&source=rcn"
+        seen += [i["id"] for i in page["items"]]
+        url = page.get("next_url")
+    assert seen == [f"hcsa-{n}" for n in range(3)] + [f"rcn-{n}" for n in range(4)]
+
+
+def test_last_modified_of_rendered_feeds_survives_a_restart(served) -> None:
+    """A narrowed feed, RSS and a booking calendar are rendered on request: the moment each body was
+    first served is kept in the store, so a restarted server (or another instance) gives the same
+    Last-Modified and answers If-Modified-Since with 304."""
+    client, _store, cfg = served
+    urls = ["/feeds/all.json?source=hcsa", "/feeds/all.rss", "/feeds/all-booking.ics", "/feeds/all.ics?category=union"]
+    before = {u: client.get(u).headers["last-modified"] for u in urls}
+    time.sleep(1.1)  # a body served anew now would say a later second
+    port = free_port()
+    again = cfg.path.with_name("again.toml")
+    again.write_text(cfg.path.read_text().replace(f":{client.base_url.port}", f":{port}"), encoding="utf-8")
+    with running(again, "serve", port), httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as other:
+        for url, modified in before.items():
+            response = other.get(url)
+            assert response.status_code == 200 and response.headers["last-modified"] == modified, url
+            assert other.get(url, headers={"If-Modified-Since": modified}).status_code == 304, url
+
+
 def test_json_paging_cors_preflight_schema_and_one_event_file(served) -> None:
     client, _store, _cfg = served
     page1 = client.get("/feeds/all.json?limit=4").json()
-    assert len(page1["items"]) == 4 and page1["next_url"] == "https://events.example.org/feeds/all.json?limit=4&page=2"
-    page2 = client.get("/feeds/all.json?limit=4&page=2").json()
+    assert len(page1["items"]) == 4
+    assert page1["next_url"] == "https://events.example.org/feeds/all.json?limit=4&after=2030-01-04%2C-1%2Crcn-0"
+    page2 = client.get(page1["next_url"].removeprefix("https://events.example.org")).json()
     assert len(page2["items"]) == 3 and "next_url" not in page2
+    assert client.get("/feeds/all.json?limit=4&page=2").json()["items"] == page2["items"]  # numbered pages too
+    assert page1["feed_url"] == page2["feed_url"] == "https://events.example.org/feeds/all.json"
     assert client.get("/feeds/all.json?limit=0").status_code == 400
+    assert client.get("/feeds/all.json?after=yesterday").text.strip() == (
+        "after='yesterday' is not a place in the feed; follow next_url"
+    )
     asking = {"Origin": "https://member.example", "Access-Control-Request-Method": "GET"}
     preflight = client.options("/feeds/all.json", headers=asking)
     assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
@@ -366,3 +415,17 @@ def test_a_booking_opening_stays_in_the_booking_calendar_once_booking_has_opened
     assert str(entry["description"]).startswith("Booking opened on Saturday 1 June 2030\n")
     assert "Book: " in str(entry["description"])
     assert calendar(date(2030, 5, 20)) == []
+
+
+def test_every_field_of_the_json_schema_says_what_it_means() -> None:
+    def fields(node: object, path: str = "") -> Iterator[tuple[str, dict]]:
+        if isinstance(node, dict):
+            for name, value in node.get("properties", {}).items():
+                yield f"{path}/{name}", value
+                yield from fields(value, f"{path}/{name}")
+            for name, value in node.get("$defs", {}).items():
+                yield from fields(value, f"{path}/$defs/{name}")
+
+    undescribed = [path for path, field in fields(SCHEMA) if not field.get("description")]
+    assert undescribed == []
+    assert "inclusive" in SCHEMA["$defs"]["event"]["properties"]["end"]["description"]
