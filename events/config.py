@@ -347,6 +347,10 @@ class Site:
     contact_url: ContactUrl | None = None
     """An https:// page or a mailto: address."""
     contact_label: Text = "Contact us"
+    address: Text | None = None
+    """The organisation's own premises, e.g. "Unity House, 1 Cross Street, Leeds LS1 2AB": an event
+    whose venue is the address's first part ("Unity House") is given the whole address (search
+    engines list an event only with an address)."""
 
 
 @dataclass(frozen=True, kw_only=True, config=_STRICT)

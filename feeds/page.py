@@ -225,38 +225,41 @@ _EVENT_STATUS = {
 }
 
 
-def event_jsonld(config: Config, item: StoredEvent) -> dict[str, Any]:
-    """schema.org ``Event`` for search engines and other readers: the same facts the page shows."""
+def event_jsonld(config: Config, item: StoredEvent, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """schema.org ``Event`` for search engines and other readers: the same facts the page shows, with
+    what Google's event results ask for: a moved event is ``EventRescheduled`` with the starts it had
+    (from ``history``), an event both online and at a venue is mixed attendance, and the place has an
+    address when the page or the organisation's own (``[site] address``) gives one."""
     e = item.event
     base = config.service.base_url
     source = next((s for s in config.sources if s.id == e.source), None)
     url = as_uri(e.url) or f"{base}/events/{e.id}"
+    record = e.as_dict()
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": one_line(e.title, 300),
-        "startDate": e.as_dict()["start"],
+        "startDate": record["start"],
         "eventStatus": _EVENT_STATUS.get(e.event_status, _EVENT_STATUS["scheduled"]),
         "url": url,
     }
     if e.end is not None:
-        data["endDate"] = e.as_dict()["end"]
-    if e.online and not (e.venue or e.address):
+        data["endDate"] = record["end"]
+    earlier = previous_starts(history, record["start"])
+    if earlier and e.event_status in ("scheduled", "rescheduled"):
+        data["eventStatus"] = _EVENT_STATUS["rescheduled"]
+        data["previousStartDate"] = earlier if len(earlier) > 1 else earlier[0]
+    place = _place(e, config.site.address)
+    online = {"@type": "VirtualLocation", "url": url}
+    if e.online and place is None:
         data["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
-        data["location"] = {"@type": "VirtualLocation", "url": url}
+        data["location"] = online
+    elif e.online:
+        data["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
+        data["location"] = [place, online]
     else:
         data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
-        place: dict[str, Any] = {"@type": "Place", "name": one_line(e.venue or e.locality or where(e), 300)}
-        address = {
-            k: v
-            for k, v in (("streetAddress", one_line(e.address, 300)), ("addressLocality", one_line(e.locality, 100)))
-            if v
-        }
-        if address:
-            place["address"] = {"@type": "PostalAddress", **address}
-        if e.latitude is not None and e.longitude is not None:
-            place["geo"] = {"@type": "GeoCoordinates", "latitude": e.latitude, "longitude": e.longitude}
-        if place["name"]:
+        if place is not None:
             data["location"] = place
     if e.booking in _AVAILABILITY:
         data["offers"] = {"@type": "Offer", "availability": _AVAILABILITY[e.booking], "url": url}
@@ -268,6 +271,36 @@ def event_jsonld(config: Config, item: StoredEvent) -> dict[str, Any]:
     if image:
         data["image"] = image
     return data
+
+
+def previous_starts(history: Sequence[dict[str, Any]], start: str) -> list[str]:
+    """The starts an event had before it moved, oldest first, as its history recorded them."""
+    out: list[str] = []
+    for change in history:
+        moved = ((change.get("detail") or {}).get("fields") or {}).get("start")
+        if isinstance(moved, list | tuple) and len(moved) == 2 and moved[0] and str(moved[0]) not in (start, *out):
+            out.append(str(moved[0]))
+    return out
+
+
+def _place(e: Event, site_address: str | None) -> dict[str, Any] | None:
+    """schema.org ``Place``: named, with a postal address when one is known; the organisation's own
+    address when the venue is its premises (the address's first part)."""
+    street, locality = one_line(e.address, 300), one_line(e.locality, 100)
+    if not street and site_address and e.venue:
+        premises = site_address.split(",", 1)[0].strip().casefold()
+        if premises and one_line(e.venue, 300).casefold() == premises:
+            street = one_line(site_address, 300)
+    name = one_line(e.venue or e.locality or street, 300)
+    if not name:
+        return None
+    place: dict[str, Any] = {"@type": "Place", "name": name}
+    address = {k: v for k, v in (("streetAddress", street), ("addressLocality", locality)) if v}
+    if address:
+        place["address"] = {"@type": "PostalAddress", **address}
+    if e.latitude is not None and e.longitude is not None:
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": e.latitude, "longitude": e.longitude}
+    return place
 
 
 def event_page(config: Config, item: StoredEvent, history: Sequence[dict[str, Any]]) -> str:
@@ -305,7 +338,7 @@ def event_page(config: Config, item: StoredEvent, history: Sequence[dict[str, An
         image=as_uri(e.image),
         description=multi_line(e.description, 2000),
         links=event_links(base, e),
-        jsonld=event_jsonld(config, item),
+        jsonld=event_jsonld(config, item, history),
         history=told,
     )
 

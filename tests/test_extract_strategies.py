@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -66,6 +67,24 @@ def test_microdata_and_hevent() -> None:
     quiz = events["Charity quiz"]
     assert quiz.start == date(2024, 7, 4) and quiz.venue == "The Red Lion"
     assert quiz.url == "https://org.example/quiz"
+
+
+def test_links_inside_a_description_keep_where_they_go() -> None:
+    """A description's "Join on Zoom" linked to the meeting is no use without the link."""
+    description = (
+        '<p>Join <a href="https://zoom.us/j/123?pwd=a&amp;b=1">on Zoom</a>; questions to '
+        '<a href="mailto:reps@union.example">reps@union.example</a>.</p>'
+    )
+    html = f"""<html><body><script type="application/ld+json">{{"@type": "Event", "name": "Reps forum",
+      "startDate": "2024-06-05T18:00:00+01:00", "description": {json.dumps(description)}}}</script>
+    <div class="h-event"><span class="p-name">Branch quiz</span>
+      <time class="dt-start" datetime="2024-07-04">4 July</time>
+      <p class="p-description">Tickets <a href="https://tickets.example/quiz">here</a></p></div></body></html>"""
+    events = {e.title: e for e in extract(html)}
+    assert events["Reps forum"].description == (
+        "Join on Zoom (https://zoom.us/j/123?pwd=a&b=1); questions to reps@union.example."
+    )
+    assert events["Branch quiz"].description == "Tickets here (https://tickets.example/quiz)"
 
 
 def test_cards_with_time_tags_and_split_date_badges() -> None:

@@ -429,3 +429,32 @@ def test_every_field_of_the_json_schema_says_what_it_means() -> None:
     undescribed = [path for path, field in fields(SCHEMA) if not field.get("description")]
     assert undescribed == []
     assert "inclusive" in SCHEMA["$defs"]["event"]["properties"]["end"]["description"]
+
+
+def test_event_page_json_ld_says_what_google_s_event_results_need(tmp_path: Path) -> None:
+    """A moved event is EventRescheduled with the start it had; online and at a venue is mixed; the
+    organisation's own address fills in an event held at its premises, and nothing else."""
+    from feeds.page import event_jsonld
+
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nid = "src"\nname = "S"\nurl = "https://org.example/"\n',
+        feeds='[site]\nname = "Test Union"\naddress = "Unity House, 1 Cross Street, Leeds LS1 2AB"\n',
+    )
+    conf = load_config(path)
+    moved = event("AGM", date(2030, 3, 27), venue="Unity House", online=True)
+    history = [
+        {"kind": "new", "detail": {"event": {}}},
+        {"kind": "changed", "detail": {"fields": {"start": ["2030-03-20", "2030-03-27"]}}},
+    ]
+    data = event_jsonld(conf, stored(moved), history)
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert data["previousStartDate"] == "2030-03-20"
+    assert data["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    place, online = data["location"]
+    assert place["address"]["streetAddress"] == "Unity House, 1 Cross Street, Leeds LS1 2AB"
+    assert online["@type"] == "VirtualLocation"
+    elsewhere = event_jsonld(conf, stored(event("Dinner", date(2030, 4, 1), venue="Town Hall")))
+    assert elsewhere["eventStatus"] == "https://schema.org/EventScheduled" and "address" not in elsewhere["location"]
+    cancelled = event_jsonld(conf, stored(replace(moved, event_status="cancelled")), history)
+    assert cancelled["eventStatus"] == "https://schema.org/EventCancelled" and "previousStartDate" not in cancelled

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from events.extract.context import PageContext
-from events.extract.structured.candidate import clean_text
+from events.extract.structured.candidate import clean_text, description_text
 from events.normalise.places import tidy_place
 from events.normalise.status import find_booking
 from events.normalise.titles import tidy_title
@@ -71,7 +71,7 @@ def _event(ctx: PageContext, ve: Any) -> Event | None:
         end = date.fromordinal(end.toordinal() - 1) if isinstance(end, date) and end > start else None
         end = end if end and end > start else None
     status = str(ve.get("STATUS", "")).upper()
-    description = clean_text(str(ve.get("DESCRIPTION", "")))
+    description = description_text(str(ve.get("DESCRIPTION", "")))
     booking = find_booking(description or "", ctx.today)
     return Event(
         source=ctx.source,

@@ -40,6 +40,35 @@ def clean_text(value: object, limit: int = 2000) -> str | None:
     return text[:limit] or None
 
 
+_LINK = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>""", re.I | re.S)
+_SPOKEN_LINK = re.compile(r"^(?:https?://|mailto:)", re.I)
+
+
+def description_text(value: object, limit: int = 2000) -> str | None:
+    """A description as ``clean_text`` makes it, keeping where its links go: "Join on Zoom" linked to
+    the meeting reads "Join on Zoom (https://zoom.us/j/…)", not a bare "Join on Zoom"."""
+    if not isinstance(value, str) or "<a" not in value.lower():
+        return clean_text(value, limit)
+
+    def spoken(match: re.Match[str]) -> str:
+        href = html.unescape(next(g for g in match.groups()[:3] if g is not None)).strip()
+        words = " ".join(html.unescape(_TAGS.sub(" ", match.group(4))).split())
+        if not _SPOKEN_LINK.match(href) or href.removeprefix("mailto:") in words:
+            return f" {words}"
+        return f" {words} ({href})" if words else f" {href}"
+
+    return clean_text(_LINK.sub(spoken, value), limit)
+
+
+def node_description(node: Any) -> str | None:
+    """``description_text`` of an element's content (microdata, microformats)."""
+    if node is None:
+        return None
+    if node.attrs.get("content"):
+        return clean_text(node.attributes["content"])
+    return description_text(node.html or "")
+
+
 @dataclass
 class Candidate:
     found_by: str
@@ -112,7 +141,7 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         booking_label=label,
         booking_opens=opens,
         url=ctx.absolute(c.url) or None,
-        description=clean_text(c.description, 1000),
+        description=description_text(c.description, 1000),
         latitude=c.latitude if c.longitude is not None else None,
         longitude=c.longitude if c.latitude is not None else None,
         image=ctx.absolute(c.image) if c.image else None,

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from events.extract.context import PageContext
-from events.extract.structured.candidate import Candidate, clean_text, iso_duration, to_event
+from events.extract.structured.candidate import Candidate, clean_text, description_text, iso_duration, to_event
 from events.extract.textmap import TextMap
 from events.normalise.status import schema_availability, schema_event_status
 from events.record import Event
@@ -86,7 +86,7 @@ def _candidate(item: dict[str, Any], today: date) -> Candidate:
         start=_str(item.get("startDate")),
         end=_str(item.get("endDate")),
         url=_str(_first(item.get("url"))) or _web_id(item.get("@id")),
-        description=clean_text(item.get("description")),
+        description=description_text(item.get("description")),
         duration=iso_duration(item.get("duration")),
         image=_image(item.get("image")),
     )

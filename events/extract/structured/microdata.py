@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.extract.context import PageContext
-from events.extract.structured.candidate import Candidate, clean_text, to_event
+from events.extract.structured.candidate import Candidate, clean_text, node_description, to_event
 from events.extract.textmap import TextMap
 from events.normalise.status import schema_availability, schema_event_status
 from events.record import Event
@@ -25,7 +25,7 @@ def find_microdata_events(ctx: PageContext, tm: TextMap) -> list[Event]:
             start=_value(props.get("startDate")),
             end=_value(props.get("endDate")),
             url=_value(props.get("url")),
-            description=_text(props.get("description")),
+            description=node_description(props.get("description")),
         )
         if c.start and not _looks_iso(c.start):
             c.when_text, c.start = c.start, None

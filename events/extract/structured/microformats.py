@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.extract.context import PageContext
-from events.extract.structured.candidate import Candidate, clean_text, to_event
+from events.extract.structured.candidate import Candidate, clean_text, node_description, to_event
 from events.extract.textmap import TextMap
 from events.record import Event
 
@@ -20,7 +20,7 @@ def find_hevent_events(ctx: PageContext, tm: TextMap) -> list[Event]:
             element=root,
             title=_text(root, ".p-name, .summary"),
             venue=_text(root, ".p-location, .location"),
-            description=_text(root, ".p-summary, .p-description, .description"),
+            description=node_description(_first(root, ".p-summary, .p-description, .description")),
             url=_href(root),
             status_text=clean_text(root.text(separator=" ")),
         )
