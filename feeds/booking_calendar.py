@@ -15,6 +15,7 @@ from events.identity import base_host
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import calendar_head
+from feeds.merging import published_id
 from feeds.text import book_or_details, calendar_name, one_line, where
 from feeds.wording import day_words, when_words
 from feeds.zones import zone_component
@@ -54,7 +55,7 @@ def build_booking_ical(
         e = item.event
         link = as_uri(e.url) or f"{base_url}/events/{e.id}"
         ve = VEvent()
-        ve.add("uid", f"{e.id}-booking@{domain}")  # not the event's UID: a client may hold both calendars
+        ve.add("uid", f"{published_id(item)}-booking@{domain}")  # not the event's UID: a client may hold both calendars
         ve.add("dtstamp", item.updated_at)
         ve.add("sequence", item.sequence)
         ve.add("summary", f"Booking opens: {one_line(e.title, 300)}")

@@ -13,7 +13,7 @@ import os
 import tempfile
 import time
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from events.errors import FeedError
 from events.store import Store, StoredEvent
 from feeds.ical import build_ical
 from feeds.jsonfeed import build_jsonfeed
+from feeds.merging import one_entry_per_event
 from feeds.render_cache import RENDERED, RenderCache
 from feeds.selection import Query, StartKey, by_start, select_events, window
 from feeds.text import organisation
@@ -64,7 +65,7 @@ def render_feed(
     (the same on every page); ``paging`` cuts the JSON to one page with a ``next_url``."""
     now = now or datetime.now(UTC)
     service = config.service
-    chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
+    chosen = feed_events(config, feed, items, now=now, query=query)
     sources = {s.id: s for s in config.sources}
     title = feed_title(feed, query, sources)
     ics = build_ical(
@@ -101,6 +102,18 @@ def render_feed(
         timezone=service.timezone,
     )
     return Rendered(ics, doc, len(chosen))
+
+
+def feed_events(
+    config: Config, feed: Feed, items: Iterable[StoredEvent], *, now: datetime, query: Query | None = None
+) -> list[StoredEvent]:
+    """What a feed (narrowed by ``query``) shows, in order: one entry per real event when it shows
+    several sources, each source's own listings when it shows one (``feeds.merging``)."""
+    chosen = select_events(items, feed, now=now, cancelled_days=config.service.cancelled_days, query=query)
+    shown = window(feed, query, now.date())[0]
+    if len(config.sources if shown is None else shown) > 1:
+        chosen = one_entry_per_event(chosen, [s.id for s in config.sources])
+    return chosen
 
 
 def feed_title(feed: Feed, query: Query | None, sources: dict[str, Source]) -> str:

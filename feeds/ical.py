@@ -23,6 +23,7 @@ from events.identity import base_host
 from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
+from feeds.merging import published_id
 from feeds.render_cache import RenderCache
 from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
 from feeds.wording import booking_words
@@ -69,7 +70,8 @@ def build_ical(
     for item in items:
         source = sources.get(item.event.source)
         render = partial(_vevent_bytes, item, domain, base_url, sources)
-        pieces.append(cache.piece("ics", item, (domain, base_url, source, PRODID), render) if cache else render())
+        context = (domain, base_url, source, PRODID, *(sources.get(s) for s in item.also))
+        pieces.append(cache.piece("ics", item, context, render) if cache else render())
         e = item.event
         if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
             tzid = e.start.tzinfo.key  # type: ignore[union-attr]
@@ -164,7 +166,7 @@ def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, So
     e = item.event
     source = sources.get(e.source)
     ve = VEvent()
-    ve.add("uid", f"{e.id}@{domain}")
+    ve.add("uid", f"{published_id(item)}@{domain}")
     ve.add("dtstamp", item.updated_at)
     ve.add("created", item.created_at)
     ve.add("last-modified", item.updated_at)
@@ -203,7 +205,8 @@ def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, So
     image = as_uri(e.image)
     if image:
         ve.add("image", image, parameters={"VALUE": "URI"})
-    ve.add("description", _description(item, source, link or f"{base_url}/events/{e.id}"))
+    also = [one_line(sources[s].name if s in sources else s, 200) for s in item.also]
+    ve.add("description", _description(item, source, link or f"{base_url}/events/{e.id}", also))
     categories = [one_line(c, 100) for c in e.categories if one_line(c, 100)]
     if categories:
         ve.add("categories", categories)
@@ -234,8 +237,9 @@ def _near_a_change(moment: datetime) -> bool:
     )
 
 
-def _description(item: StoredEvent, source: Source | None, link: str) -> str:
-    """What Google and Outlook show: they ignore URL, so the event's link is written out here too."""
+def _description(item: StoredEvent, source: Source | None, link: str, also: Sequence[str] = ()) -> str:
+    """What Google and Outlook show: they ignore URL, so the event's link is written out here too;
+    ``also`` names the other sources listing the same event (``feeds.merging``)."""
     e = item.event
     lines = []
     booking = booking_words(e)
@@ -248,4 +252,6 @@ def _description(item: StoredEvent, source: Source | None, link: str) -> str:
     lines.append(f"{book_or_details(e)}: {link}")
     name = source.name if source else e.source
     lines.append(f"Source: {one_line(name, 200)}" + (f" ({as_uri(source.url)})" if source else ""))
+    if also:
+        lines.append(f"Also listed by: {', '.join(also)}")
     return "\n".join(lines)

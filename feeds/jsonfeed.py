@@ -17,6 +17,7 @@ from events.config import Feed, Source
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
+from feeds.merging import published_id
 from feeds.render_cache import RenderCache
 from feeds.text import headline, one_line, where
 from feeds.wording import booking_words, when_in_zone
@@ -60,8 +61,10 @@ def build_jsonfeed(
     pieces = []
     for item in items:
         source = sources.get(item.event.source)
-        render = partial(_item_bytes, item, today, base_url, source, schema, timezone)
-        pieces.append(cache.piece("json", item, (today, base_url, source, timezone), render) if cache else render())
+        also = tuple(one_line(sources[s].name if s in sources else s, 200) for s in item.also)
+        render = partial(_item_bytes, item, today, base_url, source, schema, timezone, also)
+        context = (today, base_url, source, timezone, also)
+        pieces.append(cache.piece("json", item, context, render) if cache else render())
     if next_url:
         doc["next_url"] = next_url
     # orjson's own indented output of the whole document, with each item's piece put in its place
@@ -75,16 +78,28 @@ def build_jsonfeed(
 
 
 def _item_bytes(
-    item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str, timezone: str
+    item: StoredEvent,
+    today: date,
+    base_url: str,
+    source: Source | None,
+    schema: str,
+    timezone: str,
+    also: tuple[str, ...] = (),
 ) -> bytes:
     """One item as it sits in the document: indented as orjson indents the list's members (JSON
     strings hold no raw line breaks, so every line break is indentation)."""
-    text = orjson.dumps(_item(item, today, base_url, source, schema, timezone), option=orjson.OPT_INDENT_2)
+    text = orjson.dumps(_item(item, today, base_url, source, schema, timezone, also), option=orjson.OPT_INDENT_2)
     return text.replace(b"\n", b"\n    ")
 
 
 def _item(
-    item: StoredEvent, today: date, base_url: str, source: Source | None, schema: str, timezone: str
+    item: StoredEvent,
+    today: date,
+    base_url: str,
+    source: Source | None,
+    schema: str,
+    timezone: str,
+    also: tuple[str, ...] = (),
 ) -> dict[str, object]:
     e = item.event
     record = e.as_dict(today)
@@ -95,6 +110,7 @@ def _item(
     record["url"] = as_uri(e.url)
     record["image"] = as_uri(e.image)
     record["source_name"] = one_line(source.name if source else e.source, 200)
+    record["sources"] = [e.source, *item.also]  # every source listing this event (feeds.merging)
     record["about"] = schema
     lines = [when_in_zone(e, timezone)]  # an assumed end is for calendars to draw, not a fact to state
     place = where(e)
@@ -103,8 +119,10 @@ def _item(
     booking = booking_words(e)
     if booking:
         lines.append(booking)
+    if also:
+        lines.append(f"Also listed by {', '.join(also)}")
     out: dict[str, object] = {
-        "id": e.id,
+        "id": published_id(item),
         "title": headline(e),
         "content_text": "\n".join(lines),
         "date_published": item.created_at.isoformat(timespec="seconds"),

@@ -20,8 +20,9 @@ from events.record import Event
 from events.redact import public_url
 from events.source_state import source_state
 from events.store import StoredEvent
+from feeds.build import feed_events
 from feeds.links import GOOGLE_URL_LIMIT, event_links, feed_links, map_link, subscribe_links
-from feeds.selection import Query, select_events
+from feeds.selection import Query
 from feeds.text import STATUS_WORDS, calendar_name, multi_line, one_line, organisation, where
 from feeds.wording import booking_words, change_sentences, when_words, zone_words
 
@@ -119,11 +120,10 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
     base = service.base_url
     zone = ZoneInfo(service.timezone)
     names = {s.id: s.name for s in config.sources}
-    cancelled_days = service.cancelled_days
     feeds = []
     shown_by_feed: dict[str, list[StoredEvent]] = {}
     for feed in config.feeds:
-        shown = shown_by_feed[feed.id] = select_events(items, feed, now=now, cancelled_days=cancelled_days)
+        shown = shown_by_feed[feed.id] = feed_events(config, feed, items, now=now)
         coming = [i for i in shown if i.event.last_day >= now.date()]
         links = feed_links(base, feed.id, calendar_name(organisation(config.site), feed.title))
         links["booking"] = f"{base}/feeds/{feed.id}-booking.ics"
@@ -143,7 +143,7 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
             }
         )
     everything = config.feed("all") or config.feeds[0]
-    chosen = select_events(items, everything, now=now, cancelled_days=cancelled_days, query=choice.query)
+    chosen = feed_events(config, everything, items, now=now, query=choice.query)
     params = choice.feed_params()
     title = _builder_title(config, choice)
     address = f"/feeds/{everything.id}.ics" + (f"?{params}" if params else "")
@@ -303,12 +303,15 @@ def _place(e: Event, site_address: str | None) -> dict[str, Any] | None:
     return place
 
 
-def event_page(config: Config, item: StoredEvent, history: Sequence[dict[str, Any]]) -> str:
+def event_page(
+    config: Config, item: StoredEvent, history: Sequence[dict[str, Any]], also: Sequence[StoredEvent] = ()
+) -> str:
     """One event as a member wants it (when, where, booking, add to calendar), then its history in sentences."""
     e = item.event
     base = config.service.base_url
     zone = ZoneInfo(config.service.timezone)
     source = next((s for s in config.sources if s.id == e.source), None)
+    names = {s.id: s.name for s in config.sources}
     when = when_words(e.start, e.end)
     place = where(e)
     booking = booking_words(e)
@@ -339,6 +342,11 @@ def event_page(config: Config, item: StoredEvent, history: Sequence[dict[str, An
         description=multi_line(e.description, 2000),
         links=event_links(base, e),
         jsonld=event_jsonld(config, item, history),
+        also=[
+            {"name": one_line(names.get(o.event.source, o.event.source), 200), "page": f"{base}/events/{o.event.id}"}
+            for o in also
+            if o.event.source != e.source
+        ],
         history=told,
     )
 

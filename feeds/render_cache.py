@@ -24,14 +24,14 @@ Piece = tuple[StoredEvent, Hashable, bytes]
 class RenderCache:
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit  # pieces kept at most (two per event): a bound, not a tuning knob
-        self._pieces: dict[tuple[str, str], Piece] = {}
+        self._pieces: dict[tuple[Hashable, ...], Piece] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def piece(self, kind: str, item: StoredEvent, context: Hashable, render: Callable[[], bytes]) -> bytes:
         """``render()``'s bytes for this event, rendered again only if the event or its context changed."""
-        key = (kind, item.event.id)
+        key = (kind, item.event.id, item.uid, item.also)  # a merged entry is another piece than its listing
         kept = self._pieces.get(key)
         if kept is not None and kept[1] == context and (kept[0] is item or kept[0] == item):
             self.hits += 1

@@ -38,12 +38,12 @@ from events.source_state import source_state
 from events.store import Store, StoredEvent
 from events.store.served import ServedSince
 from feeds.booking_calendar import build_booking_ical
-from feeds.build import PageOf, feed_items, feed_title, render_feed
+from feeds.build import PageOf, feed_events, feed_items, feed_title, render_feed
 from feeds.freshness import Freshness
 from feeds.ical import build_event_ical
 from feeds.page import Choice, event_page, index_page, source_page, sources_page
 from feeds.rss import build_rss
-from feeds.selection import Query, StartKey, cursor, parse_cursor, select_events
+from feeds.selection import Query, StartKey, cursor, parse_cursor
 from feeds.slack.outbox import pending_count
 from feeds.text import organisation
 
@@ -292,6 +292,8 @@ def create_app(
         item = await run_in_threadpool(store.event, event_id)
         if item is None or item.removed_at is not None:
             return refused(f"no event {event_id!r}", 404)
+        if len(config.sources) > 1 and item.same_as:  # the UID the combined feeds give it (feeds.merging)
+            item = replace(item, uid=item.same_as)
         body = build_event_ical(
             item,
             base_url=service.base_url,
@@ -315,7 +317,9 @@ def create_app(
         item = await run_in_threadpool(store.event, event_id)
         if item is None:
             return PlainTextResponse(f"no event {event_id!r}\n", status_code=404)
-        return HTMLResponse(event_page(config, item, await run_in_threadpool(store.history, event_id)))
+        history = await run_in_threadpool(store.history, event_id)
+        also = await run_in_threadpool(store.same_events, item)
+        return HTMLResponse(event_page(config, item, history, also))
 
     async def sources_view(request: Request) -> Response:
         states = await run_in_threadpool(store.source_states)
@@ -523,7 +527,7 @@ def _render_variant(
     title = feed_title(feed, query, sources)
     if variant == "rss":
         upcoming = replace(query or Query(), upcoming=True)
-        chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=upcoming)
+        chosen = feed_events(config, feed, items, now=now, query=upcoming)
         return build_rss(
             title,
             chosen,
@@ -533,7 +537,7 @@ def _render_variant(
             sources=sources,
             timezone=service.timezone,
         )
-    chosen = select_events(items, feed, now=now, cancelled_days=service.cancelled_days, query=query)
+    chosen = feed_events(config, feed, items, now=now, query=query)
     return build_booking_ical(
         title,
         chosen,

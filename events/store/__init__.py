@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from events.errors import StoreError
 from events.reconcile import Plan, Stored
 from events.record import Event
+from events.same_event import same_event
 from events.store import migrate
 from events.store.schema import changes, detail_pages, events, fetches, notifications, sources
 
@@ -38,6 +39,11 @@ class StoredEvent:
     sequence: int
     cancelled_at: datetime | None
     removed_at: datetime | None
+    same_as: str | None = None  # the listing by another source this one was linked to (events.same_event)
+    # set by publishers for a feed of several sources (feeds.merging): the id calendars know this
+    # entry by, when not the event's own, and the other sources listing it
+    uid: str | None = None
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -355,6 +361,7 @@ class Store:
                 }
             )
         if inserts:
+            _link_same_events(conn, source_id, inserts)
             conn.execute(events.insert(), inserts)
         for (visible, cancelled), rows in updates.items():
             values: dict[str, Any] = {
@@ -533,6 +540,17 @@ class Store:
             row = conn.execute(select(events).where(events.c.id == event_id)).mappings().first()
         return _stored(row) if row is not None else None
 
+    def same_events(self, item: StoredEvent) -> list[StoredEvent]:
+        """The other sources' listings of the same event (``events.same_event``), not removed."""
+        root = item.same_as or item.event.id
+        query = select(events).where(
+            or_(events.c.id == root, events.c.same_as == root),
+            events.c.id != item.event.id,
+            events.c.removed_at.is_(None),
+        )
+        with self.begin() as conn:
+            return [_stored(r) for r in conn.execute(query.order_by(events.c.created_at)).mappings()]
+
     def history(self, event_id: str) -> list[dict[str, Any]]:
         with self.begin() as conn:
             rows = (
@@ -588,7 +606,28 @@ def new_event_row(e: Event, source_id: str, now: datetime) -> dict[str, Any]:
         "sequence": 0,
         "missing_count": 0,
         "cancelled_at": now if e.event_status == "cancelled" else None,
+        "same_as": None,
     }
+
+
+def _link_same_events(conn: Connection, source_id: str, rows: list[dict[str, Any]]) -> None:
+    """Each new listing that another source already lists is linked to it (``same_as``, the first
+    listing's): one read of the other sources' events on the new listings' days."""
+    days = sorted({row["first_day"] for row in rows})
+    held: dict[str, list[tuple[str, Event]]] = {}
+    for at in range(0, len(days), 500):
+        query = select(events.c.id, events.c.first_day, events.c.data, events.c.same_as).where(
+            events.c.first_day.in_(days[at : at + 500]),
+            events.c.source_id != source_id,
+            events.c.removed_at.is_(None),
+        )
+        for r in conn.execute(query):
+            held.setdefault(r.first_day, []).append((r.same_as or r.id, Event.from_dict(r.data)))
+    if not held:
+        return
+    for row in rows:
+        new = Event.from_dict(row["data"])
+        row["same_as"] = next((root for root, old in held.get(row["first_day"], ()) if same_event(new, old)), None)
 
 
 def touch(conn: Connection, source_ids: Iterable[str]) -> None:
@@ -618,6 +657,7 @@ def _stored(row: Any) -> StoredEvent:
         row["sequence"],
         _aware(row["cancelled_at"]),
         _aware(row["removed_at"]),
+        row.get("same_as"),
     )
 
 

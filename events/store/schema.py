@@ -98,6 +98,7 @@ events = Table(
     Column("missing_count", Integer, nullable=False, default=0),
     Column("removed_at", DateTime(timezone=True)),
     Column("cancelled_at", DateTime(timezone=True)),
+    Column("same_as", String(64)),  # the event another source's listing of it was linked to (events.same_event)
     Index("ix_events_source", "source_id"),
     Index("ix_events_first_day", "first_day"),
 )

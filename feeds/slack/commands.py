@@ -10,8 +10,9 @@ from typing import Any
 
 from events.config import Config
 from events.store import StoredEvent
+from feeds.build import feed_events
 from feeds.links import feed_links
-from feeds.selection import Query, select_events
+from feeds.selection import Query
 from feeds.slack.messages import SECTION_LIMIT, clip, escape, event_line, link
 from feeds.text import calendar_name, organisation
 
@@ -31,13 +32,7 @@ def answer(config: Config, items: Sequence[StoredEvent], text: str, now: datetim
             )
         return _reply("Subscribe to the calendars", lines)
     feed = config.feed("all") or config.feeds[0]
-    upcoming = select_events(
-        items,
-        feed,
-        now=now or datetime.now(UTC),
-        cancelled_days=config.service.cancelled_days,
-        query=Query(upcoming=True),
-    )
+    upcoming = feed_events(config, feed, items, now=now or datetime.now(UTC), query=Query(upcoming=True))
     if words:
         upcoming = [
             i
