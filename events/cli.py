@@ -281,6 +281,30 @@ def run(ctx: click.Context) -> None:
         renderers.close()
 
 
+@main.command()
+@click.option("--listen", default="127.0.0.1:8080", show_default=True, help="Where to serve, HOST:PORT.")
+@click.option("--slack-url", default=None, help="A Slack incoming-webhook address to send the changes to.")
+@click.option("--step", type=click.FloatRange(min=1), default=60, hidden=True, help="Seconds between page changes.")
+@click.pass_context
+@friendly
+def demo(ctx: click.Context, listen: str, slack_url: str | None, step: float) -> None:
+    """The service on a bundled sample of three organisations' pages: nothing to set up, no network.
+
+    The sample pages change every minute (booking opens, a date moves, an event is cancelled); the
+    store, feeds and config are in a temporary folder that Ctrl-C removes.
+
+    \b
+    Example:
+        events demo      # then open http://127.0.0.1:8080/
+    """
+    from events.demo import sample
+
+    with sample(listen, slack_url, step) as path:
+        click.echo(f"eventfeed demo: open http://{listen}/ — the sample pages change every minute; Ctrl-C ends it")
+        ctx.obj["config"] = str(path)
+        ctx.invoke(run)
+
+
 @main.group(invoke_without_command=True)
 @click.pass_context
 @friendly

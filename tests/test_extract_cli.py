@@ -128,10 +128,11 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 
     lines = (ROOT / "README.md").read_text().split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert [line.split("#")[0].strip() for line in lines] == [
-        "pip install -e . && events run",
-        'pip install -e ".[test]" && python -m pytest',
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && events run",
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && python -m pytest',
     ]
-    assert '\npip install -e ".[test]" && python -m pytest\n' in (ROOT / ".ci" / "run").read_text()
+    ci = '\npython3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && python -m pytest\n'
+    assert ci in (ROOT / ".ci" / "run").read_text()
 
 
 def test_explain_says_where_each_field_came_from_and_which_titles_lost(tmp_path) -> None:
