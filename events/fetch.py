@@ -32,6 +32,7 @@ import httpx
 
 from events.addresses import host_of, refusal
 from events.bodies import TooLarge, Unpacker, UnsupportedEncoding, decode, not_readable
+from events.network_words import connection_problem
 
 MB = 1024 * 1024
 ROBOTS_LIMIT = 512 * 1024  # robots.txt beyond this is ignored, as RFC 9309 allows
@@ -178,10 +179,12 @@ class Fetcher:
                     return await self._request(url, headers, hosts, expect)
             except TimeoutError:
                 return Failure(url, f"no complete answer within {p.total_timeout:.0f} s"), 0.0
-            except httpx.TimeoutException as exc:
-                return Failure(url, f"timed out ({type(exc).__name__})"), 0.0
+            except httpx.ConnectTimeout:
+                return Failure(url, f"no answer in {p.connect_timeout:.0f} s (could not connect)"), 0.0
+            except httpx.TimeoutException:
+                return Failure(url, f"no answer in {p.read_timeout:.0f} s"), 0.0
             except httpx.HTTPError as exc:
-                return Failure(url, f"could not connect: {exc or type(exc).__name__}"), 0.0
+                return Failure(url, connection_problem(exc, url)), 0.0
 
     async def _request(
         self, url: str, headers: dict[str, str], hosts: frozenset[str], expect: str
@@ -306,7 +309,7 @@ class Fetcher:
         except httpx.TimeoutException:
             return _Unreachable("it timed out")
         except httpx.HTTPError as exc:  # the site is down: say so as a page's fetch would
-            return _Unreachable(f"could not connect: {exc or type(exc).__name__}", down=True)
+            return _Unreachable(connection_problem(exc, url), down=True)
         except (UnsupportedEncoding, zlib.error):
             return None  # sent, but in an encoding nobody can read: no rules were said
         text, _ = decode(raw, response.headers.get("Content-Type"))

@@ -109,6 +109,14 @@ async def _guarded(
     return report
 
 
+RETRY_FIRST = 60  # seconds before a failed source is tried again; doubled after each failure
+
+
+def retry_delay(failures: int, interval: int) -> timedelta:
+    """1 min, 2, 4, 8 … after the 1st, 2nd, 3rd, 4th failure in a row, and never more than ``interval``."""
+    return timedelta(seconds=min(RETRY_FIRST * 2 ** min(max(failures, 1) - 1, 20), interval))
+
+
 def first_run_time(source: Source, state: dict[str, Any] | None, now: datetime) -> datetime:
     """When a source is next due, from its last fetch; overdue sources are spread over a minute."""
     last = (state or {}).get("last_fetch_at")
@@ -196,6 +204,8 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
                 touched.add(source.id)
                 wanted.set()
             log.info("%s", report.line())
+            if report.outcome == "failed":
+                await retry_soon(source)
             scheduled = scheduler.get_job(source.id)
             if scheduled is not None:
                 await asyncio.to_thread(store.set_next_run, source.id, scheduled.next_run_time)
@@ -203,6 +213,15 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
             return  # stopping: nothing half-written; counted in the one line said at the stop
         finally:
             in_flight.discard(source.id)
+
+    async def retry_soon(source: Source) -> None:
+        """A failed fetch is tried again within minutes, not a whole interval later (a network that
+        was down at the start comes back): a minute, doubling, never later than the interval would."""
+        state = await asyncio.to_thread(store.source_state, source.id) or {}
+        at = datetime.now(UTC) + retry_delay(state.get("consecutive_failures") or 1, source.interval)
+        scheduled = scheduler.get_job(source.id)
+        if scheduled is not None and scheduled.next_run_time is not None and at < scheduled.next_run_time:
+            scheduled.modify(next_run_time=at)
 
     for source in config.sources:
         if source.cron:  # the crontab says when; a restart changes nothing

@@ -7,7 +7,7 @@ whatever its shape), or *new* (never fetched)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from events.redact import problem_in_words
@@ -46,7 +46,7 @@ def _state(row: dict[str, Any], unhealthy_after: int, now: datetime, public: boo
         overdue = (now - since).total_seconds() > unhealthy_after
         reason = row.get("unhealthy_reason") or row.get("last_error")
         said = problem_in_words(reason) if public else (reason or "?")
-        words = f"failing for {duration(now - since)}: {said}"
+        words = f"failing {since_words(since, now)}: {said}"
         return SourceState("failing", words + (" (overdue)" if overdue else ""), overdue)
     if row.get("accepted_at"):
         return SourceState("accepted", "new shape accepted; the next reading becomes the usual shape")
@@ -59,6 +59,14 @@ def _state(row: dict[str, Any], unhealthy_after: int, now: datetime, public: boo
     if row.get("last_outcome") is None:
         return SourceState("new", "not fetched yet")
     return SourceState("healthy", "ok")
+
+
+def since_words(since: datetime, now: datetime) -> str:
+    """ "since 23:53 UTC" today, "since 4 Dec 23:53 UTC (3 days)" before: a time to look up in the logs."""
+    since = since.astimezone(UTC)
+    if now - since < timedelta(hours=20):
+        return f"since {since:%H:%M} UTC"
+    return f"since {since.day} {since:%b %H:%M} UTC ({duration(now - since)})"
 
 
 def duration(delta: Any) -> str:

@@ -114,7 +114,16 @@ def _searchable(e: Event, source_name: str) -> str:
     return " ".join(x for x in (e.title, e.venue, e.locality, e.address, source_name) if x).casefold()
 
 
-def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, choice: Choice | None = None) -> str:
+def index_page(
+    config: Config,
+    items: Sequence[StoredEvent],
+    *,
+    now: datetime,
+    choice: Choice | None = None,
+    states: Sequence[dict[str, Any]] = (),
+) -> str:
+    """``states`` are the sources' rows (``Store.source_states``): a calendar emptier than it should be
+    says why, when sources cannot be read."""
     choice = choice or Choice()
     service = config.service
     base = service.base_url
@@ -172,9 +181,17 @@ def index_page(config: Config, items: Sequence[StoredEvent], *, now: datetime, c
             for i in in_window
         ]
     categories = sorted({c for i in in_window for c in i.event.categories} | set(choice.categories), key=str.casefold)
+    configured = {s.id for s in config.sources}
+    failing = sum(
+        1
+        for row in states
+        if row.get("id") in configured and source_state(row, service.unhealthy_after, now).name == "failing"
+    )
     return render(
         "index.html",
         site=config.site,
+        failing=failing,
+        source_count=len(configured),
         feeds=feeds,
         rss_url=f"{base}/feeds/{everything.id}.rss",
         sources=[{"id": s.id, "name": s.name, "chosen": s.id in choice.sources} for s in config.sources],

@@ -309,8 +309,9 @@ def create_app(
 
     async def index(request: Request) -> Response:
         items = await run_in_threadpool(store.all_events)
+        states = await run_in_threadpool(store.source_states)
         choice = Choice.from_params(request.query_params, source_ids)
-        return HTMLResponse(index_page(config, items, now=datetime.now(UTC), choice=choice))
+        return HTMLResponse(index_page(config, items, now=datetime.now(UTC), choice=choice, states=states))
 
     async def event_detail(request: Request) -> Response:
         event_id = request.path_params["event_id"]

@@ -87,7 +87,7 @@ def test_429_waits_as_long_as_retry_after_asks(site: TestSite) -> None:
 def test_timeouts_redirect_loops_and_huge_bodies_fail_cleanly(site: TestSite) -> None:
     site.set("/slow", Answer(body="late", delay=1.5))
     outcome = fetch(f"{site.url}/slow")
-    assert isinstance(outcome, Failure) and "timed out" in outcome.reason
+    assert isinstance(outcome, Failure) and outcome.reason.startswith("no answer in ")
     site.set("/loop", Answer(302, headers={"Location": "/loop"}))
     outcome = fetch(f"{site.url}/loop")
     assert isinstance(outcome, Failure) and "redirect" in outcome.reason
@@ -98,7 +98,7 @@ def test_timeouts_redirect_loops_and_huge_bodies_fail_cleanly(site: TestSite) ->
     outcome = fetch(f"{site.url}/stream")
     assert isinstance(outcome, Failure) and "over the 1 MB limit" in outcome.reason
     outcome = fetch("http://127.0.0.1:9/")  # nothing listens on the discard port
-    assert isinstance(outcome, Failure) and outcome.reason.startswith("could not connect")
+    assert isinstance(outcome, Failure) and outcome.reason.startswith("connection refused by 127.0.0.1:9 (")
 
 
 def test_robots_txt_is_honoured_and_cached(site: TestSite) -> None:

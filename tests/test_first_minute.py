@@ -1,0 +1,101 @@
+"""The first minute: a calendar that is empty because its sources cannot be read says so, and a source
+that failed is tried again within minutes, not a whole interval later."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from events.config import load_config
+from events.service import retry_delay
+from events.store import Store
+from tests.conftest import write_config
+from tests.helpers import free_port, running
+
+
+def test_a_failed_source_is_retried_after_a_minute_doubling_up_to_its_interval() -> None:
+    hour = 3600
+    assert [retry_delay(n, 6 * hour).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert retry_delay(50, 6 * hour) == timedelta(hours=6)  # never later than the interval would be
+    assert retry_delay(1, 60) == timedelta(minutes=1)
+
+
+def test_an_offline_start_says_why_the_calendar_is_empty_and_tries_again_soon(tmp_path: Path) -> None:
+    port, dead = free_port(), free_port()  # nothing listens on ``dead``: every fetch is refused
+    path = write_config(
+        tmp_path,
+        "".join(f'[[sources]]\nid = "s{i}"\nurl = "http://127.0.0.1:{dead}/{i}"\ninterval = "2m"\n' for i in range(3)),
+        service=f'listen = "127.0.0.1:{port}"',
+    )
+    config = load_config(path)
+    with running(path, "run", port):
+        store = Store(config.service.database_url)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                states = store.source_states()
+                if all(s.get("consecutive_failures") and s.get("next_run_at") for s in states):
+                    break
+                time.sleep(0.5)
+            now = datetime.now(UTC)
+            for state in store.source_states():
+                due = state["next_run_at"].replace(tzinfo=state["next_run_at"].tzinfo or UTC)
+                assert timedelta(seconds=30) < due - now <= timedelta(seconds=61), state["id"]
+            page = httpx.get(f"http://127.0.0.1:{port}/").text
+            assert '3 of 3 sources could not be read: see <a href="/sources">Sources</a>' in page
+        finally:
+            store.close()
+
+
+def _raised_from(cause: BaseException) -> Exception:
+    try:
+        try:
+            raise cause
+        except BaseException as inner:
+            raise httpx.ConnectError(str(inner)) from inner
+    except httpx.ConnectError as outer:
+        return outer
+
+
+def test_network_failures_say_what_to_check() -> None:
+    import socket
+    import ssl
+
+    from events.network_words import connection_problem
+    from events.redact import problem_in_words
+
+    url = "https://events.example.org:8443/calendar"
+    said = {
+        "dns": connection_problem(_raised_from(socket.gaierror(-2, "Name or service not known")), url),
+        "refused": connection_problem(_raised_from(ConnectionRefusedError(111, "Connection refused")), url),
+        "group": connection_problem(
+            _raised_from(ExceptionGroup("all failed", [ConnectionRefusedError(111, "Connection refused")])), url
+        ),
+    }
+    bad = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    bad.verify_message = "Hostname mismatch, certificate is not valid for 'events.example.org'."
+    said["certificate"] = connection_problem(_raised_from(bad), url)
+    assert said == {
+        "dns": "host name not found: events.example.org (check the address, or this server's internet access)",
+        "refused": "connection refused by events.example.org:8443 (the site is down, or nothing listens there)",
+        "group": "connection refused by events.example.org:8443 (the site is down, or nothing listens there)",
+        "certificate": "certificate not valid for events.example.org: Hostname mismatch, certificate is not valid "
+        "for 'events.example.org'.",
+    }
+    assert problem_in_words(said["dns"]) == "the site's host name was not found"
+    assert problem_in_words(said["certificate"]) == "the site's certificate is not valid"
+    assert problem_in_words("no answer in 20 s") == "the site did not answer in time"
+    assert problem_in_words(said["refused"]) == "the site could not be reached"
+
+
+def test_a_failing_source_says_since_when() -> None:
+    from events.source_state import source_state
+
+    now = datetime(2030, 1, 2, 0, 5, tzinfo=UTC)
+    row = {"id": "a", "consecutive_failures": 2, "unhealthy_since": now - timedelta(minutes=12), "last_error": "x"}
+    assert source_state(row, 86400, now).words == "failing since 23:53 UTC: x"
+    row["unhealthy_since"] = now - timedelta(days=3)
+    assert source_state(row, 86400, now).words == "failing since 30 Dec 00:05 UTC (3 days): x (overdue)"
