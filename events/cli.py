@@ -14,8 +14,35 @@ from events.cli_common import friendly
 from events.cli_common import open_for_publishing as _publishing
 from events.cli_common import open_store as _store
 
+# options of the whole command that a person may well type after the subcommand
+_GROUP_OPTIONS = ("--config", "--log-format", "--log-level")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class Events(click.Group):
+    """Takes ``--config`` (and the log options) after a subcommand as well as before it:
+    ``events sources --config other.toml`` is what people type."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        front: list[str] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                rest.extend(args[i:])
+                break
+            name = arg.split("=", 1)[0]
+            if rest and name in _GROUP_OPTIONS:  # after the subcommand's name: move it before
+                take = 1 if "=" in arg else 2
+                front.extend(args[i : i + take])
+                i += take
+                continue
+            rest.append(arg)
+            i += 1
+        return super().parse_args(ctx, front + rest)
+
+
+@click.group(cls=Events, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",
@@ -124,8 +151,14 @@ def extract(
                 raw = handle.read()
         except OSError as exc:
             raise ExtractError(f"{page_or_url}: cannot read: {exc.strerror or exc}") from None
+        import mimetypes
+
+        from events.bodies import not_readable
         from events.fetch import decode
 
+        # the same one line `events sources add` says of a page that is not one
+        if reason := not_readable(raw[:2048], mimetypes.guess_type(page_or_url)[0], "html"):
+            raise ExtractError(f"{page_or_url}: {reason}")
         html, _ = decode(raw, None)
     found = extract_events(
         html,
@@ -239,12 +272,13 @@ def serve(ctx: click.Context) -> None:
     import asyncio
 
     from events.child_process import WorkerPool
-    from events.service import web_server
+    from events.service import start_line, web_server
     from feeds.build import build_feeds
     from feeds.web import create_app
 
     config, store = _publishing(_config(ctx))
     build_feeds(config, store)  # those behind the store, or missing
+    click.echo(start_line(config, store, fetching=False))
     renderers = WorkerPool("feed renderer", 1)
     try:
         asyncio.run(web_server(config, create_app(config, store, renderers=renderers)).serve())
@@ -392,7 +426,12 @@ def history(ctx: click.Context, event_id: str) -> None:
     from zoneinfo import ZoneInfo
 
     config = _config(ctx)
-    rows = _store(config).history(event_id)
+    store = _store(config)
+    if store.event(event_id) is None:
+        raise click.ClickException(
+            f"no event {event_id!r} (ids are in the JSON feed, /events/<id> and `events extract`)"
+        )
+    rows = store.history(event_id)
     if not rows:
         raise click.ClickException(f"no changes recorded for event {event_id!r}")
     for row in rows:

@@ -64,9 +64,10 @@ def db_prune(ctx: click.Context) -> None:
 
 @db.command("downgrade")
 @click.argument("revision")
+@click.option("--yes", is_flag=True, help="Do not ask before dropping what newer revisions added.")
 @click.pass_context
 @friendly
-def db_downgrade(ctx: click.Context, revision: str) -> None:
+def db_downgrade(ctx: click.Context, revision: str, yes: bool) -> None:
     """Undo schema migrations down to REVISION (e.g. 0003, or "base" for none), to go back to an
     older eventfeed. Take an export first: columns a migration added are dropped with their data.
 
@@ -82,6 +83,17 @@ def db_downgrade(ctx: click.Context, revision: str) -> None:
     known = {"base", *migrate.revisions()}
     if revision not in known:
         raise StoreError(f"no schema revision {revision!r}; known: {', '.join(sorted(known))}")
+    now = migrate.current(store.engine)
+    if now == revision:
+        click.echo(f"{store.safe_url}: schema is already {revision}; nothing changed")
+        return
+    if not yes and not click.confirm(
+        f"Downgrade {store.safe_url} from {now or 'none'} to {revision}? Tables and columns the later revisions "
+        "added are dropped with their data (take `events export` first)",
+        default=False,
+    ):
+        click.echo("nothing changed")
+        return
     before, after = migrate.downgrade(store.engine, revision)
     click.echo(f"{store.safe_url}: schema {before or 'none'} → {after}")
 

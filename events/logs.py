@@ -53,5 +53,7 @@ def configure(fmt: str = "text", level: str = "INFO") -> None:
         logger.propagate = True
     handler.addFilter(_Tidy())
     quiet = logging.DEBUG if root.isEnabledFor(logging.DEBUG) else logging.WARNING
-    for name in ("apscheduler", "httpx", "httpcore"):
+    # uvicorn.error says "Started server process", "Shutting down"…: the service says its own one
+    # line at the start and at the stop; uvicorn's warnings and errors (a port in use) still show
+    for name in ("apscheduler", "httpx", "httpcore", "uvicorn.error"):
         logging.getLogger(name).setLevel(quiet)

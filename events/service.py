@@ -127,6 +127,28 @@ def first_run_time(source: Source, state: dict[str, Any] | None, now: datetime) 
     return now + timedelta(seconds=random.uniform(1, min(60, source.interval / 10)))
 
 
+def start_line(config: Config, store: Store, *, fetching: bool = True) -> str:
+    """What a person starting the service wants to know, in one line: which config, how much of it,
+    where it serves, and when the first fetch is."""
+    sources, feeds = len(config.sources), len(config.feeds)
+    said = [
+        f"eventfeed {config.path or 'config'}",
+        f"{sources} source{'' if sources == 1 else 's'}",
+        f"{feeds} feed{'' if feeds == 1 else 's'}",
+        f"serving http://{config.service.listen}/",
+    ]
+    if config.service.base_url.rstrip("/") != f"http://{config.service.listen}":
+        said[-1] += f" (public address {config.service.base_url})"
+    if fetching:
+        due = [r["next_run_at"] for r in store.source_states() if r.get("next_run_at")]
+        if due:
+            first = min(d if d.tzinfo else d.replace(tzinfo=UTC) for d in due)
+            said.append(f"first fetch at {first:%H:%M:%S} UTC")
+    else:
+        said.append("not fetching (events run fetches)")
+    return " · ".join(said)
+
+
 def web_server(config: Config, app: Any) -> Any:
     """A uvicorn server that stops on SIGINT/SIGTERM and then lets the process finish its own
     shutdown and exit 0, instead of re-raising the signal as uvicorn does by default."""
@@ -269,6 +291,7 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     # Messages that could not go out (Slack down, or a route told to wait) are retried, in order; a run
     # with nothing due reads one index.
     scheduler.add_job(deliver, IntervalTrigger(seconds=15), id="deliver", max_instances=1, coalesce=True)
+    log.info("%s", start_line(config, store))
     server = web_server(config, app)
     app.state.scheduler_alive = lambda: scheduler.running  # /healthz says whether fetching goes on
     scheduler.start()

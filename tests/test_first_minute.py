@@ -99,3 +99,37 @@ def test_a_failing_source_says_since_when() -> None:
     assert source_state(row, 86400, now).words == "failing since 23:53 UTC: x"
     row["unhealthy_since"] = now - timedelta(days=3)
     assert source_state(row, 86400, now).words == "failing since 30 Dec 00:05 UTC (3 days): x (overdue)"
+
+
+def test_commands_say_what_went_wrong_and_take_config_after_the_subcommand(tmp_path: Path) -> None:
+    from tests.conftest import run_events
+
+    config = write_config(tmp_path, '[[sources]]\nid = "a"\nurl = "https://a.example/"\n')
+    after = run_events("sources", "--config", str(config), check=False)  # after the subcommand, as people type
+    assert after.returncode == 0 and "a" in after.stdout, after.stderr
+    assert run_events("sources", f"--config={config}").stdout == after.stdout
+    unknown = run_events("history", "no-such-id", config=config, check=False)
+    assert unknown.returncode == 1 and unknown.stderr.strip().startswith("Error: no event 'no-such-id'")
+    pdf = tmp_path / "agenda.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    read = run_events("extract", str(pdf), check=False)
+    assert read.returncode == 1 and read.stderr.strip() == f"Error: {pdf}: not an HTML page (application/pdf)"
+
+
+def test_run_says_one_line_at_the_start_and_one_at_the_stop(tmp_path: Path) -> None:
+    import signal
+
+    port = free_port()
+    path = write_config(
+        tmp_path, '[[sources]]\nid = "a"\nurl = "http://127.0.0.1:9/"\n', service=f'listen = "127.0.0.1:{port}"'
+    )
+    with running(path, "run", port) as proc:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    lines = [line for line in out.splitlines() if "/healthz" not in line]
+    start = (
+        f"eventfeed {path} · 1 source · 1 feed · serving http://127.0.0.1:{port}/ "
+        "(public address http://127.0.0.1:8080) · first fetch at "
+    )
+    assert start in lines[0] and lines[0].endswith(" UTC"), out
+    assert lines[-1].endswith("stopping: nothing was in progress") and len(lines) == 2, out

@@ -148,7 +148,10 @@ def test_downgrade_and_upgrade_again(tmp_path: Path, database_url: str) -> None:
     config = write_config(tmp_path, '[[sources]]\nid = "a"\nurl = "https://a.example/"\n')
     env = {"DATABASE_URL": database_url}
     run_events("db", "upgrade", config=config, env=env)
-    down = run_events("db", "downgrade", "0003", config=config, env=env)
+    asked = run_events("db", "downgrade", "0003", config=config, env=env, input="n\n")  # it asks first
+    assert "dropped with their data" in asked.stdout and "nothing changed" in asked.stdout
+    assert f"schema {migrate.head()}" in run_events("db", "status", config=config, env=env).stdout
+    down = run_events("db", "downgrade", "0003", "--yes", config=config, env=env)
     assert "→ 0003" in down.stdout
     assert "schema 0003" in run_events("db", "status", config=config, env=env).stdout
     bad = run_events("db", "downgrade", "9999", config=config, env=env, check=False)
