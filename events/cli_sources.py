@@ -12,6 +12,7 @@ import click
 
 from events.cli_common import config_from as _config
 from events.cli_common import friendly
+from events.cli_common import open_store as _store
 
 TOO_MANY = 300  # more events than a membership organisation's page lists: probably not an events page
 
@@ -109,8 +110,9 @@ def sources_add(
         if value:
             stanza[key] = value
     click.echo(f"id {chosen_id!r}; zone {zone} ({why})")
-    if not yes:
-        click.confirm(f"Add {chosen_id!r} to {config.path}?", default=True, abort=True)
+    if not yes and not click.confirm(f"Add {chosen_id!r} to {config.path}?", default=True):
+        click.echo("nothing changed")
+        return
     add_source(Path(config.path), stanza)
     click.echo(
         f"added {chosen_id!r} to {config.path}; `events fetch --source {chosen_id}` reads it now, "
@@ -121,10 +123,12 @@ def sources_add(
 @click.command("remove")
 @click.argument("source_id")
 @click.option("--yes", "-y", is_flag=True, help="Remove without asking (for scripts).")
+@click.option("--keep-events", is_flag=True, help="Keep its events in the feeds, as a frozen archive.")
 @click.pass_context
 @friendly
-def sources_remove(ctx: click.Context, source_id: str, yes: bool) -> None:
-    """Take a source out of config.toml (its comments and the rest of the file stay as they are).
+def sources_remove(ctx: click.Context, source_id: str, yes: bool, keep_events: bool) -> None:
+    """Take a source out of config.toml (its comments and the rest of the file stay as they are) and
+    its events out of the feeds and pages (``--keep-events`` keeps them, no longer updated).
 
     \b
     Example:
@@ -137,7 +141,18 @@ def sources_remove(ctx: click.Context, source_id: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Remove {source.name!r} ({source.url}) from {config.path}?", default=False, abort=True)
     remove_source(Path(config.path), source_id)
-    click.echo(f"removed {source_id!r} from {config.path}; its stored events stay until retention removes them")
+    if keep_events:
+        click.echo(f"removed {source_id!r} from {config.path}; its events stay in the feeds, no longer updated")
+        return
+    from events.config import load_config
+    from feeds.build import build_feeds
+
+    store = _store(config)
+    gone = store.withdraw_source(source_id)
+    build_feeds(load_config(config.path), store)
+    click.echo(
+        f"removed {source_id!r} from {config.path} and its {gone} event{'' if gone == 1 else 's'} from the feeds"
+    )
 
 
 @click.command("fix")

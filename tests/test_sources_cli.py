@@ -3,6 +3,7 @@ local test site, with config.toml's comments and layout kept byte for byte outsi
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -73,8 +74,11 @@ def test_add_shows_the_table_and_keeps_the_file(tmp_path: Path, site: TestSite) 
     again = run_events("sources", "add", f"{site.url}/events", "--yes", config=config, check=False)
     assert again.returncode == 1 and "already source" in again.stderr and len(again.stderr.splitlines()) == 1
 
-    run_events("sources", "remove", new_id, "--yes", config=config)
+    removed = run_events("sources", "remove", new_id, "--yes", config=config).stdout
     assert config.read_text() == before  # byte for byte
+    assert re.search(rf"removed '{new_id}' from .* and its [1-9]\d* events? from the feeds", removed), removed
+    feed = json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())
+    assert not [i for i in feed["items"] if i["_event"]["source"] == new_id]  # not left under a raw id
 
 
 def test_add_warns_in_words(tmp_path: Path, site: TestSite) -> None:
@@ -84,7 +88,8 @@ def test_add_warns_in_words(tmp_path: Path, site: TestSite) -> None:
     before = config.read_text()
     declined = run_events("sources", "add", f"{site.url}/news", config=config, check=False, input="n\n")
     assert "warning: no events found on this page" in declined.stdout
-    assert declined.returncode == 1 and config.read_text() == before  # said no: nothing written
+    assert declined.returncode == 0 and "nothing changed" in declined.stdout  # a choice, not an error
+    assert config.read_text() == before
 
 
 def test_add_reads_more_pages_and_event_pages_when_asked(tmp_path: Path, site: TestSite) -> None:

@@ -400,6 +400,20 @@ class Store:
         if plan.writes or plan.removed:
             touch(conn, [source_id])
 
+    def withdraw_source(self, source_id: str, now: datetime | None = None) -> int:
+        """A source taken out of the configuration: its events leave the feeds and pages (removed, as a
+        page that stopped listing them would), without a change each for Slack to tell. Returns how many."""
+        now = now or datetime.now(UTC)
+        with self.begin(write=True) as conn:
+            done = conn.execute(
+                update(events)
+                .where(events.c.source_id == source_id, events.c.removed_at.is_(None))
+                .values(removed_at=now, updated_at=now, sequence=events.c.sequence + 1)
+            ).rowcount
+            if done:
+                touch(conn, [source_id])
+        return int(done or 0)
+
     # booking milestones ------------------------------------------------------------------------
 
     def record_booking_openings(self, today: date, now: datetime | None = None, *, within_days: int = 14) -> int:
