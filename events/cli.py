@@ -467,6 +467,10 @@ from events.cli_config import config_group  # noqa: E402
 
 main.add_command(config_group)
 sources.add_command(sources_remove)
+# A first config.toml.
+from events.cli_init import init  # noqa: E402
+
+main.add_command(init)
 
 if __name__ == "__main__":
     main()

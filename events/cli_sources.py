@@ -60,6 +60,14 @@ def sources_add(
     from events.config_edit import add_source, suggest_id, suggest_zone
     from events.errors import ConfigError
 
+    if not Path(ctx.obj["config"]).exists() and (
+        yes or click.confirm(f"There is no {ctx.obj['config']} yet: write one for this page?", default=True)
+    ):
+        from events.cli_init import write_starter
+
+        write_starter(Path(ctx.obj["config"]), name or suggest_id(url, set()), url)
+        click.echo(f"wrote {ctx.obj['config']} with this page as its first source; `events sources` shows it")
+        return
     config = _config(ctx)
     taken = {s.id for s in config.sources}
     for s in config.sources:

@@ -133,3 +133,30 @@ def test_run_says_one_line_at_the_start_and_one_at_the_stop(tmp_path: Path) -> N
     )
     assert start in lines[0] and lines[0].endswith(" UTC"), out
     assert lines[-1].endswith("stopping: nothing was in progress") and len(lines) == 2, out
+
+
+def test_init_writes_a_commented_config_that_loads_and_sources_add_offers_one(tmp_path: Path) -> None:
+    from tests.conftest import run_events
+
+    path = tmp_path / "config.toml"
+    said = run_events(
+        "init", "--name", "Hospital Doctors' Union", "--url", "https://www.hdu.org.uk/events", config=path
+    )
+    assert said.stdout.startswith(f"wrote {path} for Hospital Doctors' Union (https://www.hdu.org.uk/events)")
+    config = load_config(path)
+    assert [(s.id, s.name) for s in config.sources] == [("hdu", "Hospital Doctors' Union")]
+    assert config.site.name == "Hospital Doctors' Union" and [f.id for f in config.feeds] == ["all"]
+    text = path.read_text()
+    assert text.startswith("#:schema ./config.schema.json\n") and "# [slack]" in text and "# address = " in text
+    again = run_events("init", "--name", "X", "--url", "https://x.example/", config=path, check=False)
+    assert again.returncode == 1 and "exists already" in again.stderr and path.read_text() == text
+
+    asked = tmp_path / "asked" / "config.toml"
+    asked.parent.mkdir()
+    run_events("init", config=asked, input="Royal College of Examples\nhttps://www.rce.example/whats-on\n")
+    assert load_config(asked).sources[0].url == "https://www.rce.example/whats-on"
+
+    offered = tmp_path / "offered" / "config.toml"
+    offered.parent.mkdir()
+    made = run_events("sources", "add", "https://branch.example/events", config=offered, input="y\n")
+    assert "wrote" in made.stdout and load_config(offered).sources[0].url == "https://branch.example/events"
