@@ -41,6 +41,7 @@ class CycleReport:
     reason: str | None = None
     events_found: int | None = None
     changes: list[Change] = field(default_factory=list)
+    not_kept: list[str] = field(default_factory=list)  # found but not stored, and why, in words
 
     def line(self) -> str:
         if self.outcome == "failed":
@@ -57,7 +58,7 @@ class CycleReport:
         summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no changes"
         if self.outcome in ("not_modified", "unchanged"):
             return f"{self.source}: not changed since the last fetch; {summary}"
-        return f"{self.source}: {self.events_found} events found; {summary}"
+        return "; ".join([f"{self.source}: {self.events_found} events found", summary, *self.not_kept])
 
 
 INSTANCE = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -227,6 +228,10 @@ def _reconcile_page(
         partial=partial,
     )
     notes += fixer.unused()
+    not_kept = not_kept_words(plan, keep)
+    notes += [f"of {len(found)} found, {words}" for words in not_kept]
+    if not found:
+        notes.append("no events found on the page")
     shape = shape_of(found, usual if partial else reached)
     changed = None
     if not accepted:
@@ -256,7 +261,17 @@ def _reconcile_page(
     result, _ = _record(store, source, result, plan)
     if result.outcome == "failed":
         return CycleReport(source.id, "failed", result.error)
-    return CycleReport(source.id, "page", None, len(found), plan.changes)
+    return CycleReport(source.id, "page", None, len(found), plan.changes, not_kept)
+
+
+def not_kept_words(plan: Plan, keep_days: int | None) -> list[str]:
+    """Why events a page shows are not in the store: "5 ended before the retention window (365 days)"."""
+    said = []
+    if n := plan.not_kept.get("retention"):
+        said.append(f"{n} ended before the retention window ({keep_days} days)")
+    if n := plan.not_kept.get("hidden"):
+        said.append(f"{n} hidden by a fix in config.toml")
+    return said
 
 
 def source_zone(source: Source) -> ZoneInfo:

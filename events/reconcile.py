@@ -66,6 +66,8 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     matched: set[str] = field(default_factory=set)  # stored ids this reading found again
+    # found but not kept, by why: "retention" (ended before the store keeps), "hidden" (by a fix)
+    not_kept: dict[str, int] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -97,6 +99,7 @@ def reconcile(
         if fix is not None:
             corrected, fixed = fix(replace(event, id=old_id) if old_id else event)
             if corrected is None:  # hidden by configuration: gone now, not after removal_after readings
+                plan.not_kept["hidden"] = plan.not_kept.get("hidden", 0) + 1
                 if old_id is not None:
                     plan.matched.add(old_id)
                     if not stored[old_id].removed:
@@ -106,6 +109,7 @@ def reconcile(
                 continue
             event = corrected
         if old_id is None and forget_before is not None and event.last_day < forget_before:
+            plan.not_kept["retention"] = plan.not_kept.get("retention", 0) + 1
             continue
         if old_id is None:
             if event.id in stored:  # its id is another found event's match

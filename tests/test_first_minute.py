@@ -160,3 +160,24 @@ def test_init_writes_a_commented_config_that_loads_and_sources_add_offers_one(tm
     offered.parent.mkdir()
     made = run_events("sources", "add", "https://branch.example/events", config=offered, input="y\n")
     assert "wrote" in made.stdout and load_config(offered).sources[0].url == "https://branch.example/events"
+
+
+def test_events_read_but_not_kept_are_counted_with_the_reason(tmp_path: Path, site) -> None:
+    from tests.conftest import run_events
+
+    cards = "".join(
+        f'<li class="event"><h3>Board meeting {m}</h3><p>{m} March 2015, 18:00</p><p>Civic Centre</p></li>'
+        for m in range(2, 7)
+    )
+    site.set("/old", f"<html><body><h1>Meetings</h1><ul>{cards}</ul></body></html>")
+    site.set("/none", "<html><body><h1>News</h1><p>The consultation begins in February.</p></body></html>")
+    path = write_config(
+        tmp_path,
+        f'[[sources]]\nid = "old"\nurl = "{site.url}/old"\n[[sources]]\nid = "none"\nurl = "{site.url}/none"\n',
+        service="past_days = 30",
+    )
+    fetched = run_events("fetch", config=path).stdout
+    assert "old: 5 events found; no changes; 5 ended before the retention window (365 days)" in fetched, fetched
+    listed = run_events("sources", config=path).stdout
+    assert "of 5 found, 5 ended before the retention window (365 days)" in listed, listed
+    assert "no events found on the page" in listed, listed  # a healthy source that found nothing says so
