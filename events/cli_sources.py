@@ -3,6 +3,7 @@ gets wrong, from the command line, with ``config.toml``'s comments and layout ke
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -57,7 +58,7 @@ def sources_add(
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from events.config import Source
-    from events.config_edit import add_source, suggest_id, suggest_zone
+    from events.config_edit import FALLBACK_WHY, add_source, suggest_id, suggest_zone
     from events.errors import ConfigError
 
     if not Path(ctx.obj["config"]).exists() and (
@@ -96,7 +97,9 @@ def sources_add(
     )
     preview = _preview(ctx, reading, today)
     chosen_id = source_id or suggest_id(url, taken, name or preview.site_name)
-    click.echo(preview.table)
+    if why == FALLBACK_WHY and preview.lang:  # the page's own language may name its country
+        zone, why = suggest_zone(url, config.service.timezone, preview.lang)
+    click.echo(preview.table(today))
     for warning in preview.warnings(today):
         click.echo(f"warning: {warning}")
     if preview.calendars and not follow_links:
@@ -224,19 +227,24 @@ class Preview:
     """What a page yields now, as the table a person checks before adding it."""
 
     def __init__(
-        self, events: list[Any], calendars: list[str], site_name: str | None, next_page: str | None = None
+        self,
+        events: list[Any],
+        calendars: list[str],
+        site_name: str | None,
+        next_page: str | None = None,
+        lang: str | None = None,
     ) -> None:
         self.events = events
         self.calendars = calendars
         self.site_name = site_name
         self.next_page = next_page  # where the list goes on, after the pages read
+        self.lang = lang  # the language the page declares (a region in it suggests a zone)
 
-    @property
-    def table(self) -> str:
+    def table(self, today: Any) -> str:
         from feeds.text import one_line, where
         from feeds.wording import booking_words
 
-        rows = [("DATE", "TIME", "TITLE", "VENUE", "BOOKING", "READ BY")]
+        rows = [("DATE", "TIME", "TITLE", "VENUE", "BOOKING", "CHECK", "READ BY")]
         for e in self.events:
             clock = "" if e.all_day else f"{e.start:%H:%M}"
             rows.append(
@@ -246,6 +254,7 @@ class Preview:
                     one_line(e.title, 50),
                     one_line(where(e), 40),
                     one_line(booking_words(e), 30),
+                    row_check(e, today),
                     e.found_by,
                 )
             )
@@ -259,9 +268,31 @@ class Preview:
         said = []
         if all(e.last_day < today for e in self.events):
             said.append(f"all {len(self.events)} events found are past: the page may be an archive")
+        odd = [e for e in self.events if row_check(e, today) not in ("", "past")]
+        if odd:
+            said.append(f"{len(odd)} row(s) look wrong (see CHECK): if the reader is wrong, `events fix` corrects it")
         if len(self.events) > TOO_MANY:
             said.append(f"{len(self.events)} events is more than an events page usually lists: check the table")
         return said
+
+
+_EMAIL = re.compile(r"^\S+@\S+\.\w+$")
+# words a link or button says, never an event's name
+_LINK_LABEL = re.compile(
+    r"^(read|find out|learn|see|view|show|click|more|book|register|sign up|details|info|buy|get)\b.{0,20}$", re.I
+)
+
+
+def row_check(event: Any, today: Any) -> str:
+    """What a person should look at in a preview row: a past event, or a title that is not one."""
+    title = " ".join(event.title.split())
+    if not title:
+        return "no title"
+    if _EMAIL.match(title):
+        return "title is an e-mail address"
+    if _LINK_LABEL.match(title):
+        return "title is a link's words"
+    return "past" if event.last_day < today else ""
 
 
 def _preview(ctx: click.Context, source: Any, today: Any) -> Preview:
@@ -295,7 +326,9 @@ def _preview(ctx: click.Context, source: Any, today: Any) -> Preview:
                 raise ExtractError(f"{source.url}: {found}")
             calendars = linked_calendars(first.text, first.url, trees[0])  # offered even when not followed
             more = next_page_url(trees[-1], listing.pages[-1][0].url, {p.url for p, _ in listing.pages})
-            return Preview(found, calendars, _site_name(trees[0]), next_page=more)
+            root = trees[0].root
+            lang = (root.attributes.get("lang") or None) if root is not None else None
+            return Preview(found, calendars, _site_name(trees[0]), next_page=more, lang=lang)
 
     return asyncio.run(read())
 

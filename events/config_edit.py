@@ -143,9 +143,34 @@ _ZONE_BY_TLD = {
 }
 
 
-def suggest_zone(url: str, default: str) -> tuple[str, str]:
-    """The page's zone and why: ``("Europe/London", "its address ends in .uk")``."""
+FALLBACK_WHY = "the service's zone; pass --timezone if the site is elsewhere"
+
+
+def suggest_zone(url: str, default: str, lang: str | None = None) -> tuple[str, str]:
+    """The page's zone and why: ``("Europe/London", "its address ends in .uk")``, or from the language
+    the page declares (``en-AU`` names a country); a country with more than one zone's clock is not
+    guessed."""
     tld = (urlsplit(url).hostname or "").rsplit(".", 1)[-1].lower()
     if tld in _ZONE_BY_TLD:
         return _ZONE_BY_TLD[tld], f"its address ends in .{tld}"
-    return default, "the service's zone; pass --timezone if the site is elsewhere"
+    region = (lang or "").replace("_", "-").split("-")[1:2]
+    if region and len(region[0]) == 2 and (zone := country_zone(region[0])):
+        return zone, f"the page's language is {lang}"
+    if len(tld) == 2 and (zone := country_zone(tld)):
+        return zone, f"its address ends in .{tld}"
+    return default, FALLBACK_WHY
+
+
+def country_zone(country: str) -> str | None:
+    """The zone of a country whose clocks all agree (CLDR's zones of the territory, compared over a
+    year); None for one with several (the US, Australia) or unknown."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from babel.core import get_global
+
+    zones = get_global("territory_zones").get(country.upper(), [])
+    year = datetime.now(UTC).year
+    moments = [datetime(year, month, 15, tzinfo=UTC) for month in (1, 4, 7, 10)]
+    clocks = {tuple(m.astimezone(ZoneInfo(z)).utcoffset() for m in moments) for z in zones}
+    return zones[0] if zones and len(clocks) == 1 else None

@@ -169,3 +169,30 @@ def _feed(config: Path) -> list[dict]:
     import json
 
     return json.loads((config.parent / "data" / "feeds" / "all.json").read_text())["items"]
+
+
+def test_add_marks_past_rows_and_takes_the_zone_from_the_page_s_language(tmp_path: Path, site: TestSite) -> None:
+    site.set("/first", page(EVENTS[0]))
+    rows = (("old", "Spring Fair", "4 May 2019", "Town Hall", ""), *EVENTS[:2])
+    site.set("/events", page(*rows).replace("<html>", '<html lang="de-AT">'))
+    config = written(tmp_path, site)
+    out = run_events("sources", "add", f"{site.url}/events", "--yes", config=config).stdout
+    table = {line.split()[0]: line for line in out.splitlines() if re.match(r"\d{4}-\d\d-\d\d ", line)}
+    assert re.search(r"\spast\s", table["2019-05-04"]) and not re.search(r"\spast\s", table["2030-03-20"]), out
+    assert "zone Europe/Vienna (the page's language is de-AT)" in out
+    assert 'timezone = "Europe/Vienna"' in config.read_text()
+
+
+def test_a_preview_row_whose_title_is_not_one_is_flagged() -> None:
+    from datetime import date
+
+    from events.cli_sources import row_check
+    from events.record import Event
+
+    def row(title: str, day: date = date(2030, 6, 12)) -> str:
+        return row_check(Event(source="s", id="x", title=title, start=day), date(2030, 1, 1))
+
+    assert row("events@union.example") == "title is an e-mail address"
+    assert row("Read more") == row("Book now") == row("Find out more »") == "title is a link's words"
+    assert row("") == "no title"
+    assert row("Booking clerks' annual dinner") == "" and row("Spring Fair", date(2029, 5, 4)) == "past"
