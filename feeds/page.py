@@ -22,7 +22,7 @@ from events.source_state import source_state
 from events.store import StoredEvent
 from feeds.build import feed_events
 from feeds.links import GOOGLE_URL_LIMIT, event_links, feed_links, map_link, subscribe_links
-from feeds.selection import Query
+from feeds.selection import Query, select_events
 from feeds.text import STATUS_WORDS, calendar_name, multi_line, one_line, organisation, where
 from feeds.wording import booking_words, change_sentences, when_words, zone_words
 
@@ -158,6 +158,7 @@ def index_page(
     address = f"/feeds/{everything.id}.ics" + (f"?{params}" if params else "")
     links = subscribe_links(base, calendar_name(organisation(config.site), title), address)
     builder = {
+        "empty": _nothing_coming(config, everything, chosen, choice, now),
         "count": len(chosen),
         "title": title,
         "links": links,
@@ -409,6 +410,11 @@ def source_page(
     rows = []
     for item in sorted(items, key=lambda i: (i.event.first_day, str(i.event.start))):
         e = item.event
+        shown_in = [
+            f.title
+            for f in config.feeds
+            if select_events([item], f, now=now, cancelled_days=config.service.cancelled_days)
+        ]
         origin = e.provenance.get("title") or e.provenance.get("start") or ""
         rows.append(
             {
@@ -421,6 +427,8 @@ def source_page(
                 "venue": where(e),
                 "booking": booking_words(e),
                 "read_from": one_line(origin, 120),
+                "past": e.last_day < now.date(),
+                "fate": _fate(item, shown_in, now),
             }
         )
     current = source_state(state, config.service.unhealthy_after, now, public=not admin)
@@ -432,4 +440,37 @@ def source_page(
         state=current.name,
         last_fetch=_local(state.get("last_fetch_at"), ZoneInfo(config.service.timezone)),
         rows=rows,
+        notice=current.notice or "",
     )
+
+
+def _nothing_coming(
+    config: Config, feed: Feed, chosen: Sequence[StoredEvent], choice: Choice, now: datetime
+) -> list[str]:
+    """For each organisation picked that brings no coming event: why the calendar is shorter than
+    expected ("Great Lakes Water Authority has no events in the next 2 years")."""
+    query = choice.query
+    if query is None or not query.sources:
+        return []
+    names = {s.id: s.name for s in config.sources}
+    coming = {i.event.source for i in chosen if i.event.last_day >= now.date()}
+    days = feed.future_days
+    ahead = "coming" if days is None else f"in the next {_span_words(days)}"
+    return [f"{one_line(names.get(s, s), 200)} has no events {ahead}" for s in query.sources if s not in coming]
+
+
+def _span_words(days: int) -> str:
+    if days % 365 == 0 or (days >= 700 and days % 365 < 10):
+        years = round(days / 365)
+        return "year" if years == 1 else f"{years} years"
+    return "day" if days == 1 else f"{days} days"
+
+
+def _fate(item: StoredEvent, shown_in: Sequence[str], now: datetime) -> str:
+    """Where an event read from the page ends up, so a missing one has a reason to read."""
+    if item.removed_at is not None:
+        return "no longer listed: in no feed"
+    past = "past; " if item.event.last_day < now.date() else ""
+    if not shown_in:
+        return f"{past}outside every feed's window"
+    return f"{past}in {', '.join(shown_in)}"

@@ -181,3 +181,33 @@ def test_events_read_but_not_kept_are_counted_with_the_reason(tmp_path: Path, si
     listed = run_events("sources", config=path).stdout
     assert "of 5 found, 5 ended before the retention window (365 days)" in listed, listed
     assert "no events found on the page" in listed, listed  # a healthy source that found nothing says so
+
+
+def test_the_calendar_builder_says_which_organisation_brings_nothing(tmp_path: Path) -> None:
+    from datetime import date
+
+    from starlette.datastructures import QueryParams
+
+    from events.record import Event
+    from events.store import StoredEvent
+    from feeds.page import Choice, index_page
+
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nid = "glwa"\nname = "Great Lakes Water Authority"\nurl = "https://glwa.example/"\n'
+        '[[sources]]\nid = "union"\nname = "The Union"\nurl = "https://union.example/"\n',
+        service="future_days = 730",
+    )
+    config = load_config(path)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+
+    def held(source: str, day: date) -> StoredEvent:
+        return StoredEvent(
+            Event(source=source, id=f"{source}-{day}", title="Meeting", start=day), now, now, 0, None, None
+        )
+
+    items = [held("glwa", date(2029, 11, 5)), held("union", date(2030, 3, 5))]
+    params = QueryParams("source=glwa&source=union")
+    page = index_page(config, items, now=now, choice=Choice.from_params(params, {"glwa", "union"}))
+    assert "Great Lakes Water Authority has no events in the next 2 years." in page
+    assert "The Union has no events" not in page

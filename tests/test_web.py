@@ -124,7 +124,10 @@ def test_event_page_and_escaping(served: str) -> None:
     index = httpx.get(f"{served}/").text
     assert "Union &lt;events&gt; &amp; more" in index and "<events>" not in index
     preview = httpx.get(f"{served}/sources/fmpa")
-    assert preview.status_code == 200 and preview.text.count("<tr>") == 1 + 5  # header + the source's events
+    assert preview.status_code == 200 and preview.text.count("<tr") == 1 + 5  # header + the source's events
+    # each event says where it ends up; the fixture's events dated 2024 are past, and marked so
+    assert preview.text.count('<tr class="past">') >= 1 and "(past)" in preview.text
+    assert "past; in All events, Union &lt;events&gt; &amp; more" in preview.text
     assert httpx.get(f"{served}/sources/nope").status_code == 404
 
 
