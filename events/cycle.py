@@ -18,6 +18,7 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,9 @@ class CycleReport:
 
 
 INSTANCE = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+# a source whose last fetch failed is tried again within minutes (``service.retry_delay``, from one
+# minute): instances let such a retry through after this many seconds, not half an interval
+RETRY_GAP = 30.0
 
 
 def trusted_hosts(source: Source) -> frozenset[str]:
@@ -85,8 +89,9 @@ async def run_source(
     ``readers``: processes that read pages (``events run``), else a worker thread does."""
     started = utcnow()
     lease = config.fetch.claim_lease
+    min_gap = 0 if force else source.interval / 2
     state = await asyncio.to_thread(
-        store.claim, source.id, instance, lease=lease, min_gap=0 if force else source.interval / 2, now=started
+        partial(store.claim, lease=lease, min_gap=min_gap, now=started, retry_gap=RETRY_GAP), source.id, instance
     )
     if state is None:
         return CycleReport(source.id, "skipped", "another instance has fetched it in this slot")

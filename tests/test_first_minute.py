@@ -46,6 +46,13 @@ def test_an_offline_start_says_why_the_calendar_is_empty_and_tries_again_soon(tm
                 assert timedelta(seconds=30) < due - now <= timedelta(seconds=61), state["id"]
             page = httpx.get(f"http://127.0.0.1:{port}/").text
             assert '3 of 3 sources could not be read: see <a href="/sources">Sources</a>' in page
+            # and the retry is made, not skipped as "fetched in this slot"
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and not all(
+                (s.get("consecutive_failures") or 0) >= 2 for s in store.source_states()
+            ):
+                time.sleep(1)
+            assert all((s.get("consecutive_failures") or 0) >= 2 for s in store.source_states())
         finally:
             store.close()
 

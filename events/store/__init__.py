@@ -18,7 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from events.errors import StoreError
@@ -186,10 +199,11 @@ class Store:
         return out
 
     def claim(
-        self, source_id: str, instance: str, *, lease: float, min_gap: float, now: datetime
+        self, source_id: str, instance: str, *, lease: float, min_gap: float, now: datetime, retry_gap: float = 0
     ) -> dict[str, Any] | None:
         """Take a source for one fetch and return its state, or None when another instance holds it
-        or fetched it within ``min_gap`` seconds (this slot's fetch is done). One conditional UPDATE in
+        or fetched it within ``min_gap`` seconds (this slot's fetch is done), or, for a source whose
+        last fetch failed (tried again within minutes), within ``retry_gap``. One conditional UPDATE in
         one transaction, so on SQLite and PostgreSQL alike exactly one of several instances wins."""
         with self.begin(write=True) as conn:
             holder = conn.execute(select(sources.c.claimed_by).where(sources.c.id == source_id)).scalar()
@@ -199,7 +213,14 @@ class Store:
             query = update(sources).where(sources.c.id == source_id, free)
             if min_gap > 0:
                 query = query.where(
-                    or_(sources.c.last_fetch_at.is_(None), sources.c.last_fetch_at <= now - timedelta(seconds=min_gap))
+                    or_(
+                        sources.c.last_fetch_at.is_(None),
+                        sources.c.last_fetch_at <= now - timedelta(seconds=min_gap),
+                        and_(
+                            sources.c.consecutive_failures > 0,
+                            sources.c.last_fetch_at <= now - timedelta(seconds=min(retry_gap, min_gap)),
+                        ),
+                    )
                 )
             row = (
                 conn.execute(
