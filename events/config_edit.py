@@ -57,6 +57,7 @@ def add_source(path: Path, stanza: Mapping[str, Any]) -> Config:
     for key, value in stanza.items():
         if value not in (None, (), []):
             table.add(key, list(value) if isinstance(value, tuple) else value)
+    table.add(tomlkit.nl())  # a blank line between the new stanza and what follows, as people write them
     _append(doc, "sources", table, f"{path}: sources: must be an array of tables ([[sources]]) to add to it")
     return _write_checked(path, tomlkit.dumps(doc))
 

@@ -65,6 +65,7 @@ def test_add_shows_the_table_and_keeps_the_file(tmp_path: Path, site: TestSite) 
     stanza = after.replace(before.split("[[feeds]]")[0], "", 1).split("[[feeds]]")[0]
     assert after == before.split("[[feeds]]")[0] + stanza + "[[feeds]]" + before.split("[[feeds]]")[1]
     assert 'id = "hospital-doctors-union"' in stanza and 'name = "Hospital Doctors Union"' in stanza
+    assert stanza.endswith("\n\n") and f"\n\n{stanza}" in after  # set apart by blank lines, as people write them
     assert 'categories = ["union"]' in stanza and f'url = "{site.url}/events"' in stanza
     new_id = re.search(r'id = "([^"]+)"', stanza).group(1)
     run_events("fetch", config=config)
