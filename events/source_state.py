@@ -1,5 +1,6 @@
 """A source's state in one word and one line, the same in ``events sources``, ``/sources``, ``/healthz``
-and Slack: *healthy* (its last reading was trusted), *failing* (fetches fail; never a reason to remove
+and Slack: *healthy* (its last reading was trusted; *nothing found* or *nothing kept* when it gave the calendar
+nothing), *failing* (fetches fail; never a reason to remove
 events), *changed shape* (a reading did not look like the page; its events are kept untouched until
 the usual shape returns or a person accepts the new one), *accepted* (the next reading is trusted
 whatever its shape), or *new* (never fetched)."""
@@ -28,7 +29,7 @@ class SourceState:
 
     @property
     def ok(self) -> bool:
-        return self.name in ("healthy", "accepted", "new")
+        return self.name in ("healthy", "accepted", "new", "nothing found", "nothing kept")
 
 
 def source_state(
@@ -58,6 +59,14 @@ def _state(row: dict[str, Any], unhealthy_after: int, now: datetime, public: boo
         return SourceState("changed shape", words)
     if row.get("last_outcome") is None:
         return SourceState("new", "not fetched yet")
+    # read without trouble, but the calendar gains nothing from it: said, not shown as all well
+    if row.get("events_found") == 0:
+        return SourceState("nothing found", "its last reading found no events: is it the page that lists them?")
+    if row.get("events_stored") == 0 and row.get("events_found"):
+        return SourceState(
+            "nothing kept",
+            f"its last reading found {row['events_found']} events and none is kept (see /sources/{row.get('id')})",
+        )
     return SourceState("healthy", "ok")
 
 

@@ -188,6 +188,8 @@ def test_events_read_but_not_kept_are_counted_with_the_reason(tmp_path: Path, si
     listed = run_events("sources", config=path).stdout
     assert "of 5 found, 5 ended before the retention window (365 days)" in listed, listed
     assert "no events found on the page" in listed, listed  # a healthy source that found nothing says so
+    states = {line.split()[0]: line for line in listed.splitlines()[1:] if line.strip()}
+    assert "nothing kept" in states["old"] and "nothing found" in states["none"], listed
 
 
 def test_the_calendar_builder_says_which_organisation_brings_nothing(tmp_path: Path) -> None:
