@@ -37,7 +37,9 @@ def test_json_logs_are_one_object_per_line_from_every_part(
         assert set(record) >= {"time", "level", "logger", "message"}, record
         assert datetime.fromisoformat(record["time"]).tzinfo is not None
     loggers = {r["logger"] for r in records}
-    assert {"uvicorn.error", "uvicorn.access", "eventfeed"} <= loggers
+    assert {"uvicorn.access", "eventfeed"} <= loggers
+    assert "uvicorn.error" not in loggers  # its lifecycle lines: the service says its own one at each end
+    assert records[0]["message"].startswith("eventfeed ") and " · serving http://127.0.0.1:" in records[0]["message"]
     assert not any(r["logger"].startswith("alembic") for r in records)  # a new database: DEBUG only
     assert any(r["message"].startswith("fmpa: 5 events found") for r in records)
 
