@@ -97,8 +97,8 @@ def sources_add(
     )
     preview = _preview(ctx, reading, today)
     chosen_id = source_id or suggest_id(url, taken, name or preview.site_name)
-    if why == FALLBACK_WHY and preview.lang:  # the page's own language may name its country
-        zone, why = suggest_zone(url, config.service.timezone, preview.lang)
+    if why == FALLBACK_WHY:  # the page's own language, phone numbers or postcodes may name its country
+        zone, why = suggest_zone(url, config.service.timezone, preview.lang, preview.text)
     click.echo(preview.table(today))
     for warning in preview.warnings(today):
         click.echo(f"warning: {warning}")
@@ -233,12 +233,14 @@ class Preview:
         site_name: str | None,
         next_page: str | None = None,
         lang: str | None = None,
+        text: str = "",
     ) -> None:
         self.events = events
         self.calendars = calendars
         self.site_name = site_name
         self.next_page = next_page  # where the list goes on, after the pages read
         self.lang = lang  # the language the page declares (a region in it suggests a zone)
+        self.text = text  # the page's words, whose phone numbers and postcodes suggest a zone too
 
     def table(self, today: Any) -> str:
         from feeds.text import one_line, where
@@ -328,7 +330,9 @@ def _preview(ctx: click.Context, source: Any, today: Any) -> Preview:
             more = next_page_url(trees[-1], listing.pages[-1][0].url, {p.url for p, _ in listing.pages})
             root = trees[0].root
             lang = (root.attributes.get("lang") or None) if root is not None else None
-            return Preview(found, calendars, _site_name(trees[0]), next_page=more, lang=lang)
+            body = trees[0].body
+            words = body.text(separator=" ")[:200_000] if body is not None else ""
+            return Preview(found, calendars, _site_name(trees[0]), next_page=more, lang=lang, text=words)
 
     return asyncio.run(read())
 

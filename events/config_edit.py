@@ -147,16 +147,34 @@ _ZONE_BY_TLD = {
 FALLBACK_WHY = "the service's zone; pass --timezone if the site is elsewhere"
 
 
-def suggest_zone(url: str, default: str, lang: str | None = None) -> tuple[str, str]:
+# country calling codes → country, for the phone numbers a page gives (ITU E.164 assignments)
+_CALLING_CODES = {
+    "44": "GB", "353": "IE", "33": "FR", "49": "DE", "31": "NL", "32": "BE", "34": "ES", "39": "IT",
+    "41": "CH", "43": "AT", "45": "DK", "46": "SE", "47": "NO", "48": "PL", "351": "PT", "358": "FI",
+    "30": "GR", "420": "CZ", "36": "HU", "64": "NZ", "27": "ZA", "91": "IN", "65": "SG", "81": "JP",
+    "82": "KR", "852": "HK", "972": "IL", "971": "AE", "234": "NG", "254": "KE", "356": "MT", "357": "CY",
+}  # fmt: skip
+_PHONE = re.compile(r"(?<![\w+])\+\s?(\d{1,3})[\s.(-]*\d[\d\s().-]{6,}")
+# a postcode as the UK writes it ("LS1 2AB", "SW1A 1AA"): an address in the UK
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[ABD-HJLNP-UW-Z]{2}\b")
+
+
+def suggest_zone(url: str, default: str, lang: str | None = None, text: str = "") -> tuple[str, str]:
     """The page's zone and why: ``("Europe/London", "its address ends in .uk")``, or from the language
-    the page declares (``en-AU`` names a country); a country with more than one zone's clock is not
-    guessed."""
+    the page declares (``en-AU`` names a country), the phone numbers it gives (+44 …) or its postcodes;
+    a country with more than one zone's clock is not guessed."""
     tld = (urlsplit(url).hostname or "").rsplit(".", 1)[-1].lower()
     if tld in _ZONE_BY_TLD:
         return _ZONE_BY_TLD[tld], f"its address ends in .{tld}"
     region = (lang or "").replace("_", "-").split("-")[1:2]
     if region and len(region[0]) == 2 and (zone := country_zone(region[0])):
         return zone, f"the page's language is {lang}"
+    codes = [m.group(1) for m in _PHONE.finditer(text)]
+    countries = [c for code in codes for n in (3, 2, 1) if (c := _CALLING_CODES.get(code[:n]))][:1] if codes else []
+    if countries and (zone := country_zone(countries[0])):
+        return zone, f"its phone numbers are in {countries[0]} (+{codes[0]})"
+    if _UK_POSTCODE.search(text):
+        return "Europe/London", "it gives UK postcodes"
     if len(tld) == 2 and (zone := country_zone(tld)):
         return zone, f"its address ends in .{tld}"
     return default, FALLBACK_WHY

@@ -184,6 +184,20 @@ def test_add_marks_past_rows_and_takes_the_zone_from_the_page_s_language(tmp_pat
     assert 'timezone = "Europe/Vienna"' in config.read_text()
 
 
+def test_a_zone_from_what_the_page_says_of_where_it_is() -> None:
+    from events.config_edit import suggest_zone
+
+    here = "America/Chicago"
+    assert suggest_zone("https://x.org/", here, None, "Call us on +44 (0)20 7946 0000") == (
+        "Europe/London",
+        "its phone numbers are in GB (+44)",
+    )
+    assert suggest_zone("https://x.org/", here, None, "Unity House, Leeds LS1 2AB")[0] == "Europe/London"
+    assert suggest_zone("https://x.org/", here, "en-AU", "")[0] == here  # Australia keeps several clocks
+    assert suggest_zone("https://x.org/", here, None, "Call +1 212 555 0100")[0] == here  # so do +1's countries
+    assert suggest_zone("https://x.org/", here, None, "Tel. +353 1 234 5678")[0] == "Europe/Dublin"
+
+
 def test_a_preview_row_whose_title_is_not_one_is_flagged() -> None:
     from datetime import date
 
