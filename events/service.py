@@ -142,8 +142,7 @@ def start_line(config: Config, store: Store, *, fetching: bool = True) -> str:
     if fetching:
         due = [r["next_run_at"] for r in store.source_states() if r.get("next_run_at")]
         if due:
-            first = min(d if d.tzinfo else d.replace(tzinfo=UTC) for d in due)
-            said.append(f"first fetch at {first:%H:%M:%S} UTC")
+            said.append(f"first fetch at {min(due):%H:%M:%S} UTC")  # the store's times are UTC-aware
     else:
         said.append("not fetching (events run fetches)")
     return " · ".join(said)

@@ -23,7 +23,7 @@ from events.identity import base_host
 from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
-from feeds.merging import published_id
+from feeds.merging import also_listed_by, published_id
 from feeds.render_cache import RenderCache
 from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
 from feeds.wording import booking_words
@@ -205,7 +205,7 @@ def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, So
     image = as_uri(e.image)
     if image:
         ve.add("image", image, parameters={"VALUE": "URI"})
-    also = [one_line(sources[s].name if s in sources else s, 200) for s in item.also]
+    also = also_listed_by(item, sources)
     ve.add("description", _description(item, source, link or f"{base_url}/events/{e.id}", also))
     categories = [one_line(c, 100) for c in e.categories if one_line(c, 100)]
     if categories:

@@ -6,7 +6,7 @@ website can show dates, venue and booking without parsing prose. Items are order
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 
@@ -17,7 +17,7 @@ from events.config import Feed, Source
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
-from feeds.merging import published_id
+from feeds.merging import also_listed_by, published_id
 from feeds.render_cache import RenderCache
 from feeds.text import headline, one_line, where
 from feeds.wording import booking_words, when_in_zone
@@ -61,8 +61,8 @@ def build_jsonfeed(
     pieces = []
     for item in items:
         source = sources.get(item.event.source)
-        also = tuple(one_line(sources[s].name if s in sources else s, 200) for s in item.also)
-        render = partial(_item_bytes, item, today, base_url, source, schema, timezone, also)
+        also = also_listed_by(item, sources)
+        render = partial(_piece, partial(_item, item, today, base_url, source, schema, timezone, also))
         context = (today, base_url, source, timezone, also)
         pieces.append(cache.piece("json", item, context, render) if cache else render())
     if next_url:
@@ -77,19 +77,10 @@ def build_jsonfeed(
     return head[:at] + items_text + head[at + len(empty) :]
 
 
-def _item_bytes(
-    item: StoredEvent,
-    today: date,
-    base_url: str,
-    source: Source | None,
-    schema: str,
-    timezone: str,
-    also: tuple[str, ...] = (),
-) -> bytes:
+def _piece(item: Callable[[], dict[str, object]]) -> bytes:
     """One item as it sits in the document: indented as orjson indents the list's members (JSON
     strings hold no raw line breaks, so every line break is indentation)."""
-    text = orjson.dumps(_item(item, today, base_url, source, schema, timezone, also), option=orjson.OPT_INDENT_2)
-    return text.replace(b"\n", b"\n    ")
+    return orjson.dumps(item(), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
 
 
 def _item(

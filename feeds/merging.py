@@ -9,10 +9,12 @@ one of them stops listing it. A feed of one source shows that source's own listi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from events.config import Source
 from events.store import StoredEvent
+from feeds.text import one_line
 
 
 def one_entry_per_event(items: Sequence[StoredEvent], source_order: Sequence[str]) -> list[StoredEvent]:
@@ -46,3 +48,8 @@ def one_entry_per_event(items: Sequence[StoredEvent], source_order: Sequence[str
 def published_id(item: StoredEvent) -> str:
     """The id a calendar or a website knows this entry by."""
     return item.uid or item.event.id
+
+
+def also_listed_by(item: StoredEvent, sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """The names of the other sources listing this entry's event, as feeds say them."""
+    return tuple(one_line(sources[s].name if s in sources else s, 200) for s in item.also)

@@ -55,16 +55,24 @@ def _depths(html: str) -> Iterator[int]:
     for match in _NESTING_TAG.finditer(html):
         name = match.group(2).lower()
         if match.group(1):  # an end tag: closes up to the nearest open element of its name, if any
-            if counts.get(name):
-                while open_names:
-                    top = open_names.pop()
-                    counts[top] -= 1
-                    if top == name:
-                        break
+            _close(open_names, counts, name)
         elif not match.group(0).endswith("/>"):
             open_names.append(name)
             counts[name] = counts.get(name, 0) + 1
         yield len(open_names)
+
+
+def _close(open_names: list[str], counts: dict[str, int], name: str) -> bool:
+    """An end tag ``name``, as a parser takes it: the open elements up to the nearest of that name are
+    closed; one that matches none closes nothing (False)."""
+    if not counts.get(name):
+        return False
+    while open_names:
+        top = open_names.pop()
+        counts[top] -= 1
+        if top == name:
+            break
+    return True
 
 
 def flatten(html: str, limit: int) -> str:
@@ -80,12 +88,7 @@ def flatten(html: str, limit: int) -> str:
         if match.group(1):
             if dropped.get(name):
                 dropped[name] -= 1
-            elif counts.get(name):
-                while kept:
-                    top = kept.pop()
-                    counts[top] -= 1
-                    if top == name:
-                        break
+            elif _close(kept, counts, name):
                 continue
         elif match.group(0).endswith("/>"):
             continue

@@ -382,7 +382,7 @@ class Store:
                 }
             )
         if inserts:
-            _link_same_events(conn, source_id, inserts)
+            _link_same_events(conn, source_id, inserts, [w.event for w in plan.writes if w.new])
             conn.execute(events.insert(), inserts)
         for (visible, cancelled), rows in updates.items():
             values: dict[str, Any] = {
@@ -405,11 +405,7 @@ class Store:
                 [{"b_id": event_id, "b_misses": misses} for event_id, misses in plan.missing.items()],
             )
         if plan.removed:
-            conn.execute(
-                update(events)
-                .where(events.c.id.in_(plan.removed))
-                .values(removed_at=now, updated_at=now, sequence=events.c.sequence + 1)
-            )
+            _mark_removed(conn, events.c.id.in_(plan.removed), now)
         if plan.changes:
             conn.execute(
                 changes.insert(),
@@ -426,14 +422,10 @@ class Store:
         page that stopped listing them would), without a change each for Slack to tell. Returns how many."""
         now = now or datetime.now(UTC)
         with self.begin(write=True) as conn:
-            done = conn.execute(
-                update(events)
-                .where(events.c.source_id == source_id, events.c.removed_at.is_(None))
-                .values(removed_at=now, updated_at=now, sequence=events.c.sequence + 1)
-            ).rowcount
+            done = _mark_removed(conn, and_(events.c.source_id == source_id, events.c.removed_at.is_(None)), now)
             if done:
                 touch(conn, [source_id])
-        return int(done or 0)
+        return done
 
     # booking milestones ------------------------------------------------------------------------
 
@@ -645,9 +637,18 @@ def new_event_row(e: Event, source_id: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def _link_same_events(conn: Connection, source_id: str, rows: list[dict[str, Any]]) -> None:
+def _mark_removed(conn: Connection, which: Any, now: datetime) -> int:
+    """Events gone from the feeds: removed now, with a new SEQUENCE so calendars take the removal."""
+    done = conn.execute(
+        update(events).where(which).values(removed_at=now, updated_at=now, sequence=events.c.sequence + 1)
+    ).rowcount
+    return int(done or 0)
+
+
+def _link_same_events(conn: Connection, source_id: str, rows: list[dict[str, Any]], found: list[Event]) -> None:
     """Each new listing that another source already lists is linked to it (``same_as``, the first
-    listing's): one read of the other sources' events on the new listings' days."""
+    listing's): one read of the other sources' events on the new listings' days. ``found`` are the
+    events ``rows`` were made from, in order."""
     days = sorted({row["first_day"] for row in rows})
     held: dict[str, list[tuple[str, Event]]] = {}
     for at in range(0, len(days), 500):
@@ -660,8 +661,7 @@ def _link_same_events(conn: Connection, source_id: str, rows: list[dict[str, Any
             held.setdefault(r.first_day, []).append((r.same_as or r.id, Event.from_dict(r.data)))
     if not held:
         return
-    for row in rows:
-        new = Event.from_dict(row["data"])
+    for row, new in zip(rows, found, strict=True):
         row["same_as"] = next((root for root, old in held.get(row["first_day"], ()) if same_event(new, old)), None)
 
 
