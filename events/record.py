@@ -122,7 +122,7 @@ def _iso(value: date | datetime | None) -> str | None:
 def _parse(value: str | None, all_day: bool, zone: ZoneInfo | None = None) -> date | datetime | None:
     if value is None:
         return None
-    if all_day and len(value) == 10:
+    if len(value) == 10:  # a day stays a day, also as the end of a timed event ("from 12:00 16 June to 8 July")
         return date.fromisoformat(value)
     moment = datetime.fromisoformat(value)
     return moment.astimezone(zone) if zone is not None and moment.tzinfo is not None else moment

@@ -77,6 +77,18 @@ def test_all_day_timed_and_offset_only_events(tmp_path: Path) -> None:
     assert b"METHOD:" not in rendered.ics and b"ORGANIZER" not in rendered.ics  # no invented contact
 
 
+def test_a_timed_start_with_a_day_for_its_end_survives_the_store(tmp_path: Path) -> None:
+    """A run of screenings "from 12:00 16 June to 8 July": the store gives the end back as a day, not a
+    time without a zone, which no feed could compare with the zoned start."""
+    london = ZoneInfo("Europe/London")
+    run = event("Screenings", datetime(2024, 6, 16, 12, tzinfo=london), end=date(2024, 7, 8), timezone="Europe/London")
+    back = Event.from_dict(run.as_dict())
+    assert back == run and back.last_day == date(2024, 7, 8)
+    cal = Calendar.from_ical(render_feed(config(tmp_path), Feed("all", "All"), [stored(back)], now=NOW).ics)
+    (vevent,) = cal.walk("VEVENT")
+    assert vevent.decoded("DTSTART") == datetime(2024, 6, 16, 12, tzinfo=london)
+
+
 def test_hostile_text_cannot_inject_properties_or_components(tmp_path: Path) -> None:
     items = [
         stored(
