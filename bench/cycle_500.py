@@ -89,8 +89,8 @@ def measure(label: str, func) -> tuple[float, float]:
 
 
 START_UP = (
-    "import sys; from events.config import load_config; from events.store import Store; "
-    "import events.service, feeds.publisher; Store(load_config(sys.argv[1]).service.database_url)"
+    "import sys; from events.config.models import load_config; from events.store import Store; "
+    "import events.service.scheduler, feeds.publisher; Store(load_config(sys.argv[1]).service.database_url)"
 )
 
 
@@ -120,8 +120,8 @@ def main() -> None:
     server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
     server.start()
     time.sleep(0.5)
-    from events.config import load_config
-    from events.service import run_cycle
+    from events.config.models import load_config
+    from events.service.scheduler import run_cycle
     from events.store import Store
     from feeds.build import build_feeds
 

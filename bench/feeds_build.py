@@ -25,8 +25,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from events.config import load_config
-from events.reconcile import Plan, Write
+from events.config.models import load_config
+from events.reconcile.plan import Plan, Write
 from events.record import Event
 from events.store import FetchResult, Store, StoredEvent, utcnow
 from feeds.build import RECORDS, build_feeds, feed_items, render_feed

@@ -45,7 +45,7 @@ class LabelledPage:
     derived_titles: set[int] = field(default_factory=set)  # indices of truth events whose title the page lacks
 
     def html(self) -> str:
-        from events.fetch import decode
+        from events.fetch.fetcher import decode
 
         return decode(self.path.read_bytes(), None)[0]
 

@@ -17,8 +17,8 @@ from tempfile import TemporaryDirectory
 
 from sqlalchemy import func, select
 
-from events.config import Feed, load_config
-from events.reconcile import Plan, Write, reconcile
+from events.config.models import Feed, load_config
+from events.reconcile.plan import Plan, Write, reconcile
 from events.record import Event
 from events.store import FetchResult, Store, new_event_row, utcnow
 from events.store.schema import events

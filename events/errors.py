@@ -8,7 +8,7 @@
 
 Foreign errors (tomllib, SQLAlchemy, httpx) are translated into these at the seam, with
 ``raise ... from exc``, so the CLI can print one line instead of a traceback.  Fetch failures are
-never raised: they are values (see ``events.fetch``), because one dead site must not stop the others.
+never raised: they are values (see ``events.fetch.fetcher``), because one dead site must not stop the others.
 """
 
 

@@ -1,7 +1,7 @@
 """A calendar of booking openings (``/feeds/<id>-booking.ics``): for members who want to book
 early, an all-day "Booking opens: <title>" on the day a page says booking opens, linked to the
 event. Only a day the page gave is an entry; "opens in April" names no day to put in a calendar. Once
-booking has opened the entry stays, as history, while its event is in the feed (``events.reconcile``
+booking has opened the entry stays, as history, while its event is in the feed (``events.reconcile.plan``
 keeps the day on the event when the page stops naming it)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 from icalendar import Event as VEvent
 
-from events.identity import base_host
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
+from events.store.uid_domain import base_host
 from feeds.ical import calendar_head
 from feeds.merging import published_id
 from feeds.text import book_or_details, calendar_name, one_line, where

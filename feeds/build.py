@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from events import __version__, metrics
-from events.config import Config, Feed, Source
+from events.config.models import Config, Feed, Source
 from events.errors import FeedError
 from events.store import Store, StoredEvent
 from feeds.ical import build_ical

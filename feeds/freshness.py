@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from events.config import Config
+from events.config.models import Config
 from events.errors import EventfeedError
 from events.store import Store
-from events.threads import in_daemon_thread
+from events.workers.threads import in_daemon_thread
 from feeds.build import build_feeds
 
 log = logging.getLogger("eventfeed.feeds")

@@ -18,11 +18,11 @@ from icalendar import Calendar, vDuration, vText
 from icalendar import Event as VEvent
 
 from events import __version__
-from events.config import Feed, Source
-from events.identity import base_host
+from events.config.models import Feed, Source
 from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
+from events.store.uid_domain import base_host
 from feeds.merging import also_listed_by, published_id
 from feeds.render_cache import RenderCache
 from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
@@ -64,7 +64,7 @@ def build_ical(
         if single
         else calendar_head(name, refresh_seconds, one_line(feed.description or feed.title, 1000))
     )
-    domain = uid_domain or base_host(base_url)  # the store's fixed domain (events.identity)
+    domain = uid_domain or base_host(base_url)  # the store's fixed domain (events.store.uid_domain)
     zones: dict[str, tuple[date, date]] = {}
     pieces = []
     for item in items:

@@ -13,7 +13,7 @@ from functools import partial
 import orjson
 
 from events import __version__
-from events.config import Feed, Source
+from events.config.models import Feed, Source
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end

@@ -1,6 +1,6 @@
 """One entry per real event in a feed of several sources.
 
-The store links a listing to the same event listed by another source (``events.same_event``). A feed
+The store links a listing to the same event listed by another source (``events.reconcile.same_event``). A feed
 that shows both sources shows the event once: the listing of the source first in the configuration
 speaks for it (its ORGANIZER, its link), the others are named beside it. The entry's UID is the first
 listing the store held (``same_as``), so it does not move whichever source was read first, nor when
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from events.config import Source
+from events.config.models import Source
 from events.store import StoredEvent
 from feeds.text import one_line
 

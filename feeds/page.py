@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from events.config import Config, Feed
+from events.config.models import Config, Feed
 from events.normalise.urls import as_uri
 from events.record import Event
 from events.redact import public_url
-from events.source_state import source_state
+from events.sources.state import source_state
 from events.store import StoredEvent
 from feeds.build import feed_events
 from feeds.links import GOOGLE_URL_LIMIT, event_links, feed_links, map_link, subscribe_links

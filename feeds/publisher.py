@@ -2,7 +2,7 @@
 
 ``Publisher`` does it in this process (``events fetch``). ``PublisherProcess`` does it in a child
 process (``events run``), so rendering a large feed never holds the GIL that the web server and the
-fetches need (``events.child_process``). Both are called from a worker thread.
+fetches need (``events.workers.child_process``). Both are called from a worker thread.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events import metrics
-from events.child_process import ChildProcess
-from events.config import Config
+from events.config.models import Config
 from events.errors import FeedError, StoreError
 from events.store import Store
+from events.workers.child_process import ChildProcess
 from feeds.build import build_feeds
 
 log = logging.getLogger("eventfeed")

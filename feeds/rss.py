@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from email.utils import format_datetime
 
-from events.config import Site, Source
+from events.config.models import Site, Source
 from events.store import StoredEvent
 from feeds.text import headline, one_line, where
 from feeds.wording import booking_words, when_in_zone

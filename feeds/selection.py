@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from events.config import Feed
+from events.config.models import Feed
 from events.store import StoredEvent
 
 

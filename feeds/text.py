@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from events.config import Site
+from events.config.models import Site
 from events.record import Event
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")

@@ -31,12 +31,12 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from events import metrics
-from events.child_process import ChildGone, WorkerPool
-from events.config import Config, Feed
+from events.config.models import Config, Feed
 from events.errors import StoreError
-from events.source_state import source_state
+from events.sources.state import source_state
 from events.store import Store, StoredEvent
 from events.store.served import ServedSince
+from events.workers.child_process import ChildGone, WorkerPool
 from feeds.booking_calendar import build_booking_ical
 from feeds.build import PageOf, feed_events, feed_items, feed_title, render_feed
 from feeds.freshness import Freshness

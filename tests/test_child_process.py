@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from events.child_process import ChildGone, ChildProcess, WorkerPool
-from events.config import load_config
-from events.service import publish_rest, run_cycle
+from events.config.models import load_config
+from events.service.scheduler import publish_rest, run_cycle
 from events.store import Store
+from events.workers.child_process import ChildGone, ChildProcess, WorkerPool
 from tests.conftest import fixture_text, write_config
 from tests.site import TestSite
 

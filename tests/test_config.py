@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from events.config import load_config, parse_duration
+from events.config.models import load_config, parse_duration
 from events.errors import ConfigError
 from tests.conftest import ROOT, run_events
 

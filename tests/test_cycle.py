@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from events.config import Config, load_config
-from events.service import run_cycle
+from events.config.models import Config, load_config
+from events.service.scheduler import run_cycle
 from events.store import Store
 from feeds.build import build_feeds
 from tests.conftest import write_config

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 from icalendar import Calendar
 
-from events.demo import PAGES, SampleSite
 from events.extract import extract_events
+from events.service.demo import PAGES, SampleSite
 from tests.helpers import free_port
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from events.config import Selectors
+from events.config.models import Selectors
 from events.extract import extract_events, linked_calendars
 from events.extract.context import PageContext
 from events.extract.structured.calendars import events_from_calendar

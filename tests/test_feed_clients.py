@@ -16,8 +16,8 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
-from events.config import Feed, load_config
-from events.reconcile import reconcile
+from events.config.models import Feed, load_config
+from events.reconcile.plan import reconcile
 from events.record import Event
 from events.store import FetchResult, Store
 from feeds.build import build_feeds, render_feed
@@ -391,7 +391,7 @@ def test_a_changed_organiser_or_duration_in_config_bumps_the_source_s_events(tmp
 def test_a_booking_opening_stays_in_the_booking_calendar_once_booking_has_opened() -> None:
     """The page says "Booking opens 1 June" and, from that day, "Book now" with no day: the entry stays as
     history. A page that opens booking before the day it gave did not open it on that day: no entry."""
-    from events.reconcile import Stored, reconcile
+    from events.reconcile.plan import Stored, reconcile
     from feeds.booking_calendar import build_booking_ical
 
     before = event("Conference", date(2030, 11, 13), booking="soon", booking_opens="2030-06-01")

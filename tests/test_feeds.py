@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import jsonschema
 from icalendar import Calendar
 
-from events.config import Feed, load_config
+from events.config.models import Feed, load_config
 from events.record import Event
 from events.store import StoredEvent
 from feeds.build import render_feed
@@ -151,7 +151,7 @@ def test_feed_filters(tmp_path: Path) -> None:
 def test_the_store_picks_exactly_the_rows_each_feed_window_keeps(database_url: str) -> None:
     """The database narrows a feed's rows (sources, past and future days, a query's dates); what it
     returns must be what the Python filter would keep from every row, on SQLite and PostgreSQL."""
-    from events.reconcile import Plan, Write
+    from events.reconcile.plan import Plan, Write
     from events.store import FetchResult, Store, utcnow
     from feeds.build import feed_items
     from feeds.selection import Query, select_events

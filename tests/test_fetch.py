@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from events.fetch import Failure, Fetcher, FetchPolicy, NotModified, Page, decode
+from events.fetch.fetcher import Failure, Fetcher, FetchPolicy, NotModified, Page, decode
 from tests.site import Answer, Seen, TestSite
 
 FAST = FetchPolicy(

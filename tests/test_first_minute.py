@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from events.config import load_config
-from events.service import retry_delay
+from events.config.models import load_config
+from events.service.scheduler import retry_delay
 from events.store import Store
 from tests.conftest import write_config
 from tests.helpers import free_port, running
@@ -71,7 +71,7 @@ def test_network_failures_say_what_to_check() -> None:
     import socket
     import ssl
 
-    from events.network_words import connection_problem
+    from events.fetch.network_words import connection_problem
     from events.redact import problem_in_words
 
     url = "https://events.example.org:8443/calendar"
@@ -99,7 +99,7 @@ def test_network_failures_say_what_to_check() -> None:
 
 
 def test_a_failing_source_says_since_when() -> None:
-    from events.source_state import source_state
+    from events.sources.state import source_state
 
     now = datetime(2030, 1, 2, 0, 5, tzinfo=UTC)
     row = {"id": "a", "consecutive_failures": 2, "unhealthy_since": now - timedelta(minutes=12), "last_error": "x"}

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from events.config import Config, load_config
+from events.config.models import Config, load_config
 from events.extract import parse_html
 from events.extract.paging import next_page_url
-from events.service import run_cycle
+from events.service.scheduler import run_cycle
 from events.store import Store
 from tests.conftest import write_config
 from tests.site import Answer, Seen, TestSite

@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from events.config import load_config
+from events.config.models import load_config
 from events.extract import MAX_EVENTS, extract_events
 from events.extract.parsing import MAX_DEPTH, flatten, nesting_depth
-from events.fetch import Failure, Fetcher, FetchPolicy, Page
-from events.service import run_cycle
+from events.fetch.fetcher import Failure, Fetcher, FetchPolicy, Page
+from events.service.scheduler import run_cycle
 from events.store import Store
 from tests.conftest import write_config
 from tests.site import Answer, TestSite

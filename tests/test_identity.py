@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from events.extract import extract_events
 from events.extract.merge import assign_ids
-from events.reconcile import Plan, Stored, reconcile
+from events.reconcile.plan import Plan, Stored, reconcile
 from events.record import Event
 from events.store import FetchResult, Store
 from tests.conftest import FIXTURES

@@ -19,8 +19,8 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from events.config import load_config
-from events.service import run_cycle
+from events.config.models import load_config
+from events.service.scheduler import run_cycle
 from events.store import Store
 from events.store.schema import sources
 from feeds.slack import outbox

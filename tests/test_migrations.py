@@ -81,7 +81,7 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, database_url:
 
 
 def test_export_and_import_round_trip(tmp_path: Path, database_url: str) -> None:
-    from events.reconcile import Change, Plan, Write
+    from events.reconcile.plan import Change, Plan, Write
     from events.store import FetchResult, utcnow
     from tests.test_feeds import event  # records written for the feed tests
 

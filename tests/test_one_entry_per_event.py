@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from events.config import load_config
-from events.reconcile import reconcile
+from events.config.models import load_config
+from events.reconcile.plan import reconcile
+from events.reconcile.same_event import same_event
 from events.record import Event
-from events.same_event import same_event
 from events.store import FetchResult, Store
 from feeds.build import render_feed
 from feeds.page import event_page

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from events.config import Config, Feed, Source, load_config
+from events.config.models import Config, Feed, Source, load_config
 from events.record import Event
-from events.service import run_cycle
+from events.service.scheduler import run_cycle
 from events.store import Store, StoredEvent
 from feeds.build import RECORDS, build_feeds, render_feed
 from feeds.render_cache import RENDERED, RenderCache

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Table, func, select, update
 
-from events.config import load_config
-from events.service import run_cycle
+from events.config.models import load_config
+from events.service.scheduler import run_cycle
 from events.store import Store
 from events.store.schema import changes, events, fetches
 from tests.conftest import run_events, write_config

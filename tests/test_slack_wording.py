@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from events.reconcile import change_kind, differences
+from events.reconcile.plan import change_kind, differences
 from events.record import Event
 from feeds.slack.messages import change_message, digest_message, summary_message
 from feeds.wording import booking_words, change_sentences

@@ -150,7 +150,7 @@ def test_fixes_survive_fetches_show_in_history_and_say_when_stale(tmp_path: Path
 
 
 def test_event_page_says_a_title_was_corrected(tmp_path: Path, site: TestSite) -> None:
-    from events.config import load_config
+    from events.config.models import load_config
     from events.store import Store
     from feeds.page import event_page
 
@@ -185,7 +185,7 @@ def test_add_marks_past_rows_and_takes_the_zone_from_the_page_s_language(tmp_pat
 
 
 def test_a_zone_from_what_the_page_says_of_where_it_is() -> None:
-    from events.config_edit import suggest_zone
+    from events.config.edit import suggest_zone
 
     here = "America/Chicago"
     assert suggest_zone("https://x.org/", here, None, "Call us on +44 (0)20 7946 0000") == (
@@ -201,7 +201,7 @@ def test_a_zone_from_what_the_page_says_of_where_it_is() -> None:
 def test_a_preview_row_whose_title_is_not_one_is_flagged() -> None:
     from datetime import date
 
-    from events.cli_sources import row_check
+    from events.cli.preview import row_check
     from events.record import Event
 
     def row(title: str, day: date = date(2030, 6, 12)) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from events.config import Selectors
+from events.config.models import Selectors
 from events.extract.context import PageContext
 from events.extract.merge import merge_events
 from events.extract.parsing import parse_html as parse_html  # for callers that parse a page once

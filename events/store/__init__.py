@@ -35,9 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from events.errors import StoreError
-from events.reconcile import Plan, Stored
+from events.reconcile.plan import Plan, Stored
+from events.reconcile.same_event import same_event
 from events.record import Event
-from events.same_event import same_event
 from events.store import migrate
 from events.store.schema import changes, detail_pages, events, fetches, notifications, sources
 
@@ -52,7 +52,7 @@ class StoredEvent:
     sequence: int
     cancelled_at: datetime | None
     removed_at: datetime | None
-    same_as: str | None = None  # the listing by another source this one was linked to (events.same_event)
+    same_as: str | None = None  # the listing by another source this one was linked to (events.reconcile.same_event)
     # set by publishers for a feed of several sources (feeds.merging): the id calendars know this
     # entry by, when not the event's own, and the other sources listing it
     uid: str | None = None
@@ -568,7 +568,7 @@ class Store:
         return _stored(row) if row is not None else None
 
     def same_events(self, item: StoredEvent) -> list[StoredEvent]:
-        """The other sources' listings of the same event (``events.same_event``), not removed."""
+        """The other sources' listings of the same event (``events.reconcile.same_event``), not removed."""
         root = item.same_as or item.event.id
         query = select(events).where(
             or_(events.c.id == root, events.c.same_as == root),

@@ -53,7 +53,7 @@ sources = Table(
     Column("next_run_at", DateTime(timezone=True)),
     Column("claimed_by", String(64)),  # the instance fetching it now (several instances, one database)
     Column("claimed_until", DateTime(timezone=True)),
-    # the last trusted reading's shape (events.shape), and whether the page has changed shape since
+    # the last trusted reading's shape (events.sources.shape), and whether the page has changed shape since
     Column("shape", JSON),
     Column("shape_changed_since", DateTime(timezone=True)),
     Column("shape_reason", Text),
@@ -98,7 +98,9 @@ events = Table(
     Column("missing_count", Integer, nullable=False, default=0),
     Column("removed_at", DateTime(timezone=True)),
     Column("cancelled_at", DateTime(timezone=True)),
-    Column("same_as", String(64)),  # the event another source's listing of it was linked to (events.same_event)
+    Column(
+        "same_as", String(64)
+    ),  # the event another source's listing of it was linked to (events.reconcile.same_event)
     Index("ix_events_source", "source_id"),
     Index("ix_events_first_day", "first_day"),
 )

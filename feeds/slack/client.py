@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.config import Slack, SlackRoute
+from events.config.models import Slack, SlackRoute
 from feeds.slack.outbox import SendResult
 
 METADATA_TYPE = "eventfeed_notification"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from events.config import Config
+from events.config.models import Config
 from events.store import StoredEvent
 from feeds.build import feed_events
 from feeds.links import feed_links

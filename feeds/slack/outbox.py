@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
-from events.config import Config, SlackRoute
+from events.config.models import Config, SlackRoute
 from events.record import Event
 from events.store import Store, aware_row, changes_lock
 from events.store.schema import changes, events, meta, notifications, sources

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from events.config import Feed
+from events.config.models import Feed
 from feeds.build import render_feed
 from tests.conformance.validators import validate
 from tests.test_feeds import HOSTILE, NOW, config, event, stored

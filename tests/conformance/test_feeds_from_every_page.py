@@ -10,7 +10,7 @@ import json
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from events.config import Feed
+from events.config.models import Feed
 from events.extract import extract_events
 from feeds.build import render_feed
 from feeds.ical import build_event_ical

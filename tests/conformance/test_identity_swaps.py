@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from events.extract import extract_events
-from events.reconcile import reconcile
+from events.reconcile.plan import reconcile
 from events.store import FetchResult, Store
 from tests.conftest import shared_or_skip
 

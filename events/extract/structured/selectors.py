@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from events.config import Selectors
+from events.config.models import Selectors
 from events.extract.context import PageContext
 from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.record import Event

@@ -1,5 +1,5 @@
 """One real event listed by two sources: a later listing names the one the store already held
-(``events.same_event``), so the combined feeds publish one entry under a UID that does not move.
+(``events.reconcile.same_event``), so the combined feeds publish one entry under a UID that does not move.
 
 Revision ID: 0008
 Revises: 0007

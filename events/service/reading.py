@@ -20,17 +20,17 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from events.addresses import trusted
-from events.child_process import ChildGone, WorkerPool
-from events.config import Source
+from events.config.models import Source
 from events.extract import extract_events, linked_calendars, parse_html
 from events.extract.details import complete, detail_event, lacks_detail
 from events.extract.merge import merge_events
 from events.extract.paging import next_page_url
-from events.fetch import Failure, Fetcher, NotModified, Page
-from events.fixes import Fixer
+from events.fetch.addresses import trusted
+from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
 from events.record import Event
+from events.sources.fixes import Fixer
 from events.store import Store, utcnow
+from events.workers.child_process import ChildGone, WorkerPool
 
 MAX_DETAILS = 60  # event pages read per reading, the soonest events first
 READ_BUDGET = 120.0  # seconds a reader process may spend on one reading's pages before it is stopped

@@ -8,9 +8,9 @@ from typing import IO
 
 import click
 
-from events.cli_common import config_from as _config
-from events.cli_common import friendly
-from events.cli_common import open_store as _store
+from events.cli.common import config_from as _config
+from events.cli.common import friendly
+from events.cli.common import open_store as _store
 
 
 @click.group()
@@ -56,7 +56,7 @@ def db_prune(ctx: click.Context) -> None:
     Example:
         events db prune
     """
-    from events.retention import prune, summary
+    from events.service.retention import prune, summary
 
     config = _config(ctx)
     click.echo(summary(prune(config, _store(config))))

@@ -20,8 +20,8 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, model_vali
 from pydantic.dataclasses import dataclass
 from pydantic.json_schema import SkipJsonSchema
 
-from events.config_raw import config_error, expand_environment, explicit_defaults
-from events.config_types import (
+from events.config.raw import config_error, expand_environment, explicit_defaults
+from events.config.values import (
     Accent,
     ContactUrl,
     Cron,
@@ -49,7 +49,7 @@ from events.config_types import (
     one_of,
     whole,
 )
-from events.config_types import parse_duration as parse_duration  # where callers have always found it
+from events.config.values import parse_duration as parse_duration  # where callers have always found it
 from events.errors import ConfigError
 from events.record import EVENT_STATUSES
 

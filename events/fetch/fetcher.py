@@ -7,8 +7,8 @@ exponential back-off and jitter on timeouts, 429 and 5xx, waiting as long as ``R
 (within reason).
 
 Safe means: redirects are followed here, hop by hop, so each hop's host is checked (robots.txt, and
-for hosts the caller does not trust, a public address: ``events.addresses``); every body, robots.txt
-included, is streamed and capped after its content encodings are undone (``events.bodies``), within
+for hosts the caller does not trust, a public address: ``events.fetch.addresses``); every body, robots.txt
+included, is streamed and capped after its content encodings are undone (``events.fetch.bodies``), within
 one total time limit; and an answer that is not a page (a PDF, an image) is a failure that says so.
 """
 
@@ -30,9 +30,9 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from events.addresses import host_of, refusal
-from events.bodies import TooLarge, Unpacker, UnsupportedEncoding, decode, not_readable
-from events.network_words import connection_problem
+from events.fetch.addresses import host_of, refusal
+from events.fetch.bodies import TooLarge, Unpacker, UnsupportedEncoding, decode, not_readable
+from events.fetch.network_words import connection_problem
 
 MB = 1024 * 1024
 ROBOTS_LIMIT = 512 * 1024  # robots.txt beyond this is ignored, as RFC 9309 allows
@@ -99,7 +99,7 @@ class Fetcher:
             headers={
                 "User-Agent": p.user_agent,
                 "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                "Accept-Encoding": "gzip, deflate",  # the encodings events.bodies undoes within limits
+                "Accept-Encoding": "gzip, deflate",  # the encodings events.fetch.bodies undoes within limits
             },
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
             follow_redirects=False,  # followed in _request, hop by hop

@@ -7,8 +7,8 @@ import json
 
 import click
 
-from events.cli_common import config_from as _config
-from events.cli_common import friendly
+from events.cli.common import config_from as _config
+from events.cli.common import friendly
 
 
 @click.group("config")
@@ -30,7 +30,7 @@ def config_schema() -> None:
     config.toml names it on its first line (#:schema ./config.schema.json), so editors complete keys,
     show each key's meaning and mark mistakes as you type.
     """
-    from events.config import schema
+    from events.config.models import schema
 
     click.echo(json.dumps(schema(), indent=2, ensure_ascii=False))
 

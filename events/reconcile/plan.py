@@ -3,7 +3,7 @@
 ``reconcile(stored, found, today)`` returns a ``Plan``: the rows to write and the changes to record;
 ``repeat(stored, today)`` does the same for a page that did not change (a 304, or the same bytes).
 The store applies a plan in one transaction. Whether a reading is trusted at all is decided before,
-in ``events.shape``: a page that changed shape never reaches here.
+in ``events.sources.shape``: a page that changed shape never reaches here.
 
 * Identity is a one-to-one assignment: each stored event is matched by at most one found event,
   by its id first, then by its own link, then by its title and year, nearest day first. A moved
@@ -33,7 +33,7 @@ class Stored:
     removed: bool = False
 
 
-# a fix's word for what it set (events.fixes) → the record's fields it touches
+# a fix's word for what it set (events.sources.fixes) → the record's fields it touches
 FIXED_FIELDS = {
     "title": {"title"},
     "venue": {"venue", "address", "locality"},
@@ -86,7 +86,7 @@ def reconcile(
 ) -> Plan:
     """``forget_before``: events that ended before it are past retention; one the store does not hold
     (it was pruned) is not added again, or an archive page would announce old events as new.
-    ``fix`` corrects each event after it is paired (``events.fixes``): the corrected event is stored,
+    ``fix`` corrects each event after it is paired (``events.sources.fixes``): the corrected event is stored,
     and the change that first carries a correction says so (``detail["fixed"]``). ``partial``: the
     reading reached fewer of the listing's pages than usual, so what it found counts and what it lacks
     says nothing (no event is missed)."""

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from events.config import Fix, Source
+from events.config.models import Fix, Source
 from events.record import Event
 
 

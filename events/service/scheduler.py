@@ -7,7 +7,7 @@ started twice, one source's crash is logged and the others go on, and the next r
 from the fetch history so that a restart does not hammer every site at once.
 
 The event loop keeps what waits on the network and the store; what keeps a core busy goes to child
-processes (``events.child_process``): pages are read in reader processes, and ``events run`` hands in a
+processes (``events.workers.child_process``): pages are read in reader processes, and ``events run`` hands in a
 publisher that rebuilds feeds in a process of its own, so neither holds the GIL a request needs.
 """
 
@@ -26,13 +26,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from events import metrics
-from events.child_process import WorkerPool
-from events.config import Config, Source
-from events.cycle import CycleReport, run_source
+from events.config.models import Config, Source
 from events.errors import StoreError
-from events.fetch import Fetcher, FetchPolicy
+from events.fetch.fetcher import Fetcher, FetchPolicy
+from events.service.cycle import CycleReport, run_source
 from events.store import Store
-from events.threads import in_daemon_thread
+from events.workers.child_process import WorkerPool
+from events.workers.threads import in_daemon_thread
 
 log = logging.getLogger("eventfeed")
 Publish = Callable[[set[str] | None], Any]
@@ -273,7 +273,7 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
             await in_daemon_thread(publish_counted, set())
 
     async def prune() -> None:
-        from events.retention import prune, summary
+        from events.service.retention import prune, summary
 
         with contextlib.suppress(asyncio.CancelledError):
             try:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from events.config import Config, config_from
+from events.config.models import Config, config_from
 from events.errors import ConfigError
 
 

@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from events.colours import contrast
+from events.config.colours import contrast
 
 MIN_INTERVAL = 60
 MAX_INTERVAL = 366 * 86400

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from events.cli_common import friendly
+from events.cli.common import friendly
 
 
 @click.command("init")
@@ -21,7 +21,7 @@ def init(ctx: click.Context, name: str | None, page: str | None) -> None:
     Example:
         events init --name "Hospital Doctors Union" --url https://www.hcsa.com/
     """
-    from events.config import load_config
+    from events.config.models import load_config
     from events.errors import ConfigError
 
     path = Path(ctx.obj["config"])
@@ -42,8 +42,8 @@ def init(ctx: click.Context, name: str | None, page: str | None) -> None:
 
 
 def write_starter(path: Path, name: str, page: str) -> None:
-    from events.config_edit import suggest_id
-    from events.config_template import starter_config
+    from events.config.edit import suggest_id
+    from events.config.template import starter_config
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(starter_config(name.strip(), suggest_id(page, set(), name), page.strip()), encoding="utf-8")

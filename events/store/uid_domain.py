@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from events.config import Config
+from events.config.models import Config
 from events.store import Store
 from events.store.schema import meta
 

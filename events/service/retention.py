@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from events.config import Config
+from events.config.models import Config
 from events.store import Store
 
 

@@ -3,8 +3,8 @@ for a source's problem.
 
 Failures of any kind (an error status, a timeout, junk instead of a page) are recorded and change no
 event. A 304, or a body identical to the last trusted one, is that trusted reading again: nothing is
-parsed, but the events it lacked are missed once more (``events.reconcile.repeat``). A new body is
-extracted; if the reading changed shape (``events.shape``) the source is marked and its events stay
+parsed, but the events it lacked are missed once more (``events.reconcile.plan.repeat``). A new body is
+extracted; if the reading changed shape (``events.sources.shape``) the source is marked and its events stay
 as they were, otherwise the plan is applied. A plan the store cannot write is a failure the source
 reports, never a stuck source.
 """
@@ -22,17 +22,17 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from events.addresses import host_of
-from events.child_process import WorkerPool
-from events.config import Config, Source
+from events.config.models import Config, Source
 from events.errors import StoreError
-from events.fetch import Failure, Fetcher, NotModified, Page
-from events.fixes import Fixer
-from events.reading import Listing, read_events, read_listing
-from events.reconcile import Change, Plan, reconcile, repeat
+from events.fetch.addresses import host_of
+from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
+from events.reconcile.plan import Change, Plan, reconcile, repeat
 from events.record import Event
-from events.shape import Shape, shape_change, shape_of
+from events.service.reading import Listing, read_events, read_listing
+from events.sources.fixes import Fixer
+from events.sources.shape import Shape, shape_change, shape_of
 from events.store import FetchResult, Store, utcnow
+from events.workers.child_process import WorkerPool
 
 
 @dataclass

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.reconcile import Plan, Stored
+from events.reconcile.plan import Plan, Stored
 from events.record import Event
 
 # What each field is called when a reading loses it, and how to tell an event has it.
