@@ -16,7 +16,7 @@ from events.extract.text.kinds import section_heading
 from events.extract.textmap import TextMap
 
 if TYPE_CHECKING:
-    from events.extract.text.reader import Reading
+    from events.extract.text.block_reading import Reading
 
 _RELATED = re.compile(
     r"\b(?:related|similar|more|other|also|recommended|upcoming|next|see\s+also|you\s+might|you\s+may)\b", re.I

@@ -13,14 +13,22 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from events.extract.context import PageContext
-from events.extract.provenance import css_path, text_field_origins
-from events.extract.text.anchors import Anchor, find_anchors, stamps_in
-from events.extract.text.blocks import HEADINGS, LETTERS, Block, blank, cut, overlaps, shift, text_segments
+from events.extract.text.anchors import find_anchors, stamps_in
+from events.extract.text.block_bounds import (
+    MAX_BLOCK,
+    block_for,
+    block_shape,
+    extend_block,
+    sessions,
+    split_same_day,
+)
+from events.extract.text.block_fields import block_link, category_elements, contributions, provenance, title_element
+from events.extract.text.block_reading import Reading
+from events.extract.text.blocks import LETTERS, Block, blank, cut, overlaps, shift, text_segments
 from events.extract.text.date_lists import MIN_DATES, date_list_events
 from events.extract.text.kinds import (
     MILESTONE,
@@ -37,8 +45,6 @@ from events.extract.text.tables import booking_column, table_columns
 from events.extract.text.times import when_of
 from events.extract.text.title_choice import BlockText, choose_title, title_candidates
 from events.extract.text.titles import (
-    DOCUMENT,
-    GENERIC_LINK,
     KINDS,
     TitleCandidate,
     context_title,
@@ -56,11 +62,8 @@ from events.normalise.places import find_locality, is_online, looks_like_venue, 
 from events.normalise.status import find_booking, find_event_status
 from events.normalise.times import find_times
 from events.normalise.titles import tidy_title
-from events.normalise.word_classes import looks_like_file_name, only_link_words
 from events.record import Event
 
-MAX_BLOCK = 600  # characters: a card, a row or a banner, never an article
-_STOP_CLIMB = frozenset({"body", "html", "main"})
 _NOTICE_WORDS = re.compile(r"notice|cancel|postpon", re.IGNORECASE)
 
 
@@ -73,17 +76,17 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
     blocks: dict[int, Block] = {}
     starts = [a.span[0] for a in anchors]
     for anchor in anchors:
-        index = _block_for(tm, anchor, anchors, starts)
+        index = block_for(tm, anchor, anchors, starts)
         blocks.setdefault(index, Block(index, [])).dates.append(anchor)
     alone = len({a.first_day for a in anchors}) == 1  # one date on the whole page: an article's, or a detail page's
-    parts = [session for b in blocks.values() for part in _split(tm, b) for session in _sessions(tm, part)]
+    parts = [session for b in blocks.values() for part in split_same_day(tm, b) for session in sessions(tm, part)]
     for block in parts:
-        _extend(tm, block, anchors, starts)
+        extend_block(tm, block, anchors, starts)
     # a line restating the date ("1:00pm - Wednesday, September 21st") under a date heading belongs to
     # the heading's block, not to an event of its own
     covered = [(tm.elements[b.extra[0]].start, b.span(tm)[1], {a.first_day for a in b.dates}) for b in parts if b.extra]
     # blocks of one shape (tag and class) are the items of a listing
-    shapes = Counter(_shape(tm, b.index) for b in parts)
+    shapes = Counter(block_shape(tm, b.index) for b in parts)
     found: list[Event | Reading] = []
     for block in parts:
         here = tm.elements[block.index]
@@ -98,7 +101,7 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
         if listed is not None:
             found.extend(listed)
             continue
-        reading = _read_block(ctx, tm, block, alone, shapes[_shape(tm, block.index)])
+        reading = _read_block(ctx, tm, block, alone, shapes[block_shape(tm, block.index)])
         if reading is not None:
             found.append(reading)
     readings = [r for r in found if isinstance(r, Reading)]
@@ -106,135 +109,6 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
         reading.evidence.update(page)
         _decide(ctx, tm, reading)
     return [r if isinstance(r, Event) else r.event for r in found if isinstance(r, Event) or r.accepted]
-
-
-def _shape(tm: TextMap, index: int) -> tuple[str, str, int]:
-    el = tm.elements[index]
-    return el.tag, el.node.attrs.get("class") or "", el.depth
-
-
-def _block_for(tm: TextMap, match: Anchor, dates: list[Anchor], starts: list[int]) -> int:
-    """Widen from the date's own element while the wider element holds no other day."""
-    index = tm.container(*match.span)
-    while True:
-        parent = tm.elements[index].parent
-        if parent <= 0:
-            return index
-        p = tm.elements[parent]
-        if p.tag in _STOP_CLIMB or p.end - p.start > MAX_BLOCK:
-            return index
-        if tm.elements[index].tag == "tr" and table_columns(tm, index):
-            return index  # a row under named columns is one record: its header's labels are no title
-        lo, hi = bisect.bisect_left(starts, p.start), bisect.bisect_left(starts, p.end)
-        if any(d.first_day != match.first_day for d in dates[lo:hi]):
-            return index
-        index = parent
-
-
-def _split(tm: TextMap, block: Block) -> list[Block]:
-    """Several events on one day share a block (a day cell of a month calendar); when the block's
-    anchors sit in separate children that each have a title of their own, each child is an event."""
-    if len(block.dates) < 2:
-        return [block]
-    index = block.index
-    while True:
-        kids = [k for k in tm.children(index) if any(_within(tm, k, a) for a in block.dates)]
-        if len(kids) != 1:
-            break
-        index = kids[0]
-    shapes = {(tm.elements[k].tag, tm.elements[k].node.attrs.get("class")) for k in kids}
-    if len(kids) < 2 or len(shapes) > 1 or not all(_has_title_element(tm, k) for k in kids):
-        return [block]  # repeated items of one kind, each with its own title; anything else is one event
-    return [Block(k, [a for a in block.dates if _within(tm, k, a)]) for k in kids]
-
-
-_CLOCKISH = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
-
-
-def _sessions(tm: TextMap, block: Block) -> list[Block]:
-    """A day of a playbill: one date, then several shows, each with its own title and time
-    ("15 April — 13:00 Three Men in a Boat … 14:00 Backstage tour"). When the block holds two or more
-    sibling items of one kind, each with a clock time and a title and none holding the date, each
-    item is an event on that day (its date placed at the item's start, where its text begins)."""
-    if len({a.first_day for a in block.dates}) != 1 or block.extra:
-        return [block]
-    start, end = block.span(tm)
-    if len(_CLOCKISH.findall(tm.text, start, end)) < 2:
-        return [block]  # fewer than two clock times: one event (a cheap look before reading times)
-    index = block.index
-    for _ in range(6):  # down the one branch that holds the times and not the date
-        kids = tm.children(index)
-        free = [k for k in kids if not any(_within(tm, k, a) for a in block.dates)]
-        shapes = {(tm.elements[k].tag, tm.elements[k].node.attrs.get("class")) for k in kids}
-        if len(kids) >= 2 and len(free) == len(kids) and len(shapes) == 1:
-            if all(find_times(tm.text_of(k)) and _has_title_element(tm, k) for k in kids):
-                day = block.dates[0]
-                return [Block(k, [replace(day, span=(tm.elements[k].start,) * 2)]) for k in kids]
-            return [block]
-        if len(kids) == 1:  # a wrapper: look inside it
-            index = kids[0]
-            continue
-        timed = [k for k in free if len(_CLOCKISH.findall(tm.text, tm.elements[k].start, tm.elements[k].end)) >= 2]
-        if len(timed) != 1:
-            return [block]
-        index = timed[0]
-    return [block]
-
-
-def _within(tm: TextMap, index: int, anchor: Anchor) -> bool:
-    el = tm.elements[index]
-    return el.start <= anchor.span[0] < el.end or (anchor.span[0] == el.start == el.end)
-
-
-def _has_title_element(tm: TextMap, index: int) -> bool:
-    for i in (index, *tm.descendants(index)):
-        el = tm.elements[i]
-        if (el.tag == "a" or el.tag in HEADINGS) and len(LETTERS.findall(tm.text[el.start : el.end])) >= 3:
-            return True
-    return False
-
-
-def _extend(tm: TextMap, block: Block, anchors: list[Anchor], starts: list[int]) -> None:
-    """A date that stands alone (a heading "12 March 2024", a date line) heads the siblings after it,
-    up to the next date: "<h3>date</h3><h4>title</h4><p>venue</p>"."""
-    el = tm.elements[block.index]
-    rest = blank(tm.text[el.start : el.end], [shift(a.span, -el.start) for a in block.dates])
-    rest = re.sub(r"\b(?:date|when|time)s?\b|\d|(?:a|p)\.?m\.?", " ", rest, flags=re.IGNORECASE)
-    if len(LETTERS.findall(rest)) >= 3:
-        return
-    index, total = block.index, el.end - el.start
-    for _ in range(4):
-        nxt = tm.next_sibling(index)
-        if nxt is None:
-            return
-        sib = tm.elements[nxt]
-        if sib.tag in HEADINGS and (el.tag not in HEADINGS or sib.tag <= el.tag):
-            return  # the next section of the page
-        total += sib.end - sib.start
-        inside = anchors[bisect.bisect_left(starts, sib.start) : bisect.bisect_left(starts, sib.end)]
-        days = {a.first_day for a in block.dates}
-        if total > MAX_BLOCK or any(a.first_day not in days for a in inside):
-            return  # it holds another day's date: the next event
-        block.extra.append(nxt)
-        index = nxt
-
-
-@dataclass
-class Reading:
-    """One block as the reader read it, before the decision whether it is an event: the record it
-    would make, the evidence for and against (less what its title says: ``title_evidence``), its
-    title candidates and the one chosen. Training keeps these (``observations``) to refit both
-    decisions."""
-
-    block: Block
-    text: str
-    event: Event
-    evidence: dict[str, float]
-    titles: list[TitleCandidate]
-    chosen: TitleCandidate | None
-    named_by: str  # "candidate", "notice" or "context" (a table's heading)
-    accepted: bool = False
-    origins: tuple[int, tuple[int, int] | None, tuple[int, int] | None] = (0, None, None)  # start, title, booking
 
 
 # the evidence known once a block's dates, times, status and place words are read (before its title)
@@ -265,11 +139,11 @@ def _decide(ctx: PageContext, tm: TextMap, reading: Reading) -> None:
         return
     event = reading.event
     start, title_span, booking_span = reading.origins
-    origins = _provenance(
+    origins = provenance(
         ctx, tm, reading.block, start, event.title, title_span, event.venue, booking_span, reading.titles
     )
     if ctx.explain:
-        origins["is an event"] = f"{decision.score(judged):+.1f} ({_contributions(judged, decision.weights)})"
+        origins["is an event"] = f"{decision.score(judged):+.1f} ({contributions(judged, decision.weights)})"
     reading.event = replace(event, provenance=origins)
 
 
@@ -363,7 +237,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         venue, address = element_place(tm, place_element, text, start, removed)
     else:
         documents = [span_of(tm, i, start) for i in document_links(tm, block) + navigation(tm, block)]
-        badges = [span_of(tm, i, start) for i in _category_elements(tm, block)]
+        badges = [span_of(tm, i, start) for i in category_elements(tm, block)]
         if title_span is not None:
             venue = venue_in(text, segments, title_span, documents, badges) or venue_in_title
         else:
@@ -373,7 +247,7 @@ def _read_block(ctx: PageContext, tm: TextMap, block: Block, alone: bool = False
         if venue is None:
             venue = meta_line_place(tm, block, text, start, removed)
     when = when_of(ctx, tags, written, times)
-    url = _link(ctx, tm, block, _title_element(tm, start, title_span))
+    url = block_link(ctx, tm, block, title_element(tm, start, title_span))
     news = news_evidence(tm, block.index, url)
     evidence.update(news)
     # the hand-written rules' own verdict, kept as one feature: they rejected a block on any of these,
@@ -459,40 +333,6 @@ def _shape_evidence(
     return out
 
 
-def _provenance(
-    ctx: PageContext,
-    tm: TextMap,
-    block: Block,
-    start: int,
-    title: str,
-    title_span: tuple[int, int] | None,
-    venue: str | None,
-    booking_span: tuple[int, int] | None,
-    candidates: list[TitleCandidate],
-) -> dict[str, str]:
-    first = min(block.dates, key=lambda d: d.span)
-    spans: dict[str, tuple[int, int] | str | None] = {
-        "title": title_span if title_span and title_span != (0, 0) else title,
-        "start": (first.span[0] - start, first.span[1] - start),
-        "venue": venue,
-        "booking": booking_span,
-    }
-    origins = text_field_origins(tm, block.index, start, spans)
-    if ctx.explain:
-        origins["block"] = f"text:{css_path(tm.elements[block.index].node)}"
-        weights = ctx.reader.title.weights
-        ranked = sorted(candidates, key=lambda c: -c.score)
-        origins["title candidates"] = " | ".join(
-            f"{c.text[:50]!r} {c.score:+.1f} ({_contributions(c.features, weights)})" for c in ranked[:4]
-        )
-    return origins
-
-
-def _contributions(features: dict[str, float], weights: Mapping[str, float]) -> str:
-    parts = sorted(((weights.get(k, 0.0) * v, k) for k, v in features.items()), key=lambda p: -abs(p[0]))
-    return ", ".join(f"{k} {w:+.1f}" for w, k in parts if abs(w) >= 0.05)
-
-
 def _title_of(
     ctx: PageContext,
     tm: TextMap,
@@ -536,60 +376,3 @@ def _tidy(tm: TextMap, title: str, acronyms: set[str]) -> str:
 _NAMES_A_MEETING = re.compile(
     r"\b(?:meeting|session|hearing|council|committee|board|commission|authority|assembly|workshop)s?\b", re.I
 )
-
-
-_CATEGORY_CLASS = re.compile(r"(?:^|[\s_-])(?:categor(?:y|ies)|genres?|tags?|types?|badges?)(?:$|[\s_-])", re.I)
-
-
-def _category_elements(tm: TextMap, block: Block) -> list[int]:
-    badges: dict[int, bool] = tm.cache.setdefault("badges", {})
-    out = []
-    for i in block.inner(tm):
-        found = badges.get(i)
-        if found is None:
-            found = badges[i] = bool(_CATEGORY_CLASS.search(tm.elements[i].node.attrs.get("class") or ""))
-        if found:
-            out.append(i)
-    return out
-
-
-def _title_element(tm: TextMap, start: int, title_span: tuple[int, int] | None) -> int | None:
-    if not title_span or title_span == (0, 0):
-        return None
-    return tm.container(start + title_span[0], start + max(title_span[1], title_span[0] + 1))
-
-
-def _link(ctx: PageContext, tm: TextMap, block: Block, title: int | None = None) -> str | None:
-    """The block's own link: the link around it, else the title's own link, else the first link inside
-    whose words name something (not an image, not "Read more", not a PDF), else the first link at all."""
-    for i in tm.ancestors(block.index):
-        if tm.elements[i].tag == "a":
-            return ctx.absolute(tm.elements[i].node.attrs.get("href"))
-    if title is not None:  # the title's own link names the event's page, wherever the other links go
-        for i in tm.ancestors(title):
-            if i == block.index:
-                break
-            href = tm.elements[i].node.attrs.get("href") if tm.elements[i].tag == "a" else None
-            if href and not DOCUMENT.search(href) and (url := ctx.absolute(href)):
-                return url
-    first = None
-    for i in block.inner(tm):
-        if tm.elements[i].tag != "a":
-            continue
-        a = tm.elements[i].node
-        href = a.attrs.get("href") or ""
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        first = first or href
-        said = (a.text(separator=" ") or "").strip()  # an image link says nothing: not the one
-        if (
-            len(LETTERS.findall(said)) >= 3
-            and not GENERIC_LINK.match(said)
-            and not DOCUMENT.search(href)
-            and not only_link_words(said)
-            and not looks_like_file_name(said)
-        ):
-            url = ctx.absolute(href)
-            if url:
-                return url
-    return ctx.absolute(first) if first else None
