@@ -120,7 +120,7 @@ def main() -> None:
     server = multiprocessing.Process(target=serve, args=(port,), daemon=True)
     server.start()
     time.sleep(0.5)
-    from events.config.models import load_config
+    from events.config.loading import load_config
     from events.service.scheduler import run_cycle
     from events.store import Store
     from feeds.build import build_feeds

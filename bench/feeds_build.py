@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.reconcile.plan import Plan, Write
 from events.record import Event
 from events.store import FetchResult, Store, StoredEvent, utcnow

@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     opts = parser.parse_args()
     from bench.feeds_build import load
-    from events.config.models import load_config
+    from events.config.loading import load_config
     from events.store import Store
     from feeds.build import build_feeds
 

@@ -17,7 +17,8 @@ from tempfile import TemporaryDirectory
 
 from sqlalchemy import func, select
 
-from events.config.models import Feed, load_config
+from events.config.loading import load_config
+from events.config.models import Feed
 from events.reconcile.plan import Plan, Write, reconcile
 from events.record import Event
 from events.store import FetchResult, Store, new_event_row, utcnow

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.service.scheduler import publish_rest, run_cycle
 from events.store import Store
 from events.workers.child_process import ChildGone, ChildProcess, WorkerPool

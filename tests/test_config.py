@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from events.config.models import load_config, parse_duration
+from events.config.loading import load_config
+from events.config.models import parse_duration
 from events.errors import ConfigError
 from tests.conftest import ROOT, run_events
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from events.config.models import schema
+from events.config.loading import schema
 from tests.conftest import ROOT, run_events
 
 SHIPPED = ROOT / "config.schema.json"

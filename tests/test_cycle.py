@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from events.config.models import Config, load_config
+from events.config.loading import load_config
+from events.config.models import Config
 from events.service.scheduler import run_cycle
 from events.store import Store
 from feeds.build import build_feeds

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from tests.conftest import ROOT
 
 

@@ -16,7 +16,8 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
-from events.config.models import Feed, load_config
+from events.config.loading import load_config
+from events.config.models import Feed
 from events.reconcile.plan import reconcile
 from events.record import Event
 from events.store import FetchResult, Store
@@ -93,7 +94,7 @@ def test_a_calendar_is_named_for_its_organisation_and_links_say_book_only_while_
         for state in ("open", "soon", "waitlist", "sold_out", "closed", "none")
     }
     # the name Outlook's subscribe link gives the calendar is the feed's own
-    from feeds.page import index_page
+    from feeds.web.home_page import index_page
 
     page = index_page(conf, items, now=NOW)
     assert "name=Test%20Union%3A%20All%20events" in page
@@ -357,7 +358,7 @@ def test_a_source_renamed_in_config_bumps_its_events_for_subscribers(served, tmp
 
 def test_the_subscribe_page_warns_about_a_feed_google_would_stop_refreshing(tmp_path: Path) -> None:
     from feeds.build import write_atomic
-    from feeds.page import index_page
+    from feeds.web.home_page import index_page
 
     cfg = config(tmp_path)
     cfg.service.feeds_dir.mkdir(parents=True, exist_ok=True)
@@ -434,7 +435,7 @@ def test_every_field_of_the_json_schema_says_what_it_means() -> None:
 def test_event_page_json_ld_says_what_google_s_event_results_need(tmp_path: Path) -> None:
     """A moved event is EventRescheduled with the start it had; online and at a venue is mixed; the
     organisation's own address fills in an event held at its premises, and nothing else."""
-    from feeds.page import event_jsonld
+    from feeds.web.event_page import event_jsonld
 
     path = write_config(
         tmp_path,

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import jsonschema
 from icalendar import Calendar
 
-from events.config.models import Feed, load_config
+from events.config.loading import load_config
+from events.config.models import Feed
 from events.record import Event
 from events.store import StoredEvent
 from feeds.build import render_feed

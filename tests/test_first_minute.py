@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.service.scheduler import retry_delay
 from events.store import Store
 from tests.conftest import write_config
@@ -199,7 +199,7 @@ def test_the_calendar_builder_says_which_organisation_brings_nothing(tmp_path: P
 
     from events.record import Event
     from events.store import StoredEvent
-    from feeds.page import Choice, index_page
+    from feeds.web.home_page import Choice, index_page
 
     path = write_config(
         tmp_path,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from events.config.models import Config, load_config
+from events.config.loading import load_config
+from events.config.models import Config
 from events.extract import parse_html
 from events.extract.paging import next_page_url
 from events.service.scheduler import run_cycle

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.extract import MAX_EVENTS, extract_events
 from events.extract.parsing import MAX_DEPTH, flatten, nesting_depth
 from events.fetch.fetcher import Failure, Fetcher, FetchPolicy, Page

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.service.scheduler import run_cycle
 from events.store import Store
 from events.store.schema import sources

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.reconcile.plan import reconcile
 from events.reconcile.same_event import same_event
 from events.record import Event
 from events.store import FetchResult, Store
 from feeds.build import render_feed
-from feeds.page import event_page
+from feeds.web.event_page import event_page
 from tests.conftest import write_config
 
 NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)

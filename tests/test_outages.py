@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from tests.conftest import run_events
 from tests.site import Answer, TestSite
 from tests.test_cycle import CARD, World, page

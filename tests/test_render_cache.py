@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from events.config.models import Config, Feed, Source, load_config
+from events.config.loading import load_config
+from events.config.models import Config, Feed, Source
 from events.record import Event
 from events.service.scheduler import run_cycle
 from events.store import Store, StoredEvent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, func, select, update
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.service.scheduler import run_cycle
 from events.store import Store
 from events.store.schema import changes, events, fetches

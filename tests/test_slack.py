@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from events.store import Store
 from events.store.schema import notifications
 from feeds.slack import outbox

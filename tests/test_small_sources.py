@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from events.config.models import load_config
+from events.config.loading import load_config
 from tests.site import Answer, Seen, TestSite
 from tests.test_cycle import World, page
 

@@ -150,9 +150,9 @@ def test_fixes_survive_fetches_show_in_history_and_say_when_stale(tmp_path: Path
 
 
 def test_event_page_says_a_title_was_corrected(tmp_path: Path, site: TestSite) -> None:
-    from events.config.models import load_config
+    from events.config.loading import load_config
     from events.store import Store
-    from feeds.page import event_page
+    from feeds.web.event_page import event_page
 
     site.set("/first", page(EVENTS[0]))
     config = written(tmp_path, site)

@@ -27,7 +27,7 @@ def friendly(func: F) -> F:
 
 
 def config_from(ctx: click.Context) -> Any:
-    from events.config.models import load_config
+    from events.config.loading import load_config
 
     return load_config(ctx.obj["config"])
 

@@ -30,7 +30,7 @@ def config_schema() -> None:
     config.toml names it on its first line (#:schema ./config.schema.json), so editors complete keys,
     show each key's meaning and mark mistakes as you type.
     """
-    from events.config.models import schema
+    from events.config.loading import schema
 
     click.echo(json.dumps(schema(), indent=2, ensure_ascii=False))
 

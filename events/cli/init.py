@@ -21,7 +21,7 @@ def init(ctx: click.Context, name: str | None, page: str | None) -> None:
     Example:
         events init --name "Hospital Doctors Union" --url https://www.hcsa.com/
     """
-    from events.config.models import load_config
+    from events.config.loading import load_config
     from events.errors import ConfigError
 
     path = Path(ctx.obj["config"])

@@ -229,7 +229,7 @@ def sources_remove(ctx: click.Context, source_id: str, yes: bool, keep_events: b
     if keep_events:
         click.echo(f"removed {source_id!r} from {config.path}; its events stay in the feeds, no longer updated")
         return
-    from events.config.models import load_config
+    from events.config.loading import load_config
     from feeds.build import build_feeds
 
     store = _store(config)

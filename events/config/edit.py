@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from events.config.models import Config, config_from
+from events.config.loading import config_from
+from events.config.models import Config
 from events.errors import ConfigError
 
 

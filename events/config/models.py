@@ -9,18 +9,14 @@ Strings may name environment variables as ``${VAR}`` so that secrets stay out of
 from __future__ import annotations
 
 import hashlib
-import os
-import tomllib
-from collections.abc import Mapping
-from dataclasses import field, fields, replace
+from dataclasses import field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass
 from pydantic.json_schema import SkipJsonSchema
 
-from events.config.raw import config_error, expand_environment, explicit_defaults
 from events.config.values import (
     Accent,
     ContactUrl,
@@ -385,112 +381,3 @@ class Config:
 
     def feed(self, feed_id: str) -> Feed | None:
         return next((f for f in self.feeds if f.id == feed_id), None)
-
-
-_READER: TypeAdapter[Config] | None = None
-
-
-def schema() -> dict[str, Any]:
-    """The JSON Schema of ``config.toml`` (draft 2020-12), for editors (taplo, Even Better TOML)."""
-    document = _reader().json_schema()
-    head = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "eventfeed config.toml"}
-    return {**head, **{k: v for k, v in document.items() if k != "title"}}
-
-
-def _reader() -> TypeAdapter[Config]:
-    global _READER
-    if _READER is None:
-        _READER = TypeAdapter(Config)
-    return _READER
-
-
-def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--config`` wins, then ``EVENTS_CONFIG``, then ``config.toml`` in the working directory."""
-    return Path(explicit or os.environ.get("EVENTS_CONFIG") or DEFAULT_CONFIG)
-
-
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    path = config_path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))  # a BOM an editor added
-    except RecursionError:
-        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deep to read") from None
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file (use --config PATH or EVENTS_CONFIG)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return config_from(raw, path)
-
-
-def config_from(raw: Mapping[str, Any], path: Path) -> Config:
-    """The settings ``raw`` (parsed TOML) describes, or one line saying what to fix."""
-    if "path" in raw:
-        raise ConfigError(f"{path}: path: unknown key (the file's own location is not set in it)")
-    listed = raw.get("sources")
-    for i, source in enumerate(listed if isinstance(listed, list) else []):
-        if isinstance(source, Mapping) and "cron" in source and "interval" in source:
-            raise ConfigError(f"{path}: sources[{i}]: set cron or interval, not both (cron decides when it runs)")
-    service_defaults = {f.name: f.default for f in fields(Service)}
-    data = explicit_defaults(expand_environment(dict(raw), path), service_defaults)
-    try:
-        config = _reader().validate_python({**data, "path": path}, context={"base": path.resolve().parent})
-    except ValidationError as exc:
-        raise config_error(exc, path, Config) from None
-    _check_references(config)
-    if config.feed("all") is None:  # a feed of everything exists even when the file leaves it out
-        service = config.service
-        every = Feed(
-            id="all",
-            title="All events",
-            description="Every event from every source.",
-            past_days=service.past_days,
-            future_days=service.future_days,
-        )
-        config = replace(config, feeds=(every, *config.feeds))
-    return config
-
-
-RESERVED_FEED_IDS = frozenset({"schema"})  # /feeds/schema.json is the JSON feed's schema
-
-
-def _check_references(config: Config) -> None:
-    """What the sections say about each other: ids unique, feeds and routes naming real sources,
-    channels with a token to post with."""
-
-    def fail(key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{config.path}: {key}: {problem}")
-
-    source_ids: set[str] = set()
-    for i, source in enumerate(config.sources):
-        if source.id in source_ids:
-            raise fail(f"sources[{i}].id", f"duplicate source id {source.id!r}")
-        source_ids.add(source.id)
-    feed_ids: set[str] = set()
-    for i, feed in enumerate(config.feeds):
-        if feed.id in feed_ids:
-            raise fail(f"feeds[{i}].id", f"duplicate feed id {feed.id!r}")
-        if feed.id in RESERVED_FEED_IDS or feed.id.endswith("-booking"):
-            owner = feed.id.removesuffix("-booking")
-            taken = "/feeds/schema.json" if feed.id in RESERVED_FEED_IDS else f"the booking calendar of feed {owner!r}"
-            raise fail(f"feeds[{i}].id", f"{feed.id!r} is taken by {taken}; choose another id")
-        feed_ids.add(feed.id)
-        for name in feed.sources:
-            if name not in source_ids:
-                raise fail(f"feeds[{i}].sources", f"no source with id {name!r}")
-    slack = config.slack
-    if slack is None:
-        return
-    if not slack.every_route:
-        raise fail("slack", "needs webhook_url, or token and channel, or [[slack.routes]]")
-    every = [("slack", slack.every_route[0])] if slack.webhook_url or slack.channel else []
-    every += [(f"slack.routes[{i}]", r) for i, r in enumerate(slack.routes)]
-    if slack.admin is not None:
-        every.append(("slack", slack.admin))
-    for key, route in every:
-        if route.webhook_url is None and not slack.token:
-            raise fail(f"{key}.channel", "posting to a channel needs slack.token (a bot token)")
-        for name in route.sources:
-            if name not in source_ids:
-                raise fail(f"{key}.sources", f"no source with id {name!r}")

@@ -9,8 +9,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from feeds.page import Choice, event_page, index_page, source_page, sources_page
+from feeds.web.event_page import event_page
+from feeds.web.home_page import Choice, index_page
 from feeds.web.responses import Context
+from feeds.web.source_pages import source_page, sources_page
 
 
 def page_routes(ctx: Context) -> list[Route]:
