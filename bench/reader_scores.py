@@ -32,7 +32,7 @@ if not __package__:  # run as a script (python bench/reader_scores.py): the proj
 
 from bench.labelled import SETS, SHARED, LabelledPage, PageScore, Summary, load_all, score_page
 from bench.train_reader import EVENT_PRIOR, TITLE_PRIOR, PageData, collect, fit
-from events.extract.text.model import ReaderModel, shipped
+from events.extract.reader_model import ReaderModel, shipped
 
 TARGETS = {  # (set, column): the reader issue's out-of-fold targets
     ("all", "recall"): 0.85,

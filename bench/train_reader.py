@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.labelled import SETS, SHARED, LabelledPage, load_all, scorer
+from events.extract.reader_model import WEIGHTS_FILE, Decision, ReaderModel
 from events.extract.text.block_reading import Reading
-from events.extract.text.model import WEIGHTS_FILE, Decision, ReaderModel
 from events.extract.text.reader import title_evidence
 from events.extract.text.title_choice import NEVER_TITLES
 from events.normalise.titles import tidy_title

@@ -727,7 +727,7 @@ def test_title_ranking_passes_over_credits_and_the_date_s_meta_headings() -> Non
 
 def test_the_shipped_weights_name_the_signals_a_reader_uses() -> None:
     """The title and event decisions are learned weights over named features, shipped as data."""
-    from events.extract.text.model import shipped
+    from events.extract.reader_model import shipped
 
     model = shipped()
     named = {"kind: heading", "kind: own link", "near the date", "meta line", "names a place"}

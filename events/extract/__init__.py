@@ -27,6 +27,7 @@ from events.config.models import Selectors
 from events.extract.context import PageContext
 from events.extract.merge import merge_events
 from events.extract.parsing import parse_html as parse_html  # for callers that parse a page once
+from events.extract.reader_model import ReaderModel
 from events.extract.structured.calendars import calendar_links, events_from_calendar
 from events.extract.structured.embedded import find_embedded_events
 from events.extract.structured.jsonld import find_jsonld_events
@@ -34,7 +35,6 @@ from events.extract.structured.microdata import find_microdata_events
 from events.extract.structured.microformats import find_hevent_events
 from events.extract.structured.selectors import find_selector_events
 from events.extract.text import find_text_events
-from events.extract.text.model import ReaderModel
 from events.extract.textmap import MAX_NODES, TextMap, build_textmap
 from events.normalise.titles import page_acronyms
 from events.record import Event

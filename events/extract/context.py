@@ -33,7 +33,7 @@ class PageContext:
     @property
     def reader(self) -> Any:
         if self.model is None:
-            from events.extract.text.model import shipped
+            from events.extract.reader_model import shipped
 
             self.model = shipped()
         return self.model

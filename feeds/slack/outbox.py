@@ -10,6 +10,9 @@ A row left in ``sending`` by a crash is never blindly re-sent: for bot messages 
 whether it arrived (our key travels in the message metadata); for webhooks, which cannot be asked,
 it is marked ``unknown`` and logged, because one lost message is better than a duplicate in every
 member's channel. When Slack is down, rows stay pending and go out later, in order.
+
+Past 400 lines on purpose: enqueueing, claiming and confirming share one row life cycle, and its
+invariants (once, in order per route) are easier to check in one place.
 """
 
 from __future__ import annotations

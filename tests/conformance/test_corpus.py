@@ -64,7 +64,7 @@ def test_the_shipped_weights_are_what_training_gives(trained: tuple[list, list])
     """`python -m bench.train_reader` regenerates the shipped file; fitted again here, every weight
     agrees (to 1e-3: BLAS builds may differ in the last digits)."""
     from bench.train_reader import fit
-    from events.extract.text.model import shipped
+    from events.extract.reader_model import shipped
 
     _, data = trained
     fresh, ours = fit(data), shipped()

@@ -2,7 +2,7 @@
 
 Two choices of the text reader are scores rather than rules: whether a dated block is an event, and
 which line of a block is its title. Each is a linear score over the named features of
-``features.py`` (a logistic regression; the title is the candidate with the highest score). The
+``text/features.py`` (a logistic regression; the title is the candidate with the highest score). The
 weights are fitted by ``python -m bench.train_reader`` on every labelled page and shipped with the
 package as ``reader_weights.json``; inference is a sum in plain Python, so the service needs no
 numerical library and the file loads in a few milliseconds.
