@@ -91,23 +91,34 @@ def milestone_words(event: Event) -> str:
 
 
 def change_sentences(
-    kind: str, fields: Mapping[str, Sequence[Any]] | None, event: Event, fixed: Sequence[str] = ()
+    kind: str,
+    fields: Mapping[str, Sequence[Any]] | None,
+    event: Event,
+    fixed: Sequence[str] = (),
+    *,
+    for_members: bool = False,
 ) -> list[str]:
     """What changed, one sentence per thing a person notices. ``fields`` holds the stored
     ``[old, new]`` per field; ``event`` is the event as it is now, which fills in what did not change;
-    ``fixed`` names what a fix in the configuration set ("title corrected by configuration")."""
+    ``fixed`` names what a fix in the configuration set ("title corrected by configuration").
+    ``for_members``: in the words of people who follow the event ("Date changed", "Added to the
+    calendar"), without the staff's workings (fixes, when the reader first saw it); none when a
+    member would see nothing change."""
     if "hidden" in fixed:
-        return ["Hidden by configuration"]
-    return _sentences(kind, fields, event) + [f"{name.capitalize()} corrected by configuration" for name in fixed]
+        return [] if for_members else ["Hidden by configuration"]
+    said = _sentences(kind, fields, event, for_members)
+    if for_members:
+        return said
+    return said + [f"{name.capitalize()} corrected by configuration" for name in fixed]
 
 
-def _sentences(kind: str, fields: Mapping[str, Sequence[Any]] | None, event: Event) -> list[str]:
+def _sentences(kind: str, fields: Mapping[str, Sequence[Any]] | None, event: Event, for_members: bool) -> list[str]:
     if kind == "new":
-        return ["First seen"]
+        return ["Added to the calendar"] if for_members else ["First seen"]
     if kind == "removed":
         return ["No longer listed on the organiser's page"]
     if kind == "booking_opened":
-        return ["Booking opened (the day the page gave)"]
+        return ["Booking opened"] if for_members else ["Booking opened (the day the page gave)"]
     if not fields:
         return [STATUS_WORDS.get(kind, "") or "Changed"]
     old = _before(event, fields)
@@ -118,7 +129,8 @@ def _sentences(kind: str, fields: Mapping[str, Sequence[Any]] | None, event: Eve
     if "title" in fields:
         said.append(f"Renamed from “{one_line(old.title, 200)}” to “{one_line(event.title, 200)}”")
     if any(f in fields for f in _WHEN_FIELDS):
-        said.append(f"Moved from {when_words(old.start, old.end)} to {when_words(event.start, event.end)}")
+        moved = "Date changed" if for_members else "Moved"
+        said.append(f"{moved} from {when_words(old.start, old.end)} to {when_words(event.start, event.end)}")
     if any(f in fields for f in _WHERE_FIELDS):
         said.append(_from_to("Venue", where(old), where(event)))
     elif "latitude" in fields or "longitude" in fields:

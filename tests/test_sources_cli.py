@@ -162,8 +162,10 @@ def test_event_page_says_a_title_was_corrected(tmp_path: Path, site: TestSite) -
     loaded = load_config(config)
     store = Store(loaded.service.database_url)
     (item,) = store.all_events()
-    html = event_page(loaded, item, store.history(item.event.id))
-    assert "Renamed from “Annual General Meeting” to “AGM 2030”; Title corrected by configuration" in html
+    staff = event_page(loaded, item, store.history(item.event.id), admin=True)
+    assert "Renamed from “Annual General Meeting” to “AGM 2030”; Title corrected by configuration" in staff
+    members = event_page(loaded, item, store.history(item.event.id))
+    assert "Renamed from “Annual General Meeting” to “AGM 2030”" in members and "configuration" not in members
 
 
 def _feed(config: Path) -> list[dict]:

@@ -109,6 +109,11 @@ def _check_references(config: Config) -> None:
         for name in feed.sources:
             if name not in source_ids:
                 raise fail(f"feeds[{i}].sources", f"no source with id {name!r}")
+    category_ids: set[str] = set()
+    for i, category in enumerate(config.categories):
+        if category.id.casefold() in category_ids:
+            raise fail(f"categories[{i}].id", f"duplicate category id {category.id!r}")
+        category_ids.add(category.id.casefold())
     slack = config.slack
     if slack is None:
         return

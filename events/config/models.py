@@ -9,6 +9,7 @@ Strings may name environment variables as ``${VAR}`` so that secrets stay out of
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import field
 from pathlib import Path
 from typing import Annotated
@@ -53,6 +54,7 @@ DEFAULT_CONFIG = "config.toml"
 CHANGE_KINDS = ("new", "updated", "booking", "booking_opened", "cancelled", "rescheduled", "removed")
 MAX_PAGES = 20  # a listing's pages read per fetch; more is crawling a site, not reading a listing
 _STRICT = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 Days = Annotated[int, whole(0, 36_500)]
 EventStatus = Annotated[str, checked(one_of(EVENT_STATUSES), {"enum": list(EVENT_STATUSES)})]
 
@@ -347,6 +349,17 @@ class Site:
     """The organisation's own premises, e.g. "Unity House, 1 Cross Street, Leeds LS1 2AB": an event
     whose venue is the address's first part ("Unity House") is given the whole address (search
     engines list an event only with an address)."""
+    frame_ancestors: Texts = ()
+    """Websites that may show ``/embed/<feed>`` in a frame ("https://www.hcsa.com"); empty: any website."""
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Category:
+    """A category as members read it (``[[categories]]``): sources, fixes and feed queries name it by ``id``
+    ("cpd"), pages show its ``name`` ("Courses and CPD")."""
+
+    id: Text
+    name: Text
 
 
 @dataclass(frozen=True, kw_only=True, config=_STRICT)
@@ -361,7 +374,20 @@ class Config:
     slack: Slack | None = None
     retention: Retention = field(default_factory=Retention)
     site: Site = field(default_factory=Site)
+    categories: tuple[Category, ...] = ()
+    """Display names of categories; one not listed is shown as written, a slug ("cpd-courses") as words."""
     path: SkipJsonSchema[Path] = Path(DEFAULT_CONFIG)
+
+    def category_name(self, category: str) -> str:
+        """What members read for a category: its configured name, else a slug in words ("first-aid" →
+        "First aid"), else the words a page or the config gave."""
+        for known in self.categories:
+            if known.id.casefold() == category.casefold():
+                return known.name
+        if _SLUG.fullmatch(category):
+            words = re.sub(r"[-_]+", " ", category).strip()
+            return words[:1].upper() + words[1:]
+        return category
 
     @property
     def keep_past_days(self) -> int | None:

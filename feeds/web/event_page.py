@@ -4,6 +4,7 @@ the schema.org JSON-LD that search engines read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -112,9 +113,17 @@ def _place(e: Event, site_address: str | None) -> dict[str, Any] | None:
 
 
 def event_page(
-    config: Config, item: StoredEvent, history: Sequence[dict[str, Any]], also: Sequence[StoredEvent] = ()
+    config: Config,
+    item: StoredEvent,
+    history: Sequence[dict[str, Any]],
+    also: Sequence[StoredEvent] = (),
+    *,
+    now: datetime | None = None,
+    admin: bool = False,
 ) -> str:
-    """One event as a member wants it (when, where, booking, add to calendar), then its history in sentences."""
+    """One event as a member wants it (when, where, booking, add to calendar), then its history in
+    members' words; ``admin`` (the admin token) adds the staff's workings: fixes and when it was first seen.
+    An event that has ended says so and offers no way to add it to a calendar."""
     e = item.event
     base = config.service.base_url
     zone = ZoneInfo(config.service.timezone)
@@ -126,9 +135,14 @@ def event_page(
     told = []
     for change in history:
         detail = change.get("detail") or {}
-        said = change_sentences(change["kind"], detail.get("fields"), e, detail.get("fixed") or ())
+        said = change_sentences(
+            change["kind"], detail.get("fields"), e, detail.get("fixed") or (), for_members=not admin
+        )
+        if not said:
+            continue
         at = change["at"]
         told.append({"iso": at.isoformat(timespec="seconds"), "at": local_time(at, zone), "said": "; ".join(said)})
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
     if item.removed_at is not None:
         told.append({"iso": "", "at": local_time(item.removed_at, zone), "said": "No longer listed"})
     return render(
@@ -147,6 +161,7 @@ def event_page(
         organiser=one_line(source.name if source else e.source, 200),
         url=as_uri(e.url),
         image=as_uri(e.image),
+        past=e.last_day < today,
         description=multi_line(e.description, 2000),
         links=event_links(base, e),
         jsonld=event_jsonld(config, item, history),

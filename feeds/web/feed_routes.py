@@ -33,7 +33,7 @@ from feeds.rss import build_rss
 from feeds.selection import Query, StartKey, cursor
 from feeds.text import organisation
 from feeds.web.query_params import PAGING_KEYS, TRACKING, BadQuery, Paging, parse_paging, parse_query
-from feeds.web.responses import CORS, MEDIA_TYPES, Context, read_cached, refused
+from feeds.web.responses import CORS, MEDIA_TYPES, Context, read_cached
 
 BOOKING_SUFFIX = "-booking"  # /feeds/all-booking.ics: the days booking opens for the events of feed "all"
 SCHEMA_PATH = Path(__file__).parents[1] / "jsonfeed.schema.json"
@@ -59,12 +59,12 @@ def feed_routes(ctx: Context, *, rebuild: Callable[[], object] | None, renderers
             feed_id, variant = feed_id.removesuffix(BOOKING_SUFFIX), "booking"
         feed_conf = config.feed(feed_id)
         if ext not in MEDIA_TYPES or feed_conf is None:
-            return refused(f"no feed {name!r}; see / for the list", 404)
+            return ctx.refused(request, f"no feed {name!r}; see / for the list", 404)
         try:
             query = parse_query(request.query_params, source_ids)
             paging = parse_paging(request.query_params) if ext == "json" else None
         except BadQuery as exc:
-            return refused(str(exc), 400)
+            return ctx.refused(request, str(exc), 400)
         path = service.feeds_dir / name
         if query is None and paging is None and variant is None:
             await freshness.ensure()  # another instance may have stored changes since these files
@@ -86,9 +86,9 @@ def feed_routes(ctx: Context, *, rebuild: Callable[[], object] | None, renderers
                 else:
                     rendered = await renderers.run(_render_query_apart, *asked)
             except ChildGone as exc:
-                return refused(f"{exc}; ask again", 503)
+                return ctx.refused(request, f"{exc}; ask again", 503)
             if isinstance(rendered, str):
-                return refused(rendered, 400)
+                return ctx.refused(request, rendered, 400)
             body = rendered
             answered = (body, hashlib.sha256(body).hexdigest()[:32])
             if len(answers) >= 256:
@@ -126,7 +126,7 @@ def feed_routes(ctx: Context, *, rebuild: Callable[[], object] | None, renderers
         event_id = request.path_params["event_id"]
         item = await run_in_threadpool(store.event, event_id)
         if item is None or item.removed_at is not None:
-            return refused(f"no event {event_id!r}", 404)
+            return ctx.refused(request, f"no event {event_id!r}", 404)
         if len(config.sources) > 1 and item.same_as:  # the UID the combined feeds give it (feeds.merging)
             item = replace(item, uid=item.same_as)
         body = build_event_ical(

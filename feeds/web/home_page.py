@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -14,21 +15,15 @@ from events.record import Event
 from events.sources.state import source_state
 from events.store import StoredEvent
 from feeds.build import feed_events
-from feeds.links import GOOGLE_URL_LIMIT, feed_links, subscribe_links
+from feeds.links import GOOGLE_URL_LIMIT, event_links, feed_links, subscribe_links
 from feeds.selection import Query
 from feeds.text import STATUS_WORDS, calendar_name, one_line, organisation, where
 from feeds.web.html import local_time, render
 from feeds.wording import booking_words, when_words, zone_words
 
 GOOGLE_MAX_BYTES = 1_000_000  # Google Calendar stops refreshing a subscription larger than about this
-
-
 GOOGLE_MAX_EVENTS = 1000
-
-
 AGENDA_LIMIT = 50  # events listed under "Coming up"; the calendar holds the rest
-
-
 LIVE_COUNT_LIMIT = 5000  # above this many events the builder counts on "Show", not as you tick
 
 
@@ -40,15 +35,18 @@ class Choice:
     categories: tuple[str, ...] = ()
     upcoming: bool = False
     q: str = ""
+    unknown: tuple[str, ...] = ()  # organisations asked for that are not configured (said above the list)
 
     @classmethod
     def from_params(cls, params: Any, known_sources: set[str]) -> Choice:
-        """Unknown values are dropped, not refused: this is a page, not an API."""
+        """Unknown values are dropped, not refused: this is a page, not an API (the page says so)."""
+        asked = params.getlist("source")
         return cls(
-            sources=tuple(s for s in params.getlist("source") if s in known_sources),
+            sources=tuple(s for s in asked if s in known_sources),
             categories=tuple(c for c in params.getlist("category") if c.strip()),
             upcoming=params.get("upcoming") in ("1", "true", "on"),
             q=one_line(params.get("q", ""), 200),
+            unknown=tuple(dict.fromkeys(one_line(s, 100) for s in asked if s not in known_sources and s.strip())),
         )
 
     @property
@@ -114,7 +112,7 @@ def index_page(
                 "id": feed.id,
                 "title": feed.title,
                 "description": feed.description,
-                "count": len(shown),
+                "count": len(coming),
                 "next": f"{one_line(coming[0].event.title, 80)}, {when_words(coming[0].event.start, None)}"
                 if coming
                 else "",
@@ -131,7 +129,7 @@ def index_page(
     links = subscribe_links(base, calendar_name(organisation(config.site), title), address)
     builder = {
         "empty": _nothing_coming(config, everything, chosen, choice, now),
-        "count": len(chosen),
+        "count": sum(1 for i in chosen if i.event.last_day >= now.date()),
         "title": title,
         "links": links,
         "google_limit": GOOGLE_URL_LIMIT,
@@ -141,7 +139,8 @@ def index_page(
     if choice.q:
         wanted = choice.q.casefold()
         upcoming = [i for i in upcoming if wanted in _searchable(i.event, names.get(i.event.source, ""))]
-    agenda = [_agenda_item(i.event, names, base, service.timezone) for i in upcoming[:AGENDA_LIMIT]]
+    today = now.astimezone(zone).date()
+    agenda = _by_month([i.event for i in upcoming[:AGENDA_LIMIT]], today, names, base, service.timezone)
     in_window = shown_by_feed[everything.id]
     data: dict[str, Any] = {"base": base, "title": f"{config.site.name}: your events", "googleLimit": GOOGLE_URL_LIMIT}
     if len(in_window) <= LIVE_COUNT_LIMIT:
@@ -167,8 +166,10 @@ def index_page(
         source_count=len(configured),
         feeds=feeds,
         rss_url=f"{base}/feeds/{everything.id}.rss",
-        sources=[{"id": s.id, "name": s.name, "chosen": s.id in choice.sources} for s in config.sources],
-        categories=[{"name": c, "chosen": c in choice.categories} for c in categories],
+        sources=_organisations(config, in_window, choice, now),
+        categories=[{"id": c, "name": config.category_name(c), "chosen": c in choice.categories} for c in categories],
+        unknown=choice.unknown,
+        embed=_embed_snippets(config, everything),
         chosen={"upcoming": choice.upcoming, "q": choice.q, "any": choice.any},
         builder=builder,
         agenda=agenda,
@@ -177,16 +178,64 @@ def index_page(
     )
 
 
+def _embed_snippets(config: Config, feed: Feed) -> dict[str, str]:
+    """What an organisation pastes into its own website: the script (a link where scripts do not run)
+    and the frame."""
+    base = config.service.base_url
+    label = one_line(f"{organisation(config.site) or config.site.name}: events", 120)
+    script = (
+        f'<a class="eventfeed" href="{escape(base)}/">{escape(label)}</a>\n'
+        f'<script src="{escape(base)}/embed.js" data-feed="{feed.id}" data-limit="5" async></script>'
+    )
+    frame = (
+        f'<iframe src="{escape(base)}/embed/{feed.id}?limit=5" title="{escape(label)}" '
+        'style="width:100%;max-width:40rem;height:28rem;border:0"></iframe>'
+    )
+    return {"script": script, "frame": frame, "preview": f"/embed/{feed.id}?limit=5"}
+
+
+def _organisations(config: Config, shown: Sequence[StoredEvent], choice: Choice, now: datetime) -> list[dict[str, Any]]:
+    """The builder's organisations: those with events coming first, each with how many; then those
+    with nothing coming, said so, rather than listed as if ticking them would add something."""
+    coming: dict[str, int] = {}
+    for i in shown:
+        if i.event.last_day >= now.date():
+            coming[i.event.source] = coming.get(i.event.source, 0) + 1
+    rows = [
+        {"id": s.id, "name": s.name, "chosen": s.id in choice.sources, "coming": coming.get(s.id, 0)}
+        for s in config.sources
+    ]
+    return sorted(rows, key=lambda r: r["coming"] == 0)
+
+
+def _by_month(
+    events: Sequence[Event], today: date, names: Mapping[str, str], base: str, site_zone: str
+) -> list[dict[str, Any]]:
+    """Coming events under month headings; an event that began before today is listed under this month."""
+    months: list[dict[str, Any]] = []
+    for e in events:
+        day = max(e.first_day, today)
+        key = f"{day:%Y-%m}"
+        if not months or months[-1]["id"] != key:
+            months.append({"id": key, "heading": f"{day:%B %Y}", "events": []})
+        months[-1]["events"].append(_agenda_item(e, names, base, site_zone))
+    return months
+
+
 def _builder_title(config: Config, choice: Choice) -> str:
     names = {s.id: s.name for s in config.sources}
-    parts = [names[s] for s in choice.sources] + list(choice.categories)
+    parts = [names[s] for s in choice.sources] + [config.category_name(c) for c in choice.categories]
     return f"{config.site.name}: {', '.join(parts)}" if parts else f"{config.site.name}: all events"
 
 
 def _agenda_item(e: Event, names: Mapping[str, str], base: str, site_zone: str) -> dict[str, Any]:
     source_name = names.get(e.source, e.source)
     meta = [x for x in (where(e), booking_words(e), source_name) if x]
+    links = event_links(base, e)
     return {
+        "id": e.id,
+        "add": links["ics"],
+        "google": links["google"],
         "status": e.event_status,
         "status_words": STATUS_WORDS.get(e.event_status, ""),
         "when": when_words(e.start, e.end),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from feeds.web.event_page import event_page
@@ -30,10 +30,11 @@ def page_routes(ctx: Context) -> list[Route]:
         event_id = request.path_params["event_id"]
         item = await run_in_threadpool(store.event, event_id)
         if item is None:
-            return PlainTextResponse(f"no event {event_id!r}\n", status_code=404)
+            return ctx.refused(request, f"no event {event_id!r}", 404)
         history = await run_in_threadpool(store.history, event_id)
         also = await run_in_threadpool(store.same_events, item)
-        return HTMLResponse(event_page(config, item, history, also))
+        page = event_page(config, item, history, also, now=datetime.now(UTC), admin=ctx.is_admin(request))
+        return HTMLResponse(page)
 
     async def sources_view(request: Request) -> Response:
         states = await run_in_threadpool(store.source_states)
@@ -43,7 +44,7 @@ def page_routes(ctx: Context) -> list[Route]:
     async def source_view(request: Request) -> Response:
         source_id = request.path_params["source_id"]
         if source_id not in source_ids:
-            return PlainTextResponse(f"no source {source_id!r}; see /sources\n", status_code=404)
+            return ctx.refused(request, f"no source {source_id!r}; see /sources", 404)
         states = await run_in_threadpool(store.source_states)
         state = next((s for s in states if s["id"] == source_id), {"id": source_id})
         found = await run_in_threadpool(store.events_by_source, [source_id])

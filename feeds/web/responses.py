@@ -11,10 +11,11 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from events.config.models import Config
 from events.store import Store
+from feeds.web.html import render
 
 MEDIA_TYPES = {
     "ics": "text/calendar; charset=utf-8",
@@ -72,10 +73,38 @@ class Context:
             body = zipped if zipped is not None else gzip.compress(body, 6, mtime=0)
         return Response(body, media_type=media_type, headers=headers)
 
+    def refused(self, request: Request, message: str, status: int) -> Response:
+        """A refusal in one line; a browser (asking for HTML) gets it as a page in the site's look, with
+        a way back. Calendar apps, scripts and feed readers keep the plain line."""
+        if "text/html" not in request.headers.get("accept", ""):
+            return refused(message, status)
+        heading = ERROR_HEADINGS.get(status, "Something went wrong")
+        page = render("error.html", site=self.config.site, heading=heading, message=message, links=_way_back(request))
+        return HTMLResponse(page, status_code=status, headers=CORS)
+
     def is_admin(self, request: Request) -> bool:
         token = self.config.service.admin_token
         said = request.headers.get("authorization", "")
         return bool(token) and hmac.compare_digest(said.encode(), f"Bearer {token}".encode())
+
+
+ERROR_HEADINGS = {
+    400: "That address is not quite right",
+    401: "Staff only",
+    404: "Not found",
+    405: "Not here",
+    503: "Busy: try again in a moment",
+}
+
+
+def _way_back(request: Request) -> list[dict[str, str]]:
+    """Beside "all calendars": the list a wrong address most likely meant."""
+    path = request.url.path
+    if path.startswith("/sources/"):
+        return [{"href": "/sources", "label": "Sources we read"}]
+    if path.startswith("/feeds/"):
+        return [{"href": "/#calendars", "label": "The calendars and their addresses"}]
+    return []
 
 
 def refused(message: str, status: int) -> Response:

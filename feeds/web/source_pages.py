@@ -75,7 +75,7 @@ def source_page(
                 "page": f"{base}/events/{e.id}",
                 "venue": where(e),
                 "booking": booking_words(e),
-                "read_from": one_line(origin, 120),
+                "read_from": one_line(origin, 500),
                 "past": e.last_day < now.date(),
                 "fate": _fate(item, shown_in, now),
             }
@@ -89,6 +89,7 @@ def source_page(
         state=current.name,
         last_fetch=local_time(state.get("last_fetch_at"), ZoneInfo(config.service.timezone)),
         rows=rows,
+        past=sum(1 for r in rows if r["past"]),
         notice=current.notice or "",
     )
 
