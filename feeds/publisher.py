@@ -32,7 +32,7 @@ class Publisher:
         self.errors = errors
         self.notifier: Any = None
         if config.slack is not None:
-            from feeds.slack import outbox
+            from feeds import outbox
             from feeds.slack.client import SlackClient
 
             self.notifier = SlackClient(config.slack)
@@ -61,7 +61,7 @@ class Publisher:
                 else:
                     self.errors.append(str(exc))
         if self.notifier is not None:
-            from feeds.slack import outbox
+            from feeds import outbox
 
             try:
                 outbox.enqueue(self.config, self.store)

@@ -23,7 +23,7 @@ from events.config.loading import load_config
 from events.service.scheduler import run_cycle
 from events.store import Store
 from events.store.schema import sources
-from feeds.slack import outbox
+from feeds import outbox
 from feeds.slack.client import SlackClient
 from tests.conftest import run_events, write_config
 from tests.helpers import free_port, running

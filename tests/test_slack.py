@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from events.config.loading import load_config
 from events.store import Store
 from events.store.schema import notifications
-from feeds.slack import outbox
+from feeds import outbox
 from feeds.slack.client import SlackClient
 from tests.conftest import run_events
 from tests.helpers import free_port, running

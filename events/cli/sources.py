@@ -62,7 +62,7 @@ def sources(ctx: click.Context) -> None:
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
     if config.slack is not None:
-        from feeds.slack.outbox import refused_messages
+        from feeds.outbox import refused_messages
 
         for route, count, error in refused_messages(store):
             click.echo(f"Slack route {route}: {count} message(s) refused and given up; the last: {error}")

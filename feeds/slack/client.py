@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.config.models import Slack, SlackRoute
-from feeds.slack.outbox import SendResult
+from feeds.sending import SendResult
 
 METADATA_TYPE = "eventfeed_notification"
 

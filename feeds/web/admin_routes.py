@@ -15,7 +15,7 @@ from starlette.routing import Route
 from events import metrics
 from events.errors import StoreError
 from events.sources.state import source_state
-from feeds.slack.outbox import pending_count
+from feeds.outbox import pending_count
 from feeds.web.responses import Context, refused
 
 

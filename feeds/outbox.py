@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +28,7 @@ from events.config.models import Config, SlackRoute
 from events.record import Event
 from events.store import Store, aware_row, changes_lock
 from events.store.schema import changes, events, meta, notifications, sources
+from feeds.sending import Confirmer, Sender
 from feeds.slack import messages
 
 log = logging.getLogger("eventfeed.slack")
@@ -37,20 +36,8 @@ CURSOR = "slack_cursor"
 STALE_CLAIM = timedelta(minutes=2)
 
 
-@dataclass(frozen=True)
-class SendResult:
-    ok: bool
-    error: str | None = None
-    retry_after: float | None = None  # Slack said to wait this many seconds (429)
-    refused: bool = False  # Slack refused this message (a 4xx other than 429): sending it again will not help
-
-
 REFUSED_TRIES = 3  # a message Slack refuses is given up after this many tries, and its route moves on
 REFUSED_WAIT = timedelta(seconds=30)  # between those tries, times the tries so far
-
-
-Sender = Callable[[SlackRoute, dict[str, Any], str], SendResult]
-Confirmer = Callable[[SlackRoute, str], bool | None]  # True: it arrived; False: it did not; None: cannot tell
 
 
 def _insert_ignore(conn: Any, row: dict[str, Any]) -> int:
