@@ -13,7 +13,7 @@ from functools import partial
 import orjson
 
 from events import __version__
-from events.config.models import Feed, Source
+from events.config.models import Config, Feed, Source
 from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
@@ -75,6 +75,15 @@ def build_jsonfeed(
     at = head.rindex(empty)
     items_text = b'"items": [\n    ' + b",\n    ".join(pieces) + b"\n  ]"
     return head[:at] + items_text + head[at + len(empty) :]
+
+
+def json_item(item: StoredEvent, config: Config, today: date) -> dict[str, object]:
+    """One event as the JSON feed's item shows it, for those who are sent one (webhooks)."""
+    base = config.service.base_url
+    sources = {s.id: s for s in config.sources}
+    source = sources.get(item.event.source)
+    schema = f"{base}/feeds/schema.json"
+    return _item(item, today, base, source, schema, config.service.timezone, also_listed_by(item, sources))
 
 
 def _piece(item: Callable[[], dict[str, object]]) -> bytes:

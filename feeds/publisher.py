@@ -1,4 +1,4 @@
-"""What happens after a cycle: the feeds that are behind the store are rebuilt, then Slack is told.
+"""What happens after a cycle: the feeds that are behind the store are rebuilt, then Slack and the webhooks are told.
 
 ``Publisher`` does it in this process (``events fetch``). ``PublisherProcess`` does it in a child
 process (``events run``), so rendering a large feed never holds the GIL that the web server and the
@@ -13,13 +13,39 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events import metrics
-from events.config.models import Config
+from events.config.models import Config, SlackRoute, Webhook
 from events.errors import FeedError, StoreError
 from events.store import Store
 from events.workers.child_process import ChildProcess
 from feeds.build import build_feeds
+from feeds.sending import SendResult
 
 log = logging.getLogger("eventfeed")
+
+
+class Notifier:
+    """Sends each message the outbox hands it the way its route takes: Slack's API or webhook, or a signed
+    POST to a webhook of ``[[webhooks]]``."""
+
+    def __init__(self, config: Config) -> None:
+        from feeds.slack.client import SlackClient
+        from feeds.webhooks import WebhookSender
+
+        self.slack = SlackClient(config.slack) if config.slack is not None else None
+        self.webhooks = WebhookSender(config.service.user_agent) if config.webhooks else None
+
+    def send(self, route: SlackRoute | Webhook, payload: dict[str, Any], key: str) -> SendResult:
+        if isinstance(route, Webhook):
+            assert self.webhooks is not None
+            return self.webhooks.send(route, payload, key)
+        assert self.slack is not None
+        return self.slack.send(route, payload, key)
+
+    def confirm(self, route: SlackRoute | Webhook | None, key: str) -> bool | None:
+        """Whether a message a crash interrupted arrived; a webhook cannot be asked."""
+        if isinstance(route, Webhook) or self.slack is None:
+            return None
+        return self.slack.confirm(route, key)
 
 
 class Publisher:
@@ -30,12 +56,11 @@ class Publisher:
         self.config = config
         self.store = store
         self.errors = errors
-        self.notifier: Any = None
-        if config.slack is not None:
+        self.notifier: Notifier | None = None
+        if config.slack is not None or config.webhooks:
             from feeds import outbox
-            from feeds.slack.client import SlackClient
 
-            self.notifier = SlackClient(config.slack)
+            self.notifier = Notifier(config)
             outbox.start_routes(config, store)  # a route configured now starts now: no history replayed
         self._checked_openings: set[date] = set()  # days this process looked for booking openings
 
@@ -67,8 +92,8 @@ class Publisher:
                 outbox.enqueue(self.config, self.store)
                 outbox.enqueue_health(self.config, self.store)
                 outbox.deliver(self.config, self.store, self.notifier.send, self.notifier.confirm)
-            except Exception:  # Slack trouble must never stop the feeds
-                logging.getLogger("eventfeed.slack").exception("Slack notification failed")
+            except Exception:  # trouble sending changes must never stop the feeds
+                logging.getLogger("eventfeed.slack").exception("sending changes failed (Slack or webhooks)")
         return counts
 
     def build(self) -> dict[str, int]:

@@ -21,6 +21,7 @@ from events.config.loading import load_config
 from events.store import Store
 from events.store.schema import notifications
 from feeds import outbox
+from feeds.outbox import delivery
 from feeds.slack.client import SlackClient
 from tests.conftest import run_events
 from tests.helpers import free_port, running
@@ -390,14 +391,14 @@ def test_a_message_slack_refuses_is_given_up_and_its_route_moves_on(
 ) -> None:
     """A 400 is Slack saying no to this message: tried a bounded number of times, recorded as failed with
     the reason (and counted in /metrics), and the messages after it are sent."""
-    monkeypatch.setattr(outbox, "REFUSED_WAIT", timedelta(0))  # no half-minute waits between tries here
+    monkeypatch.setattr(delivery, "REFUSED_WAIT", timedelta(0))  # no half-minute waits between tries here
     world = webhook_only(World(tmp_path, site, database_url), slack)
     try:
         events = dict(BASE)
         world.serve(page(events))
         world.cycle()
-        slack.fail(*[Answer(400, "invalid_payload", content_type="text/plain")] * outbox.REFUSED_TRIES)
-        for _ in range(outbox.REFUSED_TRIES):
+        slack.fail(*[Answer(400, "invalid_payload", content_type="text/plain")] * delivery.REFUSED_TRIES)
+        for _ in range(delivery.REFUSED_TRIES):
             notify(world)
         assert texts(slack) == []  # the first fetch's summary, refused three times
         events["b"] = ("Regional conference", "20 April 2030", "Leeds Town Hall", "Sold out")

@@ -61,11 +61,11 @@ def sources(ctx: click.Context) -> None:
     for row in rows:
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
-    if config.slack is not None:
-        from feeds.outbox import refused_messages
+    if config.slack is not None or config.webhooks:
+        from feeds.outbox import refused_messages, route_words
 
         for route, count, error in refused_messages(store):
-            click.echo(f"Slack route {route}: {count} message(s) refused and given up; the last: {error}")
+            click.echo(f"{route_words(route)}: {count} message(s) refused and given up; the last: {error}")
 
 
 @sources.command("accept")

@@ -114,6 +114,14 @@ def _check_references(config: Config) -> None:
         if category.id.casefold() in category_ids:
             raise fail(f"categories[{i}].id", f"duplicate category id {category.id!r}")
         category_ids.add(category.id.casefold())
+    hook_ids: set[str] = set()
+    for i, hook in enumerate(config.webhooks):
+        if hook.id in hook_ids:
+            raise fail(f"webhooks[{i}].id", f"duplicate webhook id {hook.id!r}")
+        hook_ids.add(hook.id)
+        for name in hook.sources:
+            if name not in source_ids:
+                raise fail(f"webhooks[{i}].sources", f"no source with id {name!r}")
     slack = config.slack
     if slack is None:
         return

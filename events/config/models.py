@@ -220,6 +220,25 @@ class SlackRoute:
 
 
 @dataclass(frozen=True, config=_STRICT)
+class Webhook:
+    """Changes POSTed as JSON to an address (``[[webhooks]]``): Microsoft Teams Workflows, Zapier, n8n, a
+    member site's own code. One request per change, in order, once; signed when ``secret`` is set."""
+
+    id: Ident
+    url: HttpUrl
+    secret: Text | None = None
+    """Signs each request: ``X-Eventfeed-Signature-256: sha256=<HMAC-SHA256 of the body>`` (use ``${VAR}``)."""
+    sources: Texts = ()
+    categories: Texts = ()
+    kinds: Annotated[tuple[str, ...], checked_list(one_of(CHANGE_KINDS), {"enum": list(CHANGE_KINDS)})] = ()
+
+    @property
+    def route(self) -> str:
+        """Its name in the outbox, apart from Slack's routes."""
+        return f"webhook:{self.id}"
+
+
+@dataclass(frozen=True, config=_STRICT)
 class Slack:
     """Telling staff what changed (``[slack]``): a default webhook or channel, more ``[[slack.routes]]``,
     and an admin channel for sources that stop working."""
@@ -372,6 +391,7 @@ class Config:
     sources: tuple[Source, ...]
     feeds: tuple[Feed, ...] = ()
     slack: Slack | None = None
+    webhooks: tuple[Webhook, ...] = ()
     retention: Retention = field(default_factory=Retention)
     site: Site = field(default_factory=Site)
     categories: tuple[Category, ...] = ()

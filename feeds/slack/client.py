@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.config.models import Slack, SlackRoute
-from feeds.sending import SendResult
+from feeds.sending import SendResult, refused_status, retry_after
 
 METADATA_TYPE = "eventfeed_notification"
 
@@ -41,8 +41,8 @@ class SlackClient:
                 return SendResult(
                     False,
                     f"webhook answered {response.status_code}: {str(response.body)[:200]}",
-                    _retry_after(response.status_code, response.headers),
-                    refused=_refused(response.status_code),
+                    retry_after(response.status_code, response.headers),
+                    refused=refused_status(response.status_code),
                 )
             assert self.web is not None and route.channel is not None
             self.web.chat_postMessage(
@@ -57,8 +57,8 @@ class SlackClient:
             return SendResult(
                 False,
                 f"Slack said {exc.response.get('error') or exc.response.status_code}",
-                _retry_after(exc.response.status_code, exc.response.headers),
-                refused=_refused(exc.response.status_code) or exc.response.status_code == 200,
+                retry_after(exc.response.status_code, exc.response.headers),
+                refused=refused_status(exc.response.status_code) or exc.response.status_code == 200,
             )
         except Exception as exc:  # connection refused, timeouts: Slack is down, try later
             return SendResult(False, f"{type(exc).__name__}: {exc}")
@@ -77,22 +77,3 @@ class SlackClient:
             if metadata.get("event_type") == METADATA_TYPE and (metadata.get("event_payload") or {}).get("key") == key:
                 return True
         return False
-
-
-def _refused(status: int) -> bool:
-    """Slack read the message and will not take it (a bad payload, a revoked webhook): not a 429."""
-    return 400 <= status < 500 and status != 429
-
-
-def _retry_after(status: int, headers: Any) -> float | None:
-    """Seconds Slack asked us to wait (429), or None; a 429 without a usable header waits a minute."""
-    if status != 429:
-        return None
-    values = {str(k).lower(): v for k, v in (headers or {}).items()}
-    value = values.get("retry-after")
-    if isinstance(value, list):
-        value = value[0] if value else None
-    try:
-        return max(0.0, float(value)) if value is not None else 60.0
-    except ValueError:
-        return 60.0
