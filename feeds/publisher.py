@@ -13,7 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events import metrics
-from events.config.models import Config, SlackRoute, Webhook
+from events.config.models import Config
+from events.config.sending import SlackRoute, Webhook
 from events.errors import FeedError, StoreError
 from events.store import Store
 from events.workers.child_process import ChildProcess
@@ -94,6 +95,13 @@ class Publisher:
                 outbox.deliver(self.config, self.store, self.notifier.send, self.notifier.confirm)
             except Exception:  # trouble sending changes must never stop the feeds
                 logging.getLogger("eventfeed.slack").exception("sending changes failed (Slack or webhooks)")
+        if self.config.digests:
+            from feeds.digests import send_due
+
+            try:
+                send_due(self.config, self.store)
+            except Exception:  # nor must trouble with e-mail
+                logging.getLogger("eventfeed.digests").exception("e-mail digests failed")
         return counts
 
     def build(self) -> dict[str, int]:

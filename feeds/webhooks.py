@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 
 from events import __version__
-from events.config.models import Config, Webhook
+from events.config.models import Config
+from events.config.sending import Webhook
 from events.store import StoredEvent
 from feeds.jsonfeed import json_item
 from feeds.sending import SendResult, refused_status, retry_after

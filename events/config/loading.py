@@ -122,6 +122,13 @@ def _check_references(config: Config) -> None:
         for name in hook.sources:
             if name not in source_ids:
                 raise fail(f"webhooks[{i}].sources", f"no source with id {name!r}")
+    digest_ids: set[str] = set()
+    for i, digest in enumerate(config.digests):
+        if digest.id in digest_ids:
+            raise fail(f"digests[{i}].id", f"duplicate digest id {digest.id!r}")
+        digest_ids.add(digest.id)
+        if digest.feed not in feed_ids and digest.feed != "all":
+            raise fail(f"digests[{i}].feed", f"no feed with id {digest.feed!r}")
     slack = config.slack
     if slack is None:
         return

@@ -18,6 +18,9 @@ from pydantic import ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass
 from pydantic.json_schema import SkipJsonSchema
 
+from events.config.sending import CHANGE_KINDS as CHANGE_KINDS
+from events.config.sending import Digest, Slack, Webhook
+from events.config.values import STRICT as _STRICT
 from events.config.values import (
     Accent,
     ContactUrl,
@@ -51,9 +54,7 @@ from events.errors import ConfigError
 from events.record import EVENT_STATUSES
 
 DEFAULT_CONFIG = "config.toml"
-CHANGE_KINDS = ("new", "updated", "booking", "booking_opened", "cancelled", "rescheduled", "removed")
 MAX_PAGES = 20  # a listing's pages read per fetch; more is crawling a site, not reading a listing
-_STRICT = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 Days = Annotated[int, whole(0, 36_500)]
 EventStatus = Annotated[str, checked(one_of(EVENT_STATUSES), {"enum": list(EVENT_STATUSES)})]
@@ -201,78 +202,6 @@ class Feed:
 
 
 @dataclass(frozen=True, config=_STRICT)
-class SlackRoute:
-    """Where some changes go: a channel (with the bot token) or a webhook, filtered by source,
-    category and kind of change (empty: all)."""
-
-    id: Text
-    channel: Text | None = None
-    webhook_url: HttpUrl | None = None
-    sources: Texts = ()
-    categories: Texts = ()
-    kinds: Annotated[tuple[str, ...], checked_list(one_of(CHANGE_KINDS), {"enum": list(CHANGE_KINDS)})] = ()
-
-    @model_validator(mode="after")
-    def _goes_somewhere(self) -> SlackRoute:
-        if self.webhook_url is None and self.channel is None:
-            raise ValueError("needs webhook_url or channel")
-        return self
-
-
-@dataclass(frozen=True, config=_STRICT)
-class Webhook:
-    """Changes POSTed as JSON to an address (``[[webhooks]]``): Microsoft Teams Workflows, Zapier, n8n, a
-    member site's own code. One request per change, in order, once; signed when ``secret`` is set."""
-
-    id: Ident
-    url: HttpUrl
-    secret: Text | None = None
-    """Signs each request: ``X-Eventfeed-Signature-256: sha256=<HMAC-SHA256 of the body>`` (use ``${VAR}``)."""
-    sources: Texts = ()
-    categories: Texts = ()
-    kinds: Annotated[tuple[str, ...], checked_list(one_of(CHANGE_KINDS), {"enum": list(CHANGE_KINDS)})] = ()
-
-    @property
-    def route(self) -> str:
-        """Its name in the outbox, apart from Slack's routes."""
-        return f"webhook:{self.id}"
-
-
-@dataclass(frozen=True, config=_STRICT)
-class Slack:
-    """Telling staff what changed (``[slack]``): a default webhook or channel, more ``[[slack.routes]]``,
-    and an admin channel for sources that stop working."""
-
-    webhook_url: HttpUrl | None = None
-    channel: Text | None = None
-    token: Text | None = None
-    """The bot token (xoxb-…), needed to post to channels and answer /events."""
-    api_url: HttpUrl = "https://slack.com/api/"
-    signing_secret: Text | None = None
-    command: Annotated[str, checked(lambda c: None if c.startswith("/") else f"{c!r} must start with /")] = "/events"
-    digest_after: Annotated[int, whole(1, 1000)] = 5
-    """A cycle bringing more changes than this to one route posts one digest."""
-    max_retry_after: Annotated[int, whole(1, 3600)] = 300
-    """A route told to wait (429) waits at most this long, in seconds."""
-    routes: tuple[SlackRoute, ...] = ()
-    admin_channel: Text | None = None
-    admin_webhook_url: HttpUrl | None = None
-
-    @property
-    def every_route(self) -> tuple[SlackRoute, ...]:
-        """The default route (``webhook_url`` or ``channel``), then ``[[slack.routes]]``."""
-        if self.webhook_url is None and self.channel is None:
-            return self.routes
-        return (SlackRoute(id="default", channel=self.channel, webhook_url=self.webhook_url), *self.routes)
-
-    @property
-    def admin(self) -> SlackRoute | None:
-        if self.admin_channel is None and self.admin_webhook_url is None:
-            return None
-        return SlackRoute(id="admin", channel=self.admin_channel, webhook_url=self.admin_webhook_url)
-
-
-@dataclass(frozen=True, config=_STRICT)
 class FetchSettings:
     """How politely and how patiently pages are fetched (``[fetch]``); times in seconds. A timeout of
     0 or a million retries is a typo, not a wish: each has a range."""
@@ -392,6 +321,7 @@ class Config:
     feeds: tuple[Feed, ...] = ()
     slack: Slack | None = None
     webhooks: tuple[Webhook, ...] = ()
+    digests: tuple[Digest, ...] = ()
     retention: Retention = field(default_factory=Retention)
     site: Site = field(default_factory=Site)
     categories: tuple[Category, ...] = ()

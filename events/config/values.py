@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    ConfigDict,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     ValidationInfo,
@@ -28,6 +29,9 @@ from pydantic import (
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from events.config.colours import contrast
+
+# every table of config.toml: an unknown key is an error, and each field's docstring describes it in the schema
+STRICT = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 MIN_INTERVAL = 60
 MAX_INTERVAL = 366 * 86400

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 
-from events.config.models import Config, SlackRoute, Webhook
+from events.config.models import Config
+from events.config.sending import SlackRoute, Webhook
 from events.store import Store
 from events.store.schema import notifications
 from feeds.sending import Confirmer, Sender

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
-from events.config.models import Config, SlackRoute, Webhook
+from events.config.models import Config
+from events.config.sending import SlackRoute, Webhook
 from events.record import Event
 from events.store import Store, StoredEvent, aware_row, changes_lock
 from events.store.rows import stored_event

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.config.models import Slack, SlackRoute
+from events.config.sending import Slack, SlackRoute
 from feeds.sending import SendResult, refused_status, retry_after
 
 METADATA_TYPE = "eventfeed_notification"
