@@ -62,6 +62,7 @@ class Event:
     latitude: float | None = None  # where the page gives coordinates (JSON-LD geo)
     longitude: float | None = None
     image: str | None = None  # the event's picture, an absolute URL
+    image_alt: str | None = None  # what the page says the picture shows (its alt text, an ImageObject's caption)
     id: str = ""
     # Where the record came from ("jsonld", "text", ...): for debugging, not part of identity.
     found_by: str = field(default="", compare=False)

@@ -14,6 +14,7 @@ RECORD_FIELDS = {
     "latitude",
     "longitude",
     "image",
+    "image_alt",
     "start",
     "end",
     "all_day",

@@ -901,3 +901,36 @@ def test_provenance_names_the_strategy_of_each_field_and_what_the_text_filled_in
     assert event.venue == "Conway Hall"
     assert event.provenance["title"] == "jsonld" and event.provenance["start"] == "jsonld"
     assert event.provenance["venue"].startswith("text:") and event.provenance["venue"].endswith("p.venue")
+
+
+def test_a_cards_own_picture_and_its_words_never_the_pages_furniture() -> None:
+    """The first picture of a card with its alt text; icons (by name, folder, size or alt), a document
+    link's picture and a placeholder on most cards are not pictures of an event."""
+    cards = "".join(
+        f'<li class="card">{pic}<h3><a href="/e/{i}">{title}</a></h3>'
+        f"<p>{day} December 2026, 18:30 · Unity House, Leeds</p></li>"
+        for i, (title, day, pic) in enumerate(
+            (
+                (
+                    "Annual general meeting",
+                    10,
+                    '<img data-src="/img/agm.jpg" src="/img/lazy.png" alt="Members voting">',
+                ),
+                ("Winter social", 11, '<img src="/img/file-pdf-solid.png" alt="">'),
+                ("Reps training", 12, '<img src="/assets/icons/filetypes/word.png" alt="Word document">'),
+                ("Pay briefing", 14, '<img src="/img/tiny.jpg" width="16" height="16" alt="">'),
+                ("Retired members lunch", 15, '<a href="/papers.pdf"><img src="/img/papers.jpg" alt="Papers"></a>'),
+            )
+        )
+    )
+    html = f'<html lang="en-GB"><body><h1>Events</h1><ul>{cards}</ul></body></html>'
+    found = {e.title: e for e in extract_events(html, url="https://union.example/events", today=date(2026, 12, 1))}
+    assert found["Annual general meeting"].image == "https://union.example/img/agm.jpg"
+    assert found["Annual general meeting"].image_alt == "Members voting"
+    assert [t for t, e in found.items() if e.image] == ["Annual general meeting"]
+    placeholder = html.replace("/img/agm.jpg", "/img/default-event.jpg").replace(
+        '<img src="/img/file-pdf-solid.png"', '<img src="/img/default-event.jpg"'
+    )
+    placeholder = placeholder.replace('src="/img/tiny.jpg" width="16" height="16"', 'src="/img/default-event.jpg"')
+    shared = extract_events(placeholder, url="https://union.example/events", today=date(2026, 12, 1))
+    assert not any(e.image for e in shared)  # on three of five cards: a placeholder, not their pictures

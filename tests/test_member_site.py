@@ -63,7 +63,11 @@ def member_site(tmp_path: Path, site: TestSite) -> Iterator[tuple[str, Path]]:
                     "Branch meeting",
                     SOON,
                     "branch",
-                    image=f"{site.url}/img/branch.png",
+                    image={
+                        "@type": "ImageObject",
+                        "url": f"{site.url}/img/branch.png",
+                        "caption": "Members at the last branch meeting",
+                    },
                     description="Agenda: pay claim.\n\nAll members welcome.",
                 ),
                 event("Annual conference", LATER, "conference"),
@@ -117,6 +121,7 @@ def test_the_home_page_leads_with_what_is_coming(member_site: tuple[str, Path]) 
     for item in items:
         assert f'href="{served}/events/{item["_event"]["id"]}.ics"' in agenda
     assert agenda.count('class="add-google"') == len(items) == 2
+    assert '/img/branch.png" alt="Members at the last branch meeting"' in agenda  # the page's picture, its words
     # counts are of coming events; categories by their names; an organisation with nothing coming says so
     assert "2 coming events" in page
     assert 'value="cpd"' in page and "Courses and CPD" in page and "Branch news" in page
@@ -138,7 +143,8 @@ def test_event_pages_show_the_picture_and_say_when_an_event_has_passed(member_si
     served, _ = member_site
     records = {i["_event"]["title"]: i["_event"] for i in httpx.get(f"{served}/feeds/all.json").json()["items"]}
     coming = httpx.get(f"{served}/events/{records['Branch meeting']['id']}").text
-    assert '<img class="picture" src="http://127.0.0.1:' in coming and '/img/branch.png" alt=""' in coming
+    assert '<img class="picture" src="http://127.0.0.1:' in coming
+    assert '/img/branch.png" alt="Members at the last branch meeting"' in coming
     assert '<div class="description"><p>Agenda: pay claim. All members welcome.</p></div>' in coming
     assert "has passed" not in coming and "Add to Google Calendar" in coming
     # members read their own words; the staff's workings only with the admin token

@@ -51,6 +51,8 @@ def fill_event(base: Event, other: Event) -> Event:
     changes = {}
     defaults = {"event_status": "scheduled", "booking": "none", "online": False, "categories": ()}
     for name in _FILLABLE:
+        if name == "image_alt" and base.image and base.image != other.image:
+            continue  # words for another picture
         mine, theirs = getattr(base, name), getattr(other, name)
         empty = mine is None or mine == "" or (name in defaults and mine == defaults[name])
         if empty and theirs not in (None, "", defaults.get(name)):

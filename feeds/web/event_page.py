@@ -161,6 +161,7 @@ def event_page(
         organiser=one_line(source.name if source else e.source, 200),
         url=as_uri(e.url),
         image=as_uri(e.image),
+        image_alt=one_line(e.image_alt, 300),
         past=e.last_day < today,
         description=multi_line(e.description, 2000),
         links=event_links(base, e),

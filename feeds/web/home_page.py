@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from events.config.models import Config, Feed
+from events.normalise.urls import as_uri
 from events.record import Event
 from events.sources.state import source_state
 from events.store import StoredEvent
@@ -236,6 +237,8 @@ def _agenda_item(e: Event, names: Mapping[str, str], base: str, site_zone: str) 
         "id": e.id,
         "add": links["ics"],
         "google": links["google"],
+        "image": as_uri(e.image),
+        "image_alt": one_line(e.image_alt, 300),
         "status": e.event_status,
         "status_words": STATUS_WORDS.get(e.event_status, ""),
         "when": when_words(e.start, e.end),

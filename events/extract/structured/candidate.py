@@ -92,6 +92,7 @@ class Candidate:
     latitude: float | None = None
     longitude: float | None = None
     image: str | None = None
+    image_alt: str | None = None
 
 
 def to_event(ctx: PageContext, c: Candidate) -> Event | None:
@@ -145,6 +146,7 @@ def to_event(ctx: PageContext, c: Candidate) -> Event | None:
         latitude=c.latitude if c.longitude is not None else None,
         longitude=c.longitude if c.latitude is not None else None,
         image=ctx.absolute(c.image) if c.image else None,
+        image_alt=c.image_alt if c.image else None,
         found_by=c.found_by,
         provenance=_origins(c),
     )

@@ -89,6 +89,7 @@ def _candidate(item: dict[str, Any], today: date) -> Candidate:
         description=description_text(item.get("description")),
         duration=iso_duration(item.get("duration")),
         image=_image(item.get("image")),
+        image_alt=_image_alt(item.get("image")),
     )
     _location(c, item.get("location"))
     mode = str(item.get("eventAttendanceMode") or "")
@@ -151,6 +152,15 @@ def _image(value: Any) -> str | None:
     if isinstance(first, dict):
         first = first.get("url") or first.get("contentUrl")
     return _str(_first(first) if isinstance(first, list) else first)
+
+
+def _image_alt(value: Any) -> str | None:
+    """What the first picture shows, when the page says: an ``ImageObject``'s caption, name or description."""
+    first = _first(value) if isinstance(value, list) else value
+    if not isinstance(first, dict):
+        return None
+    words = _str(first.get("caption") or first.get("name") or first.get("description"))
+    return " ".join(words.split())[:300] if words else None
 
 
 def _web_id(value: Any) -> str | None:

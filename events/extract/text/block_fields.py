@@ -63,6 +63,42 @@ def category_elements(tm: TextMap, block: Block) -> list[int]:
     return out
 
 
+_ICON_SIZE = 48  # pixels: an image declared smaller than this is an icon, not the event's picture
+# an address that is no photograph: inline data, vector or animated icons
+_NOT_A_PICTURE = re.compile(r"^data:|\.(?:svg|gif|ico)(?:$|[?#])", re.I)
+# a file named as part of the page's furniture (HomeIconMinutes.png, file-pdf-solid.png, logo-small.jpg)
+_FURNITURE = re.compile(r"icon|logo|sprite|spacer|pixel|badge|button|arrow|bullet|solid|regular|blank", re.I)
+_FURNITURE_FOLDER = re.compile(r"/(?:[^/]*icons?|logos?|sprites?|ui|buttons?|emoji)(?:/|$)", re.I)
+
+
+def block_image(ctx: PageContext, tm: TextMap, block: Block) -> tuple[str, str] | None:
+    """The card's own picture and its alt text: the first image inside the block that is not the page's
+    furniture (an icon, a logo, a tracking pixel: by its address, its file's name or its declared size)
+    nor a link's picture (a PDF's, a calendar export's, "Minutes"); lazy-loaded ones by their data-src."""
+    for i in block.inner(tm):
+        if tm.elements[i].tag != "img":
+            continue
+        attrs = tm.elements[i].node.attrs
+        src = (attrs.get("data-src") or attrs.get("data-lazy-src") or attrs.get("src") or "").strip()
+        folders, _, name = src.split("?", 1)[0].rstrip("/").rpartition("/")
+        if not src or _NOT_A_PICTURE.search(src) or _FURNITURE.search(name) or _FURNITURE_FOLDER.search(folders):
+            continue
+        sizes = [attrs.get(k) or "" for k in ("width", "height")]
+        if any(v.isdigit() and int(v) < _ICON_SIZE for v in sizes):
+            continue
+        alt = " ".join((attrs.get("alt") or "").split())[:300]
+        if alt and (only_link_words(alt) or GENERIC_LINK.match(alt) or _FURNITURE.fullmatch(alt)):
+            continue  # the picture of a button, or one its own words call an icon
+        link = next((a for a in tm.ancestors(i) if tm.elements[a].tag == "a"), None)
+        href = tm.elements[link].node.attrs.get("href") or "" if link is not None else ""
+        if DOCUMENT.search(href):
+            continue
+        url = ctx.absolute(src)
+        if url:
+            return url, alt
+    return None
+
+
 def title_element(tm: TextMap, start: int, title_span: tuple[int, int] | None) -> int | None:
     if not title_span or title_span == (0, 0):
         return None

@@ -26,7 +26,14 @@ from events.extract.text.block_bounds import (
     sessions,
     split_same_day,
 )
-from events.extract.text.block_fields import block_link, category_elements, contributions, provenance, title_element
+from events.extract.text.block_fields import (
+    block_image,
+    block_link,
+    category_elements,
+    contributions,
+    provenance,
+    title_element,
+)
 from events.extract.text.block_reading import Reading
 from events.extract.text.blocks import LETTERS, Block, blank, cut, overlaps, shift, text_segments
 from events.extract.text.date_lists import MIN_DATES, date_list_events
@@ -108,7 +115,23 @@ def find_text_events(ctx: PageContext, tm: TextMap, days: set[date] | None = Non
     for reading, page in zip(readings, page_evidence(ctx, tm, readings), strict=True):
         reading.evidence.update(page)
         _decide(ctx, tm, reading)
-    return [r if isinstance(r, Event) else r.event for r in found if isinstance(r, Event) or r.accepted]
+    return _without_shared_pictures(
+        [r if isinstance(r, Event) else r.event for r in found if isinstance(r, Event) or r.accepted]
+    )
+
+
+def _without_shared_pictures(events: list[Event]) -> list[Event]:
+    """A picture on most cards of a page (a placeholder, a document icon) shows none of them: it is dropped."""
+    counts = Counter(e.image for e in events if e.image and e.provenance.get("image") == "text")
+    shared = {url for url, n in counts.items() if n >= 3 and n * 2 >= len(events)}
+    if not shared:
+        return events
+    return [
+        replace(e, image=None, image_alt=None, provenance={k: v for k, v in e.provenance.items() if k != "image"})
+        if e.image in shared and e.provenance.get("image") == "text"
+        else e
+        for e in events
+    ]
 
 
 # the evidence known once a block's dates, times, status and place words are read (before its title)
@@ -144,6 +167,10 @@ def _decide(ctx: PageContext, tm: TextMap, reading: Reading) -> None:
     )
     if ctx.explain:
         origins["is an event"] = f"{decision.score(judged):+.1f} ({contributions(judged, decision.weights)})"
+    picture = block_image(ctx, tm, reading.block)
+    if picture is not None:
+        origins["image"] = "text"
+        event = replace(event, image=picture[0], image_alt=picture[1] or None)
     reading.event = replace(event, provenance=origins)
 
 
