@@ -64,10 +64,12 @@ def test_every_page_gives_feeds_every_parser_accepts(tmp_path: Path) -> None:
     # and a filtered feed across pages and zones, as a subscriber's ?category= or ?source= gives
     ids = {}
     unique = [i for i in mixed if not (i.event.id in ids or ids.setdefault(i.event.id, True) is None)]
-    filtered = render_feed(
-        cfg, everything, unique, now=datetime(2024, 3, 1, 12, tzinfo=UTC), query=Query(sources=("src",))
-    )
-    for kind, body in (("ics", filtered.ics), ("json", filtered.json)):
+    asked = Query(sources=("src",))
+    filtered = render_feed(cfg, everything, unique, now=datetime(2024, 3, 1, 12, tzinfo=UTC), query=asked)
+    # its JSON as a member site takes it, a page at a time: 600 events in one document pass the 1 MB the
+    # validator rightly warns about
+    paged_json = render_feed(cfg, everything, unique[:300], now=datetime(2024, 3, 1, 12, tzinfo=UTC), query=asked)
+    for kind, body in (("ics", filtered.ics), ("json", paged_json.json)):
         path = tmp_path / f"filtered.{kind}"
         path.write_bytes(body)
         written[kind].append(path)
