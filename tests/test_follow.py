@@ -142,8 +142,10 @@ def detail(title: str, start: str, end: str, venue: str, availability: str, rela
         "offers": {"@type": "Offer", "availability": f"https://schema.org/{availability}"},
     }
     return (
-        f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>'
-        f"<body><h1>{title}</h1>{related}</body></html>"
+        f'<html><head><script type="application/ld+json">{json.dumps(data)}</script>'
+        f'<meta property="og:image" content="/pictures/{title.split()[0].lower()}.jpg">'
+        '<meta property="og:image:alt" content="The hall, set out for the day">'
+        f"</head><body><h1>{title}</h1>{related}</body></html>"
     )
 
 
@@ -184,6 +186,9 @@ def test_event_pages_complete_the_listing_and_are_asked_if_they_changed(make_wor
     assert a["venue"] == "Conway Hall"
     assert a["booking"] == "open"
     assert a["provenance"]["venue"].startswith("event page")
+    # the picture its page shares (og:image), with its words
+    assert a["image"] == f"{site.url}/pictures/reps.jpg" and a["image_alt"] == "The hall, set out for the day"
+    assert a["provenance"]["image"] == "event page: og:image"
     assert events["Regional conference"]["venue"] is None  # its page failed: the listing stands
     assert events["Regional conference"]["all_day"] is True
     assert site.hits("/e/c") == 0  # another site's page is not fetched

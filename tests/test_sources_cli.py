@@ -145,6 +145,19 @@ def test_fixes_survive_fetches_show_in_history_and_say_when_stale(tmp_path: Path
     assert "[[sources.fixes]]" in config.read_text() and f'event_id = "{conference}"' in config.read_text()
     run_events("fetch", config=config)
     assert {i["_event"]["title"] for i in _feed(config)} == {"AGM 2030"}
+    # /sources says so to anyone (the reading's own notes, which can name addresses, are for staff)
+    from datetime import UTC, datetime
+
+    from events.config.loading import load_config
+    from events.store import Store
+    from feeds.web.source_pages import source_page, sources_page
+
+    loaded = load_config(config)
+    states = Store(loaded.service.database_url).source_states()
+    now = datetime.now(UTC)
+    assert "(1 hidden by fixes)" in sources_page(loaded, states, now=now, overdue_after=3600)
+    first = next(s for s in states if s["id"] == "first")
+    assert "1 more is hidden by fixes in config.toml." in source_page(loaded, first, [], now=now)
     said = run_events("fix", "first", "--title", "x", config=config, check=False)
     assert said.returncode == 1 and "say which events" in said.stderr
 

@@ -17,6 +17,30 @@ from events.extract.merge import fill_event
 from events.record import Event, title_key
 
 
+def with_page_picture(found: Sequence[Event], html: str, url: str) -> list[Event]:
+    """An event's own page shares its picture as ``og:image`` (with ``og:image:alt``): the events read on
+    it that have no picture of their own take it. Only the page's own event is ever used to complete the
+    listing's (``detail_event``), so the page's other events never carry it anywhere."""
+    from urllib.parse import urljoin
+
+    from events.extract.parsing import parse_html
+
+    tree = parse_html(html)
+    image = tree.css_first('meta[property="og:image"]')
+    src = (image.attributes.get("content") or "").strip() if image is not None else ""
+    if not src.startswith(("http://", "https://", "/")):
+        return list(found)
+    alt_node = tree.css_first('meta[property="og:image:alt"]')
+    alt = " ".join((alt_node.attributes.get("content") or "").split())[:300] if alt_node is not None else ""
+    picture = urljoin(url, src)
+    return [
+        replace(e, image=picture, image_alt=alt or None, provenance={**e.provenance, "image": "og:image"})
+        if not e.image
+        else e
+        for e in found
+    ]
+
+
 def lacks_detail(event: Event) -> bool:
     """Whether the event's page could add something a person needs: an end, a place, how to book."""
     return event.end is None or (event.venue is None and not event.online) or event.booking == "none"

@@ -262,6 +262,7 @@ def _reconcile_page(
         shape=shape.as_dict(),
         note=note,
         reading=source.reading,
+        events_hidden=plan.not_kept.get("hidden", 0),
     )
     result, _ = _record(store, source, result, plan)
     if result.outcome == "failed":

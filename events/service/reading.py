@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from events.config.models import Source
 from events.extract import extract_events, linked_calendars, parse_html
-from events.extract.details import complete, detail_event, lacks_detail
+from events.extract.details import complete, detail_event, lacks_detail, with_page_picture
 from events.extract.merge import merge_events
 from events.extract.paging import next_page_url
 from events.fetch.addresses import trusted
@@ -240,6 +240,7 @@ async def _read_event_page(
         return {"url": url, "found": [], "failed": True}
     try:
         events = await asyncio.to_thread(_page_events, source, got, today)
+        events = with_page_picture(events, got.text, got.url)
     except Exception:  # an event page that breaks the reader only loses its details
         events = []
     return {

@@ -71,6 +71,8 @@ class Recording(Database):
                 )
                 if result.events_found is not None:
                     values["events_found"] = result.events_found
+                if result.events_hidden is not None:
+                    values["events_hidden"] = result.events_hidden
                 if result.outcome in ("page", "changed_shape"):
                     values["notice"] = result.note
                 if result.outcome == "changed_shape":

@@ -44,6 +44,7 @@ class FetchResult:
     shape: dict[str, Any] | None = None  # a trusted page's shape, the next readings' baseline
     note: str | None = None  # what the reading could not read whole
     reading: str | None = None  # how the page was read (the source's settings); set by a full reading
+    events_hidden: int | None = None  # of ``events_found``, how many fixes hide; set by a full reading
 
 
 def utcnow() -> datetime:

@@ -46,6 +46,7 @@ sources = Table(
     Column("last_outcome", String(32)),
     Column("last_error", Text),
     Column("events_found", Integer),
+    Column("events_hidden", Integer),  # of those found, how many fixes in config.toml hide
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("healthy", Boolean, nullable=False, default=True),
     Column("unhealthy_since", DateTime(timezone=True)),

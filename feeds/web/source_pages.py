@@ -41,6 +41,7 @@ def sources_page(
                 "last_fetch": local_time(state["last_fetch_at"], zone),
                 "last_success": local_time(state["last_success_at"], zone),
                 "found": state.get("events_found") or 0,
+                "hidden": state.get("events_hidden") or 0,
                 "stored": state["events_stored"],
                 "next_run": local_time(state.get("next_run_at"), zone),
                 "detail": current.detail,
@@ -90,6 +91,7 @@ def source_page(
         last_fetch=local_time(state.get("last_fetch_at"), ZoneInfo(config.service.timezone)),
         rows=rows,
         past=sum(1 for r in rows if r["past"]),
+        hidden=state.get("events_hidden") or 0,
         notice=current.notice or "",
     )
 
