@@ -186,6 +186,8 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
+    from events.service.steady_interval import SteadyInterval
+
     fetcher = Fetcher(fetch_policy(config))
     readers = WorkerPool("page reader", reader_processes())
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -249,7 +251,7 @@ async def serve_and_schedule(config: Config, store: Store, publish: Publish, app
             trigger = CronTrigger.from_crontab(source.cron, timezone=source.timezone)
             when = trigger.get_next_fire_time(None, now)
         else:
-            trigger = IntervalTrigger(seconds=source.interval, jitter=min(source.interval // 10, 300))
+            trigger = SteadyInterval(seconds=source.interval, jitter=min(source.interval // 10, 300))
             when = first_run_time(source, store.source_state(source.id), now)
         scheduler.add_job(
             job,
