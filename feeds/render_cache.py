@@ -9,6 +9,12 @@ authority on escaping and folding, since every piece is its output.
 
 The cache is per process: an instance renders a changed event once, in about half a millisecond,
 which costs less than writing and reading every rendered piece through the shared database would.
+
+It is bounded without forgetting what the feeds still show: at its limit it drops the pieces not asked
+for during the last cache's worth of asks (as many asks as it holds pieces: every build of the live
+feeds asks each live piece once), so events removed, pruned or merged differently go and the live ones
+stay. Clearing it outright made every build past ~100,000 events a full render. Only when every piece
+is live does it grow, to twice its limit, before it starts again empty.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ class RenderCache:
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit  # pieces kept at most (two per event): a bound, not a tuning knob
         self._pieces: dict[tuple[Hashable, ...], Piece] = {}
+        self._asked: dict[tuple[Hashable, ...], int] = {}  # each key's last ask, by the count of asks
+        self._asks = 0
+        self._sweep_at = limit
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -32,6 +41,8 @@ class RenderCache:
     def piece(self, kind: str, item: StoredEvent, context: Hashable, render: Callable[[], bytes]) -> bytes:
         """``render()``'s bytes for this event, rendered again only if the event or its context changed."""
         key = (kind, item.event.id, item.uid, item.also)  # a merged entry is another piece than its listing
+        self._asks += 1
+        self._asked[key] = self._asks
         kept = self._pieces.get(key)
         if kept is not None and kept[1] == context and (kept[0] is item or kept[0] == item):
             self.hits += 1
@@ -39,14 +50,28 @@ class RenderCache:
         self.misses += 1
         data = render()
         with self._lock:
-            if len(self._pieces) >= self.limit:
-                self._pieces.clear()  # rare: the next build renders again, correctly
+            if len(self._pieces) >= self._sweep_at:
+                self._sweep()
             self._pieces[key] = (item, context, data)
         return data
+
+    def _sweep(self) -> None:
+        """Drop the pieces not asked for during the last cache's worth of asks. Live pieces past the limit
+        are kept until twice the limit (the next sweep waits for a tenth more), then it starts again empty."""
+        recent = self._asks - len(self._pieces)
+        for key in [k for k in self._pieces if self._asked.get(k, 0) <= recent]:
+            del self._pieces[key]
+        self._asked = {k: self._asked[k] for k in self._pieces if k in self._asked}
+        if len(self._pieces) >= 2 * self.limit:
+            self._pieces.clear()  # every piece live and twice the bound: memory wins over speed
+            self._asked.clear()
+        self._sweep_at = max(self.limit, len(self._pieces) + self.limit // 10)
 
     def clear(self) -> None:
         with self._lock:
             self._pieces.clear()
+            self._asked.clear()
+            self._sweep_at = self.limit
         self.hits = self.misses = 0
 
 

@@ -149,3 +149,26 @@ def test_a_feed_whose_note_holds_is_not_rebuilt(tmp_path: Path, site: TestSite, 
 
 def test_sources_are_frozen_so_a_changed_source_is_a_miss() -> None:
     assert dataclasses.fields(Source) and Source.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def test_a_full_cache_drops_what_no_feed_shows_any_more_never_what_they_do() -> None:
+    """Past its bound the cache forgets events that left the feeds (removed, pruned), not the live ones:
+    clearing it made every build after the bound a full render."""
+    cache = RenderCache(limit=10)
+    rendered: list[str] = []
+
+    def build(items: list[StoredEvent]) -> None:
+        for item in items:
+            cache.piece("ics", item, (), lambda item=item: rendered.append(item.event.id) or b"piece")
+
+    live = [stored(i) for i in range(6)]
+    build(live)
+    for round_ in range(30):  # each build shows the live events and two that will be gone next time
+        build([*live, stored(1000 + 2 * round_), stored(1001 + 2 * round_)])
+    assert all(rendered.count(item.event.id) == 1 for item in live)  # never rendered twice
+    assert len(cache._pieces) <= 2 * cache.limit
+
+    everything_live = [stored(i) for i in range(25)]  # more live pieces than the bound: kept up to twice it
+    build(everything_live)
+    build(everything_live)
+    assert len(cache._pieces) <= 2 * cache.limit
