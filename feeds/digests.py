@@ -28,10 +28,10 @@ from events.record import Event
 from events.store import Store
 from events.store.schema import changes, events, meta
 from feeds.build import feed_events, feed_items
+from feeds.html import render
 from feeds.selection import Query
 from feeds.slack.messages import heading
 from feeds.text import headline, one_line, organisation, where
-from feeds.web.html import render
 from feeds.wording import booking_words, change_sentences, when_in_zone
 
 log = logging.getLogger("eventfeed.digests")

@@ -16,9 +16,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from feeds.build import feed_events, feed_items
+from feeds.html import render
 from feeds.selection import Query
 from feeds.text import STATUS_WORDS, one_line, where
-from feeds.web.html import render
 from feeds.web.responses import Context
 from feeds.wording import booking_words, when_words, zone_words
 

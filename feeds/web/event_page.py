@@ -12,9 +12,9 @@ from events.config.models import Config
 from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
+from feeds.html import local_time, render
 from feeds.links import event_links, map_link
 from feeds.text import STATUS_WORDS, multi_line, one_line, where
-from feeds.web.html import local_time, render
 from feeds.wording import booking_words, change_sentences, when_words, zone_words
 
 _AVAILABILITY = {

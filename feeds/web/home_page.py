@@ -16,10 +16,10 @@ from events.record import Event
 from events.sources.state import source_state
 from events.store import StoredEvent
 from feeds.build import feed_events
+from feeds.html import local_time, render
 from feeds.links import GOOGLE_URL_LIMIT, event_links, feed_links, subscribe_links
 from feeds.selection import Query
 from feeds.text import STATUS_WORDS, calendar_name, one_line, organisation, where
-from feeds.web.html import local_time, render
 from feeds.wording import booking_words, when_words, zone_words
 
 GOOGLE_MAX_BYTES = 1_000_000  # Google Calendar stops refreshing a subscription larger than about this

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from events.config.models import Config
 from events.store import Store
-from feeds.web.html import render
+from feeds.html import render
 
 MEDIA_TYPES = {
     "ics": "text/calendar; charset=utf-8",

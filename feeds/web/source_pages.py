@@ -12,9 +12,9 @@ from events.config.models import Config
 from events.redact import public_url
 from events.sources.state import source_state
 from events.store import StoredEvent
+from feeds.html import local_time, render
 from feeds.selection import select_events
 from feeds.text import one_line, where
-from feeds.web.html import local_time, render
 from feeds.wording import booking_words, when_words
 
 

@@ -1,5 +1,5 @@
-"""Pages are Jinja2 templates (``feeds/templates``) with autoescaping, so no string from a config or a web
-page is ever markup; these are what every page's rendering shares."""
+"""HTML from Jinja2 templates (``feeds/templates``) with autoescaping, so no string from a config or a web
+page is ever markup: the web app's pages and the e-mail digests render through here."""
 
 from __future__ import annotations
 
