@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -92,41 +92,38 @@ def _check_references(config: Config) -> None:
     def fail(key: str, problem: str) -> ConfigError:
         return ConfigError(f"{config.path}: {key}: {problem}")
 
+    def first(seen: set[str], table: str, i: int, ident: str, noun: str, key: str | None = None) -> None:
+        """Each id once per table (``key``: what counts as the same, a category's in any case)."""
+        if (key or ident) in seen:
+            raise fail(f"{table}[{i}].id", f"duplicate {noun} id {ident!r}")
+        seen.add(key or ident)
+
+    def known(key: str, names: Iterable[str]) -> None:
+        for name in names:
+            if name not in source_ids:
+                raise fail(f"{key}.sources", f"no source with id {name!r}")
+
     source_ids: set[str] = set()
     for i, source in enumerate(config.sources):
-        if source.id in source_ids:
-            raise fail(f"sources[{i}].id", f"duplicate source id {source.id!r}")
-        source_ids.add(source.id)
+        first(source_ids, "sources", i, source.id, "source")
     feed_ids: set[str] = set()
     for i, feed in enumerate(config.feeds):
-        if feed.id in feed_ids:
-            raise fail(f"feeds[{i}].id", f"duplicate feed id {feed.id!r}")
+        first(feed_ids, "feeds", i, feed.id, "feed")
         if feed.id in RESERVED_FEED_IDS or feed.id.endswith("-booking"):
             owner = feed.id.removesuffix("-booking")
             taken = "/feeds/schema.json" if feed.id in RESERVED_FEED_IDS else f"the booking calendar of feed {owner!r}"
             raise fail(f"feeds[{i}].id", f"{feed.id!r} is taken by {taken}; choose another id")
-        feed_ids.add(feed.id)
-        for name in feed.sources:
-            if name not in source_ids:
-                raise fail(f"feeds[{i}].sources", f"no source with id {name!r}")
+        known(f"feeds[{i}]", feed.sources)
     category_ids: set[str] = set()
     for i, category in enumerate(config.categories):
-        if category.id.casefold() in category_ids:
-            raise fail(f"categories[{i}].id", f"duplicate category id {category.id!r}")
-        category_ids.add(category.id.casefold())
+        first(category_ids, "categories", i, category.id, "category", category.id.casefold())
     hook_ids: set[str] = set()
     for i, hook in enumerate(config.webhooks):
-        if hook.id in hook_ids:
-            raise fail(f"webhooks[{i}].id", f"duplicate webhook id {hook.id!r}")
-        hook_ids.add(hook.id)
-        for name in hook.sources:
-            if name not in source_ids:
-                raise fail(f"webhooks[{i}].sources", f"no source with id {name!r}")
+        first(hook_ids, "webhooks", i, hook.id, "webhook")
+        known(f"webhooks[{i}]", hook.sources)
     digest_ids: set[str] = set()
     for i, digest in enumerate(config.digests):
-        if digest.id in digest_ids:
-            raise fail(f"digests[{i}].id", f"duplicate digest id {digest.id!r}")
-        digest_ids.add(digest.id)
+        first(digest_ids, "digests", i, digest.id, "digest")
         if digest.feed not in feed_ids and digest.feed != "all":
             raise fail(f"digests[{i}].feed", f"no feed with id {digest.feed!r}")
     slack = config.slack
@@ -141,6 +138,4 @@ def _check_references(config: Config) -> None:
     for key, route in every:
         if route.webhook_url is None and not slack.token:
             raise fail(f"{key}.channel", "posting to a channel needs slack.token (a bot token)")
-        for name in route.sources:
-            if name not in source_ids:
-                raise fail(f"{key}.sources", f"no source with id {name!r}")
+        known(key, route.sources)
