@@ -29,7 +29,7 @@ from events.store import Store
 from events.store.schema import changes, events, meta
 from feeds.build import feed_events, feed_items
 from feeds.html import render
-from feeds.selection import Query
+from feeds.selection import Query, in_categories
 from feeds.slack.messages import heading
 from feeds.text import headline, one_line, organisation, where
 from feeds.wording import booking_words, change_sentences, when_in_zone
@@ -170,7 +170,7 @@ def _changes(config: Config, store: Store, feed: Feed, since: datetime, until: d
         if not record:
             continue
         e = Event.from_dict(record)
-        if feed.categories and not {c.casefold() for c in e.categories} & {c.casefold() for c in feed.categories}:
+        if feed.categories and not in_categories(feed.categories, e.categories):
             continue
         fields = detail.get("fields")
         said: Sequence[str] = () if kind in ("new", "booking_opened") else change_sentences(kind, fields, e)

@@ -64,7 +64,7 @@ def select_events(
             continue
         if feed.statuses and e.event_status not in feed.statuses:
             continue
-        if categories and not all(_in_any(wanted, e.categories) for wanted in categories):
+        if categories and not all(in_categories(wanted, e.categories) for wanted in categories):
             continue
         out.append(item)
     out.sort(key=by_start)
@@ -97,7 +97,7 @@ def parse_cursor(text: str) -> StartKey:
     return date.fromisoformat(day), int(minute), event_id
 
 
-def _in_any(wanted: tuple[str, ...], categories: tuple[str, ...]) -> bool:
+def in_categories(wanted: Iterable[str], categories: Iterable[str]) -> bool:
     """The event carries one of the ``wanted`` categories (letter case aside)."""
     folded = {c.casefold() for c in categories}
     return any(c.casefold() in folded for c in wanted)

@@ -17,6 +17,7 @@ from events.record import Event
 from events.store import Store, StoredEvent, aware_row, changes_lock
 from events.store.rows import stored_event
 from events.store.schema import changes, events, meta, notifications, sources
+from feeds.selection import in_categories
 from feeds.slack import messages
 
 log = logging.getLogger("eventfeed.slack")
@@ -40,8 +41,7 @@ def _matches(route: SlackRoute | Webhook, kind: str, event: Event) -> bool:
         return False  # a route taking booking changes takes the day booking opens too
     if route.sources and event.source not in route.sources:
         return False
-    folded = {c.casefold() for c in event.categories}
-    return not route.categories or any(c.casefold() in folded for c in route.categories)
+    return not route.categories or in_categories(route.categories, event.categories)
 
 
 ROUTE_START = "slack_route_start:"  # meta key prefix: the last change before a route existed
