@@ -30,9 +30,8 @@ from events.store.schema import changes, events, meta
 from feeds.build import feed_events, feed_items
 from feeds.html import render
 from feeds.selection import Query, in_categories
-from feeds.slack.messages import heading
 from feeds.text import headline, one_line, organisation, where
-from feeds.wording import booking_words, change_sentences, when_in_zone
+from feeds.wording import booking_words, change_sentences, heading, when_in_zone
 
 log = logging.getLogger("eventfeed.digests")
 LAST_SENT = "digest_sent:"  # meta key prefix: the occurrence last sent (or, at first, the one it started after)

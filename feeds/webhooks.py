@@ -25,9 +25,8 @@ from events.config.sending import Webhook
 from events.store import StoredEvent
 from feeds.jsonfeed import json_item
 from feeds.sending import SendResult, refused_status, retry_after
-from feeds.slack.messages import heading
 from feeds.text import headline, one_line, where
-from feeds.wording import booking_words, change_sentences, when_in_zone
+from feeds.wording import booking_words, change_sentences, heading, when_in_zone
 
 SIGNATURE_HEADER = "X-Eventfeed-Signature-256"
 DELIVERY_HEADER = "X-Eventfeed-Delivery"
@@ -97,6 +96,3 @@ class WebhookSender:
             retry_after(status, response.headers),
             refused=refused_status(status) or 300 <= status < 400,
         )
-
-    def close(self) -> None:
-        self.client.close()

@@ -164,3 +164,23 @@ def _before(event: Event, fields: Mapping[str, Sequence[Any]]) -> Event:
         return Event.from_dict(data)
     except (TypeError, ValueError):
         return event
+
+
+# what a change is called where it is told (Slack, webhooks, e-mail digests)
+KIND_WORDS = {
+    "new": "New event",
+    "updated": "Event updated",
+    "booking": "Booking changed",
+    "booking_opened": "Booking is now open",
+    "cancelled": "Event cancelled",
+    "rescheduled": "Event moved",
+    "removed": "Event removed",
+}
+
+
+def heading(kind: str, fields: Mapping[str, Sequence[Any]] | None) -> str:
+    """The message's first words; a page turning from "soon" (or nothing) to "open" is news of its own."""
+    booking = (fields or {}).get("booking")
+    if kind == "booking" and booking and booking[1] == "open":
+        return KIND_WORDS["booking_opened"]
+    return KIND_WORDS.get(kind, "Event changed")

@@ -14,22 +14,13 @@ from urllib.parse import quote
 from events.record import Event
 from feeds.links import event_links
 from feeds.text import headline, one_line, where
-from feeds.wording import booking_words, change_sentences, milestone_words, when_words
+from feeds.wording import KIND_WORDS, booking_words, change_sentences, heading, milestone_words, when_words
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 BUTTON_LIMIT = 75
 TEXT_LIMIT = 4000
 MAX_BLOCKS = 50
-KIND_WORDS = {
-    "new": "New event",
-    "updated": "Event updated",
-    "booking": "Booking changed",
-    "booking_opened": "Booking is now open",
-    "cancelled": "Event cancelled",
-    "rescheduled": "Event moved",
-    "removed": "Event removed",
-}
 # Slack's formatting characters, swapped for look-alikes that format nothing: page text never turns bold,
 # italic, struck-through or into code
 _NEUTRAL = str.maketrans({"*": "∗", "_": "\uff3f", "~": "∼", "`": "ˋ"})
@@ -73,14 +64,6 @@ def event_lines(e: Event) -> list[str]:
     if booking:
         lines.append(f"*Booking:* {escape(booking)}")
     return lines
-
-
-def heading(kind: str, fields: Mapping[str, Sequence[Any]] | None) -> str:
-    """The message's first words; a page turning from "soon" (or nothing) to "open" is news of its own."""
-    booking = (fields or {}).get("booking")
-    if kind == "booking" and booking and booking[1] == "open":
-        return KIND_WORDS["booking_opened"]
-    return KIND_WORDS.get(kind, "Event changed")
 
 
 def change_message(
