@@ -18,9 +18,8 @@ from starlette.routing import Route
 from feeds.build import feed_events, feed_items
 from feeds.html import render
 from feeds.selection import Query
-from feeds.text import STATUS_WORDS, one_line, where
+from feeds.web.home_page import Choice, listed_event
 from feeds.web.responses import Context
-from feeds.wording import booking_words, when_words, zone_words
 
 SCRIPT_PATH = Path(__file__).with_name("static") / "embed.js"
 DEFAULT_LIMIT = 5
@@ -41,35 +40,18 @@ def embed_routes(ctx: Context) -> list[Route]:
         params = request.query_params
         raw = params.get("limit", str(DEFAULT_LIMIT))
         limit = min(int(raw), MAX_LIMIT) if raw.isdigit() and int(raw) > 0 else DEFAULT_LIMIT
-        unknown = [s for s in params.getlist("source") if s not in ctx.source_ids]
-        query = Query(
-            sources=tuple(s for s in params.getlist("source") if s in ctx.source_ids),
-            categories=tuple(c for c in params.getlist("category") if c.strip()),
-            upcoming=True,
-        )
+        choice = Choice.from_params(params, ctx.source_ids)
+        query = Query(sources=choice.sources, categories=choice.categories, upcoming=True)
         now = datetime.now(UTC)
         items = await run_in_threadpool(feed_items, store, feed, now, query)
         chosen = feed_events(config, feed, items, now=now, query=query)[:limit]
         names = {s.id: s.name for s in config.sources}
-        events = [
-            {
-                "when": when_words(i.event.start, i.event.end),
-                "zone": zone_words(i.event, service.timezone),
-                "title": one_line(i.event.title, 200),
-                "status": i.event.event_status,
-                "status_words": STATUS_WORDS.get(i.event.event_status, ""),
-                "place": one_line(where(i.event), 200),
-                "booking": booking_words(i.event),
-                "organisation": one_line(names.get(i.event.source, i.event.source), 200),
-                "page": f"{service.base_url}/events/{i.event.id}",
-            }
-            for i in chosen
-        ]
+        events = [listed_event(i.event, names, service.base_url, service.timezone) for i in chosen]
         page = render(
             "embed.html",
             site=config.site,
             events=events,
-            unknown=[one_line(s, 100) for s in unknown],
+            unknown=choice.unknown,
             more=f"{service.base_url}/",
             several=len(config.sources) > 1,
         )

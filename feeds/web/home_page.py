@@ -128,15 +128,15 @@ def index_page(
     title = _builder_title(config, choice)
     address = f"/feeds/{everything.id}.ics" + (f"?{params}" if params else "")
     links = subscribe_links(base, calendar_name(organisation(config.site), title), address)
+    upcoming = [i for i in chosen if i.event.last_day >= now.date()]
     builder = {
         "empty": _nothing_coming(config, everything, chosen, choice, now),
-        "count": sum(1 for i in chosen if i.event.last_day >= now.date()),
+        "count": len(upcoming),
         "title": title,
         "links": links,
         "google_limit": GOOGLE_URL_LIMIT,
         "too_long": len(links["ics"]) > GOOGLE_URL_LIMIT,
     }
-    upcoming = [i for i in chosen if i.event.last_day >= now.date()]
     if choice.q:
         wanted = choice.q.casefold()
         upcoming = [i for i in upcoming if wanted in _searchable(i.event, names.get(i.event.source, ""))]
@@ -229,26 +229,35 @@ def _builder_title(config: Config, choice: Choice) -> str:
     return f"{config.site.name}: {', '.join(parts)}" if parts else f"{config.site.name}: all events"
 
 
-def _agenda_item(e: Event, names: Mapping[str, str], base: str, site_zone: str) -> dict[str, Any]:
-    source_name = names.get(e.source, e.source)
-    meta = [x for x in (where(e), booking_words(e), source_name) if x]
-    links = event_links(base, e)
+def listed_event(e: Event, names: Mapping[str, str], base: str, site_zone: str) -> dict[str, Any]:
+    """What every list of events on our pages says of one (Coming up, the framed list on another site)."""
     return {
         "id": e.id,
-        "add": links["ics"],
-        "google": links["google"],
-        "image": as_uri(e.image),
-        "image_alt": one_line(e.image_alt, 300),
         "status": e.event_status,
         "status_words": STATUS_WORDS.get(e.event_status, ""),
         "when": when_words(e.start, e.end),
         "zone": zone_words(e, site_zone),
         "title": one_line(e.title, 300),
         "page": f"{base}/events/{e.id}",
-        "meta": " · ".join(one_line(x, 300) for x in meta),
+        "place": one_line(where(e), 300),
+        "booking": one_line(booking_words(e), 300),
+        "organisation": one_line(names.get(e.source, e.source), 300),
+    }
+
+
+def _agenda_item(e: Event, names: Mapping[str, str], base: str, site_zone: str) -> dict[str, Any]:
+    item = listed_event(e, names, base, site_zone)
+    links = event_links(base, e)
+    return {
+        **item,
+        "add": links["ics"],
+        "google": links["google"],
+        "image": as_uri(e.image),
+        "image_alt": one_line(e.image_alt, 300),
+        "meta": " · ".join(x for x in (item["place"], item["booking"], item["organisation"]) if x),
         "source": e.source,
         "categories": [c.casefold() for c in e.categories],
-        "text": _searchable(e, source_name),
+        "text": _searchable(e, names.get(e.source, e.source)),
     }
 
 
