@@ -100,15 +100,16 @@ def enqueue(config: Config, store: Store, now: datetime | None = None) -> int:
             cycles[(r["source_id"], r["at"])].append(r)
         starts = _route_starts(conn)
         for (source_id, _at), rows in cycles.items():
+            added += _enqueue_webhooks(config, conn, rows, rows_now, starts, now)
+            if slack is None:
+                continue  # webhooks only: one message per change, no summary to decide on
             earlier = conn.execute(
                 select(func.count())
                 .select_from(changes)
                 .where(changes.c.source_id == source_id, changes.c.id < rows[0]["id"])
             ).scalar_one()
             first_fetch = earlier == 0 and all(r["kind"] == "new" for r in rows)
-            added += _enqueue_webhooks(config, conn, rows, rows_now, starts, now)
-            for route in slack.every_route if slack is not None else ():
-                assert slack is not None
+            for route in slack.every_route:
                 picked = []
                 start = starts.get(route.id, 0)
                 for r in rows:
