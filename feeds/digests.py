@@ -87,6 +87,10 @@ def _claim(store: Store, digest: Digest, due: datetime) -> datetime | None:
     """Take this occurrence (one conditional write, so one of several publishers wins); the previous
     occurrence's time, or None when there is nothing to send (done already, or just configured)."""
     key = LAST_SENT + digest.id
+    with store.begin() as conn:  # every publish asks (each 15 s in ``events run``): a read, not a write lock
+        row = conn.execute(select(meta.c.value).where(meta.c.key == key)).first()
+    if row is not None and datetime.fromisoformat(row[0]) >= due:
+        return None
     with store.begin(write=True) as conn:
         row = conn.execute(select(meta.c.value).where(meta.c.key == key)).first()
         if row is None:  # first seen: starts from this occurrence, sends the next
