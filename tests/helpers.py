@@ -61,7 +61,7 @@ def first_fetch(port: int, timeout: float = 30) -> dict:
     """Wait until the service on ``port`` has fetched its first source; its /healthz then."""
     deadline = time.monotonic() + timeout
     while True:
-        health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz?sources=all").json()
         if health["sources"][0]["last_fetch"]:
             return health
         assert time.monotonic() < deadline, "no fetch within the time allowed"

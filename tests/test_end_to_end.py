@@ -91,7 +91,9 @@ def test_serve_serves_the_feeds(tmp_path: Path, site: TestSite) -> None:
         assert feed.headers["access-control-allow-origin"] == "*"
         assert len(feed.json()["items"]) == 5
         health = httpx.get(f"{base}/healthz").json()
-        assert health["status"] == "ok" and health["sources"][0]["id"] == "fmpa"
+        assert health["status"] == "ok" and (health["sources_total"], health["problems"]) == (1, [])
+        every = httpx.get(f"{base}/healthz?sources=all").json()
+        assert every["sources"][0]["id"] == "fmpa" and every["sources"][0]["events_stored"] == 5
         page = httpx.get(f"{base}/")
         assert "webcal://events.example.org/feeds/all.ics" in page.text
         assert httpx.get(f"{base}/feeds/nope.ics").status_code == 404
@@ -186,9 +188,28 @@ def test_healthz_keeps_error_text_for_the_admin_token(tmp_path: Path, site: Test
         public = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
         admin = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"Authorization": "Bearer s3cret-token"}).json()
         wrong = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"Authorization": "Bearer nope"}).json()
-    assert public["scheduler"] == "not in this process" and public["sources"][0]["state"] == "failing"
-    assert "last_error" not in public["sources"][0] and "last_error" not in wrong["sources"][0]
-    assert "404" in admin["sources"][0]["last_error"]
+    assert public["scheduler"] == "not in this process" and public["problems"][0]["state"] == "failing"
+    assert (public["status"], public["sources_total"], public["sources_troubled"]) == ("degraded", 1, 1)
+    assert "last_error" not in public["problems"][0] and "last_error" not in wrong["problems"][0]
+    assert "404" in admin["problems"][0]["last_error"]
+
+
+def test_healthz_counts_sources_and_lists_only_the_troubled(tmp_path: Path, site: TestSite) -> None:
+    """A probe's answer does not grow with the sources that are well: counts, and the troubled ones up
+    to a bound, longest troubled first; every source only when asked for."""
+    site.set("/", fixture_text("union-banners.html"))
+    port = free_port()
+    well = "".join(f'[[sources]]\nid = "ok{n}"\nurl = "{site.url}/"\n' for n in range(5))
+    gone = "".join(f'[[sources]]\nid = "gone{n:02}"\nurl = "{site.url}/missing{n}"\n' for n in range(60))
+    config = write_config(tmp_path, well + gone, service=f'listen = "127.0.0.1:{port}"')
+    run_events("fetch", config=config, check=False)
+    with running(config, "serve", port):
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+        every = httpx.get(f"http://127.0.0.1:{port}/healthz?sources=all").json()
+    assert (health["status"], health["sources_total"], health["sources_troubled"]) == ("degraded", 65, 60)
+    assert len(health["problems"]) == 50 and {p["state"] for p in health["problems"]} == {"failing"}
+    assert "sources" not in health and len(every["sources"]) == 65
+    assert sum(s["healthy"] for s in every["sources"]) == 5
 
 
 def test_anonymous_pages_show_no_raw_error_address_or_query(tmp_path: Path, site: TestSite) -> None:
@@ -219,9 +240,9 @@ def test_anonymous_pages_show_no_raw_error_address_or_query(tmp_path: Path, site
         inside.stop()
     for text in (health.text, sources.text, one.text):
         assert "hunter2" not in text and "abc123" not in text and inside.url.removeprefix("http://") not in text
-    assert "redirects to an address we do not fetch" in health.json()["sources"][0]["detail"]
+    assert "redirects to an address we do not fetch" in health.json()["problems"][0]["detail"]
     assert "redirects to an address we do not fetch" in sources.text
-    assert "hunter2" in admin["sources"][0]["last_error"] and "hunter2" in admin_sources
+    assert "hunter2" in admin["problems"][0]["last_error"] and "hunter2" in admin_sources
 
 
 def test_sources_table_says_times_in_the_services_zone_and_a_fresh_failure_calmly(

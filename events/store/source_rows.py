@@ -75,6 +75,28 @@ class SourceRows(Database):
             out.append(state)
         return out
 
+    def troubled_sources(self, limit: int) -> tuple[int, int, list[dict[str, Any]]]:
+        """(sources, troubled sources, the first ``limit`` troubled rows, longest troubled first): what
+        ``/healthz`` needs, in time independent of how many sources are well. Troubled is the rows
+        ``events.sources.state`` could call *failing* or *changed shape*, the two states that are not
+        ok; which of them a row is stays that module's to say."""
+        troubled = or_(
+            sources.c.consecutive_failures > 0,
+            and_(sources.c.accepted_at.is_(None), sources.c.shape_changed_since.isnot(None)),
+        )
+        since = func.coalesce(sources.c.unhealthy_since, sources.c.shape_changed_since)
+        with self.begin() as conn:
+            total = conn.execute(select(func.count()).select_from(sources)).scalar() or 0
+            bad = conn.execute(select(func.count()).select_from(sources).where(troubled)).scalar() or 0
+            rows = (
+                conn.execute(
+                    select(sources).where(troubled).order_by(since.is_(None), since, sources.c.id).limit(limit)
+                )
+                .mappings()
+                .all()
+            )
+        return total, bad, [aware_row(r) for r in rows]
+
     def claim(
         self, source_id: str, instance: str, *, lease: float, min_gap: float, now: datetime, retry_gap: float = 0
     ) -> dict[str, Any] | None:

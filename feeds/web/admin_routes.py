@@ -4,6 +4,7 @@ Error text and a source's last error only with the admin token."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
@@ -25,45 +26,33 @@ def admin_routes(ctx: Context, app: Starlette) -> list[Route]:
     service = config.service
 
     async def healthz(request: Request) -> Response:
-        """Whether the service works, for a load balancer and for people. Error text and a source's
-        last error can name hosts, users and paths: only with the admin token (``Authorization:
-        Bearer …``, ``[service] admin_token``)."""
+        """Whether the service works, for a load balancer and for people: the count of sources, the
+        troubled ones (failing, changed shape; at most ``PROBLEMS_SHOWN``, longest troubled first),
+        in time independent of how many are well; ``?sources=all`` lists every source. Error text and
+        a source's last error can name hosts, users and paths: only with the admin token
+        (``Authorization: Bearer …``, ``[service] admin_token``)."""
         admin = ctx.is_admin(request)
+        every = request.query_params.get("sources") == "all"
         alive = getattr(request.app.state, "scheduler_alive", None)
         scheduler = "not in this process" if alive is None else ("running" if alive() else "stopped")
         try:
-            states = await run_in_threadpool(store.source_states)
+            total, troubled, rows = await run_in_threadpool(store.troubled_sources, PROBLEMS_SHOWN)
+            states = await run_in_threadpool(store.source_states) if every else []
         except Exception as exc:
             said = str(exc).splitlines()[0] if admin else "the store cannot be read (details with the admin token)"
             return JSONResponse({"status": "error", "scheduler": scheduler, "error": said}, status_code=503)
         now = datetime.now(UTC)
-        sources = []
-        for s in states:
-            state = source_state(s, service.unhealthy_after, now, public=not admin)
-            shown = {
-                "id": s["id"],
-                "state": state.name,
-                "detail": state.words,
-                "healthy": state.ok,
-                "overdue": state.overdue,
-                "last_fetch": _iso(s["last_fetch_at"]),
-                "last_success": _iso(s["last_success_at"]),
-                "last_outcome": s["last_outcome"],
-                "next_run": _iso(s["next_run_at"]),
-                "events_found": s["events_found"],
-                "events_stored": s["events_stored"],
-            }
-            if admin:
-                shown |= {
-                    "last_error": s["last_error"],
-                    "notice": s.get("notice"),
-                    "consecutive_failures": s["consecutive_failures"],
-                    "unhealthy_since": _iso(s["unhealthy_since"]),
-                    "shape_changed_since": _iso(s.get("shape_changed_since")),
-                }
-            sources.append(shown)
-        healthy = all(s["healthy"] for s in sources) and scheduler != "stopped"
-        return JSONResponse({"status": "ok" if healthy else "degraded", "scheduler": scheduler, "sources": sources})
+        problems = [_shown(s, service.unhealthy_after, now, admin) for s in rows]
+        body: dict[str, object] = {
+            "status": "ok" if not troubled and scheduler != "stopped" else "degraded",
+            "scheduler": scheduler,
+            "sources_total": total,
+            "sources_troubled": troubled,
+            "problems": problems,
+        }
+        if every:
+            body["sources"] = [_shown(s, service.unhealthy_after, now, admin) for s in states]
+        return JSONResponse(body)
 
     async def metrics_view(request: Request) -> Response:
         """Prometheus text format; behind the admin token when one is configured (a scrape config's
@@ -92,6 +81,37 @@ def admin_routes(ctx: Context, app: Starlette) -> list[Route]:
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics_view, methods=["GET"]),
     ]
+
+
+PROBLEMS_SHOWN = 50  # troubled sources listed by /healthz; the count says how many there are
+
+
+def _shown(s: dict[str, Any], unhealthy_after: int, now: datetime, admin: bool) -> dict[str, Any]:
+    """A source as /healthz shows it; the raw error and the notice only to the admin."""
+    state = source_state(s, unhealthy_after, now, public=not admin)
+    shown = {
+        "id": s["id"],
+        "state": state.name,
+        "detail": state.words,
+        "healthy": state.ok,
+        "overdue": state.overdue,
+        "last_fetch": _iso(s["last_fetch_at"]),
+        "last_success": _iso(s["last_success_at"]),
+        "last_outcome": s["last_outcome"],
+        "next_run": _iso(s["next_run_at"]),
+        "events_found": s["events_found"],
+    }
+    if "events_stored" in s:  # counted over the events: only when every source is asked for
+        shown["events_stored"] = s["events_stored"]
+    if admin:
+        shown |= {
+            "last_error": s["last_error"],
+            "notice": s.get("notice"),
+            "consecutive_failures": s["consecutive_failures"],
+            "unhealthy_since": _iso(s["unhealthy_since"]),
+            "shape_changed_since": _iso(s.get("shape_changed_since")),
+        }
+    return shown
 
 
 def _iso(value: datetime | None) -> str | None:
