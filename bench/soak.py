@@ -32,13 +32,25 @@ EVENTS = 32
 CARD = '<li><h3><a href="/e/{i}-{k}">Meeting {k} of branch {i}</a></h3><p>{d} March 2030</p><p>{status}</p></li>'
 
 
-def site(port: int) -> None:
+SEEN: Path | None = None  # the page server's log of requests: "source seconds status" per line
+
+
+def site(port: int, seen: Path) -> None:
+    global SEEN
+    SEEN = seen
     serve_pages(port, changing_page)
+
+
+def logged(path: str, status: int) -> None:
+    if SEEN is not None:
+        with SEEN.open("a") as log:  # one short write per line, appended: lines do not interleave
+            log.write(f"{path.rsplit('/', 1)[-1]} {time.time():.3f} {status}\n")
 
 
 def changing_page(path: str, headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
     """Pages that change about 30% of the time (a booking status moves), 3% errors, 3% slow."""
     roll = random.random()
+    logged(path, 500 if roll < 0.03 else 200)
     if roll < 0.03:
         return 500, {}, b"busy"
     if roll < 0.06:
@@ -64,6 +76,41 @@ def spread(latencies: list[float]) -> str:
     )
 
 
+def hourly(seen: Path, after: float, until: float) -> tuple[list[float], list[float]]:
+    """Each source's fetches per hour from ``after`` to ``until`` (requests within 10 s of each other are
+    one fetch, its retry): for every source, and for those that never answered 500 in that time."""
+    times: dict[str, list[float]] = {}
+    failed: set[str] = set()
+    for line in seen.read_text().splitlines():
+        source, at, status = line.split()
+        if after <= float(at) <= until:
+            times.setdefault(source, []).append(float(at))
+            if status != "200":
+                failed.add(source)
+    rates, clean = [], []
+    for source, ats in times.items():
+        ats.sort()
+        fetches = [a for n, a in enumerate(ats) if n == 0 or a - ats[n - 1] > 10]
+        if len(fetches) < 3:
+            continue
+        rate = (len(fetches) - 1) / (fetches[-1] - fetches[0]) * 3600  # first to last: no edge effects
+        rates.append(rate)
+        if source not in failed:
+            clean.append(rate)
+    return rates, clean
+
+
+def per_hour(rates: list[float]) -> str:
+    if not rates:
+        return "none"
+    rates = sorted(rates)
+    within = sum(59 <= r <= 61 for r in rates)
+    return (
+        f"{len(rates)} sources: median {statistics.median(rates):.1f}, min {rates[0]:.1f}, max {rates[-1]:.1f}; "
+        f"{within} ({within / len(rates):.0%}) within 60 ± 1"
+    )
+
+
 def rss_mib(pid: int) -> float:
     """The resident memory of the process and its children (the publishing process)."""
     total = 0.0
@@ -82,9 +129,10 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=200)
     opts = parser.parse_args()
     site_port, port = free_port(), free_port()
-    pages = multiprocessing.Process(target=site, args=(site_port,), daemon=True)
-    pages.start()
     with TemporaryDirectory() as tmp:
+        seen = Path(tmp) / "requests.log"
+        pages = multiprocessing.Process(target=site, args=(site_port, seen), daemon=True)
+        pages.start()
         config = Path(tmp) / "config.toml"
         config.write_text(
             f'[service]\ndatabase_url = "sqlite:///{tmp}/soak.db"\nfeeds_dir = "{tmp}/feeds"\n'
@@ -113,7 +161,7 @@ def main() -> None:
                 except httpx.HTTPError:
                     assert time.monotonic() < deadline, "events run did not start"
                     time.sleep(0.2)
-            started = time.monotonic()
+            started, wall_start = time.monotonic(), time.time()
             end = started + opts.minutes * 60
             with httpx.Client(timeout=10) as client:
                 while time.monotonic() < end:
@@ -128,6 +176,7 @@ def main() -> None:
             service.send_signal(signal.SIGTERM)
             errors = service.communicate(timeout=30)[1]
             pages.terminate()
+        rates, clean = hourly(seen, wall_start + 60, time.time())
         made = sum(
             float(line.rsplit(" ", 1)[1])
             for line in metrics.splitlines()
@@ -146,6 +195,8 @@ def main() -> None:
     assert "Traceback" not in errors, errors[-2000:]
     print(f"{opts.sources} sources on 1-minute intervals for {opts.minutes:g} minutes; {stored:.0f} events stored")
     print(f"fetches made / scheduled: {made:.0f} / {scheduled} = {made / scheduled:.0%}   (target ≥ 90%)")
+    print(f"fetches per source per hour after the first minute, at the pages: {per_hour(rates)}")
+    print(f"  sources that never answered 500 (the schedule alone): {per_hour(clean)}   (target 60 ± 1)")
     print(f"/healthz over the whole run: {spread([d for _, d in latencies])}   (target p99 ≤ 200 ms)")
     print(f"/healthz after the first minute: {spread([d for t, d in latencies if t >= 60])}")
     print(
