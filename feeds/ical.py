@@ -15,7 +15,6 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vDuration, vText
-from icalendar import Event as VEvent
 
 from events import __version__
 from events.config.models import Feed, Source
@@ -23,6 +22,8 @@ from events.normalise.urls import as_uri
 from events.record import Event
 from events.store import StoredEvent
 from events.store.uid_domain import base_host
+from feeds import ical_lines
+from feeds.ical_lines import Property
 from feeds.merging import also_listed_by, published_id
 from feeds.render_cache import RenderCache
 from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
@@ -125,7 +126,7 @@ def calendar_head(name: str, refresh_seconds: int, description: str | None = Non
 
 
 def _vevent_bytes(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> bytes:
-    return bytes(_vevent(item, domain, base_url, sources).to_ical())
+    return ical_lines.vevent(vevent_properties(item, domain, base_url, sources))
 
 
 def build_event_ical(
@@ -162,55 +163,54 @@ def assumed_end(event: Event, source: Source | None) -> datetime | None:
     return (event.start.astimezone(UTC) + elapsed).astimezone(event.start.tzinfo)
 
 
-def _vevent(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> VEvent:
+def vevent_properties(item: StoredEvent, domain: str, base_url: str, sources: dict[str, Source]) -> list[Property]:
+    """What an event's VEVENT says, as (name, value, parameters), in icalendar's order (SUMMARY,
+    DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then alphabetically): ``feeds.ical_lines`` writes them."""
     e = item.event
     source = sources.get(e.source)
-    ve = VEvent()
-    ve.add("uid", f"{published_id(item)}@{domain}")
-    ve.add("dtstamp", item.updated_at)
-    ve.add("created", item.created_at)
-    ve.add("last-modified", item.updated_at)
-    ve.add("sequence", item.sequence)
-    ve.add("summary", headline(e))
-    if source is not None and source.organiser_email:  # a real organiser, only when configured
-        ve.add(
-            "organizer",
-            f"mailto:{source.organiser_email}",
-            parameters={"CN": one_line(source.organiser_name or source.name, 100)},
-        )
     if e.all_day:
-        ve.add("dtstart", e.start)
-        ve.add("dtend", e.last_day + timedelta(days=1))  # exclusive: the day after the last day
+        start: date | datetime = e.start
+        end: date | datetime | None = e.last_day + timedelta(days=1)  # exclusive: the day after the last day
     else:
-        start = e.start
-        assert isinstance(start, datetime)
-        end = e.end if isinstance(e.end, datetime) and e.end > start else assumed_end(e, source)
+        moment = e.start
+        assert isinstance(moment, datetime)
+        until = e.end if isinstance(e.end, datetime) and e.end > moment else assumed_end(e, source)
         # both in one way: a reader that keeps the length of an event in wall-clock time
         # (recurring-ical-events) shifts a UTC end beside a zoned start on the night the clocks change
-        in_utc = _near_a_change(start) or (end is not None and _near_a_change(end))
-        ve.add("dtstart", _zoned(start, in_utc))
-        if end is not None:
-            ve.add("dtend", _zoned(end, in_utc))
-    if e.all_day or e.event_status == "cancelled":
-        ve.add("transp", "TRANSPARENT")  # a day-long listing or a cancelled meeting blocks no time
-    ve.add("status", _ICAL_STATUS.get(e.event_status, "CONFIRMED"))
-    location = where(e)
-    if location:
-        ve.add("location", location)
+        in_utc = _near_a_change(moment) or (until is not None and _near_a_change(until))
+        start, end = _zoned(moment, in_utc), (_zoned(until, in_utc) if until is not None else None)
+    props: list[Property] = [("summary", headline(e), {}), ("dtstart", start, {})]
+    add = props.append
+    if end is not None:
+        add(("dtend", end, {}))
+    add(("dtstamp", item.updated_at, {}))
+    add(("uid", f"{published_id(item)}@{domain}", {}))
+    add(("sequence", item.sequence, {}))
+    categories = [c for c in (one_line(c, 100) for c in e.categories) if c]
+    if categories:
+        add(("categories", categories, {}))
+    add(("created", item.created_at, {}))
     link = as_uri(e.url)
-    if link:
-        ve.add("url", link)
+    also = also_listed_by(item, sources)
+    add(("description", _description(item, source, link or f"{base_url}/events/{e.id}", also), {}))
     if e.latitude is not None and e.longitude is not None:
-        ve.add("geo", (e.latitude, e.longitude))
+        add(("geo", (e.latitude, e.longitude), {}))
     image = as_uri(e.image)
     if image:
-        ve.add("image", image, parameters={"VALUE": "URI"})
-    also = also_listed_by(item, sources)
-    ve.add("description", _description(item, source, link or f"{base_url}/events/{e.id}", also))
-    categories = [one_line(c, 100) for c in e.categories if one_line(c, 100)]
-    if categories:
-        ve.add("categories", categories)
-    return ve
+        add(("image", image, {"VALUE": "URI"}))
+    add(("last-modified", item.updated_at, {}))
+    location = where(e)
+    if location:
+        add(("location", location, {}))
+    if source is not None and source.organiser_email:  # a real organiser, only when configured
+        cn = one_line(source.organiser_name or source.name, 100)
+        add(("organizer", f"mailto:{source.organiser_email}", {"CN": cn}))
+    add(("status", _ICAL_STATUS.get(e.event_status, "CONFIRMED"), {}))
+    if e.all_day or e.event_status == "cancelled":
+        add(("transp", "TRANSPARENT", {}))  # a day-long listing or a cancelled meeting blocks no time
+    if link:
+        add(("url", link, {}))
+    return props
 
 
 def _zoned(moment: datetime, in_utc: bool = False) -> datetime:

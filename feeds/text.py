@@ -17,8 +17,10 @@ def one_line(text: str | None, limit: int = 1000) -> str:
     """Page text made safe for a one-line field: no control characters, no line breaks."""
     if not text:
         return ""
-    text = _CONTROL.sub("", _LINEBREAK.sub(" ", text))
-    text = " ".join(text.split())
+    # printable (no control character, line break or space but " ") with single spaces inside: as it is
+    if not (text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "):
+        text = _CONTROL.sub("", _LINEBREAK.sub(" ", text))
+        text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

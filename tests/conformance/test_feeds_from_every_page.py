@@ -12,8 +12,9 @@ from pathlib import Path
 
 from events.config.models import Feed
 from events.extract import extract_events
+from feeds import ical_lines
 from feeds.build import render_feed
-from feeds.ical import build_event_ical
+from feeds.ical import build_event_ical, vevent_properties
 from feeds.selection import Query
 from tests.conformance.validators import validate
 from tests.conftest import shared_or_skip
@@ -49,6 +50,10 @@ def test_every_page_gives_feeds_every_parser_accepts(tmp_path: Path) -> None:
             source="src",
         )
         items = [stored(e) for e in found]
+        for item in items:  # our VEVENT writer against icalendar's, on every real event
+            props = vevent_properties(item, "events.example.org", "https://events.example.org", {})
+            assert props == ical_lines.in_order(props)
+            assert ical_lines.vevent(props) == ical_lines.reference(props), (page.name, item.event.title)
         if not items:
             continue  # a news page: its empty calendar is warned about, rightly (see test_feed_validators)
         mixed += items[:5]
