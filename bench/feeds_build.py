@@ -31,6 +31,7 @@ from events.reconcile.plan import Plan, Write
 from events.record import Event
 from events.store import FetchResult, Store, StoredEvent, utcnow
 from feeds.build import RECORDS, build_feeds, feed_items, render_feed
+from feeds.feed_files import FEED_FILES
 from feeds.render_cache import RENDERED
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -125,6 +126,7 @@ def main() -> None:
         def cold() -> None:
             RENDERED.clear()
             RECORDS.clear()
+            FEED_FILES.clear()
             check(build_feeds(config, store, now=NOW, force=True))
 
         def nothing_changed() -> None:

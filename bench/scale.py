@@ -91,6 +91,7 @@ def child(config_path: Path, repeats: int, events: int) -> None:
     from events.store import FetchResult, Store, utcnow
     from feeds import ical_lines
     from feeds.build import RECORDS, build_feeds, feed_items
+    from feeds.feed_files import FEED_FILES
     from feeds.ical import vevent_properties
     from feeds.render_cache import RENDERED
 
@@ -118,6 +119,7 @@ def child(config_path: Path, repeats: int, events: int) -> None:
     def cold() -> float:
         RENDERED.clear()
         RECORDS.clear()
+        FEED_FILES.clear()
         started = time.perf_counter()
         check(build_feeds(config, store, now=NOW, force=True))
         return time.perf_counter() - started
@@ -201,6 +203,7 @@ def child(config_path: Path, repeats: int, events: int) -> None:
     written = {p.name: p.read_bytes() for p in feeds_dir.iterdir() if p.suffix in (".ics", ".json")}
     RENDERED.clear()
     RECORDS.clear()
+    FEED_FILES.clear()
     build_feeds(config, store, now=NOW, force=True)
     for name, data in written.items():  # what the rebuilds left is what a cold build of this store writes
         assert (feeds_dir / name).read_bytes() == data, name

@@ -25,7 +25,7 @@ from events.store.uid_domain import base_host
 from feeds import ical_lines
 from feeds.ical_lines import Property
 from feeds.merging import also_listed_by, published_id
-from feeds.render_cache import RenderCache
+from feeds.render_cache import RenderCache, Wanted, assemble
 from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
 from feeds.wording import booking_words
 from feeds.zones import transitions, zone_component
@@ -53,11 +53,40 @@ def build_ical(
     uid_domain: str | None = None,
     organisation: str = "",
 ) -> bytes:
-    """``title`` names a filtered feed ("All events — London"); the feed's own title otherwise.
-    ``cache`` keeps each event's VEVENT between builds (``feeds.render_cache``). ``single``: one
-    event to add, not a calendar to subscribe to, so nothing calendar-level (with X-WR-CALNAME
-    Outlook desktop makes a new calendar of every click). ``organisation`` (the site's name) begins the
-    calendar's name."""
+    """The calendar in memory (``ical_parts``); ``cache`` keeps each event's VEVENT between builds
+    (``feeds.render_cache``)."""
+    parts = ical_parts(
+        feed,
+        items,
+        base_url=base_url,
+        timezone=timezone,
+        refresh_seconds=refresh_seconds,
+        sources=sources,
+        title=title,
+        single=single,
+        uid_domain=uid_domain,
+        organisation=organisation,
+    )
+    return assemble(parts, "ics", cache)
+
+
+def ical_parts(
+    feed: Feed,
+    items: Sequence[StoredEvent],
+    *,
+    base_url: str,
+    timezone: str,
+    refresh_seconds: int,
+    sources: dict[str, Source] | None = None,
+    title: str | None = None,
+    single: bool = False,
+    uid_domain: str | None = None,
+    organisation: str = "",
+) -> list[bytes | Wanted]:
+    """The calendar as its own bytes and one piece per event, in order. ``title`` names a filtered
+    feed ("All events — London"); the feed's own title otherwise. ``single``: one event to add, not a
+    calendar to subscribe to, so nothing calendar-level (with X-WR-CALNAME Outlook desktop makes a new
+    calendar of every click). ``organisation`` (the site's name) begins the calendar's name."""
     sources = sources or {}
     name = calendar_name(organisation, title or feed.title)
     cal = (
@@ -67,12 +96,12 @@ def build_ical(
     )
     domain = uid_domain or base_host(base_url)  # the store's fixed domain (events.store.uid_domain)
     zones: dict[str, tuple[date, date]] = {}
-    pieces = []
+    pieces: list[bytes | Wanted] = []
     for item in items:
         source = sources.get(item.event.source)
         render = partial(_vevent_bytes, item, domain, base_url, sources)
         context = (domain, base_url, source, PRODID, *(sources.get(s) for s in item.also))
-        pieces.append(cache.piece("ics", item, context, render) if cache else render())
+        pieces.append(Wanted(item, context, render))
         e = item.event
         if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
             tzid = e.start.tzinfo.key  # type: ignore[union-attr]
@@ -89,10 +118,10 @@ def build_ical(
         zones[timezone] = (today, today + timedelta(days=365))
     for tzid, (first, last) in sorted(zones.items()):
         cal.add_component(zone_component(tzid, first - timedelta(days=1), last + timedelta(days=1)))
-    # the calendar as icalendar writes it, zones first, then each event's piece (icalendar's output too)
+    # the calendar as icalendar writes it, zones first, then each event's piece (icalendar's bytes too)
     head = cal.to_ical()
     assert head.endswith(_END)
-    return b"".join([head[: -len(_END)], *pieces, _END])
+    return [head[: -len(_END)], *pieces, _END]
 
 
 _END = b"END:VCALENDAR\r\n"

@@ -18,7 +18,7 @@ from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
 from feeds.merging import also_listed_by, published_id
-from feeds.render_cache import RenderCache
+from feeds.render_cache import RenderCache, Wanted, assemble
 from feeds.text import headline, one_line, where
 from feeds.wording import booking_words, when_in_zone
 
@@ -39,9 +39,40 @@ def build_jsonfeed(
     cache: RenderCache | None = None,
     timezone: str = "",
 ) -> bytes:
-    """``title``/``feed_url``/``ical_url`` name a filtered feed; ``next_url`` links the next page of a paged one.
-    ``cache`` keeps each event's item between builds (``feeds.render_cache``); ``timezone`` is the
-    service's, which text leaves unsaid."""
+    """The document in memory (``jsonfeed_parts``); ``cache`` keeps each event's item between builds
+    (``feeds.render_cache``)."""
+    parts = jsonfeed_parts(
+        feed,
+        items,
+        base_url=base_url,
+        today=today,
+        sources=sources,
+        title=title,
+        feed_url=feed_url,
+        ical_url=ical_url,
+        next_url=next_url,
+        timezone=timezone,
+    )
+    return assemble(parts, "json", cache)
+
+
+def jsonfeed_parts(
+    feed: Feed,
+    items: Sequence[StoredEvent],
+    *,
+    base_url: str,
+    today: date,
+    sources: dict[str, Source] | None = None,
+    title: str | None = None,
+    feed_url: str | None = None,
+    ical_url: str | None = None,
+    next_url: str | None = None,
+    timezone: str = "",
+) -> list[bytes | Wanted]:
+    """The document as its own bytes and one piece per item, in order: orjson's indented output of
+    the whole, each item's piece in its place. ``title``/``feed_url``/``ical_url`` name a filtered
+    feed; ``next_url`` links the next page of a paged one; ``timezone`` is the service's, which text
+    leaves unsaid."""
     sources = sources or {}
     schema = f"{base_url}/feeds/schema.json"
     doc: dict[str, object] = {
@@ -58,23 +89,26 @@ def build_jsonfeed(
         },
         "items": [],
     }
-    pieces = []
-    for item in items:
-        source = sources.get(item.event.source)
-        also = also_listed_by(item, sources)
-        render = partial(_piece, partial(_item, item, today, base_url, source, schema, timezone, also))
-        context = (today, base_url, source, timezone, also)
-        pieces.append(cache.piece("json", item, context, render) if cache else render())
     if next_url:
         doc["next_url"] = next_url
-    # orjson's own indented output of the whole document, with each item's piece put in its place
     head = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
-    if not pieces:
-        return head
+    if not items:
+        return [head]
     empty = b'"items": []'
     at = head.rindex(empty)
-    items_text = b'"items": [\n    ' + b",\n    ".join(pieces) + b"\n  ]"
-    return head[:at] + items_text + head[at + len(empty) :]
+    parts: list[bytes | Wanted] = [head[:at] + b'"items": [\n    ']
+    for n, item in enumerate(items):
+        source = sources.get(item.event.source)
+        also = also_listed_by(item, sources)
+        # every item but the first begins with the comma between items: a piece copied from an old file
+        # is then whole, and runs of them are copied as one
+        render = partial(_piece, partial(_item, item, today, base_url, source, schema, timezone, also), n > 0)
+        parts.append(Wanted(item, (n > 0, today, base_url, source, timezone, also), render))
+    parts.append(b"\n  ]" + head[at + len(empty) :])
+    return parts
+
+
+_BETWEEN = b",\n    "
 
 
 def json_item(item: StoredEvent, config: Config, today: date) -> dict[str, object]:
@@ -86,10 +120,12 @@ def json_item(item: StoredEvent, config: Config, today: date) -> dict[str, objec
     return _item(item, today, base, source, schema, config.service.timezone, also_listed_by(item, sources))
 
 
-def _piece(item: Callable[[], dict[str, object]]) -> bytes:
+def _piece(item: Callable[[], dict[str, object]], after: bool = False) -> bytes:
     """One item as it sits in the document: indented as orjson indents the list's members (JSON
-    strings hold no raw line breaks, so every line break is indentation)."""
-    return orjson.dumps(item(), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+    strings hold no raw line breaks, so every line break is indentation); ``after`` another item,
+    with the comma between them first."""
+    data = orjson.dumps(item(), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+    return _BETWEEN + data if after else data
 
 
 def _item(

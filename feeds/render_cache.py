@@ -20,11 +20,40 @@ is live does it grow, to twice its limit, before it starts again empty.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from typing import NamedTuple
 
 from events.store import StoredEvent
 
 Piece = tuple[StoredEvent, Hashable, bytes]
+
+
+class Wanted(NamedTuple):
+    """An event's piece of a document, not rendered yet: who renders it decides whether it must be
+    (``RenderCache.piece`` in memory, ``feeds.feed_files`` from the last file written)."""
+
+    item: StoredEvent
+    context: Hashable  # everything besides the stored event that the piece is rendered from
+    render: Callable[[], bytes]
+
+    @property
+    def key(self) -> tuple[Hashable, ...]:
+        return key_of(self.item)
+
+
+def key_of(item: StoredEvent) -> tuple[Hashable, ...]:
+    """Which entry a piece is: a merged entry is another piece than its listing."""
+    return (item.event.id, item.uid, item.also)
+
+
+def assemble(parts: Iterable[bytes | Wanted], kind: str, cache: RenderCache | None) -> bytes:
+    """A document in memory: its own bytes and each event's piece, from ``cache`` when it holds it."""
+    return b"".join(
+        part
+        if isinstance(part, bytes)
+        else (cache.piece(kind, part.item, part.context, part.render) if cache else part.render())
+        for part in parts
+    )
 
 
 class RenderCache:
@@ -40,7 +69,7 @@ class RenderCache:
 
     def piece(self, kind: str, item: StoredEvent, context: Hashable, render: Callable[[], bytes]) -> bytes:
         """``render()``'s bytes for this event, rendered again only if the event or its context changed."""
-        key = (kind, item.event.id, item.uid, item.also)  # a merged entry is another piece than its listing
+        key = (kind, *key_of(item))
         self._asks += 1
         self._asked[key] = self._asks
         kept = self._pieces.get(key)

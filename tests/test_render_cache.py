@@ -18,7 +18,8 @@ from events.config.models import Config, Feed, Source
 from events.record import Event
 from events.service.scheduler import run_cycle
 from events.store import Store, StoredEvent
-from feeds.build import RECORDS, build_feeds, render_feed
+from feeds.build import RECORDS, build_feeds, feed_parts, render_feed
+from feeds.feed_files import FeedFiles
 from feeds.render_cache import RENDERED, RenderCache
 from tests.conftest import write_config
 from tests.site import TestSite
@@ -172,3 +173,37 @@ def test_a_full_cache_drops_what_no_feed_shows_any_more_never_what_they_do() -> 
     build(everything_live)
     build(everything_live)
     assert len(cache._pieces) <= 2 * cache.limit
+
+
+def test_a_feed_file_is_rewritten_from_its_old_pieces_and_the_changed_events(config: Config, tmp_path: Path) -> None:
+    """The file on disk is the cache: a rebuild renders the changed events and copies every other
+    piece from the file written last, in the new order; the result is byte for byte a cold build, and
+    a file whose bytes would not change is left as it was (its modification time and ETag kept)."""
+    files = FeedFiles()
+    feed = config.feeds[0]
+    path = tmp_path / "all.ics"
+    json_path = tmp_path / "all.json"
+
+    def write(items: list[StoredEvent]) -> tuple[bool, bool]:
+        parts = feed_parts(config, feed, items, now=NOW)
+        changed = files.write(path, parts.ics), files.write(json_path, parts.json)
+        cold = render_feed(config, feed, items, now=NOW, cache=None)
+        assert path.read_bytes() == cold.ics and json_path.read_bytes() == cold.json
+        return changed
+
+    items = [stored(i) for i in range(40)]
+    assert write(items) == (True, True) and (files.rendered, files.copied) == (80, 0)
+    before = path.stat()
+    assert write(items) == (False, False) and (files.rendered, files.copied) == (80, 80)
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # one event moved to another day (so to another place in the file) and one retitled: two rendered
+    items[3] = dataclasses.replace(items[3], event=dataclasses.replace(items[3].event, start=date(2030, 5, 1)))
+    items[20] = dataclasses.replace(items[20], event=dataclasses.replace(items[20].event, title="Renamed"))
+    assert write(items) == (True, True) and (files.rendered, files.copied) == (84, 156)
+    # equal records read again from the store (new objects) are still the same pieces
+    assert write([dataclasses.replace(i) for i in items]) == (False, False) and files.rendered == 84
+    # a file someone else wrote is never a source of pieces: every event rendered, the file right
+    path.write_bytes(path.read_bytes().replace(b"Branch meeting", b"Branch meetinX"))
+    files.write(path, feed_parts(config, feed, items, now=NOW).ics)
+    assert files.rendered == 124 and path.read_bytes() == render_feed(config, feed, items, now=NOW, cache=None).ics
+    assert list(tmp_path.glob(".*.tmp")) == []
