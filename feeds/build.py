@@ -10,8 +10,6 @@ import contextlib
 import gc
 import hashlib
 import json
-import os
-import tempfile
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +21,7 @@ from events import __version__, metrics
 from events.config.models import Config, Feed, Source
 from events.errors import FeedError
 from events.store import Store, StoredEvent
-from feeds.feed_files import FEED_FILES, FILE_MODE
+from feeds.feed_files import FEED_FILES, FeedFiles
 from feeds.ical import ical_parts
 from feeds.jsonfeed import jsonfeed_parts
 from feeds.merging import one_entry_per_event
@@ -288,22 +286,7 @@ def _sweep_abandoned(out_dir: Path, older_than: float = 3600) -> None:
                 tmp.unlink()
 
 
-def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
-    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged feeds keep their mtime.
-    The file gets ``mode`` (mkstemp would leave it readable by its owner only)."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` only if the bytes differ, so unchanged files keep their mtime
+    (``feeds.feed_files``, with nothing to copy from the old file)."""
+    FeedFiles().write(path, [data])

@@ -25,7 +25,7 @@ from events.store.uid_domain import base_host
 from feeds import ical_lines
 from feeds.ical_lines import Property
 from feeds.merging import also_listed_by, published_id
-from feeds.render_cache import RenderCache, Wanted, assemble
+from feeds.render_cache import Wanted, assemble
 from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
 from feeds.wording import booking_words
 from feeds.zones import transitions, zone_component
@@ -37,37 +37,6 @@ _ICAL_STATUS = {
     "postponed": "TENTATIVE",
     "cancelled": "CANCELLED",
 }
-
-
-def build_ical(
-    feed: Feed,
-    items: Sequence[StoredEvent],
-    *,
-    base_url: str,
-    timezone: str,
-    refresh_seconds: int,
-    sources: dict[str, Source] | None = None,
-    title: str | None = None,
-    cache: RenderCache | None = None,
-    single: bool = False,
-    uid_domain: str | None = None,
-    organisation: str = "",
-) -> bytes:
-    """The calendar in memory (``ical_parts``); ``cache`` keeps each event's VEVENT between builds
-    (``feeds.render_cache``)."""
-    parts = ical_parts(
-        feed,
-        items,
-        base_url=base_url,
-        timezone=timezone,
-        refresh_seconds=refresh_seconds,
-        sources=sources,
-        title=title,
-        single=single,
-        uid_domain=uid_domain,
-        organisation=organisation,
-    )
-    return assemble(parts, "ics", cache)
 
 
 def ical_parts(
@@ -170,7 +139,7 @@ def build_event_ical(
     a client that also subscribes sees one event, not two."""
     e = item.event
     one = Feed(id=e.id, title=one_line(e.title, 200), description="")
-    return build_ical(
+    parts = ical_parts(
         one,
         [item],
         base_url=base_url,
@@ -180,6 +149,7 @@ def build_event_ical(
         single=True,
         uid_domain=uid_domain,
     )
+    return assemble(parts, "ics", None)
 
 
 def assumed_end(event: Event, source: Source | None) -> datetime | None:

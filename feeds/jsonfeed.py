@@ -18,42 +18,11 @@ from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
 from feeds.merging import also_listed_by, published_id
-from feeds.render_cache import RenderCache, Wanted, assemble
+from feeds.render_cache import Wanted
 from feeds.text import headline, one_line, where
 from feeds.wording import booking_words, when_in_zone
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
-
-
-def build_jsonfeed(
-    feed: Feed,
-    items: Sequence[StoredEvent],
-    *,
-    base_url: str,
-    today: date,
-    sources: dict[str, Source] | None = None,
-    title: str | None = None,
-    feed_url: str | None = None,
-    ical_url: str | None = None,
-    next_url: str | None = None,
-    cache: RenderCache | None = None,
-    timezone: str = "",
-) -> bytes:
-    """The document in memory (``jsonfeed_parts``); ``cache`` keeps each event's item between builds
-    (``feeds.render_cache``)."""
-    parts = jsonfeed_parts(
-        feed,
-        items,
-        base_url=base_url,
-        today=today,
-        sources=sources,
-        title=title,
-        feed_url=feed_url,
-        ical_url=ical_url,
-        next_url=next_url,
-        timezone=timezone,
-    )
-    return assemble(parts, "json", cache)
 
 
 def jsonfeed_parts(
