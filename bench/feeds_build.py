@@ -16,6 +16,7 @@ bench checks itself: every build has N events, and cache builds are byte for byt
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import time
 import tracemalloc
@@ -133,7 +134,7 @@ def main() -> None:
             assert build_feeds(config, store, now=NOW) == {}
 
         def one_changed() -> None:
-            event = Event(**{**make(7).__dict__, "booking": next(booking)})
+            event = dataclasses.replace(make(7), booking=next(booking))
             store.record_fetch(
                 "s7", FetchResult("page", utcnow(), utcnow(), 200), Plan(writes=[Write(event, False, True)])
             )

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bench.local import free_port
+from bench.local import free_port, wait_until_serving
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
@@ -232,17 +232,6 @@ def serve(config: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def wait_for(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return
-        except httpx.HTTPError:
-            assert time.monotonic() < deadline, "events serve did not start"
-            time.sleep(0.2)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
@@ -284,7 +273,7 @@ def main() -> None:
         servers = [serve(big / "config.toml"), serve(small / "config.toml")]
         try:
             for port in ports.values():
-                wait_for(port)
+                wait_until_serving(port)
             latencies = healthz(ports)
         finally:
             for server in servers:

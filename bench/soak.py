@@ -26,7 +26,7 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
-from bench.local import free_port, serve_pages
+from bench.local import free_port, serve_pages, wait_until_serving
 
 EVENTS = 32
 CARD = '<li><h3><a href="/e/{i}-{k}">Meeting {k} of branch {i}</a></h3><p>{d} March 2030</p><p>{status}</p></li>'
@@ -153,14 +153,7 @@ def main() -> None:
         latencies: list[tuple[float, float]] = []  # (seconds since the start, latency)
         rss: list[tuple[float, float]] = []
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline, "events run did not start"
-                    time.sleep(0.2)
+            wait_until_serving(port, 30)
             started, wall_start = time.monotonic(), time.time()
             end = started + opts.minutes * 60
             with httpx.Client(timeout=10) as client:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import time
 import tracemalloc
@@ -71,7 +72,7 @@ def run(label: str, url: str, n: int, config_path: Path, floor_url: str) -> None
     loaded = time.perf_counter() - started
     assert len(store.all_events()) == n
     print(f"{label}: loaded {n} events in {loaded:.1f} s; bare executemany {floor:.1f} s: {loaded / floor:.2f}x")
-    found = [Event(**{**make(i, "s0").__dict__, "booking": "sold_out"}) for i in range(1000)]
+    found = [dataclasses.replace(make(i, "s0"), booking="sold_out") for i in range(1000)]
 
     def cycle() -> None:
         stored = store.stored_events("s0")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -41,7 +42,7 @@ VISIBLE_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     source: str
     title: str
@@ -103,12 +104,17 @@ class Event:
         zone = _zone(values.get("timezone"))
         values["start"] = _parse(values["start"], all_day, zone)
         values["end"] = _parse(values.get("end"), all_day, zone)
-        values["categories"] = tuple(values.get("categories") or ())
+        values["categories"] = tuple(sys.intern(c) if isinstance(c, str) else c for c in values.get("categories") or ())
         values["provenance"] = dict(values.get("provenance") or {})
+        for name in _REPEATED:  # one string for each of a feed's 100,000 "Europe/London"s
+            if isinstance(values.get(name), str):
+                values[name] = sys.intern(values[name])
         return cls(**values)
 
 
 _FIELD_NAMES = {f.name for f in fields(Event)} - {"found_by"}
+# the fields whose few values repeat across a store's events: read back as one string each
+_REPEATED = ("source", "timezone", "venue", "locality", "address", "event_status", "booking", "booking_label")
 
 
 def _iso(value: date | datetime | None) -> str | None:

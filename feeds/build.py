@@ -51,10 +51,11 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Parts:
-    """A feed's two documents, each as its own bytes and its events' pieces (``feeds.render_cache``)."""
+    """A feed's two documents, each as its own bytes and its events' pieces (``feeds.render_cache``),
+    made as they are read (each once)."""
 
-    ics: list[bytes | Wanted]
-    json: list[bytes | Wanted]
+    ics: Iterator[bytes | Wanted]
+    json: Iterator[bytes | Wanted]
     count: int
 
 

@@ -9,7 +9,7 @@ are taken out, so no page text can inject a property or a component.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -51,11 +51,12 @@ def ical_parts(
     single: bool = False,
     uid_domain: str | None = None,
     organisation: str = "",
-) -> list[bytes | Wanted]:
-    """The calendar as its own bytes and one piece per event, in order. ``title`` names a filtered
-    feed ("All events — London"); the feed's own title otherwise. ``single``: one event to add, not a
-    calendar to subscribe to, so nothing calendar-level (with X-WR-CALNAME Outlook desktop makes a new
-    calendar of every click). ``organisation`` (the site's name) begins the calendar's name."""
+) -> Iterator[bytes | Wanted]:
+    """The calendar as its own bytes and one piece per event, in order, made as they are asked for.
+    ``title`` names a filtered feed ("All events — London"); the feed's own title otherwise.
+    ``single``: one event to add, not a calendar to subscribe to, so nothing calendar-level (with
+    X-WR-CALNAME Outlook desktop makes a new calendar of every click). ``organisation`` (the site's
+    name) begins the calendar's name."""
     sources = sources or {}
     name = calendar_name(organisation, title or feed.title)
     cal = (
@@ -65,17 +66,13 @@ def ical_parts(
     )
     domain = uid_domain or base_host(base_url)  # the store's fixed domain (events.store.uid_domain)
     zones: dict[str, tuple[date, date]] = {}
-    pieces: list[bytes | Wanted] = []
     for item in items:
-        source = sources.get(item.event.source)
-        render = partial(_vevent_bytes, item, domain, base_url, sources)
-        context = (domain, base_url, source, PRODID, *(sources.get(s) for s in item.also))
-        pieces.append(Wanted(item, context, render))
         e = item.event
         if not e.all_day and isinstance(e.start.tzinfo, ZoneInfo):  # type: ignore[union-attr]
             tzid = e.start.tzinfo.key  # type: ignore[union-attr]
-            first, last = zones.get(tzid, (e.first_day, e.last_day))
-            zones[tzid] = (min(first, e.first_day), max(last, e.last_day))
+            first_day, last_day = e.first_day, e.last_day
+            first, last = zones.get(tzid, (first_day, last_day))
+            zones[tzid] = (min(first, first_day), max(last, last_day))
     # a client's default zone for the calendar (Google shows the calendar in it): the service's, as
     # its pages show; every timed event names its own zone besides
     if not single:
@@ -90,7 +87,11 @@ def ical_parts(
     # the calendar as icalendar writes it, zones first, then each event's piece (icalendar's bytes too)
     head = cal.to_ical()
     assert head.endswith(_END)
-    return [head[: -len(_END)], *pieces, _END]
+    yield head[: -len(_END)]
+    for item in items:  # made one at a time, as the file is written: never a list of 100,000
+        context = (domain, base_url, sources.get(item.event.source), PRODID, *(sources.get(s) for s in item.also))
+        yield Wanted(item, context, partial(_vevent_bytes, item, domain, base_url, sources))
+    yield _END
 
 
 _END = b"END:VCALENDAR\r\n"

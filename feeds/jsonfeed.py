@@ -6,7 +6,7 @@ website can show dates, venue and booking without parsing prose. Items are order
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
 
@@ -37,11 +37,11 @@ def jsonfeed_parts(
     ical_url: str | None = None,
     next_url: str | None = None,
     timezone: str = "",
-) -> list[bytes | Wanted]:
-    """The document as its own bytes and one piece per item, in order: orjson's indented output of
-    the whole, each item's piece in its place. ``title``/``feed_url``/``ical_url`` name a filtered
-    feed; ``next_url`` links the next page of a paged one; ``timezone`` is the service's, which text
-    leaves unsaid."""
+) -> Iterator[bytes | Wanted]:
+    """The document as its own bytes and one piece per item, in order, made as they are asked for:
+    orjson's indented output of the whole, each item's piece in its place. ``title``, ``feed_url``
+    and ``ical_url`` name a filtered feed; ``next_url`` links the next page of a paged one;
+    ``timezone`` is the service's, which text leaves unsaid."""
     sources = sources or {}
     schema = f"{base_url}/feeds/schema.json"
     doc: dict[str, object] = {
@@ -62,19 +62,19 @@ def jsonfeed_parts(
         doc["next_url"] = next_url
     head = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
     if not items:
-        return [head]
+        yield head
+        return
     empty = b'"items": []'
     at = head.rindex(empty)
-    parts: list[bytes | Wanted] = [head[:at] + b'"items": [\n    ']
-    for n, item in enumerate(items):
+    yield head[:at] + b'"items": [\n    '
+    for n, item in enumerate(items):  # made one at a time, as the file is written
         source = sources.get(item.event.source)
         also = also_listed_by(item, sources)
         # every item but the first begins with the comma between items: a piece copied from an old file
         # is then whole, and runs of them are copied as one
         render = partial(_piece, partial(_item, item, today, base_url, source, schema, timezone, also), n > 0)
-        parts.append(Wanted(item, (n > 0, today, base_url, source, timezone, also), render))
-    parts.append(b"\n  ]" + head[at + len(empty) :])
-    return parts
+        yield Wanted(item, (n > 0, today, base_url, source, timezone, also), render)
+    yield b"\n  ]" + head[at + len(empty) :]
 
 
 _BETWEEN = b",\n    "

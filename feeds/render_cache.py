@@ -37,12 +37,15 @@ class Wanted(NamedTuple):
     render: Callable[[], bytes]
 
     @property
-    def key(self) -> tuple[Hashable, ...]:
+    def key(self) -> Hashable:
         return key_of(self.item)
 
 
-def key_of(item: StoredEvent) -> tuple[Hashable, ...]:
-    """Which entry a piece is: a merged entry is another piece than its listing."""
+def key_of(item: StoredEvent) -> Hashable:
+    """Which entry a piece is: a merged entry is another piece than its listing (a listing on its
+    own is its id: 100,000 keys are kept per feed file)."""
+    if item.uid is None and not item.also:
+        return item.event.id
     return (item.event.id, item.uid, item.also)
 
 
@@ -69,7 +72,7 @@ class RenderCache:
 
     def piece(self, kind: str, item: StoredEvent, context: Hashable, render: Callable[[], bytes]) -> bytes:
         """``render()``'s bytes for this event, rendered again only if the event or its context changed."""
-        key = (kind, *key_of(item))
+        key = (kind, key_of(item))
         self._asks += 1
         self._asked[key] = self._asks
         kept = self._pieces.get(key)

@@ -56,9 +56,9 @@ class Queries(Database):
             query = query.where(events.c.last_day >= ends_from.isoformat())
         if starts_until is not None:
             query = query.where(events.c.first_day <= starts_until.isoformat())
-        with self.begin() as conn:
-            rows = conn.execute(query).mappings().all()
-        return [(r["source_id"], stored_event(r)) for r in rows]
+        with self.begin() as conn:  # rows streamed in batches: never every row and every record at once
+            result = conn.execution_options(yield_per=1000).execute(query).mappings()
+            return [(r["source_id"], stored_event(r)) for r in result]
 
     def event(self, event_id: str) -> StoredEvent | None:
         """One event by id, removed or not."""

@@ -10,7 +10,7 @@ from typing import Any
 from events.record import Event
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredEvent:
     """An event as publishers see it: the record plus its history in the store."""
 
