@@ -142,9 +142,15 @@ def main() -> None:
             check(build_feeds(config, store, now=NOW))
             return time.perf_counter() - started  # type: ignore[return-value]
 
-        def from_cache() -> None:
+        def from_cache() -> float:
+            """A feed rendered in memory (a query's, in the web renderer) with every piece cached: the
+            first render fills the cache (feed files no longer do: they are their own cache)."""
+            render_feed(config, feed, items, now=NOW)
+            started = time.perf_counter()
             out = render_feed(config, feed, items, now=NOW)
+            took = time.perf_counter() - started
             assert out.ics == cold_out.ics and out.json == cold_out.json and out.count == n
+            return took
 
         def plain() -> None:
             ics, doc = floor(items)
@@ -164,8 +170,9 @@ def main() -> None:
                 result = func()
                 runs[name].append(result if isinstance(result, float) else time.perf_counter() - started)
         assert (config.service.feeds_dir / "all.ics").read_bytes().count(b"BEGIN:VEVENT") == n
+        render_feed(config, feed, items, now=NOW)
         tracemalloc.start()
-        from_cache()
+        render_feed(config, feed, items, now=NOW)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         output = len(cold_out.ics) + len(cold_out.json)
