@@ -80,3 +80,28 @@ def download(url: str, ctx: click.Context | None) -> tuple[str, str]:
     if isinstance(outcome, Failure | NotModified):
         raise ExtractError(f"{url}: {outcome.reason}")
     return outcome.text, outcome.url
+
+
+def platform_data(html: str, url: str, ctx: click.Context | None) -> list[Any]:
+    """The data of the platforms the page at ``url`` draws its events from, fetched as a reading
+    fetches it (``events.service.platform_data``)."""
+    import asyncio
+
+    from events.errors import ExtractError
+    from events.extract import parse_html
+    from events.extract.platforms import may_show_a_platform
+    from events.fetch.addresses import host_of
+    from events.fetch.fetcher import Fetcher
+    from events.service.platform_data import platform_answers
+
+    if not may_show_a_platform(html):
+        return []
+
+    async def get() -> Any:
+        async with Fetcher(fetch_policy_for(ctx)) as fetcher:
+            return await platform_answers(fetcher, url, parse_html(html), frozenset({host_of(url)}), [])
+
+    answers = asyncio.run(get())
+    if isinstance(answers, str):
+        raise ExtractError(f"{url}: {answers}")
+    return list(answers)

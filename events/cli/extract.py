@@ -11,6 +11,7 @@ import click
 from events.cli.common import config_from as _config
 from events.cli.common import download as _download
 from events.cli.common import friendly
+from events.cli.common import platform_data as _platform_data
 
 
 @click.command()
@@ -66,8 +67,10 @@ def extract(
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(f"{zone!r} is not an IANA time zone", param_hint="--timezone") from None
     day = today.date() if today else date.today()
+    answers: list[Any] = []
     if page_or_url.startswith(("http://", "https://")):
         html, url = _download(page_or_url, ctx if source else None)
+        answers = _platform_data(html, url, ctx if source else None)
     else:
         try:
             with open(page_or_url, "rb") as handle:
@@ -92,10 +95,15 @@ def extract(
         date_order=source.date_order if source else None,
         selectors=source.selectors if source else None,
         explain=explain,
+        platform_answers=answers,
     )
     if explain:
+        from events.extract import parse_html
         from events.extract.explain import explain_events
+        from events.service.platform_data import said
 
+        for line in said(url or "", parse_html(html)):
+            click.echo(line if answers else f"{line} (not read: a saved page is read offline)")
         click.echo(explain_events(found), nl=False)
         return
     records = [e.as_dict(day) for e in found]

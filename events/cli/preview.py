@@ -21,8 +21,10 @@ class Preview:
         next_page: str | None = None,
         lang: str | None = None,
         text: str = "",
+        platforms: list[str] | None = None,
     ) -> None:
         self.events = events
+        self.platforms = platforms or []  # the platforms whose data was read, in words
         self.calendars = calendars
         self.site_name = site_name
         self.next_page = next_page  # where the list goes on, after the pages read
@@ -95,6 +97,7 @@ def preview(ctx: click.Context, source: Any, today: Any) -> Preview:
     from events.extract.paging import next_page_url
     from events.fetch.fetcher import Failure, Fetcher, Page
     from events.service.cycle import trusted_hosts
+    from events.service.platform_data import said
     from events.service.reading import read_events, read_listing
 
     hosts = trusted_hosts(source)
@@ -119,7 +122,10 @@ def preview(ctx: click.Context, source: Any, today: Any) -> Preview:
             lang = (root.attributes.get("lang") or None) if root is not None else None
             body = trees[0].body
             words = body.text(separator=" ")[:200_000] if body is not None else ""
-            return Preview(found, calendars, _site_name(trees[0]), next_page=more, lang=lang, text=words)
+            platforms = said(first.url, trees[0])
+            return Preview(
+                found, calendars, _site_name(trees[0]), next_page=more, lang=lang, text=words, platforms=platforms
+            )
 
     return asyncio.run(read())
 

@@ -174,6 +174,8 @@ def sources_add(
     if why == FALLBACK_WHY:  # the page's own language, phone numbers or postcodes may name its country
         zone, why = suggest_zone(url, config.service.timezone, preview.lang, preview.text)
     click.echo(preview.table(today))
+    for line in preview.platforms:
+        click.echo(line)
     for warning in preview.warnings(today):
         click.echo(f"warning: {warning}")
     if preview.calendars and not follow_links:

@@ -27,6 +27,7 @@ from events.config.models import Selectors
 from events.extract.context import PageContext
 from events.extract.merge import merge_events
 from events.extract.parsing import parse_html as parse_html  # for callers that parse a page once
+from events.extract.platforms import Answer, read_answers
 from events.extract.reader_model import ReaderModel
 from events.extract.structured.calendars import calendar_links, events_from_calendar
 from events.extract.structured.embedded import find_embedded_events
@@ -73,9 +74,12 @@ def extract_events(
     explain: bool = False,
     model: ReaderModel | None = None,
     observations: list[Any] | None = None,
+    platform_answers: Sequence[Answer] = (),
 ) -> list[Event]:
     """Events on one page. ``selectors`` (from the source's config) replace the text heuristics;
-    ``calendars`` are the texts of .ics files the page links to, fetched by the caller; ``tree`` is
+    ``calendars`` are the texts of .ics files the page links to, fetched by the caller, and
+    ``platform_answers`` the data of the platforms the page draws its events from (``platforms``), both
+    structured data that decides which events exist; ``tree`` is
     the page already parsed (by ``parse_html``), if the caller has it. ``notes`` collects, in words,
     what of the page could not be read whole (flattened nesting, a cut at ``MAX_NODES`` or
     ``MAX_EVENTS``), for the source's status. ``explain`` keeps, in each record's provenance, the
@@ -84,7 +88,19 @@ def extract_events(
     notes = notes if notes is not None else []
     learning = Learning(model, observations)
     found = _extract(
-        html, url, today, timezone, source, date_order, selectors, calendars, tree, notes, explain, learning
+        html,
+        url,
+        today,
+        timezone,
+        source,
+        date_order,
+        selectors,
+        calendars,
+        tree,
+        notes,
+        explain,
+        learning,
+        platform_answers,
     )
     if len(found) > MAX_EVENTS:
         notes.append(f"the page lists {len(found):,} events; only the first {MAX_EVENTS:,} were kept")
@@ -105,6 +121,7 @@ def _extract(
     notes: list[str],
     explain: bool,
     learning: Learning,
+    platform_answers: Sequence[Answer] = (),
 ) -> list[Event]:
     tree = tree if tree is not None else parse_html(html, notes)
     root = tree.root
@@ -131,6 +148,7 @@ def _extract(
     structured = [e for strategy in STRUCTURED for e in strategy(ctx, tm)]
     for text in calendars:
         structured.extend(events_from_calendar(ctx, text))
+    structured.extend(read_answers(ctx, platform_answers))
     if selectors is not None:
         return merge_events(find_selector_events(ctx, selectors), page_url=url, fill_from=structured)
     if structured:

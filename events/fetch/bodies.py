@@ -116,15 +116,17 @@ _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _TEXT_TYPES = {
     "html": ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"),
     "calendar": ("text/calendar", "text/plain", "text/html", "application/octet-stream", "application/ics"),
+    "json": ("application/json", "application/ld+json", "text/json", "text/plain", "text/javascript"),
 }
 
 
 def not_readable(head: bytes, content_type: str | None, expect: str) -> str | None:
-    """Why a body is not a page (``expect="html"``) or a calendar (``"calendar"``), in words, or None.
+    """Why a body is not a page (``expect="html"``), a calendar (``"calendar"``) or a platform's data
+    (``"json"``), in words, or None.
 
     The declared type is believed when it names something else (a PDF, an image); the first bytes
     are checked whatever it says, because servers label files wrongly in both directions."""
-    what = "an HTML page" if expect == "html" else "a calendar"
+    what = {"html": "an HTML page", "json": "JSON data"}.get(expect, "a calendar")
     mime = (content_type or "").split(";")[0].strip().lower()
     readable = mime in _TEXT_TYPES.get(expect, ()) or mime.startswith("text/") or mime == "application/octet-stream"
     if mime and not readable:

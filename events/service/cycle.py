@@ -28,7 +28,7 @@ from events.fetch.addresses import host_of
 from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
 from events.reconcile.plan import Change, Plan, reconcile, repeat
 from events.record import Event
-from events.service.reading import Listing, read_events, read_listing
+from events.service.reading import PLATFORM_HASH, Listing, read_events, read_listing
 from events.sources.fixes import Fixer
 from events.sources.shape import Shape, shape_change, shape_of
 from events.store import FetchResult, Store, utcnow
@@ -127,7 +127,9 @@ async def _fetch_and_record(
     # a listing of several pages, or one whose events' pages are read, is asked for in full: a 304 for
     # its first page says nothing of the others
     whole = source.pages > 1 or source.follow_details
-    conditional = same_reading and not whole
+    # nor is a page whose events are a platform's data: that data changes while the page does not
+    from_platform = str(state.get("body_hash") or "").startswith(PLATFORM_HASH)
+    conditional = same_reading and not whole and not from_platform
     outcome = await fetcher.fetch(
         source.url,
         etag=state.get("etag") if conditional else None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -25,13 +25,16 @@ from events.extract import extract_events, linked_calendars, parse_html
 from events.extract.details import complete, detail_event, lacks_detail, with_page_picture
 from events.extract.merge import merge_events
 from events.extract.paging import next_page_url
+from events.extract.platforms import Answer, may_show_a_platform
 from events.fetch.addresses import trusted
 from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
 from events.record import Event
+from events.service.platform_data import platform_answers
 from events.sources.fixes import Fixer
 from events.store import Store, utcnow
 from events.workers.child_process import ChildGone, WorkerPool
 
+PLATFORM_HASH = "platform:"  # begins the hash of a reading that includes a platform's data
 MAX_DETAILS = 60  # event pages read per reading, the soonest events first
 READ_BUDGET = 120.0  # seconds a reader process may spend on one reading's pages before it is stopped
 
@@ -41,6 +44,7 @@ class Listing:
     """The pages of one reading of a source, each with its parsed tree once it has been parsed."""
 
     pages: list[tuple[Page, LexborHTMLParser | None]]
+    answers: list[Answer] = field(default_factory=list)  # the data of the platforms the first page draws from
 
     @property
     def first(self) -> Page:
@@ -48,10 +52,15 @@ class Listing:
 
     @property
     def body_hash(self) -> str:
-        """The first page's hash, or one hash of all pages: any page changing changes it."""
-        if len(self.pages) == 1:
+        """The first page's hash, or one hash of all pages and platform answers: any of them changing
+        changes it. With platform data it begins ``platform:``, which tells the next fetch that a 304
+        for the page says nothing of the data (``events.service.cycle``)."""
+        if len(self.pages) == 1 and not self.answers:
             return self.first.body_hash
-        return hashlib.sha256("\n".join(p.body_hash for p, _ in self.pages).encode()).hexdigest()
+        parts = [p.body_hash for p, _ in self.pages]
+        parts += [hashlib.sha256(f"{a.url}\n{a.text}".encode()).hexdigest() for a in self.answers]
+        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return f"{PLATFORM_HASH}{digest}" if self.answers else digest
 
     @property
     def size(self) -> int:
@@ -61,11 +70,17 @@ class Listing:
 async def read_listing(
     fetcher: Fetcher, first: Page, source: Source, hosts: frozenset[str], notes: list[str]
 ) -> Listing | Failure:
-    """The first page and, up to ``source.pages`` in all, the pages its "next" links lead to."""
-    if source.pages <= 1:
-        return Listing([(first, None)])
+    """The first page and, up to ``source.pages`` in all, the pages its "next" links lead to, with the
+    data of the platforms the first page draws its events from (``events.service.platform_data``)."""
+    if source.pages <= 1 and not may_show_a_platform(first.text):
+        return Listing([(first, None)])  # parsed where it is read (a reader process)
     tree = await asyncio.to_thread(parse_html, first.text, notes)
-    listing = Listing([(first, tree)])
+    answers = await platform_answers(fetcher, first.url, tree, hosts, notes)
+    if isinstance(answers, str):
+        return Failure(first.url, answers)
+    listing = Listing([(first, tree)], answers)
+    if source.pages <= 1:
+        return listing
     seen = {first.url, source.url}
     while len(listing.pages) < source.pages:
         url = next_page_url(tree, listing.pages[-1][0].url, seen)
@@ -98,12 +113,15 @@ async def read_events(
     details. ``store`` keeps what event pages yielded (None: a preview, nothing kept). ``readers``
     reads the pages in other processes (``events run``), else a worker thread does."""
     calendars = await _linked_calendars(fetcher, listing, hosts, notes) if source.follow_links else []
+    answers = listing.answers
     if readers is None:
-        found = await asyncio.to_thread(_events_on, source, listing, today, calendars, notes)
+        found = await asyncio.to_thread(_events_on, source, listing, today, calendars, notes, answers)
     else:  # the pages are parsed again there: a tree does not cross processes, and parsing is the cheap part
         pages = [page for page, _ in listing.pages]
         try:
-            found, said = await readers.run(_events_on_pages, source, pages, today, calendars, budget=READ_BUDGET)
+            found, said = await readers.run(
+                _events_on_pages, source, pages, today, calendars, answers, budget=READ_BUDGET
+            )
         except ChildGone as exc:
             return f"could not read the page: {exc}"
         notes += said
@@ -175,14 +193,24 @@ async def _complete_from_event_pages(
 
 
 def _events_on(
-    source: Source, listing: Listing, today: date, calendars: list[str], notes: list[str]
+    source: Source,
+    listing: Listing,
+    today: date,
+    calendars: list[str],
+    notes: list[str],
+    answers: Sequence[Answer] = (),
 ) -> list[Event] | str:
     """The events on the listing's pages (one record per event across pages), or why it could not
     be read."""
     found: list[Event] = []
     try:
         for n, (page, tree) in enumerate(listing.pages):
-            more = {"calendars": calendars if n == 0 else (), "tree": tree, "notes": notes}
+            more = {
+                "calendars": calendars if n == 0 else (),
+                "platform_answers": answers if n == 0 else (),
+                "tree": tree,
+                "notes": notes,
+            }
             found += _page_events(source, page, today, selectors=source.selectors, **more)
     except Exception as exc:  # a page that breaks the extractor is that source's problem only
         return f"could not read the page: {type(exc).__name__}: {exc}"
@@ -195,11 +223,11 @@ def _events_on(
 
 
 def _events_on_pages(
-    source: Source, pages: list[Page], today: date, calendars: list[str]
+    source: Source, pages: list[Page], today: date, calendars: list[str], answers: Sequence[Answer] = ()
 ) -> tuple[list[Event] | str, list[str]]:
     """``_events_on`` in a reader process: the pages as fetched in, the events and the notes out."""
     notes: list[str] = []
-    return _events_on(source, Listing([(page, None) for page in pages]), today, calendars, notes), notes
+    return _events_on(source, Listing([(page, None) for page in pages]), today, calendars, notes, answers), notes
 
 
 def _page_events(source: Source, page: Page, today: date, **more: Any) -> list[Event]:

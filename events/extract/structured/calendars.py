@@ -45,13 +45,14 @@ def events_from_calendar(ctx: PageContext, text: str) -> list[Event]:
         return []
     out = []
     for component in calendar.walk("VEVENT"):
-        event = _event(ctx, component)
+        event = calendar_event(ctx, component)
         if event is not None:
             out.append(event)
     return out
 
 
-def _event(ctx: PageContext, ve: Any) -> Event | None:
+def calendar_event(ctx: PageContext, ve: Any) -> Event | None:
+    """One VEVENT (or one occurrence of a recurring one) as a record."""
     try:
         start = ve.decoded("DTSTART")
         end = ve.decoded("DTEND") if "DTEND" in ve else None

@@ -1,0 +1,69 @@
+"""Sites whose events live in a platform's data: detected from the page, read from the platform's own
+public data (an events plugin's REST API, an embedded calendar's iCalendar file), no browser.
+
+Each platform is one module with a ``Platform``: ``detect`` finds, in a page, the addresses of its data
+(or nothing: it must never fire on another platform's page), ``read`` turns one answer into event
+records (provenance ``platform:<name>``) and ``next_address`` names the next page of a paged answer.
+Fetching is the service's (``events.service.reading``): the same polite fetcher as every page, on the
+page's own host or a host the platform names (``Platform.hosts``; public addresses only), a bounded
+number of requests per reading. A platform's data is structured data: it decides which events exist,
+and the page's text only fills in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from events.extract.platforms import events_calendar, google_calendar
+from events.extract.platforms.platform import Answer, Found, Platform
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from events.extract.context import PageContext
+    from events.record import Event
+
+__all__ = ["Answer", "Found", "Platform", "by_name", "detect", "may_show_a_platform", "platforms", "read_answers"]
+
+
+# words one of the platforms' pages always holds: a page with none of them is not parsed to look for one
+_MARKS = ("tribe", "calendar.google.com")
+
+
+def may_show_a_platform(html: str) -> bool:
+    return any(mark in html for mark in _MARKS)
+
+
+def platforms() -> tuple[Platform, ...]:
+    return (events_calendar.PLATFORM, google_calendar.PLATFORM)
+
+
+def by_name(name: str) -> Platform:
+    return next(p for p in platforms() if p.name == name)
+
+
+def detect(tree: LexborHTMLParser, url: str | None) -> list[Found]:
+    """The platforms whose data this page draws its events from. A detector that breaks on an odd page
+    detects nothing there: it never costs the page its other readings."""
+    found = []
+    for platform in platforms():
+        try:
+            addresses = platform.detect(tree, url or "")
+        except (ValueError, KeyError, AttributeError, TypeError):
+            continue
+        if addresses:
+            found.append(Found(platform, tuple(dict.fromkeys(addresses))))
+    return found
+
+
+def read_answers(ctx: PageContext, answers: Sequence[Answer]) -> list[Event]:
+    """The events in every answer, each read by its platform; an answer that is not what the platform
+    writes (a login page, an error in JSON) yields nothing."""
+    out: list[Event] = []
+    for answer in answers:
+        try:
+            out.extend(by_name(answer.platform).read(ctx, answer.text, answer.url))
+        except (ValueError, KeyError, AttributeError, TypeError, IndexError):
+            continue
+    return out

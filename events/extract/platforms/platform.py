@@ -1,0 +1,41 @@
+"""What every platform module gives (``Platform``) and what reading one yields (``Found``, ``Answer``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from events.extract.context import PageContext
+    from events.record import Event
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str  # in provenance ("platform:events-calendar") and in what `events sources add` says
+    title: str  # for people: "The Events Calendar (WordPress)"
+    expect: str  # what the fetcher should accept: "json" or "calendar"
+    detect: Callable[[LexborHTMLParser, str], list[str]]  # (page tree, page address) -> data addresses
+    read: Callable[[PageContext, str, str], list[Event]]  # (context, answer text, its address) -> events
+    next_address: Callable[[str, str], str | None] = lambda text, url: None  # a paged answer's next page
+    hosts: frozenset[str] = frozenset()  # hosts besides the page's own that its data may come from
+
+
+@dataclass(frozen=True)
+class Found:
+    """A platform seen on a page, and the addresses of its data to read."""
+
+    platform: Platform
+    addresses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a platform's data, as fetched: what ``read`` is given (it crosses to reader processes)."""
+
+    platform: str
+    url: str
+    text: str

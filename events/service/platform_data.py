@@ -1,0 +1,63 @@
+"""The data of the platforms a page draws its events from (``events.extract.platforms``), fetched through
+the same polite fetcher as the page: robots.txt, delays, size caps. Only from the page's own host or a
+host the platform names, and a platform host must resolve to public addresses like any page a source
+leads to. A listing read in part is no reading: when a platform request fails, the reading fails, as
+when a following page of the listing fails, so its events are not taken for gone.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from events.extract.platforms import Answer, Found, detect
+from events.fetch.addresses import host_of
+from events.fetch.fetcher import Failure, Fetcher, NotModified
+
+MAX_REQUESTS = 12  # platform requests per reading: 50 events to a page of a plugin's API, 600 in all
+
+
+async def platform_answers(
+    fetcher: Fetcher, url: str, tree: LexborHTMLParser, hosts: frozenset[str], notes: list[str]
+) -> list[Answer] | str:
+    """Every answer of the platforms found on the page at ``url``, each paged answer followed to its
+    end (at most ``MAX_REQUESTS`` in all), or why the reading fails."""
+    answers: list[Answer] = []
+    budget = MAX_REQUESTS
+    for found in detect(tree, url):
+        queue, seen = list(found.addresses), set()
+        while queue:
+            address = queue.pop(0)
+            if address in seen:
+                continue
+            seen.add(address)
+            if not allowed(found, address, url):
+                notes.append(f"{found.platform.title}: {address} is on neither the page's host nor the platform's")
+                continue
+            if budget == 0:
+                notes.append(f"{found.platform.title}: only the first {MAX_REQUESTS} answers of its data were read")
+                return answers
+            budget -= 1
+            got = await fetcher.fetch(address, trusted=hosts, expect=found.platform.expect)
+            if isinstance(got, Failure):
+                return f"the {found.platform.title} data ({address}) could not be read: {got.reason}"
+            if isinstance(got, NotModified):
+                return f"the {found.platform.title} data ({address}) answered 304 to a plain request"
+            answers.append(Answer(found.platform.name, got.url, got.text))
+            try:
+                following = found.platform.next_address(got.text, got.url)
+            except (ValueError, KeyError, AttributeError, TypeError):
+                following = None
+            if following:
+                queue.append(following)
+    return answers
+
+
+def allowed(found: Found, address: str, page_url: str) -> bool:
+    """A platform's data comes from the page's own host or from a host the platform names."""
+    host = host_of(address)
+    return host == host_of(page_url) or host.split(":")[0] in found.platform.hosts
+
+
+def said(url: str, tree: LexborHTMLParser) -> list[str]:
+    """What ``events sources add`` and ``events extract --explain`` say of the platforms on a page."""
+    return [f"{f.platform.title}: its events are read from {', '.join(f.addresses)}" for f in detect(tree, url)]

@@ -1,0 +1,229 @@
+"""Sites whose events live in a platform's data: detected on the page, read from the platform's own public
+data through the fetcher, each event with its title, zone-right start, end, place, status and picture."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from events.extract import parse_html
+from events.extract.context import PageContext
+from events.extract.platforms import detect, google_calendar
+from tests.conftest import run_events, write_config
+from tests.site import Answer, TestSite
+
+YEAR = date.today().year + 1  # inside the feeds' window whatever the day the tests run
+
+TEC_PAGE = """<!doctype html><html lang="en-GB"><head><title>Events – Test Union</title>
+<link rel="https://api.w.org/" href="{base}/wp-json/" />
+<link rel="alternate" href="{base}/wp-json/tribe/events/v1/" />
+<link rel="stylesheet" href="{base}/wp-content/plugins/the-events-calendar/src/resources/css/views.min.css" />
+</head><body class="post-type-archive post-type-archive-tribe_events tribe-events-page-template">
+<div class="tribe-common tribe-events tribe-events-view tribe-events-view--list" data-js="tribe-events-view">
+<p>Loading events…</p></div></body></html>"""
+
+
+def tec_answers(base: str) -> tuple[dict, dict]:
+    """Two pages of the plugin's API, as its REST documentation describes them."""
+    first = {
+        "events": [
+            {
+                "id": 101,
+                "url": f"{base}/event/regional-council/",
+                "title": "Regional Council Meeting",
+                "description": '<p>All members welcome. <a href="https://zoom.us/j/1">Join on Zoom</a></p>',
+                "all_day": False,
+                "start_date": f"{YEAR}-03-10 18:30:00",
+                "end_date": f"{YEAR}-03-10 20:00:00",
+                "utc_start_date": f"{YEAR}-03-10 18:30:00",
+                "utc_end_date": f"{YEAR}-03-10 20:00:00",
+                "timezone": "Europe/London",
+                "cost": "Free",
+                "image": {"url": f"{base}/wp-content/uploads/council.jpg", "alt": "The council chamber"},
+                "categories": [{"name": "Branch", "slug": "branch"}],
+                "venue": {
+                    "venue": "Unity House",
+                    "address": "128 Theobald&#8217;s Road",
+                    "city": "London",
+                    "zip": "WC1X 8TN",
+                    "country": "United Kingdom",
+                },
+            },
+            {
+                "id": 102,
+                "url": f"{base}/event/summer-school/",
+                "title": "Summer School",
+                "all_day": True,
+                "start_date": f"{YEAR}-07-14 00:00:00",
+                "end_date": f"{YEAR}-07-16 23:59:59",
+                "timezone": "Europe/London",
+                "image": False,
+                "venue": [],
+                "categories": [],
+            },
+        ],
+        "total": 3,
+        "total_pages": 2,
+        "rest_url": f"{base}/wp-json/tribe/events/v1/events?per_page=50",
+        "next_rest_url": f"{base}/wp-json/tribe/events/v1/events?per_page=50&page=2",
+    }
+    second = {
+        "events": [
+            {
+                "id": 103,
+                "url": f"{base}/event/reps-training/",
+                "title": "Reps&#8217; Training: Negotiating Skills",
+                "all_day": False,
+                "start_date": f"{YEAR}-06-02 09:00:00",
+                "end_date": f"{YEAR}-06-02 12:00:00",
+                "utc_start_date": f"{YEAR}-06-02 13:00:00",
+                "utc_end_date": f"{YEAR}-06-02 16:00:00",
+                "timezone": "America/New_York",
+                "event_status": "canceled",
+                "venue": {"venue": "Union Hall", "city": "New York"},
+            }
+        ],
+        "total": 3,
+        "total_pages": 2,
+        "previous_rest_url": f"{base}/wp-json/tribe/events/v1/events?per_page=50",
+    }
+    return first, second
+
+
+def serve_tec(site: TestSite, second: Answer | None = None) -> None:
+    first, later = tec_answers(site.url)
+    site.set("/events/", TEC_PAGE.format(base=site.url))
+
+    def api(seen: object) -> Answer:
+        paged = "page=2" in getattr(seen, "path", "")
+        if paged and second is not None:
+            return second
+        return Answer(body=json.dumps(later if paged else first), content_type="application/json; charset=UTF-8")
+
+    site.set("/wp-json/tribe/events/v1/events", api)
+
+
+def test_the_events_calendar_is_read_from_its_api_over_every_page(tmp_path: Path, site: TestSite) -> None:
+    serve_tec(site)
+    config = write_config(tmp_path, f'[[sources]]\nid = "union"\nurl = "{site.url}/events/"\n')
+    said = run_events("fetch", config=config)
+    assert "union" in said.stdout and site.hits("/wp-json/tribe/events/v1/events") == 2
+    feed = json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())
+    events = {item["_event"]["title"]: item["_event"] for item in feed["items"]}
+    assert set(events) == {"Regional Council Meeting", "Summer School", "Reps’ Training: Negotiating Skills"}
+    council = events["Regional Council Meeting"]
+    assert council["start"] == f"{YEAR}-03-10T18:30:00+00:00" and council["end"] == f"{YEAR}-03-10T20:00:00+00:00"
+    assert (council["venue"], council["locality"]) == ("Unity House", "London")
+    assert "Theobald’s Road" in council["address"] and "Branch" in council["categories"]
+    assert council["image"].endswith("/council.jpg") and council["image_alt"] == "The council chamber"
+    assert "https://zoom.us/j/1" in council["description"]
+    school = events["Summer School"]
+    assert (school["start"], school["end"], school["all_day"]) == (f"{YEAR}-07-14", f"{YEAR}-07-16", True)
+    training = events["Reps’ Training: Negotiating Skills"]
+    assert datetime.fromisoformat(training["start"]) == datetime(YEAR, 6, 2, 9, tzinfo=ZoneInfo("America/New_York"))
+    assert training["event_status"] == "cancelled"
+
+
+def test_a_platform_request_that_fails_fails_the_reading_and_keeps_the_events(tmp_path: Path, site: TestSite) -> None:
+    serve_tec(site)
+    config = write_config(tmp_path, f'[[sources]]\nid = "union"\nurl = "{site.url}/events/"\n')
+    run_events("fetch", config=config)
+    serve_tec(site, second=Answer(500, b"busy", content_type="text/plain"))
+    failed = run_events("fetch", config=config, check=False)
+    assert failed.returncode == 2 and "The Events Calendar (WordPress) data" in failed.stdout
+    assert len(json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]) == 3
+
+
+def test_extract_and_sources_add_say_the_platform_and_read_it(tmp_path: Path, site: TestSite) -> None:
+    serve_tec(site)
+    config = write_config(tmp_path, f'[[sources]]\nid = "other"\nurl = "{site.url}/other/"\n')
+    found = json.loads(run_events("extract", f"{site.url}/events/", config=config).stdout)
+    assert len(found) == 3
+    explained = run_events("extract", f"{site.url}/events/", "--explain", config=config).stdout
+    assert "The Events Calendar (WordPress): its events are read from" in explained
+    assert explained.count("found by     platform:events-calendar") == 3
+    added = run_events("sources", "add", f"{site.url}/events/", "--yes", config=config).stdout
+    assert "The Events Calendar (WordPress): its events are read from" in added and "Summer School" in added
+
+
+GOOGLE_PAGE = """<html><body><h1>Branch calendar</h1>
+<iframe src="https://calendar.google.com/calendar/embed?height=600&wkst=2&ctz=Europe%2FLondon&src=branch%40group.calendar.google.com&src=en.uk%23holiday%40group.v.calendar.google.com&color=%23039BE5"
+ style="border:solid 1px #777" width="800" height="600"></iframe></body></html>"""
+
+MONDAY = date(YEAR, 1, 1) + timedelta(days=(7 - date(YEAR, 1, 1).weekday()) % 7)
+
+
+def on(days: int, clock: str = "") -> str:
+    """An iCalendar date (or date-time, with ``clock``) ``days`` after the first Monday of the year."""
+    return f"{MONDAY + timedelta(days=days):%Y%m%d}" + (f"T{clock}" if clock else "")
+
+
+GOOGLE_ICS = f"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+X-WR-TIMEZONE:Europe/London\r
+BEGIN:VEVENT\r
+DTSTART;TZID=Europe/London:{on(0, "190000")}\r
+DTEND;TZID=Europe/London:{on(0, "203000")}\r
+RRULE:FREQ=WEEKLY;COUNT=6;BYDAY=MO\r
+EXDATE;TZID=Europe/London:{on(14, "190000")}\r
+UID:weekly@google.com\r
+SUMMARY:Branch surgery\r
+LOCATION:Unity House\\, London\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+DTSTART;TZID=Europe/London:{on(23, "180000")}\r
+DTEND;TZID=Europe/London:{on(23, "193000")}\r
+RECURRENCE-ID;TZID=Europe/London:{on(21, "190000")}\r
+UID:weekly@google.com\r
+SUMMARY:Branch surgery (moved to Wednesday)\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+DTSTART;TZID=Europe/London:{on(28, "190000")}\r
+DTEND;TZID=Europe/London:{on(28, "203000")}\r
+RECURRENCE-ID;TZID=Europe/London:{on(28, "190000")}\r
+UID:weekly@google.com\r
+STATUS:CANCELLED\r
+SUMMARY:Branch surgery\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+DTSTART;VALUE=DATE:{on(50)}\r
+DTEND;VALUE=DATE:{on(51)}\r
+UID:agm@google.com\r
+SUMMARY:Annual General Meeting\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_an_embedded_google_calendar_is_read_from_its_public_file_with_repeats_expanded() -> None:
+    [found] = detect(parse_html(GOOGLE_PAGE), "https://branch.example.org/calendar")
+    assert found.platform.name == "google-calendar" and found.addresses == (
+        "https://calendar.google.com/calendar/ical/branch@group.calendar.google.com/public/basic.ics",
+        "https://calendar.google.com/calendar/ical/en.uk%23holiday@group.v.calendar.google.com/public/basic.ics",
+    )
+    ctx = PageContext(url="https://branch.example.org/calendar", today=date(YEAR, 1, 1), source="branch")
+    events = google_calendar.read(ctx, GOOGLE_ICS, found.addresses[0])
+    by_start = {e.start: e for e in events}
+    london = ZoneInfo("Europe/London")
+    mondays = [datetime.combine(MONDAY + timedelta(weeks=n), time(19), london) for n in range(6)]
+    assert mondays[2] not in by_start  # the occurrence taken out (EXDATE)
+    moved = by_start[datetime.combine(MONDAY + timedelta(days=23), time(18), london)]
+    assert mondays[3] not in by_start and moved.title == "Branch surgery (moved to Wednesday)"
+    assert by_start[mondays[4]].event_status == "cancelled"  # a cancelled occurrence stays, said cancelled
+    assert {mondays[0], mondays[1], mondays[5], MONDAY + timedelta(days=50)} <= set(by_start)
+    assert len(events) == 6 and by_start[mondays[0]].venue == "Unity House, London"
+    assert all(e.found_by == "platform:google-calendar" for e in events)
+
+
+def test_detectors_find_nothing_on_pages_that_show_no_platform_s_view() -> None:
+    """A site that has an events plugin announces it on every page: its other pages and one event's own
+    page are not the site's list of events."""
+    other = TEC_PAGE.replace("post-type-archive-tribe_events ", "").replace("tribe-events-view ", "")
+    single = TEC_PAGE.replace("post-type-archive-tribe_events", "single-tribe_events")
+    assert detect(parse_html(other.format(base="https://u.example")), "https://u.example/about/") == []
+    assert detect(parse_html(single.format(base="https://u.example")), "https://u.example/event/x/") == []
+    youtube = '<iframe src="https://www.youtube.com/embed?src=a@b.c"></iframe>'
+    assert detect(parse_html(youtube), "https://u.example/") == []
