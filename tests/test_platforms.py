@@ -227,3 +227,66 @@ def test_detectors_find_nothing_on_pages_that_show_no_platform_s_view() -> None:
     assert detect(parse_html(single.format(base="https://u.example")), "https://u.example/event/x/") == []
     youtube = '<iframe src="https://www.youtube.com/embed?src=a@b.c"></iframe>'
     assert detect(parse_html(youtube), "https://u.example/") == []
+
+
+SQUARESPACE_PAGE = """<!doctype html><html lang="en-GB"><head><!-- This is Squarespace. -->
+<script src="https://static1.squarespace.com/static/vta/5c5a519771c10ba3470d8101/scripts/site-bundle.js"></script>
+<title>Events — Test Union</title></head>
+<body class="collection-type-events view-list" id="collection-5c5a">
+<div class="eventlist eventlist--upcoming"></div></body></html>"""
+
+
+CLOCKS_BACK = max(date(YEAR, 10, day) for day in range(25, 32) if date(YEAR, 10, day).weekday() == 6)
+
+
+def squarespace_answer() -> dict:
+    """The collection's JSON, as Squarespace serves an events collection with ``?format=json``."""
+    start = datetime.combine(CLOCKS_BACK, time(1, 30), ZoneInfo("Europe/London"))  # said twice that night
+    millis = int(start.timestamp() * 1000)
+    return {
+        "website": {"timeZone": "Europe/London", "siteTitle": "Test Union"},
+        "collection": {"title": "Events", "typeName": "events"},
+        "upcoming": [
+            {
+                "id": "65a1",
+                "title": "Night Shift Members' Forum",
+                "startDate": millis,
+                "endDate": millis + 2 * 3600 * 1000,
+                "fullUrl": "/events/night-shift-forum",
+                "assetUrl": "https://images.squarespace-cdn.com/content/forum.jpg",
+                "excerpt": "<p>For members on nights. Sold out.</p>",
+                "location": {
+                    "addressTitle": "Unity House",
+                    "addressLine1": "128 Theobalds Road",
+                    "addressLine2": "London, WC1X 8TN",
+                    "addressCountry": "United Kingdom",
+                    "mapLat": 51.5226,
+                    "mapLng": -0.1196,
+                },
+            }
+        ],
+        "past": [],
+        "pagination": {"nextPage": False},
+    }
+
+
+def test_a_squarespace_events_collection_is_read_from_its_json(tmp_path: Path, site: TestSite) -> None:
+    def page(seen: object) -> Answer:
+        if "format=json" in getattr(seen, "path", ""):
+            return Answer(body=json.dumps(squarespace_answer()), content_type="application/json")
+        return Answer(body=SQUARESPACE_PAGE)
+
+    site.set("/events", page)
+    config = write_config(tmp_path, f'[[sources]]\nid = "union"\nurl = "{site.url}/events"\n')
+    run_events("fetch", config=config)
+    [item] = json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]
+    event = item["_event"]
+    # 01:30 on the night the clocks go back is said twice: the data's instant says which (the first, BST)
+    assert datetime.fromisoformat(event["start"]) == datetime(YEAR, 10, 31, 0, 30, tzinfo=ZoneInfo("UTC"))
+    assert (event["title"], event["venue"], event["booking"]) == (
+        "Night Shift Members' Forum",
+        "Unity House",
+        "sold_out",
+    )
+    assert "128 Theobalds Road" in event["address"] and event["url"] == f"{site.url}/events/night-shift-forum"
+    assert (event["latitude"], event["longitude"]) == (51.5226, -0.1196) and event["image"].endswith("forum.jpg")

@@ -1,0 +1,35 @@
+"""Conformance: every platform detector over every saved real page of ``../shared`` (the examples and
+the three corpora): a detector fires only on a page drawn by its platform's own view of events. Pages of
+sites that merely have a platform (an events plugin announces its API on every page of the site, an
+event's own page) are not the site's list of events, and a detection there would read every event of
+the site into a source about something else."""
+
+from __future__ import annotations
+
+from events.extract import parse_html
+from events.extract.platforms import detect
+from events.fetch.fetcher import decode
+from tests.conftest import shared_or_skip
+
+# the pages of the corpora drawn by a platform's view, as the corpora's INDEX.md describes them
+# ("WordPress + The Events Calendar (TEC v6) MONTH view", "Squarespace events collection (eventlist) page"); every
+# other page must detect nothing
+DRAWN_BY_A_PLATFORM = {
+    "013-det-glwa-tec-month-view.html": "events-calendar",
+    "020-friant-squarespace-events.html": "squarespace",
+}
+
+
+def test_detectors_fire_only_on_pages_drawn_by_their_platform() -> None:
+    pages = sorted(shared_or_skip("examples").glob("*.html"))
+    for part in ("corpus", "corpus-more", "corpus-wide"):
+        pages += sorted(shared_or_skip(part, "pages").glob("*.html"))
+    assert len(pages) >= 180
+    detected = {}
+    for page in pages:
+        found = detect(parse_html(decode(page.read_bytes(), None)[0]), "https://www.example.org/events/")
+        if found:
+            detected[page.name] = ",".join(f.platform.name for f in found)
+    false = {name: what for name, what in detected.items() if DRAWN_BY_A_PLATFORM.get(name) != what}
+    missed = set(DRAWN_BY_A_PLATFORM) - set(detected)
+    assert (false, missed) == ({}, set()), f"false detections {false}; missed {missed}"
