@@ -290,3 +290,18 @@ def test_a_squarespace_events_collection_is_read_from_its_json(tmp_path: Path, s
     )
     assert "128 Theobalds Road" in event["address"] and event["url"] == f"{site.url}/events/night-shift-forum"
     assert (event["latitude"], event["longitude"]) == (51.5226, -0.1196) and event["image"].endswith("forum.jpg")
+
+
+def test_a_trumba_calendar_is_read_from_its_public_feed() -> None:
+    page = """<html><body><h1>What's on</h1><script src="https://www.trumba.com/scripts/spuds.js"></script>
+    <script>$Trumba.addSpud({ webName: "test-union-events", spudType: "main", teaserBase: "" });</script>
+    </body></html>"""
+    [found] = detect(parse_html(page), "https://union.example/whats-on")
+    assert (found.platform.name, found.addresses) == (
+        "trumba",
+        ("https://www.trumba.com/calendars/test-union-events.ics",),
+    )
+    ctx = PageContext(url="https://union.example/whats-on", today=date(YEAR, 1, 1), source="union")
+    events = found.platform.read(ctx, GOOGLE_ICS, found.addresses[0])
+    assert len(events) == 6 and {e.found_by for e in events} == {"platform:trumba"}
+    assert detect(parse_html(page.replace("trumba.com/scripts", "example.com/scripts")), "https://u.example/") == []

@@ -7,21 +7,18 @@ RDATE, EXDATE, moved and cancelled occurrences), each occurrence its own event.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
+from events.extract.platforms.calendar_file import calendar_events
 from events.extract.platforms.platform import Platform
-from events.extract.structured.calendars import calendar_event
 from events.record import Event
 
 NAME = "google-calendar"
 HOST = "calendar.google.com"
 BASE = f"https://{HOST}"
-PAST, FUTURE = timedelta(days=30), timedelta(days=730)  # the feeds' default window (config past_days, future_days)
-MAX_OCCURRENCES = 2000  # of one calendar in the window: a daily event for two years, and more
 
 
 def detect(tree: LexborHTMLParser, url: str) -> list[str]:
@@ -38,23 +35,7 @@ def detect(tree: LexborHTMLParser, url: str) -> list[str]:
 
 
 def read(ctx: PageContext, text: str, url: str) -> list[Event]:
-    import recurring_ical_events
-    from icalendar import Calendar
-
-    calendar = Calendar.from_ical(text)
-    occurrences = recurring_ical_events.of(calendar).between(ctx.today - PAST, ctx.today + FUTURE)
-    out = []
-    for component in occurrences[:MAX_OCCURRENCES]:
-        event = calendar_event(ctx, component)
-        if event is not None:
-            out.append(_from_platform(event))
-    return out
-
-
-def _from_platform(event: Event) -> Event:
-    from dataclasses import replace
-
-    return replace(event, found_by=f"platform:{NAME}")
+    return calendar_events(ctx, text, NAME)
 
 
 PLATFORM = Platform(
