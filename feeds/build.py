@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from events import __version__, metrics
@@ -26,7 +27,7 @@ from feeds.ical import ical_parts
 from feeds.jsonfeed import jsonfeed_parts
 from feeds.merging import one_entry_per_event
 from feeds.render_cache import RENDERED, RenderCache, Wanted, assemble
-from feeds.selection import Query, StartKey, by_start, select_events, window
+from feeds.selection import Query, StartKey, by_start, select_events, shown_by, still_shown, window
 from feeds.text import organisation
 
 
@@ -86,12 +87,13 @@ def feed_parts(
     feed_url: str | None = None,
     ical_url: str | None = None,
     paging: PageOf | None = None,
+    selected: bool = False,
 ) -> Parts:
     """``feed_url`` and ``ical_url`` are a filtered feed's addresses, which its JSON names as its own
     (the same on every page); ``paging`` cuts the JSON to one page with a ``next_url``."""
     now = now or datetime.now(UTC)
     service = config.service
-    chosen = feed_events(config, feed, items, now=now, query=query)
+    chosen = feed_events(config, feed, items, now=now, query=query, selected=selected)
     sources = {s.id: s for s in config.sources}
     title = feed_title(feed, query, sources)
     ics = ical_parts(
@@ -129,11 +131,21 @@ def feed_parts(
 
 
 def feed_events(
-    config: Config, feed: Feed, items: Iterable[StoredEvent], *, now: datetime, query: Query | None = None
+    config: Config,
+    feed: Feed,
+    items: Iterable[StoredEvent],
+    *,
+    now: datetime,
+    query: Query | None = None,
+    selected: bool = False,
 ) -> list[StoredEvent]:
     """What a feed (narrowed by ``query``) shows, in order: one entry per real event when it shows
-    several sources, each source's own listings when it shows one (``feeds.merging``)."""
-    chosen = select_events(items, feed, now=now, cancelled_days=config.service.cancelled_days, query=query)
+    several sources, each source's own listings when it shows one (``feeds.merging``). ``selected``:
+    ``items`` are already what ``select_events`` gives (``RecordCache.chosen``)."""
+    cancelled_days = config.service.cancelled_days
+    chosen = (
+        list(items) if selected else select_events(items, feed, now=now, cancelled_days=cancelled_days, query=query)
+    )
     shown = window(feed, query, now.date())[0]
     if len(config.sources if shown is None else shown) > 1:
         chosen = one_entry_per_event(chosen, [s.id for s in config.sources])
@@ -172,8 +184,8 @@ def build_feeds(config: Config, store: Store, *, now: datetime | None = None, fo
         path = ics_path
         try:  # streamed, unchanged events' pieces copied from the files written last (feeds.feed_files)
             with collector_paused():
-                items = RECORDS.items(store, feed, now, versions)
-                parts = feed_parts(config, feed, items, now=now)
+                chosen = RECORDS.chosen(store, feed, now, versions, config.service.cancelled_days)
+                parts = feed_parts(config, feed, chosen, now=now, selected=True)
                 FEED_FILES.write(ics_path, parts.ics)
                 path = json_path
                 FEED_FILES.write(json_path, parts.json)
@@ -247,14 +259,30 @@ def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = No
     return store.events_between(*window(feed, query, now.date()))
 
 
+Chosen = tuple[list[StoredEvent], date, Feed, list[tuple[StartKey, StoredEvent]]]
+
+
 class RecordCache:
     """A feed's records by source, kept while the source's content token is the same: after one
     source's change a rebuild reads that source's rows only, not the whole feed's."""
 
     def __init__(self) -> None:
         self._kept: dict[tuple[str, date | None, date | None], tuple[str | None, list[StoredEvent]]] = {}
+        # per source and feed: the rows chosen from, the day, the feed, and the rows it shows with their keys
+        self._chosen: dict[
+            tuple[str, str], tuple[list[StoredEvent], date, Feed, list[tuple[StartKey, StoredEvent]]]
+        ] = {}
 
     def items(self, store: Store, feed: Feed, now: datetime, versions: dict[str, str | None]) -> list[StoredEvent]:
+        out: list[StoredEvent] = []
+        for _, rows in self._current(store, feed, now, versions):
+            out.extend(rows)
+        return out
+
+    def _current(
+        self, store: Store, feed: Feed, now: datetime, versions: dict[str, str | None]
+    ) -> list[tuple[str, list[StoredEvent]]]:
+        """Each source's rows the feed can show, read again for the sources whose token moved."""
         sources, ends_from, starts_until = window(feed, None, now.date())
         shown = sorted(sources if sources is not None else versions)
         stale = [
@@ -265,13 +293,29 @@ class RecordCache:
         if stale:
             for source_id, rows in store.events_by_source(stale, ends_from, starts_until).items():
                 self._kept[(source_id, ends_from, starts_until)] = (versions.get(source_id), rows)
-        out: list[StoredEvent] = []
-        for s in shown:
-            out.extend(self._kept.get((s, ends_from, starts_until), (None, []))[1])
-        return out
+        return [(s, self._kept.get((s, ends_from, starts_until), (None, []))[1]) for s in shown]
+
+    def chosen(
+        self, store: Store, feed: Feed, now: datetime, versions: dict[str, str | None], cancelled_days: int
+    ) -> list[StoredEvent]:
+        """What ``select_events`` gives of the feed's records, in order, with each source's choice
+        (``shown_by``) worked out again only when its records were read again, or the day or the feed
+        changed: after one source's change a rebuild of 100,000 events filtered and keyed every one."""
+        items_of = self._current(store, feed, now, versions)
+        today = now.date()
+        keyed: list[tuple[StartKey, StoredEvent]] = []
+        for source_id, rows in items_of:
+            kept = self._chosen.get((source_id, feed.id))
+            if kept is None or kept[0] is not rows or kept[1] != today or kept[2] != feed:
+                kept = (rows, today, feed, shown_by(rows, feed, today=today))
+                self._chosen[(source_id, feed.id)] = kept
+            keyed.extend(kept[3])
+        keyed.sort(key=itemgetter(0))  # stable: the order select_events gives
+        return still_shown(keyed, now, cancelled_days)
 
     def clear(self) -> None:
         self._kept.clear()
+        self._chosen.clear()
 
 
 RECORDS = RecordCache()

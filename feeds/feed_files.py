@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from events.store import StoredEvent
-from feeds.render_cache import Wanted
+from feeds.render_cache import Wanted, key_of
 
 FILE_MODE = 0o644  # readable by a web server in front, writable by the service only
 _BUFFER = 1 << 20
@@ -64,6 +64,7 @@ class FeedFiles:
     ) -> tuple[dict[Hashable, tuple[StoredEvent, Hashable, int, int]], bool]:
         pieces: dict[Hashable, tuple[StoredEvent, Hashable, int, int]] = {}
         old = known.pieces if known is not None else {}
+        copied = rendered = 0
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb", buffering=_BUFFER) as out:
@@ -72,19 +73,26 @@ class FeedFiles:
                     if isinstance(part, bytes):
                         copy.new(part)
                         continue
-                    key = part.key
+                    item, context = part.item, part.context
+                    key = item.event.id if item.uid is None and not item.also else key_of(item)
                     kept = old.get(key)
-                    if kept is not None and (kept[0] is part.item or kept[0] == part.item) and kept[1] == part.context:
-                        pieces[key] = (part.item, part.context, copy.position, kept[3])
+                    if (
+                        kept is not None
+                        and (kept[0] is item or kept[0] == item)
+                        and (kept[1] is context or kept[1] == context)
+                    ):
+                        pieces[key] = (item, context, copy.position, kept[3])
                         copy.old(kept[2], kept[3])  # consecutive pieces are copied as one run
-                        self.copied += 1
+                        copied += 1
                     else:
-                        data = part.render()
-                        pieces[key] = (part.item, part.context, copy.position, len(data))
+                        data = part.render(item)
+                        pieces[key] = (item, context, copy.position, len(data))
                         copy.new(data)
-                        self.rendered += 1
+                        rendered += 1
                 copy.flush()
                 out.flush()
+                self.copied += copied
+                self.rendered += rendered
                 if copy.same and copy.position == old_size:
                     Path(tmp).unlink()
                     return pieces, True

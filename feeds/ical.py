@@ -9,7 +9,7 @@ are taken out, so no page text can inject a property or a component.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from events.store.uid_domain import base_host
 from feeds import ical_lines
 from feeds.ical_lines import Property
 from feeds.merging import also_listed_by, published_id
-from feeds.render_cache import Wanted, assemble
+from feeds.render_cache import Wanted, assemble, shared
 from feeds.text import book_or_details, calendar_name, headline, multi_line, one_line, where
 from feeds.wording import booking_words
 from feeds.zones import transitions, zone_component
@@ -88,9 +88,15 @@ def ical_parts(
     head = cal.to_ical()
     assert head.endswith(_END)
     yield head[: -len(_END)]
+    render = partial(_vevent_bytes, domain=domain, base_url=base_url, sources=sources)
+    contexts: dict[str, Hashable] = {}  # a source's events share one context
     for item in items:  # made one at a time, as the file is written: never a list of 100,000
-        context = (domain, base_url, sources.get(item.event.source), PRODID, *(sources.get(s) for s in item.also))
-        yield Wanted(item, context, partial(_vevent_bytes, item, domain, base_url, sources))
+        context = contexts.get(item.event.source)
+        if context is None:
+            context = contexts[item.event.source] = shared((domain, base_url, sources.get(item.event.source), PRODID))
+        if item.also:
+            context = (context, *(sources.get(s) for s in item.also))
+        yield Wanted(item, context, render)
     yield _END
 
 

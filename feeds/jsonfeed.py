@@ -6,7 +6,7 @@ website can show dates, venue and booking without parsing prose. Items are order
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from datetime import date
 from functools import partial
 
@@ -18,7 +18,7 @@ from events.normalise.urls import as_uri
 from events.store import StoredEvent
 from feeds.ical import assumed_end
 from feeds.merging import also_listed_by, published_id
-from feeds.render_cache import Wanted
+from feeds.render_cache import Wanted, shared
 from feeds.text import headline, one_line, where
 from feeds.wording import booking_words, when_in_zone
 
@@ -67,13 +67,20 @@ def jsonfeed_parts(
     empty = b'"items": []'
     at = head.rindex(empty)
     yield head[:at] + b'"items": [\n    '
+    render = partial(_render, today=today, base_url=base_url, schema=schema, timezone=timezone, sources=sources)
+    renders = (partial(render, after=False), partial(render, after=True))
+    contexts: dict[tuple[bool, str], Hashable] = {}  # a source's events share one context
     for n, item in enumerate(items):  # made one at a time, as the file is written
-        source = sources.get(item.event.source)
-        also = also_listed_by(item, sources)
         # every item but the first begins with the comma between items: a piece copied from an old file
         # is then whole, and runs of them are copied as one
-        render = partial(_piece, partial(_item, item, today, base_url, source, schema, timezone, also), n > 0)
-        yield Wanted(item, (n > 0, today, base_url, source, timezone, also), render)
+        place = (n > 0, item.event.source)
+        context = contexts.get(place)
+        if context is None:
+            source = sources.get(item.event.source)
+            context = contexts[place] = shared((n > 0, today, base_url, source, timezone))
+        if item.also:
+            context = (context, also_listed_by(item, sources))
+        yield Wanted(item, context, renders[n > 0])
     yield b"\n  ]" + head[at + len(empty) :]
 
 
@@ -87,6 +94,22 @@ def json_item(item: StoredEvent, config: Config, today: date) -> dict[str, objec
     source = sources.get(item.event.source)
     schema = f"{base}/feeds/schema.json"
     return _item(item, today, base, source, schema, config.service.timezone, also_listed_by(item, sources))
+
+
+def _render(
+    item: StoredEvent,
+    *,
+    today: date,
+    base_url: str,
+    schema: str,
+    timezone: str,
+    sources: dict[str, Source],
+    after: bool = False,
+) -> bytes:
+    """One item's piece (``after`` another item: with the comma between them first)."""
+    source = sources.get(item.event.source)
+    also = also_listed_by(item, sources) if item.also else ()
+    return _piece(partial(_item, item, today, base_url, source, schema, timezone, also), after)
 
 
 def _piece(item: Callable[[], dict[str, object]], after: bool = False) -> bytes:

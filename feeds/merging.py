@@ -19,6 +19,8 @@ from feeds.text import one_line
 
 def one_entry_per_event(items: Sequence[StoredEvent], source_order: Sequence[str]) -> list[StoredEvent]:
     """``items`` in feed order; the result keeps that order, each event where its first listing was."""
+    if not any(item.same_as for item in items):
+        return list(items)  # no listing linked to another: each is its own entry (ids are unique)
     rank = {source: i for i, source in enumerate(source_order)}
     groups: dict[str, list[StoredEvent]] = {}
     for item in items:

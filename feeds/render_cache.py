@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 from typing import NamedTuple
 
 from events.store import StoredEvent
@@ -34,11 +35,22 @@ class Wanted(NamedTuple):
 
     item: StoredEvent
     context: Hashable  # everything besides the stored event that the piece is rendered from
-    render: Callable[[], bytes]
+    render: Callable[[StoredEvent], bytes]  # shared by a document's pieces: given the item, its bytes
 
     @property
     def key(self) -> Hashable:
         return key_of(self.item)
+
+
+_SHARED: dict[Hashable, Hashable] = {}
+
+
+def shared(context: Hashable) -> Hashable:
+    """One object for equal contexts, across builds: a piece's context is then the one it was rendered
+    with (``is``), and 100,000 comparisons of tuples become comparisons of addresses."""
+    if len(_SHARED) > 100_000:
+        _SHARED.clear()
+    return _SHARED.setdefault(context, context)
 
 
 def key_of(item: StoredEvent) -> Hashable:
@@ -54,7 +66,11 @@ def assemble(parts: Iterable[bytes | Wanted], kind: str, cache: RenderCache | No
     return b"".join(
         part
         if isinstance(part, bytes)
-        else (cache.piece(kind, part.item, part.context, part.render) if cache else part.render())
+        else (
+            cache.piece(kind, part.item, part.context, partial(part.render, part.item))
+            if cache
+            else part.render(part.item)
+        )
         for part in parts
     )
 
@@ -76,7 +92,7 @@ class RenderCache:
         self._asks += 1
         self._asked[key] = self._asks
         kept = self._pieces.get(key)
-        if kept is not None and kept[1] == context and (kept[0] is item or kept[0] == item):
+        if kept is not None and (kept[1] is context or kept[1] == context) and (kept[0] is item or kept[0] == item):
             self.hits += 1
             return kept[2]
         self.misses += 1

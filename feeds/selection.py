@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 from events.config.models import Feed
 from events.store import StoredEvent
@@ -45,16 +46,23 @@ def window(feed: Feed, query: Query | None, today: date) -> tuple[set[str] | Non
 def select_events(
     items: Iterable[StoredEvent], feed: Feed, *, now: datetime, cancelled_days: int, query: Query | None = None
 ) -> list[StoredEvent]:
-    today = now.date()
-    keep_cancelled_since = now - timedelta(days=cancelled_days)
+    """What a feed (narrowed by ``query``) shows of ``items``, in its order (``by_start``)."""
+    keyed = shown_by(items, feed, today=now.date(), query=query)
+    keyed.sort(key=itemgetter(0))
+    return still_shown(keyed, now, cancelled_days)
+
+
+def shown_by(
+    items: Iterable[StoredEvent], feed: Feed, *, today: date, query: Query | None = None
+) -> list[tuple[StartKey, StoredEvent]]:
+    """The items the feed shows all day (every rule but the cancelled events' age, which moves with the
+    hour), each with its place in the feed's order: what ``feeds.build`` keeps per source."""
     sources, ends_from, starts_until = window(feed, query, today)
     categories = [c for c in (feed.categories, query.categories if query else ()) if c]
     out = []
     for item in items:
         e = item.event
         if item.removed_at is not None:
-            continue
-        if e.event_status == "cancelled" and item.cancelled_at is not None and item.cancelled_at < keep_cancelled_since:
             continue
         if sources is not None and e.source not in sources:
             continue
@@ -66,9 +74,18 @@ def select_events(
             continue
         if categories and not all(in_categories(wanted, e.categories) for wanted in categories):
             continue
-        out.append(item)
-    out.sort(key=by_start)
+        out.append((by_start(item), item))
     return out
+
+
+def still_shown(keyed: Iterable[tuple[StartKey, StoredEvent]], now: datetime, cancelled_days: int) -> list[StoredEvent]:
+    """The items of ``shown_by`` less the events cancelled more than ``cancelled_days`` ago."""
+    since = now - timedelta(days=cancelled_days)
+    return [
+        item
+        for _, item in keyed
+        if item.cancelled_at is None or item.event.event_status != "cancelled" or item.cancelled_at >= since
+    ]
 
 
 def by_start(item: StoredEvent) -> StartKey:
