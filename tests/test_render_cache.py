@@ -207,3 +207,48 @@ def test_a_feed_file_is_rewritten_from_its_old_pieces_and_the_changed_events(con
     files.write(path, feed_parts(config, feed, items, now=NOW).ics)
     assert files.rendered == 124 and path.read_bytes() == render_feed(config, feed, items, now=NOW, cache=None).ics
     assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_each_source_s_choice_kept_with_its_records_is_what_select_events_gives(tmp_path: Path) -> None:
+    """A rebuild filters and orders again only the sources read again; what it shows is what choosing
+    from every record gives, as a source changes and the day moves (the window with it)."""
+    from events.reconcile.plan import Plan, Write
+    from events.store import FetchResult, utcnow
+    from feeds.build import RecordCache
+    from feeds.selection import select_events
+
+    config = load_config(
+        write_config(
+            tmp_path,
+            "".join(f'[[sources]]\nid = "s{n}"\nurl = "https://s{n}.example/"\n' for n in range(3)),
+            service="past_days = 3\nfuture_days = 60\ncancelled_days = 2",
+        )
+    )
+    store = Store(f"sqlite:///{tmp_path}/events.db")
+    store.ensure_sources([(s.id, s.url, s.name) for s in config.sources])
+
+    def load(source: str, shift: int, cancelled: int = -1, new: bool = True) -> None:
+        writes = []
+        for k in range(12):
+            day = date(2030, 1, 1) + timedelta(days=(k * 5 + shift) % 70)
+            start = datetime(day.year, day.month, day.day, 9 + k % 3, tzinfo=LONDON) if k % 2 else day
+            status = "cancelled" if k == cancelled else "scheduled"
+            event = Event(source=source, title=f"{source} {k}", start=start, id=f"{source}-{k}", event_status=status)
+            writes.append(Write(event, new=new, visible=True))
+        store.record_fetch(source, FetchResult("page", utcnow(), utcnow(), 200), Plan(writes=writes))
+
+    for n in range(3):
+        load(f"s{n}", n, cancelled=n)
+    cache, feed = RecordCache(), config.feeds[0]
+    for now in (
+        datetime(2030, 1, 5, 12, tzinfo=UTC),
+        datetime(2030, 1, 6, 12, tzinfo=UTC),
+        datetime(2030, 1, 9, 12, tzinfo=UTC),
+    ):
+        for change in (None, "s1"):
+            if change:
+                load(change, 7, cancelled=4, new=False)
+            versions = store.versions()
+            every = select_events(store.all_events(), feed, now=now, cancelled_days=2)
+            assert cache.chosen(store, feed, now, versions, 2) == every
+    store.close()
