@@ -305,3 +305,19 @@ def test_a_trumba_calendar_is_read_from_its_public_feed() -> None:
     events = found.platform.read(ctx, GOOGLE_ICS, found.addresses[0])
     assert len(events) == 6 and {e.found_by for e in events} == {"platform:trumba"}
     assert detect(parse_html(page.replace("trumba.com/scripts", "example.com/scripts")), "https://u.example/") == []
+
+
+EM_PAGE = """<!doctype html><html><head><link rel="https://api.w.org/" href="{base}/wp-json/" />
+<link rel="stylesheet" href="{base}/wp-content/plugins/events-manager/includes/css/events-manager.min.css" />
+</head><body class="page"><div class="em em-view-container" id="em-view-6" data-view="list">
+<div class="em pixelbones em-list em-events-list"><p>Loading…</p></div></div></body></html>"""
+
+
+def test_events_manager_is_read_from_the_site_s_calendar_feed(tmp_path: Path, site: TestSite) -> None:
+    site.set("/events/", EM_PAGE.format(base=site.url))
+    site.set("/events.ics", Answer(body=GOOGLE_ICS, content_type="text/calendar; charset=UTF-8"))
+    config = write_config(tmp_path, f'[[sources]]\nid = "branch"\nurl = "{site.url}/events/"\n')
+    run_events("fetch", config=config)
+    items = json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]
+    titles = sorted(item["_event"]["title"] for item in items)
+    assert titles.count("Branch surgery") == 4 and "Annual General Meeting" in titles and site.hits("/events.ics") == 1
