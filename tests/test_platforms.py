@@ -321,3 +321,15 @@ def test_events_manager_is_read_from_the_site_s_calendar_feed(tmp_path: Path, si
     items = json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]
     titles = sorted(item["_event"]["title"] for item in items)
     assert titles.count("Branch surgery") == 4 and "Annual General Meeting" in titles and site.hits("/events.ics") == 1
+
+
+def test_a_meetup_group_is_read_from_its_public_feed() -> None:
+    page = parse_html("<html><body><div id='__next'></div><a href='https://www.meetup.com/'>Meetup</a></body></html>")
+    for url in ("https://www.meetup.com/test-union-branch/", "https://www.meetup.com/test-union-branch/events/"):
+        [found] = detect(page, url)
+        assert found.addresses == ("https://www.meetup.com/test-union-branch/events/ical/",)
+    for url in ("https://www.meetup.com/find/", "https://www.meetup.com/test-union-branch/events/301/"):
+        assert detect(page, url) == []
+    assert detect(page, "https://union.example/test-union-branch/events/") == []
+    ctx = PageContext(url="https://www.meetup.com/test-union-branch/", today=date(YEAR, 1, 1), source="branch")
+    assert {e.found_by for e in found.platform.read(ctx, GOOGLE_ICS, found.addresses[0])} == {"platform:meetup"}

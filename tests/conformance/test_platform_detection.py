@@ -6,28 +6,37 @@ the site into a source about something else."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from events.extract import parse_html
 from events.extract.platforms import detect
 from events.fetch.fetcher import decode
 from tests.conftest import shared_or_skip
 
 # the pages of the corpora drawn by a platform's view, as the corpora's INDEX.md describes them
-# ("WordPress + The Events Calendar (TEC v6) MONTH view", "Squarespace events collection (eventlist) page"); every
-# other page must detect nothing
+# ("WordPress + The Events Calendar (TEC v6) MONTH view", "Squarespace events collection (eventlist) page",
+# "Meetup.com group page"); every other page must detect nothing
 DRAWN_BY_A_PLATFORM = {
     "013-det-glwa-tec-month-view.html": "events-calendar",
     "020-friant-squarespace-events.html": "squarespace",
+    "110-cz-meetup-pydata-prague-next-data.html": "meetup",
 }
 
 
 def test_detectors_fire_only_on_pages_drawn_by_their_platform() -> None:
     pages = sorted(shared_or_skip("examples").glob("*.html"))
+    addresses = {}  # each page's own address, from its truth: some detectors go by the address
     for part in ("corpus", "corpus-more", "corpus-wide"):
         pages += sorted(shared_or_skip(part, "pages").glob("*.html"))
+        for truth in shared_or_skip(part, "truth").glob("*.json"):
+            data = json.loads(truth.read_text())
+            addresses[Path(data.get("page", "")).name] = data.get("url")
     assert len(pages) >= 180
     detected = {}
     for page in pages:
-        found = detect(parse_html(decode(page.read_bytes(), None)[0]), "https://www.example.org/events/")
+        url = addresses.get(page.name) or "https://www.example.org/events/"
+        found = detect(parse_html(decode(page.read_bytes(), None)[0]), url)
         if found:
             detected[page.name] = ",".join(f.platform.name for f in found)
     false = {name: what for name, what in detected.items() if DRAWN_BY_A_PLATFORM.get(name) != what}

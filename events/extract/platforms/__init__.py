@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from events.extract.platforms import events_calendar, events_manager, google_calendar, squarespace, trumba
+from events.extract.platforms import events_calendar, events_manager, google_calendar, meetup, squarespace, trumba
 from events.extract.platforms.platform import Answer, Found, Platform
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ __all__ = ["Answer", "Found", "Platform", "by_name", "detect", "may_show_a_platf
 
 
 # words one of the platforms' pages always holds: a page with none of them is not parsed to look for one
-_MARKS = ("tribe", "calendar.google.com", "collection-type-events", "trumba.com", "events-manager")
+_MARKS = ("tribe", "calendar.google.com", "collection-type-events", "trumba.com", "events-manager", "meetup.com")
 
 
 def may_show_a_platform(html: str) -> bool:
@@ -40,6 +40,7 @@ def platforms() -> tuple[Platform, ...]:
         events_calendar.PLATFORM,
         events_manager.PLATFORM,
         google_calendar.PLATFORM,
+        meetup.PLATFORM,
         squarespace.PLATFORM,
         trumba.PLATFORM,
     )
