@@ -333,3 +333,37 @@ def test_a_meetup_group_is_read_from_its_public_feed() -> None:
     assert detect(page, "https://union.example/test-union-branch/events/") == []
     ctx = PageContext(url="https://www.meetup.com/test-union-branch/", today=date(YEAR, 1, 1), source="branch")
     assert {e.found_by for e in found.platform.read(ctx, GOOGLE_ICS, found.addresses[0])} == {"platform:meetup"}
+
+
+MODERNGOV_PAGE = """<html><head><title>Calendar - Test Borough Council</title></head><body>
+<h1>Monthly meetings calendar</h1><p>Loading…</p>
+<a href="mgCalendarMonthView.aspx?M=2&amp;Y={year}">Next month</a>
+<a href="ieListDocuments.aspx?CId=1&amp;MId=1">An old meeting</a></body></html>"""
+
+MODERNGOV_XML = """<?xml version="1.0" encoding="utf-8"?>
+<getmeetingsbydate><meetings>
+<meeting><meetingid>5123</meetingid><meetingdate>14/01/{year}</meetingdate><meetingtime>6.30 pm</meetingtime>
+<committeeid>133</committeeid><committeetitle>Planning Applications Committee</committeetitle>
+<meetingstatus>Confirmed</meetingstatus><iswebcast>False</iswebcast></meeting>
+<meeting><meetingid>5124</meetingid><meetingdate>20/01/{year}</meetingdate><meetingtime>10.00 am</meetingtime>
+<committeeid>140</committeeid><committeetitle>Children&amp;#39;s Services Scrutiny Panel</committeetitle>
+<meetingstatus>Cancelled</meetingstatus><iswebcast>False</iswebcast></meeting>
+</meetings></getmeetingsbydate>"""
+
+
+def test_a_moderngov_calendar_is_read_from_its_web_service(tmp_path: Path, site: TestSite) -> None:
+    site.set("/mgCalendarMonthView.aspx", MODERNGOV_PAGE.format(year=YEAR))
+    site.set(
+        "/mgWebService.asmx/GetAllMeetingsByDate",
+        Answer(body=MODERNGOV_XML.format(year=YEAR), content_type="text/xml; charset=utf-8"),
+    )
+    config = write_config(tmp_path, f'[[sources]]\nid = "council"\nurl = "{site.url}/mgCalendarMonthView.aspx"\n')
+    run_events("fetch", config=config)
+    asked = next(r.path for r in site.requests if "GetAllMeetingsByDate" in r.path)
+    assert "lCommitteeId=0" in asked and "bIsAscendingDateOrder=true" in asked
+    items = json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]
+    events = {item["_event"]["title"]: item["_event"] for item in items}
+    planning = events["Planning Applications Committee"]
+    assert datetime.fromisoformat(planning["start"]) == datetime(YEAR, 1, 14, 18, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert planning["url"] == f"{site.url}/ieListDocuments.aspx?CId=133&MId=5123"
+    assert events["Children's Services Scrutiny Panel"]["event_status"] == "cancelled"

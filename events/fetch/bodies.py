@@ -117,6 +117,7 @@ _TEXT_TYPES = {
     "html": ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"),
     "calendar": ("text/calendar", "text/plain", "text/html", "application/octet-stream", "application/ics"),
     "json": ("application/json", "application/ld+json", "text/json", "text/plain", "text/javascript"),
+    "xml": ("text/xml", "application/xml", "text/plain"),
 }
 
 
@@ -126,7 +127,7 @@ def not_readable(head: bytes, content_type: str | None, expect: str) -> str | No
 
     The declared type is believed when it names something else (a PDF, an image); the first bytes
     are checked whatever it says, because servers label files wrongly in both directions."""
-    what = {"html": "an HTML page", "json": "JSON data"}.get(expect, "a calendar")
+    what = {"html": "an HTML page", "json": "JSON data", "xml": "XML data"}.get(expect, "a calendar")
     mime = (content_type or "").split(";")[0].strip().lower()
     readable = mime in _TEXT_TYPES.get(expect, ()) or mime.startswith("text/") or mime == "application/octet-stream"
     if mime and not readable:

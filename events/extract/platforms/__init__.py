@@ -15,7 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from events.extract.platforms import events_calendar, events_manager, google_calendar, meetup, squarespace, trumba
+from events.extract.platforms import (
+    events_calendar,
+    events_manager,
+    google_calendar,
+    meetup,
+    moderngov,
+    squarespace,
+    trumba,
+)
 from events.extract.platforms.platform import Answer, Found, Platform
 
 if TYPE_CHECKING:
@@ -28,7 +36,15 @@ __all__ = ["Answer", "Found", "Platform", "by_name", "detect", "may_show_a_platf
 
 
 # words one of the platforms' pages always holds: a page with none of them is not parsed to look for one
-_MARKS = ("tribe", "calendar.google.com", "collection-type-events", "trumba.com", "events-manager", "meetup.com")
+_MARKS = (
+    "tribe",
+    "calendar.google.com",
+    "collection-type-events",
+    "trumba.com",
+    "events-manager",
+    "meetup.com",
+    "ieListDocuments.aspx",
+)
 
 
 def may_show_a_platform(html: str) -> bool:
@@ -41,6 +57,7 @@ def platforms() -> tuple[Platform, ...]:
         events_manager.PLATFORM,
         google_calendar.PLATFORM,
         meetup.PLATFORM,
+        moderngov.PLATFORM,
         squarespace.PLATFORM,
         trumba.PLATFORM,
     )
