@@ -367,3 +367,82 @@ def test_a_moderngov_calendar_is_read_from_its_web_service(tmp_path: Path, site:
     assert datetime.fromisoformat(planning["start"]) == datetime(YEAR, 1, 14, 18, 30, tzinfo=ZoneInfo("Europe/London"))
     assert planning["url"] == f"{site.url}/ieListDocuments.aspx?CId=133&MId=5123"
     assert events["Children's Services Scrutiny Panel"]["event_status"] == "cancelled"
+
+
+LOCALIST_PAGE = """<html><head><title>Events Calendar | Test City</title></head><body>
+<div id="event_results" class="em-card-group"><p>Loading events…</p></div>
+<footer><a href="https://www.localist.com">Powered by Localist</a></footer></body></html>"""
+
+
+def localist_answer(page: int) -> dict:
+    """A page of Localist's API, as its public API documents it: each event with its occurrences."""
+    events = [
+        {
+            "event": {
+                "id": 41,
+                "title": "City Council Regular Meeting",
+                "localist_url": "https://calendar.example.gov/event/city-council",
+                "location_name": "City Hall Chambers",
+                "address": "100 Main St",
+                "geo": {"latitude": "40.71", "longitude": "-74.00", "city": "Springfield"},
+                "status": "live",
+                "photo_url": "https://images.example.net/council.jpg",
+                "description_text": "Open to the public.",
+                "event_instances": [
+                    {
+                        "event_instance": {
+                            "id": 1,
+                            "start": f"{YEAR}-02-03T19:00:00-05:00",
+                            "end": None,
+                            "all_day": False,
+                        }
+                    },
+                    {
+                        "event_instance": {
+                            "id": 2,
+                            "start": f"{YEAR}-02-17T19:00:00-05:00",
+                            "end": None,
+                            "all_day": False,
+                        }
+                    },
+                ],
+            }
+        }
+    ]
+    if page == 2:
+        events = [
+            {
+                "event": {
+                    "id": 42,
+                    "title": "Arbor Day Planting",
+                    "status": "canceled",
+                    "event_instances": [{"event_instance": {"start": f"{YEAR}-04-24T00:00:00-04:00", "all_day": True}}],
+                }
+            }
+        ]
+    return {"events": events, "page": {"current": page, "size": 100, "total": 2}, "date": {}}
+
+
+def test_a_localist_calendar_is_read_from_its_api_over_every_page(tmp_path: Path, site: TestSite) -> None:
+    site.set("/calendar", LOCALIST_PAGE)
+
+    def api(seen: object) -> Answer:
+        page = 2 if "page=2" in getattr(seen, "path", "") else 1
+        return Answer(body=json.dumps(localist_answer(page)), content_type="application/json")
+
+    site.set("/api/2/events", api)
+    config = write_config(
+        tmp_path, f'[[sources]]\nid = "city"\nurl = "{site.url}/calendar"\ntimezone = "America/New_York"\n'
+    )
+    run_events("fetch", config=config)
+    items = [item["_event"] for item in json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]]
+    council = [e for e in items if e["title"] == "City Council Regular Meeting"]
+    new_york = ZoneInfo("America/New_York")
+    assert [datetime.fromisoformat(e["start"]) for e in council] == [
+        datetime(YEAR, 2, 3, 19, tzinfo=new_york),
+        datetime(YEAR, 2, 17, 19, tzinfo=new_york),
+    ]
+    assert (council[0]["venue"], council[0]["latitude"]) == ("City Hall Chambers", 40.71)
+    [arbor] = [e for e in items if e["title"] == "Arbor Day Planting"]
+    assert (arbor["start"], arbor["all_day"], arbor["event_status"]) == (f"{YEAR}-04-24", True, "cancelled")
+    assert site.hits("/api/2/events") == 2

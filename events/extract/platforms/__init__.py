@@ -19,6 +19,7 @@ from events.extract.platforms import (
     events_calendar,
     events_manager,
     google_calendar,
+    localist,
     meetup,
     moderngov,
     squarespace,
@@ -44,6 +45,7 @@ _MARKS = (
     "events-manager",
     "meetup.com",
     "ieListDocuments.aspx",
+    "ocalist",
 )
 
 
@@ -56,6 +58,7 @@ def platforms() -> tuple[Platform, ...]:
         events_calendar.PLATFORM,
         events_manager.PLATFORM,
         google_calendar.PLATFORM,
+        localist.PLATFORM,
         meetup.PLATFORM,
         moderngov.PLATFORM,
         squarespace.PLATFORM,
