@@ -446,3 +446,52 @@ def test_a_localist_calendar_is_read_from_its_api_over_every_page(tmp_path: Path
     [arbor] = [e for e in items if e["title"] == "Arbor Day Planting"]
     assert (arbor["start"], arbor["all_day"], arbor["event_status"]) == (f"{YEAR}-04-24", True, "cancelled")
     assert site.hits("/api/2/events") == 2
+
+
+def test_an_eventbrite_organiser_is_read_from_its_listing_data() -> None:
+    page = parse_html(
+        "<html><body><div id='root'></div><script src='https://cdn.evbstatic.com/app.js'></script></body></html>"
+    )
+    [found] = detect(page, "https://www.eventbrite.co.uk/o/test-union-london-region-34315560147")
+    first = "https://www.eventbrite.co.uk/org/34315560147/showmore/?page_size=50&type=future&page=1"
+    assert found.addresses == (first,)
+    assert detect(page, "https://www.eventbrite.co.uk/e/reps-training-tickets-123456789") == []
+    answer = {
+        "success": True,
+        "data": {
+            "has_next_page": True,
+            "events": [
+                {
+                    "name": {"text": "Reps' Induction Day"},
+                    "url": "https://www.eventbrite.co.uk/e/reps-induction-day-tickets-1",
+                    "start": {
+                        "timezone": "Europe/London",
+                        "local": f"{YEAR}-07-01T10:00:00",
+                        "utc": f"{YEAR}-07-01T09:00:00Z",
+                    },
+                    "end": {
+                        "timezone": "Europe/London",
+                        "local": f"{YEAR}-07-01T16:00:00",
+                        "utc": f"{YEAR}-07-01T15:00:00Z",
+                    },
+                    "venue": {
+                        "name": "Unity House",
+                        "address": {"city": "London", "localized_address_display": "128 Theobalds Road, London"},
+                    },
+                    "logo": {"url": "https://img.evbuc.com/induction.jpg"},
+                    "is_sold_out": True,
+                }
+            ],
+        },
+    }
+    assert found.platform.next_address(json.dumps(answer), first) == first.replace("page=1", "page=2")
+    ctx = PageContext(url=found.addresses[0], today=date(YEAR, 1, 1), source="union")
+    [event] = found.platform.read(ctx, json.dumps(answer), first)
+    assert event.start == datetime(YEAR, 7, 1, 10, tzinfo=ZoneInfo("Europe/London"))
+    assert event.end == datetime(YEAR, 7, 1, 16, tzinfo=ZoneInfo("Europe/London"))
+    assert (event.title, event.venue, event.locality, event.booking) == (
+        "Reps' Induction Day",
+        "Unity House",
+        "London",
+        "sold_out",
+    )

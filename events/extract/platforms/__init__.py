@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from events.extract.platforms import (
+    eventbrite,
     events_calendar,
     events_manager,
     google_calendar,
@@ -46,6 +47,7 @@ _MARKS = (
     "meetup.com",
     "ieListDocuments.aspx",
     "ocalist",
+    "eventbrite",
 )
 
 
@@ -57,6 +59,7 @@ def platforms() -> tuple[Platform, ...]:
     return (
         events_calendar.PLATFORM,
         events_manager.PLATFORM,
+        eventbrite.PLATFORM,
         google_calendar.PLATFORM,
         localist.PLATFORM,
         meetup.PLATFORM,
