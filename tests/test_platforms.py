@@ -132,7 +132,7 @@ def test_a_platform_request_that_fails_fails_the_reading_and_keeps_the_events(tm
     run_events("fetch", config=config)
     serve_tec(site, second=Answer(500, b"busy", content_type="text/plain"))
     failed = run_events("fetch", config=config, check=False)
-    assert failed.returncode == 2 and "The Events Calendar (WordPress) data" in failed.stdout
+    assert failed.returncode == 2 and "The Events Calendar (WordPress): its data at" in failed.stdout
     assert len(json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]) == 3
 
 

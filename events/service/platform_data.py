@@ -39,9 +39,9 @@ async def platform_answers(
             budget -= 1
             got = await fetcher.fetch(address, trusted=hosts, expect=found.platform.expect)
             if isinstance(got, Failure):
-                return f"the {found.platform.title} data ({address}) could not be read: {got.reason}"
+                return f"{found.platform.title}: its data at {address} could not be read: {got.reason}"
             if isinstance(got, NotModified):
-                return f"the {found.platform.title} data ({address}) answered 304 to a plain request"
+                return f"{found.platform.title}: its data at {address} answered 304 to a plain request"
             answers.append(Answer(found.platform.name, got.url, got.text))
             try:
                 following = found.platform.next_address(got.text, got.url)
