@@ -495,3 +495,12 @@ def test_an_eventbrite_organiser_is_read_from_its_listing_data() -> None:
         "London",
         "sold_out",
     )
+
+
+def test_an_answer_that_is_not_the_platform_s_data_yields_nothing_and_breaks_nothing() -> None:
+    from events.extract.platforms import Answer, read_answers
+
+    ctx = PageContext(url="https://union.example/events/", today=date(YEAR, 1, 1), source="union")
+    broken = ["<html><body>Please log in</body></html>", '{"events": [1, "x", {"title": null}]', "\x00" * 10, ""]
+    for name in ("events-calendar", "google-calendar", "squarespace", "moderngov", "localist", "eventbrite", "trumba"):
+        assert read_answers(ctx, [Answer(name, "https://union.example/data", text) for text in broken]) == []

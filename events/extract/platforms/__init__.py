@@ -94,6 +94,6 @@ def read_answers(ctx: PageContext, answers: Sequence[Answer]) -> list[Event]:
     for answer in answers:
         try:
             out.extend(by_name(answer.platform).read(ctx, answer.text, answer.url))
-        except (ValueError, KeyError, AttributeError, TypeError, IndexError):
+        except Exception:
             continue
     return out
