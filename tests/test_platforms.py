@@ -504,3 +504,70 @@ def test_an_answer_that_is_not_the_platform_s_data_yields_nothing_and_breaks_not
     broken = ["<html><body>Please log in</body></html>", '{"events": [1, "x", {"title": null}]', "\x00" * 10, ""]
     for name in ("events-calendar", "google-calendar", "squarespace", "moderngov", "localist", "eventbrite", "trumba"):
         assert read_answers(ctx, [Answer(name, "https://union.example/data", text) for text in broken]) == []
+
+
+def wix_page() -> str:
+    """A Wix page whose events widget keeps its data in the page, as Wix Events writes it."""
+    widget = {
+        "events": {
+            "events": [
+                {
+                    "id": "b4c4",
+                    "title": "Branch Quiz Night",
+                    "slug": "branch-quiz-night",
+                    "description": "Teams of four. Sold out.",
+                    "location": {
+                        "name": "The Crown",
+                        "address": "1 High Street, Leeds",
+                        "fullAddress": {"city": "Leeds"},
+                    },
+                    "scheduling": {
+                        "config": {"startDate": f"{YEAR}-05-14T18:00:00.000Z", "timeZoneId": "Europe/London"}
+                    },
+                    "mainImage": {"url": "https://static.wixstatic.com/media/quiz.jpg"},
+                    "status": "SCHEDULED",
+                },
+                {
+                    "id": "c9d0",
+                    "title": "Summer Social",
+                    "slug": "summer-social",
+                    "location": {"name": "Roundhay Park"},
+                    "scheduling": {
+                        "config": {"startDate": f"{YEAR}-07-04T11:00:00.000Z", "timeZoneId": "Europe/London"}
+                    },
+                    "status": "CANCELED",
+                },
+                {"id": "tbd", "title": "Winter Party", "scheduling": {"config": {"scheduleTbd": True}}},
+            ],
+            "hasMore": False,
+        },
+        "dates": {
+            "events": {"b4c4": {"startDateISOFormatNotUTC": f"{YEAR}-05-14T19:00:00+01:00", "startTime": "7:00 PM"}}
+        },
+    }
+    warm = {"appsWarmupData": {"140603ad-af8d-84a5-2c80-a0f60cb47351": {"widgetcomp-jdvq49ls": widget}}}
+    return (
+        '<html><head><meta name="generator" content="Wix.com Website Builder"></head><body><div id="SITE_CONTAINER">'
+        '</div><script type="application/json" id="wix-warmup-data">' + json.dumps(warm) + "</script></body></html>"
+    )
+
+
+def test_wix_events_are_read_from_the_data_the_page_keeps_for_its_widget(tmp_path: Path, site: TestSite) -> None:
+    site.set("/events", wix_page())
+    config = write_config(tmp_path, f'[[sources]]\nid = "branch"\nurl = "{site.url}/events"\n')
+    run_events("fetch", config=config)
+    items = [item["_event"] for item in json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]]
+    events = {e["title"]: e for e in items}
+    assert set(events) == {"Branch Quiz Night", "Summer Social"}  # no day for the one to be announced
+    quiz = events["Branch Quiz Night"]
+    assert datetime.fromisoformat(quiz["start"]) == datetime(YEAR, 5, 14, 19, tzinfo=ZoneInfo("Europe/London"))
+    assert (quiz["venue"], quiz["locality"], quiz["url"]) == (
+        "The Crown",
+        "Leeds",
+        f"{site.url}/event-details/branch-quiz-night",
+    )
+    summer = events["Summer Social"]
+    assert datetime.fromisoformat(summer["start"]) == datetime(YEAR, 7, 4, 12, tzinfo=ZoneInfo("Europe/London"))
+    assert summer["event_status"] == "cancelled"
+    explained = run_events("extract", f"{site.url}/events", "--explain", config=config).stdout
+    assert "Wix events: its events are read from the data the page keeps for its widget" in explained

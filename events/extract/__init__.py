@@ -27,7 +27,7 @@ from events.config.models import Selectors
 from events.extract.context import PageContext
 from events.extract.merge import merge_events
 from events.extract.parsing import parse_html as parse_html  # for callers that parse a page once
-from events.extract.platforms import Answer, read_answers
+from events.extract.platforms import Answer, read_answers, read_in_page
 from events.extract.reader_model import ReaderModel
 from events.extract.structured.calendars import calendar_links, events_from_calendar
 from events.extract.structured.embedded import find_embedded_events
@@ -149,6 +149,7 @@ def _extract(
     for text in calendars:
         structured.extend(events_from_calendar(ctx, text))
     structured.extend(read_answers(ctx, platform_answers))
+    structured.extend(read_in_page(ctx))
     if selectors is not None:
         return merge_events(find_selector_events(ctx, selectors), page_url=url, fill_from=structured)
     if structured:

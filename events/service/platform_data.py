@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from events.extract.platforms import Answer, Found, detect
+from events.extract.platforms import Answer, Found, detect, platforms
 from events.fetch.addresses import host_of
 from events.fetch.fetcher import Failure, Fetcher, NotModified
 
@@ -60,4 +60,8 @@ def allowed(found: Found, address: str, page_url: str) -> bool:
 
 def said(url: str, tree: LexborHTMLParser) -> list[str]:
     """What ``events sources add`` and ``events extract --explain`` say of the platforms on a page."""
-    return [f"{f.platform.title}: its events are read from {', '.join(f.addresses)}" for f in detect(tree, url)]
+    lines = [f"{f.platform.title}: its events are read from {', '.join(f.addresses)}" for f in detect(tree, url)]
+    for platform in platforms():
+        if platform.shows is not None and platform.shows(tree):
+            lines.append(f"{platform.title}: its events are read from the data the page keeps for its widget")
+    return lines

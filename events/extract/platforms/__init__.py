@@ -25,6 +25,7 @@ from events.extract.platforms import (
     moderngov,
     squarespace,
     trumba,
+    wix,
 )
 from events.extract.platforms.platform import Answer, Found, Platform
 
@@ -34,7 +35,17 @@ if TYPE_CHECKING:
     from events.extract.context import PageContext
     from events.record import Event
 
-__all__ = ["Answer", "Found", "Platform", "by_name", "detect", "may_show_a_platform", "platforms", "read_answers"]
+__all__ = [
+    "Answer",
+    "Found",
+    "Platform",
+    "by_name",
+    "detect",
+    "may_show_a_platform",
+    "platforms",
+    "read_answers",
+    "read_in_page",
+]
 
 
 # words one of the platforms' pages always holds: a page with none of them is not parsed to look for one
@@ -66,6 +77,7 @@ def platforms() -> tuple[Platform, ...]:
         moderngov.PLATFORM,
         squarespace.PLATFORM,
         trumba.PLATFORM,
+        wix.PLATFORM,
     )
 
 
@@ -85,6 +97,19 @@ def detect(tree: LexborHTMLParser, url: str | None) -> list[Found]:
         if addresses:
             found.append(Found(platform, tuple(dict.fromkeys(addresses))))
     return found
+
+
+def read_in_page(ctx: PageContext) -> list[Event]:
+    """The events of the platforms that keep their data in the page itself (``Platform.in_page``)."""
+    out: list[Event] = []
+    for platform in platforms():
+        if platform.in_page is None or ctx.tree is None:
+            continue
+        try:
+            out.extend(platform.in_page(ctx, ctx.tree))
+        except Exception:
+            continue
+    return out
 
 
 def read_answers(ctx: PageContext, answers: Sequence[Answer]) -> list[Event]:

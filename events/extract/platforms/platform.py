@@ -22,6 +22,9 @@ class Platform:
     read: Callable[[PageContext, str, str], list[Event]]  # (context, answer text, its address) -> events
     next_address: Callable[[str, str], str | None] = lambda text, url: None  # a paged answer's next page
     hosts: frozenset[str] = frozenset()  # hosts besides the page's own that its data may come from
+    # a platform that keeps its data in the page itself: its events, read from the page, and whether it shows
+    in_page: Callable[[PageContext, LexborHTMLParser], list[Event]] | None = None
+    shows: Callable[[LexborHTMLParser], bool] | None = None
 
 
 @dataclass(frozen=True)
