@@ -571,3 +571,36 @@ def test_wix_events_are_read_from_the_data_the_page_keeps_for_its_widget(tmp_pat
     assert summer["event_status"] == "cancelled"
     explained = run_events("extract", f"{site.url}/events", "--explain", config=config).stdout
     assert "Wix events: its events are read from the data the page keeps for its widget" in explained
+
+
+def test_platform_data_is_asked_changed_since_and_a_304_reuses_what_was_read(site: TestSite) -> None:
+    """In one process (as `events run`), a platform's answer is asked again with its ETag; a 304 gives the
+    answer read before, whose events are the same."""
+    import asyncio
+
+    from events.fetch.fetcher import Fetcher
+    from events.service.platform_data import ANSWERS, platform_answers
+    from tests.test_fetch import FAST
+
+    first, _ = tec_answers(site.url)
+    first.pop("next_rest_url")
+    body = json.dumps(first)
+
+    def api(seen: object) -> Answer:
+        if getattr(seen, "headers", {}).get("if-none-match") == '"v1"':
+            return Answer(304, b"", headers={"ETag": '"v1"'}, content_type="application/json")
+        return Answer(body=body, headers={"ETag": '"v1"'}, content_type="application/json")
+
+    site.set("/wp-json/tribe/events/v1/events", api)
+    tree = parse_html(TEC_PAGE.format(base=site.url))
+    hosts = frozenset({site.url.removeprefix("http://")})
+
+    async def read() -> object:
+        async with Fetcher(FAST) as fetcher:
+            return await platform_answers(fetcher, f"{site.url}/events/", tree, hosts, [])
+
+    ANSWERS.clear()
+    once, again = asyncio.run(read()), asyncio.run(read())
+    assert once == again and [a.text for a in once] == [body]  # type: ignore[union-attr]
+    asked = [r.headers.get("if-none-match") for r in site.requests if r.path.startswith("/wp-json/")]
+    assert asked == [None, '"v1"']

@@ -1,8 +1,9 @@
 """The data of the platforms a page draws its events from (``events.extract.platforms``), fetched through
 the same polite fetcher as the page: robots.txt, delays, size caps. Only from the page's own host or a
 host the platform names, and a platform host must resolve to public addresses like any page a source
-leads to. A listing read in part is no reading: when a platform request fails, the reading fails, as
-when a following page of the listing fails, so its events are not taken for gone.
+leads to. Each answer is asked "changed since?" when this process read it before (``AnswerCache``). A
+listing read in part is no reading: when a platform request fails, the reading fails, as when a following
+page of the listing fails, so its events are not taken for gone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.platforms import Answer, Found, detect, platforms
 from events.fetch.addresses import host_of
-from events.fetch.fetcher import Failure, Fetcher, NotModified
+from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
 
 MAX_REQUESTS = 12  # platform requests per reading: 50 events to a page of a plugin's API, 600 in all
 
@@ -37,11 +38,22 @@ async def platform_answers(
                 notes.append(f"{found.platform.title}: only the first {MAX_REQUESTS} answers of its data were read")
                 return answers
             budget -= 1
-            got = await fetcher.fetch(address, trusted=hosts, expect=found.platform.expect)
+            kept = ANSWERS.get(address)
+            got = await fetcher.fetch(
+                address,
+                etag=kept.etag if kept else None,
+                last_modified=kept.last_modified if kept else None,
+                trusted=hosts,
+                expect=found.platform.expect,
+            )
             if isinstance(got, Failure):
                 return f"{found.platform.title}: its data at {address} could not be read: {got.reason}"
             if isinstance(got, NotModified):
-                return f"{found.platform.title}: its data at {address} answered 304 to a plain request"
+                if kept is None:
+                    return f"{found.platform.title}: its data at {address} answered 304 to a plain request"
+                got = kept  # unchanged since it was last read: the answer kept then
+            else:
+                ANSWERS.keep(address, got)
             answers.append(Answer(found.platform.name, got.url, got.text))
             try:
                 following = found.platform.next_address(got.text, got.url)
@@ -50,6 +62,38 @@ async def platform_answers(
             if following:
                 queue.append(following)
     return answers
+
+
+class AnswerCache:
+    """The platforms' answers this process read last, by address, with their validators: a platform's data
+    is asked "changed since?" (ETag, Last-Modified) and a 304 reuses what was read. Bounded in bytes, the
+    oldest forgotten first; a new process asks in full again."""
+
+    def __init__(self, limit: int = 32 * 1024 * 1024) -> None:
+        self.limit = limit
+        self._pages: dict[str, Page] = {}
+        self._size = 0
+
+    def get(self, address: str) -> Page | None:
+        return self._pages.get(address)
+
+    def clear(self) -> None:
+        self._pages.clear()
+        self._size = 0
+
+    def keep(self, address: str, page: Page) -> None:
+        old = self._pages.pop(address, None)
+        self._size -= len(old.text) if old else 0
+        if not (page.etag or page.last_modified) or len(page.text) > self.limit:
+            return  # nothing to ask "changed since?" with
+        self._pages[address] = page
+        self._size += len(page.text)
+        while self._size > self.limit:
+            oldest = next(iter(self._pages))
+            self._size -= len(self._pages.pop(oldest).text)
+
+
+ANSWERS = AnswerCache()
 
 
 def allowed(found: Found, address: str, page_url: str) -> bool:
