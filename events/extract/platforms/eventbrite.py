@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
-from events.extract.platforms.platform import Platform
+from events.extract.platforms.platform import Platform, named_zone, utc_on_clock
 from events.extract.structured.candidate import Candidate, clean_text, description_text, to_event
 from events.record import Event
 
@@ -91,20 +90,13 @@ def _moment(when: object) -> str | None:
     """The instant (``utc``) in the event's own zone; the local clock when there is no instant."""
     if not isinstance(when, dict):
         return None
-    zone = _zone(when.get("timezone"))
+    zone = named_zone(when.get("timezone"))
     utc, local = when.get("utc"), when.get("local")
     if isinstance(utc, str) and len(utc) >= 19 and zone is not None:
-        return datetime.fromisoformat(utc[:19]).replace(tzinfo=UTC).astimezone(zone).isoformat(timespec="seconds")
+        return utc_on_clock(utc, zone)
     if isinstance(local, str) and len(local) >= 19 and zone is not None:
         return datetime.fromisoformat(local[:19]).replace(tzinfo=zone).isoformat(timespec="seconds")
     return local if isinstance(local, str) else None
-
-
-def _zone(name: object) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if isinstance(name, str) and "/" in name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 PLATFORM = Platform(

@@ -12,15 +12,15 @@ the plugin's own files beside WordPress's API link. Field names: the plugin's RE
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
-from events.extract.platforms.platform import Platform
+from events.extract.platforms.platform import Platform, named_zone, utc_on_clock
 from events.extract.structured.candidate import Candidate, clean_text, description_text, to_event
 from events.record import Event
 
@@ -88,7 +88,7 @@ def read(ctx: PageContext, text: str, url: str) -> list[Event]:
 
 
 def _event(ctx: PageContext, item: dict[str, Any], url: str) -> Event | None:
-    zone = _zone(item.get("timezone")) or ctx.zone
+    zone = named_zone(item.get("timezone")) or ctx.zone
     all_day = item.get("all_day") is True
     venue: dict[str, Any] = item["venue"] if isinstance(item.get("venue"), dict) else {}
     image: dict[str, Any] = item["image"] if isinstance(item.get("image"), dict) else {}
@@ -137,16 +137,8 @@ def _moment(item: dict[str, Any], which: str, zone: ZoneInfo, all_day: bool) -> 
         return local[:10]
     utc = item.get(f"utc_{which}_date")
     if isinstance(utc, str) and len(utc) >= 19:
-        moment = datetime.fromisoformat(utc[:19]).replace(tzinfo=UTC).astimezone(zone)
-        return moment.isoformat(timespec="seconds")
+        return utc_on_clock(utc, zone)
     return datetime.fromisoformat(local[:19]).replace(tzinfo=zone).isoformat(timespec="seconds")
-
-
-def _zone(name: object) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if isinstance(name, str) and "/" in name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 PLATFORM = Platform(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser
@@ -42,3 +44,18 @@ class Answer:
     platform: str
     url: str
     text: str
+
+
+def named_zone(name: object) -> ZoneInfo | None:
+    """The IANA zone a platform's data names ("Europe/London"), or None for anything else ("UTC+1", "")."""
+    try:
+        return ZoneInfo(name) if isinstance(name, str) and "/" in name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def utc_on_clock(utc: str, zone: tzinfo | None) -> str:
+    """A UTC time as platforms write it ("2024-05-01 17:00:00", "2024-05-01T17:00:00.000Z") as ISO text
+    on ``zone``'s clock (UTC's without one): the instant, never the ambiguous local form."""
+    moment = datetime.fromisoformat(utc[:19]).replace(tzinfo=UTC)
+    return (moment.astimezone(zone) if zone else moment).isoformat(timespec="seconds")

@@ -14,12 +14,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
-from events.extract.platforms.platform import Platform
+from events.extract.platforms.platform import Platform, named_zone
 from events.extract.structured.candidate import Candidate, clean_text, description_text, to_event
 from events.record import Event
 
@@ -59,7 +59,7 @@ def read(ctx: PageContext, text: str, url: str) -> list[Event]:
     if not isinstance(data, dict):
         return []
     website: dict[str, Any] = data["website"] if isinstance(data.get("website"), dict) else {}
-    zone = _zone(website.get("timeZone")) or ctx.zone
+    zone = named_zone(website.get("timeZone")) or ctx.zone
     items = [i for key in ("upcoming", "items", "past") for i in data.get(key) or [] if isinstance(i, dict)]
     seen, out = set(), []
     for item in items:
@@ -103,13 +103,6 @@ def _moment(millis: object, zone: ZoneInfo) -> str | None:
     if not isinstance(millis, int | float) or isinstance(millis, bool):
         return None
     return datetime.fromtimestamp(millis / 1000, UTC).astimezone(zone).isoformat(timespec="seconds")
-
-
-def _zone(name: object) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if isinstance(name, str) and "/" in name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 PLATFORM = Platform(

@@ -9,15 +9,13 @@ and ``timeZoneId``, ``mainImage``, ``status``) and ``dates.events[<id>]`` (``sta
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
-from events.extract.platforms.platform import Platform
+from events.extract.platforms.platform import Platform, named_zone, utc_on_clock
 from events.extract.structured.candidate import Candidate, clean_text, description_text, to_event
 from events.record import Event
 
@@ -91,12 +89,7 @@ def _local(utc: object, zone_name: object) -> str | None:
     """A UTC ``startDate`` on the event's own clock, when the page has no local form of it."""
     if not isinstance(utc, str) or len(utc) < 19:
         return None
-    moment = datetime.fromisoformat(utc[:19]).replace(tzinfo=UTC)
-    try:
-        zone = ZoneInfo(zone_name) if isinstance(zone_name, str) and "/" in zone_name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = None
-    return (moment.astimezone(zone) if zone else moment).isoformat(timespec="seconds")
+    return utc_on_clock(utc, named_zone(zone_name))
 
 
 def detect(tree: LexborHTMLParser, url: str) -> list[str]:
