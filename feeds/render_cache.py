@@ -37,10 +37,6 @@ class Wanted(NamedTuple):
     context: Hashable  # everything besides the stored event that the piece is rendered from
     render: Callable[[StoredEvent], bytes]  # shared by a document's pieces: given the item, its bytes
 
-    @property
-    def key(self) -> Hashable:
-        return key_of(self.item)
-
 
 _SHARED: dict[Hashable, Hashable] = {}
 

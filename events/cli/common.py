@@ -94,7 +94,7 @@ def platform_data(html: str, url: str, ctx: click.Context | None) -> list[Any]:
     from events.fetch.fetcher import Fetcher
     from events.service.platform_data import platform_answers
 
-    if not may_show_a_platform(html):
+    if not may_show_a_platform(html, url):
         return []
 
     async def get() -> Any:

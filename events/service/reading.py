@@ -72,7 +72,7 @@ async def read_listing(
 ) -> Listing | Failure:
     """The first page and, up to ``source.pages`` in all, the pages its "next" links lead to, with the
     data of the platforms the first page draws its events from (``events.service.platform_data``)."""
-    if source.pages <= 1 and not may_show_a_platform(first.text):
+    if source.pages <= 1 and not may_show_a_platform(first.text, first.url):
         return Listing([(first, None)])  # parsed where it is read (a reader process)
     tree = await asyncio.to_thread(parse_html, first.text, notes)
     answers = await platform_answers(fetcher, first.url, tree, hosts, notes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from events.extract.platforms import (
     eventbrite,
@@ -55,15 +56,16 @@ _MARKS = (
     "collection-type-events",
     "trumba.com",
     "events-manager",
-    "meetup.com",
     "ieListDocuments.aspx",
     "ocalist",
-    "eventbrite",
 )
+# the platforms known by the page's own address: a page that merely links to them is not theirs
+_HOSTS = ("meetup.com", "eventbrite.")
 
 
-def may_show_a_platform(html: str) -> bool:
-    return any(mark in html for mark in _MARKS)
+def may_show_a_platform(html: str, url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return any(mark in html for mark in _MARKS) or any(name in host for name in _HOSTS)
 
 
 def platforms() -> tuple[Platform, ...]:
