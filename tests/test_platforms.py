@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from events.extract import parse_html
 from events.extract.context import PageContext
-from events.extract.platforms import detect, google_calendar
+from events.extract.platforms import detect, google_calendar, platforms
 from tests.conftest import run_events, write_config
 from tests.site import Answer, TestSite
 
@@ -23,6 +23,17 @@ TEC_PAGE = """<!doctype html><html lang="en-GB"><head><title>Events – Test Uni
 </head><body class="post-type-archive post-type-archive-tribe_events tribe-events-page-template">
 <div class="tribe-common tribe-events tribe-events-view tribe-events-view--list" data-js="tribe-events-view">
 <p>Loading events…</p></div></body></html>"""
+
+
+def feed_events(tmp_path: Path) -> list[dict]:
+    """The events of the feed of every source, as the JSON feed publishes them."""
+    return [item["_event"] for item in json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]]
+
+
+def fetched(tmp_path: Path, url: str) -> dict[str, dict]:
+    """The events ``events fetch`` publishes for one source at ``url``, by title."""
+    run_events("fetch", config=write_config(tmp_path, f'[[sources]]\nid = "union"\nurl = "{url}"\n'))
+    return {e["title"]: e for e in feed_events(tmp_path)}
 
 
 def tec_answers(base: str) -> tuple[dict, dict]:
@@ -435,7 +446,7 @@ def test_a_localist_calendar_is_read_from_its_api_over_every_page(tmp_path: Path
         tmp_path, f'[[sources]]\nid = "city"\nurl = "{site.url}/calendar"\ntimezone = "America/New_York"\n'
     )
     run_events("fetch", config=config)
-    items = [item["_event"] for item in json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]]
+    items = feed_events(tmp_path)
     council = [e for e in items if e["title"] == "City Council Regular Meeting"]
     new_york = ZoneInfo("America/New_York")
     assert [datetime.fromisoformat(e["start"]) for e in council] == [
@@ -502,7 +513,7 @@ def test_an_answer_that_is_not_the_platform_s_data_yields_nothing_and_breaks_not
 
     ctx = PageContext(url="https://union.example/events/", today=date(YEAR, 1, 1), source="union")
     broken = ["<html><body>Please log in</body></html>", '{"events": [1, "x", {"title": null}]', "\x00" * 10, ""]
-    for name in ("events-calendar", "google-calendar", "squarespace", "moderngov", "localist", "eventbrite", "trumba"):
+    for name in (p.name for p in platforms()):
         assert read_answers(ctx, [Answer(name, "https://union.example/data", text) for text in broken]) == []
 
 
@@ -554,10 +565,7 @@ def wix_page() -> str:
 
 def test_wix_events_are_read_from_the_data_the_page_keeps_for_its_widget(tmp_path: Path, site: TestSite) -> None:
     site.set("/events", wix_page())
-    config = write_config(tmp_path, f'[[sources]]\nid = "branch"\nurl = "{site.url}/events"\n')
-    run_events("fetch", config=config)
-    items = [item["_event"] for item in json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]]
-    events = {e["title"]: e for e in items}
+    events = fetched(tmp_path, f"{site.url}/events")
     assert set(events) == {"Branch Quiz Night", "Summer Social"}  # no day for the one to be announced
     quiz = events["Branch Quiz Night"]
     assert datetime.fromisoformat(quiz["start"]) == datetime(YEAR, 5, 14, 19, tzinfo=ZoneInfo("Europe/London"))
@@ -569,7 +577,7 @@ def test_wix_events_are_read_from_the_data_the_page_keeps_for_its_widget(tmp_pat
     summer = events["Summer Social"]
     assert datetime.fromisoformat(summer["start"]) == datetime(YEAR, 7, 4, 12, tzinfo=ZoneInfo("Europe/London"))
     assert summer["event_status"] == "cancelled"
-    explained = run_events("extract", f"{site.url}/events", "--explain", config=config).stdout
+    explained = run_events("extract", f"{site.url}/events", "--explain", config=tmp_path / "config.toml").stdout
     assert "Wix events: its events are read from the data the page keeps for its widget" in explained
 
 
@@ -604,3 +612,137 @@ def test_platform_data_is_asked_changed_since_and_a_304_reuses_what_was_read(sit
     assert once == again and [a.text for a in once] == [body]  # type: ignore[union-attr]
     asked = [r.headers.get("if-none-match") for r in site.requests if r.path.startswith("/wp-json/")]
     assert asked == [None, '"v1"']
+
+
+MEC_PAGE = """<!doctype html><html><head><link rel="https://api.w.org/" href="{base}/wp-json/" />
+<link rel="stylesheet" href="{base}/wp-content/plugins/modern-events-calendar-lite/assets/css/frontend.min.css" />
+</head><body class="page"><div class="mec-wrap mec-skin-list-container" id="mec_skin_512">
+<div class="mec-skin-list-events-container" id="mec_skin_events_512"><p>Loading…</p></div></div></body></html>"""
+
+
+def test_modern_events_calendar_is_read_from_the_site_s_calendar_feed(tmp_path: Path, site: TestSite) -> None:
+    site.set("/events/", MEC_PAGE.format(base=site.url))
+
+    def root(seen: object) -> Answer:
+        if "mec-ical-feed=1" in getattr(seen, "path", ""):
+            return Answer(body=GOOGLE_ICS, content_type="text/calendar; charset=UTF-8")
+        return Answer(body="<html><body>Home</body></html>")
+
+    site.set("/", root)
+    config = write_config(tmp_path, f'[[sources]]\nid = "branch"\nurl = "{site.url}/events/"\n')
+    run_events("fetch", config=config)
+    items = feed_events(tmp_path)
+    assert sorted(e["title"] for e in items).count("Branch surgery") == 4 and site.hits("/") == 1
+    single = MEC_PAGE.replace('class="page"', 'class="single single-mec-events"').format(base="https://u.example")
+    assert detect(parse_html(single), "https://u.example/events/agm/") == []
+    plain = MEC_PAGE.replace("modern-events-calendar-lite", "other-plugin").format(base="https://u.example")
+    assert detect(parse_html(plain), "https://u.example/events/") == []
+
+
+def bookwhen_row(n: int, extra: str = "") -> str:
+    day = date(YEAR, 2, 1) + timedelta(days=n)
+    return (
+        f'<tr class="agenda_list_item" data-hook="agenda_list_item" data-event="ev-s{n:03d}-{day:%Y%m%d}183000">'
+        f'<td class="date">{day:%a %d %b}</td>'
+        f'<td class="summary"><a href="/testunion/e/ev-s{n:03d}-{day:%Y%m%d}183000">'
+        f'<button type="button">Reps Workshop {n}</button></a></td>'
+        f'<td class="duration">6:30 PM – 8:00 PM GMT</td><td class="location">Unity House</td>{extra}</tr>'
+    )
+
+
+def bookwhen_page(rows: int) -> str:
+    body = "".join(bookwhen_row(n, '<td class="availability">Fully booked</td>' if n == 1 else "") for n in range(rows))
+    return (
+        "<html><head><title>Test Union | Bookwhen</title></head><body>"
+        '<div id="agenda" data-options=\'{"calendar":"k3x9q","view":"list"}\'>'
+        f'<table id="agenda_list"><tbody>{body}</tbody></table>'
+        '<a class="show_more" href="#">Show more…</a></div></body></html>'
+    )
+
+
+def test_a_bookwhen_account_is_read_from_its_page_and_what_show_more_asks(tmp_path: Path, site: TestSite) -> None:
+    site.set("/testunion", bookwhen_page(20))
+    more = "".join(bookwhen_row(n) for n in range(20, 23))
+    script = f'$("#agenda_list tbody").append({json.dumps(more)});\n$(".show_more").hide();'
+    site.set("/testunion/calendar_items", Answer(body=script, content_type="text/javascript; charset=utf-8"))
+    config = write_config(tmp_path, f'[[sources]]\nid = "union"\nurl = "{site.url}/testunion"\n')
+    run_events("fetch", config=config)
+    asked = next(r.path for r in site.requests if "calendar_items" in r.path)
+    assert "offset=20" in asked and "calendar=k3x9q" in asked and "limit=50" in asked
+    items = feed_events(tmp_path)
+    events = {e["title"]: e for e in items}
+    assert len(events) == len(items) == 23
+    first = events["Reps Workshop 0"]
+    assert datetime.fromisoformat(first["start"]) == datetime(YEAR, 2, 1, 18, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert datetime.fromisoformat(first["end"]) == datetime(YEAR, 2, 1, 20, tzinfo=ZoneInfo("Europe/London"))
+    assert (first["venue"], first["url"]) == ("Unity House", f"{site.url}/testunion/e/ev-s000-{YEAR}0201183000")
+    assert events["Reps Workshop 1"]["booking"] == "sold_out" and "Reps Workshop 22" in events
+    explained = run_events("extract", f"{site.url}/testunion", "--explain", config=config).stdout
+    assert "Bookwhen: its events are read from the page's agenda rows" in explained
+    assert f"Bookwhen: its events are read from {site.url}/testunion/calendar_items?offset=20" in explained
+    assert explained.count("found by     platform:bookwhen") == 23
+
+
+def test_a_page_linking_its_public_bookwhen_feed_is_read_from_the_feed() -> None:
+    page = """<html><body><h1>Classes</h1>
+    <a href="webcal://feeds.bookwhen.com/ical/k3x9q/p7d2/public.ics">Subscribe to our classes</a>
+    <a href="https://feeds.bookwhen.com/ical/k3x9q/secret/private.ics">Staff feed</a></body></html>"""
+    [found] = detect(parse_html(page), "https://union.example/classes")
+    assert (found.platform.name, found.addresses) == (
+        "bookwhen",
+        ("https://feeds.bookwhen.com/ical/k3x9q/p7d2/public.ics",),
+    )
+    ctx = PageContext(url="https://union.example/classes", today=date(YEAR, 1, 1), source="union")
+    assert len(found.platform.read(ctx, GOOGLE_ICS, found.addresses[0])) == 6
+    assert detect(parse_html(bookwhen_page(3)), "https://bookwhen.com/testunion") == []  # all on the page
+
+
+def ticket_tailor_listing(base: str) -> str:
+    def card(n: int, when: str, title: str, extra: str = "") -> str:
+        return (
+            f'<li class="main-events-listing__event"><div class="event__image">'
+            f'<img src="https://uploads.tickettailorassets.com/c_scale,w_250/v1/{n}.jpg" alt="{title}"></div>'
+            f'<a class="event__link" href="/events/testunion/{n}">{title}</a>'
+            f'<div class="event-meta__date">{when}</div>'
+            f'<div class="event-meta__location">The Crown, 1 High Street, Leeds</div>{extra}</li>'
+        )
+
+    saturday = date(YEAR, 7, 4) + timedelta(days=(5 - date(YEAR, 7, 4).weekday()) % 7)
+    cards = [
+        card(101, f"{saturday:%a %d %b %Y} 7:30 PM - 11:00 PM", "Summer Social"),
+        card(102, f"{saturday + timedelta(days=7):%a %d %b %Y} 7:00 PM", "Quiz Night", "<span>Sold out</span>"),
+        card(103, "Multiple dates and times", "Walking Tours"),
+    ]
+    return f'<html><body><ul class="main-events-listing">{"".join(cards)}</ul></body></html>'
+
+
+def test_a_ticket_tailor_box_office_is_read_from_its_listing(tmp_path: Path, site: TestSite) -> None:
+    site.set("/events/testunion/", ticket_tailor_listing(site.url))
+    events = fetched(tmp_path, f"{site.url}/events/testunion/")
+    assert set(events) == {"Summer Social", "Quiz Night"}  # no day for the one of many dates
+    social = events["Summer Social"]
+    start, end = datetime.fromisoformat(social["start"]), datetime.fromisoformat(social["end"])
+    assert (start.hour, start.minute, end - start) == (19, 30, timedelta(hours=3, minutes=30))
+    assert (social["venue"], social["url"]) == ("The Crown, 1 High Street, Leeds", f"{site.url}/events/testunion/101")
+    assert social["image"].endswith("/101.jpg") and events["Quiz Night"]["booking"] == "sold_out"
+
+
+def test_a_ticket_tailor_widget_is_read_from_its_box_office_listing() -> None:
+    page = """<html><body><h1>Tickets</h1><div class="tt-widget"><div class="tt-widget-fallback"><p>
+    <a href="https://www.tickettailor.com/all-tickets/testunion/?ref=website_widget">Buy tickets</a></p></div>
+    <script src="https://cdn.tickettailor.com/js/widgets/min/widget.js"
+     data-url="https://www.tickettailor.com/all-tickets/testunion/?ref=website_widget&show_search_filter=true"
+     data-type="inline"></script></div></body></html>"""
+    [found] = detect(parse_html(page), "https://union.example/tickets")
+    assert (found.platform.name, found.addresses) == (
+        "ticket-tailor",
+        ("https://www.tickettailor.com/events/testunion/",),
+    )
+    ctx = PageContext(url="https://union.example/tickets", today=date(YEAR, 1, 1), source="union")
+    events = found.platform.read(ctx, ticket_tailor_listing(""), found.addresses[0])
+    assert [e.url for e in events] == [
+        "https://www.tickettailor.com/events/testunion/101",
+        "https://www.tickettailor.com/events/testunion/102",
+    ]
+    checkout = page.replace("all-tickets/testunion/", "checkout/new-session/id/1979805/chk/f691/")
+    assert detect(parse_html(checkout), "https://union.example/tickets") == []

@@ -107,5 +107,5 @@ def said(url: str, tree: LexborHTMLParser) -> list[str]:
     lines = [f"{f.platform.title}: its events are read from {', '.join(f.addresses)}" for f in detect(tree, url)]
     for platform in platforms():
         if platform.shows is not None and platform.shows(tree):
-            lines.append(f"{platform.title}: its events are read from the data the page keeps for its widget")
+            lines.append(f"{platform.title}: its events are read from {platform.shown_in}")
     return lines

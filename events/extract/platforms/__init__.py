@@ -17,14 +17,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from events.extract.platforms import (
+    bookwhen,
     eventbrite,
     events_calendar,
     events_manager,
     google_calendar,
     localist,
     meetup,
+    modern_events_calendar,
     moderngov,
     squarespace,
+    ticket_tailor,
     trumba,
     wix,
 )
@@ -58,6 +61,10 @@ _MARKS = (
     "events-manager",
     "ieListDocuments.aspx",
     "ocalist",
+    "modern-events-calendar",
+    "feeds.bookwhen.com",
+    "agenda_list_item",
+    "tickettailor.com/js/widgets/",
 )
 # the platforms known by the page's own address: a page that merely links to them is not theirs
 _HOSTS = ("meetup.com", "eventbrite.")
@@ -72,12 +79,15 @@ def platforms() -> tuple[Platform, ...]:
     return (
         events_calendar.PLATFORM,
         events_manager.PLATFORM,
+        modern_events_calendar.PLATFORM,
+        bookwhen.PLATFORM,
         eventbrite.PLATFORM,
         google_calendar.PLATFORM,
         localist.PLATFORM,
         meetup.PLATFORM,
         moderngov.PLATFORM,
         squarespace.PLATFORM,
+        ticket_tailor.PLATFORM,
         trumba.PLATFORM,
         wix.PLATFORM,
     )

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
-from events.extract.platforms.platform import Platform, named_zone, utc_on_clock
+from events.extract.platforms.platform import Platform, named_zone, uses_files, utc_on_clock
 from events.extract.structured.candidate import Candidate, clean_text, description_text, to_event
 from events.record import Event
 
@@ -44,10 +44,7 @@ def detect(tree: LexborHTMLParser, url: str) -> list[str]:
         origin = (meta.attrs.get("content") or "").strip()
         if urlsplit(origin).scheme in ("http", "https"):
             return [_events_address(origin.rstrip("/") + "/wp-json/" + _API)]
-    uses_plugin = any(
-        _PLUGIN in (node.attrs.get("src") or node.attrs.get("href") or "")
-        for node in tree.css("script[src], link[href]")
-    )
+    uses_plugin = uses_files(tree, _PLUGIN)
     api = tree.css_first('link[rel="https://api.w.org/"][href]')
     if uses_plugin and api is not None:
         root = urljoin(url, (api.attrs.get("href") or "").strip())

@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
 from events.extract.platforms.calendar_file import calendar_events
-from events.extract.platforms.platform import Platform
+from events.extract.platforms.platform import Platform, uses_files
 from events.record import Event
 
 NAME = "events-manager"
@@ -26,9 +26,7 @@ def detect(tree: LexborHTMLParser, url: str) -> list[str]:
     body = tree.body
     if body is not None and "single-event" in (body.attrs.get("class") or "").split():
         return []
-    if not any(
-        _PLUGIN in (n.attrs.get("src") or n.attrs.get("href") or "") for n in tree.css("script[src], link[href]")
-    ):
+    if not uses_files(tree, _PLUGIN):
         return []
     parts = urlsplit(url)
     pretty = tree.css_first('link[rel="https://api.w.org/"][href*="/wp-json/"]') is not None

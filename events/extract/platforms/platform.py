@@ -27,6 +27,7 @@ class Platform:
     # a platform that keeps its data in the page itself: its events, read from the page, and whether it shows
     in_page: Callable[[PageContext, LexborHTMLParser], list[Event]] | None = None
     shows: Callable[[LexborHTMLParser], bool] | None = None
+    shown_in: str = "the data the page keeps for its widget"  # what ``in_page`` reads, for people
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class Answer:
     platform: str
     url: str
     text: str
+
+
+def uses_files(tree: LexborHTMLParser, path: str) -> bool:
+    """Whether the page loads scripts or stylesheets from ``path`` (a WordPress plugin's folder)."""
+    return any(path in (n.attrs.get("src") or n.attrs.get("href") or "") for n in tree.css("script[src], link[href]"))
 
 
 def named_zone(name: object) -> ZoneInfo | None:
