@@ -359,7 +359,15 @@ MODERNGOV_XML = """<?xml version="1.0" encoding="utf-8"?>
 <meeting><meetingid>5124</meetingid><meetingdate>20/01/{year}</meetingdate><meetingtime>10.00 am</meetingtime>
 <committeeid>140</committeeid><committeetitle>Children&amp;#39;s Services Scrutiny Panel</committeetitle>
 <meetingstatus>Cancelled</meetingstatus><iswebcast>False</iswebcast></meeting>
+<meeting><meetingid>5125</meetingid><meetingdate>21/01/{year}</meetingdate><meetingtime>7.00 pm</meetingtime>
+<committeeid>150</committeeid><committeetitle>Licensing Committee</committeetitle>
+<meetingstatus>Confirmed</meetingstatus><iswebcast>False</iswebcast></meeting>
 </meetings></getmeetingsbydate>"""
+
+MODERNGOV_MEETING = """<?xml version="1.0" encoding="utf-8"?>
+<meeting><meetingid>5123</meetingid><meetingdate>14/01/{year}</meetingdate>
+<meetinglocation>Council Chamber, Town Hall, Kings Road</meetinglocation><meetingstatus>Confirmed</meetingstatus>
+<agendaitems><agendaitem><agendaitemtitle>Minutes</agendaitemtitle></agendaitem></agendaitems></meeting>"""
 
 
 def test_a_moderngov_calendar_is_read_from_its_web_service(tmp_path: Path, site: TestSite) -> None:
@@ -368,6 +376,13 @@ def test_a_moderngov_calendar_is_read_from_its_web_service(tmp_path: Path, site:
         "/mgWebService.asmx/GetAllMeetingsByDate",
         Answer(body=MODERNGOV_XML.format(year=YEAR), content_type="text/xml; charset=utf-8"),
     )
+
+    def meeting(seen: object) -> Answer:
+        if "lMeetingId=5123" in getattr(seen, "path", ""):
+            return Answer(body=MODERNGOV_MEETING.format(year=YEAR), content_type="text/xml; charset=utf-8")
+        return Answer(500, b"Server Error", content_type="text/html")
+
+    site.set("/mgWebService.asmx/GetMeeting", meeting)
     config = write_config(tmp_path, f'[[sources]]\nid = "council"\nurl = "{site.url}/mgCalendarMonthView.aspx"\n')
     run_events("fetch", config=config)
     asked = next(r.path for r in site.requests if "GetAllMeetingsByDate" in r.path)
@@ -378,6 +393,10 @@ def test_a_moderngov_calendar_is_read_from_its_web_service(tmp_path: Path, site:
     assert datetime.fromisoformat(planning["start"]) == datetime(YEAR, 1, 14, 18, 30, tzinfo=ZoneInfo("Europe/London"))
     assert planning["url"] == f"{site.url}/ieListDocuments.aspx?CId=133&MId=5123"
     assert events["Children's Services Scrutiny Panel"]["event_status"] == "cancelled"
+    assert planning["venue"] == "Council Chamber, Town Hall, Kings Road"
+    asked = sorted({r.path.split("=")[-1] for r in site.requests if "GetMeeting?" in r.path})
+    assert asked == ["5123", "5125"]  # the coming meetings' own records, not the cancelled one's
+    assert events["Licensing Committee"]["venue"] is None  # its record failed: only its venue is lost
 
 
 LOCALIST_PAGE = """<html><head><title>Events Calendar | Test City</title></head><body>

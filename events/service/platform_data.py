@@ -8,12 +8,16 @@ page of the listing fails, so its events are not taken for gone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.platforms import Answer, Found, detect, platforms
 from events.fetch.addresses import host_of
 from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
 
+T = TypeVar("T")
 MAX_REQUESTS = 12  # platform requests per reading: 50 events to a page of a plugin's API, 600 in all
 
 
@@ -25,9 +29,10 @@ async def platform_answers(
     answers: list[Answer] = []
     budget = MAX_REQUESTS
     for found in detect(tree, url):
-        queue, seen = list(found.addresses), set()
-        while queue:
-            address = queue.pop(0)
+        queue, seen, details = list(found.addresses), set(), list[str]()
+        while queue or details:
+            detail = not queue
+            address = queue.pop(0) if queue else details.pop(0)
             if address in seen:
                 continue
             seen.add(address)
@@ -35,33 +40,55 @@ async def platform_answers(
                 notes.append(f"{found.platform.title}: {address} is on neither the page's host nor the platform's")
                 continue
             if budget == 0:
-                notes.append(f"{found.platform.title}: only the first {MAX_REQUESTS} answers of its data were read")
+                if detail:
+                    notes.append(f"{found.platform.title}: {len(details) + 1} of its events' details were not read")
+                else:
+                    notes.append(f"{found.platform.title}: only the first {MAX_REQUESTS} answers of its data were read")
                 return answers
             budget -= 1
-            kept = ANSWERS.get(address)
-            got = await fetcher.fetch(
-                address,
-                etag=kept.etag if kept else None,
-                last_modified=kept.last_modified if kept else None,
-                trusted=hosts,
-                expect=found.platform.expect,
-            )
-            if isinstance(got, Failure):
-                return f"{found.platform.title}: its data at {address} could not be read: {got.reason}"
-            if isinstance(got, NotModified):
-                if kept is None:
-                    return f"{found.platform.title}: its data at {address} answered 304 to a plain request"
-                got = kept  # unchanged since it was last read: the answer kept then
-            else:
-                ANSWERS.keep(address, got)
+            got = await _answer(fetcher, found, address, hosts)
+            if isinstance(got, str):
+                if not detail:
+                    return got
+                notes.append(got)  # a detail that fails loses only that detail
+                continue
             answers.append(Answer(found.platform.name, got.url, got.text))
-            try:
-                following = found.platform.next_address(got.text, got.url)
-            except (ValueError, KeyError, AttributeError, TypeError):
-                following = None
+            following = _named(found.platform.next_address, got)
             if following:
                 queue.append(following)
+            if not detail:
+                details.extend(_named(found.platform.details, got) or ())
     return answers
+
+
+async def _answer(fetcher: Fetcher, found: Found, address: str, hosts: frozenset[str]) -> Page | str:
+    """One answer of a platform's data, asked "changed since?" when this process read it before; or why
+    it could not be read."""
+    kept = ANSWERS.get(address)
+    got = await fetcher.fetch(
+        address,
+        etag=kept.etag if kept else None,
+        last_modified=kept.last_modified if kept else None,
+        trusted=hosts,
+        expect=found.platform.expect,
+    )
+    if isinstance(got, Failure):
+        return f"{found.platform.title}: its data at {address} could not be read: {got.reason}"
+    if isinstance(got, NotModified):
+        if kept is None:
+            return f"{found.platform.title}: its data at {address} answered 304 to a plain request"
+        return kept  # unchanged since it was last read: the answer kept then
+    ANSWERS.keep(address, got)
+    return got
+
+
+def _named(addresses: Callable[[str, str], T], got: Page) -> T | None:
+    """The addresses an answer names (its next page, its events' details); an answer that is not the
+    platform's data names none."""
+    try:
+        return addresses(got.text, got.url)
+    except (ValueError, KeyError, AttributeError, TypeError, SyntaxError):
+        return None
 
 
 class AnswerCache:

@@ -128,9 +128,19 @@ def read_answers(ctx: PageContext, answers: Sequence[Answer]) -> list[Event]:
     """The events in every answer, each read by its platform; an answer that is not what the platform
     writes (a login page, an error in JSON) yields nothing."""
     out: list[Event] = []
+    together: dict[str, list[Answer]] = {}
     for answer in answers:
+        platform = by_name(answer.platform)
+        if platform.read_together is not None:
+            together.setdefault(platform.name, []).append(answer)
+            continue
         try:
-            out.extend(by_name(answer.platform).read(ctx, answer.text, answer.url))
+            out.extend(platform.read(ctx, answer.text, answer.url))
+        except Exception:
+            continue
+    for name, theirs in together.items():
+        try:
+            out.extend(by_name(name).read_together(ctx, theirs))  # type: ignore[misc]
         except Exception:
             continue
     return out

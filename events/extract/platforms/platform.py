@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -23,6 +23,11 @@ class Platform:
     detect: Callable[[LexborHTMLParser, str], list[str]]  # (page tree, page address) -> data addresses
     read: Callable[[PageContext, str, str], list[Event]]  # (context, answer text, its address) -> events
     next_address: Callable[[str, str], str | None] = lambda text, url: None  # a paged answer's next page
+    # the addresses of its events' own details an answer names (a meeting's venue), read after it; one
+    # that fails loses only its detail
+    details: Callable[[str, str], list[str]] = lambda text, url: []
+    # a platform whose answers complete each other (a list and its events' details) reads them together
+    read_together: Callable[[PageContext, Sequence[Answer]], list[Event]] | None = None
     hosts: frozenset[str] = frozenset()  # hosts besides the page's own that its data may come from
     # a platform that keeps its data in the page itself: its events, read from the page, and whether it shows
     in_page: Callable[[PageContext, LexborHTMLParser], list[Event]] | None = None
