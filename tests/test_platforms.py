@@ -147,6 +147,27 @@ def test_a_platform_request_that_fails_fails_the_reading_and_keeps_the_events(tm
     assert len(json.loads((tmp_path / "data" / "feeds" / "all.json").read_text())["items"]) == 3
 
 
+def test_the_next_fetch_asks_the_platform_changed_since_and_keeps_its_events(tmp_path: Path, site: TestSite) -> None:
+    """Each `events fetch` is a new process: the answers the first kept in the store are asked "changed
+    since?" by the second, and answers of 304 read the kept ones, whose events stay."""
+    serve_tec(site)
+    first, later = tec_answers(site.url)
+
+    def api(seen: object) -> Answer:
+        paged = "page=2" in getattr(seen, "path", "")
+        tag = '"p2"' if paged else '"p1"'
+        if getattr(seen, "headers", {}).get("if-none-match") == tag:
+            return Answer(304, b"", headers={"ETag": tag}, content_type="application/json")
+        body = json.dumps(later if paged else first)
+        return Answer(body=body, headers={"ETag": tag}, content_type="application/json")
+
+    site.set("/wp-json/tribe/events/v1/events", api)
+    assert len(fetched(tmp_path, f"{site.url}/events/")) == 3
+    assert len(fetched(tmp_path, f"{site.url}/events/")) == 3
+    asked = [r.headers.get("if-none-match") for r in site.requests if r.path.startswith("/wp-json/")]
+    assert asked == [None, None, '"p1"', '"p2"']
+
+
 def test_extract_and_sources_add_say_the_platform_and_read_it(tmp_path: Path, site: TestSite) -> None:
     serve_tec(site)
     config = write_config(tmp_path, f'[[sources]]\nid = "other"\nurl = "{site.url}/other/"\n')
@@ -600,13 +621,14 @@ def test_wix_events_are_read_from_the_data_the_page_keeps_for_its_widget(tmp_pat
     assert "Wix events: its events are read from the data the page keeps for its widget" in explained
 
 
-def test_platform_data_is_asked_changed_since_and_a_304_reuses_what_was_read(site: TestSite) -> None:
-    """In one process (as `events run`), a platform's answer is asked again with its ETag; a 304 gives the
-    answer read before, whose events are the same."""
+def test_platform_data_is_kept_and_asked_changed_since_after_a_restart(tmp_path: Path, site: TestSite) -> None:
+    """The answers a reading read are kept in the store: the next reading, by a new process with a new
+    store object on the same database, asks with their ETag, and a 304 reads the answer kept."""
     import asyncio
 
     from events.fetch.fetcher import Fetcher
-    from events.service.platform_data import ANSWERS, platform_answers
+    from events.service.platform_data import KeptAnswers, platform_answers
+    from events.store import Store
     from tests.test_fetch import FAST
 
     first, _ = tec_answers(site.url)
@@ -621,16 +643,28 @@ def test_platform_data_is_asked_changed_since_and_a_304_reuses_what_was_read(sit
     site.set("/wp-json/tribe/events/v1/events", api)
     tree = parse_html(TEC_PAGE.format(base=site.url))
     hosts = frozenset({site.url.removeprefix("http://")})
+    database = f"sqlite:///{tmp_path / 'events.db'}"
 
     async def read() -> object:
-        async with Fetcher(FAST) as fetcher:
-            return await platform_answers(fetcher, f"{site.url}/events/", tree, hosts, [])
+        store = Store(database)  # a new process: nothing in memory
+        try:
+            async with Fetcher(FAST) as fetcher:
+                kept = KeptAnswers(store, "union")
+                return await platform_answers(fetcher, f"{site.url}/events/", tree, hosts, [], kept)
+        finally:
+            store.close()
 
-    ANSWERS.clear()
     once, again = asyncio.run(read()), asyncio.run(read())
     assert once == again and [a.text for a in once] == [body]  # type: ignore[union-attr]
     asked = [r.headers.get("if-none-match") for r in site.requests if r.path.startswith("/wp-json/")]
     assert asked == [None, '"v1"']
+
+    async def preview() -> object:
+        async with Fetcher(FAST) as fetcher:
+            return await platform_answers(fetcher, f"{site.url}/events/", tree, hosts, [])
+
+    assert asyncio.run(preview()) == once  # a preview keeps nothing and asks in full
+    assert [r.headers.get("if-none-match") for r in site.requests if r.path.startswith("/wp-json/")][-1] is None
 
 
 MEC_PAGE = """<!doctype html><html><head><link rel="https://api.w.org/" href="{base}/wp-json/" />

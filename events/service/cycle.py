@@ -137,7 +137,9 @@ async def _fetch_and_record(
         trusted=hosts,
     )
     notes: list[str] = []
-    listing = await read_listing(fetcher, outcome, source, hosts, notes) if isinstance(outcome, Page) else outcome
+    listing = (
+        await read_listing(fetcher, outcome, source, hosts, notes, store) if isinstance(outcome, Page) else outcome
+    )
     if isinstance(listing, Failure):
         result = FetchResult("failed", started, utcnow(), http_status=listing.status, error=listing.reason)
         await asyncio.to_thread(store.record_fetch, source.id, result)

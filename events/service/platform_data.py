@@ -1,32 +1,44 @@
 """The data of the platforms a page draws its events from (``events.extract.platforms``), fetched through
 the same polite fetcher as the page: robots.txt, delays, size caps. Only from the page's own host or a
 host the platform names, and a platform host must resolve to public addresses like any page a source
-leads to. Each answer is asked "changed since?" when this process read it before (``AnswerCache``). A
+leads to. Each answer is asked "changed since?" when the source's last reading read it (``KeptAnswers``,
+in the store). A
 listing read in part is no reading: when a platform request fails, the reading fails, as when a following
 page of the listing fails, so its events are not taken for gone.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.platforms import Answer, Found, detect, platforms
 from events.fetch.addresses import host_of
 from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
+from events.store import Store, utcnow
 
 T = TypeVar("T")
 MAX_REQUESTS = 12  # platform requests per reading: 50 events to a page of a plugin's API, 600 in all
+MAX_KEPT = 4 * 1024 * 1024  # characters of one answer kept in the store; a larger one is asked in full
 
 
 async def platform_answers(
-    fetcher: Fetcher, url: str, tree: LexborHTMLParser, hosts: frozenset[str], notes: list[str]
+    fetcher: Fetcher,
+    url: str,
+    tree: LexborHTMLParser,
+    hosts: frozenset[str],
+    notes: list[str],
+    kept: KeptAnswers | None = None,
 ) -> list[Answer] | str:
     """Every answer of the platforms found on the page at ``url``, each paged answer followed to its
-    end (at most ``MAX_REQUESTS`` in all), or why the reading fails."""
+    end (at most ``MAX_REQUESTS`` in all), or why the reading fails. ``kept``: the answers the source's
+    last reading read, asked "changed since?" and saved anew."""
+    kept = kept or KeptAnswers(None, "")
     answers: list[Answer] = []
+    read: dict[str, Page] = {}
     budget = MAX_REQUESTS
     for found in detect(tree, url):
         queue, seen, details = list(found.addresses), set(), list[str]()
@@ -44,27 +56,29 @@ async def platform_answers(
                     notes.append(f"{found.platform.title}: {len(details) + 1} of its events' details were not read")
                 else:
                     notes.append(f"{found.platform.title}: only the first {MAX_REQUESTS} answers of its data were read")
+                await kept.save(read)
                 return answers
             budget -= 1
-            got = await _answer(fetcher, found, address, hosts)
+            got = await _answer(fetcher, found, address, hosts, await kept.get(address))
             if isinstance(got, str):
                 if not detail:
                     return got
                 notes.append(got)  # a detail that fails loses only that detail
                 continue
+            read[address] = got
             answers.append(Answer(found.platform.name, got.url, got.text))
             following = _named(found.platform.next_address, got)
             if following:
                 queue.append(following)
             if not detail:
                 details.extend(_named(found.platform.details, got) or ())
+    await kept.save(read)
     return answers
 
 
-async def _answer(fetcher: Fetcher, found: Found, address: str, hosts: frozenset[str]) -> Page | str:
-    """One answer of a platform's data, asked "changed since?" when this process read it before; or why
-    it could not be read."""
-    kept = ANSWERS.get(address)
+async def _answer(fetcher: Fetcher, found: Found, address: str, hosts: frozenset[str], kept: Page | None) -> Page | str:
+    """One answer of a platform's data, asked "changed since?" when it was ``kept``; or why it could
+    not be read."""
     got = await fetcher.fetch(
         address,
         etag=kept.etag if kept else None,
@@ -78,7 +92,6 @@ async def _answer(fetcher: Fetcher, found: Found, address: str, hosts: frozenset
         if kept is None:
             return f"{found.platform.title}: its data at {address} answered 304 to a plain request"
         return kept  # unchanged since it was last read: the answer kept then
-    ANSWERS.keep(address, got)
     return got
 
 
@@ -91,36 +104,51 @@ def _named(addresses: Callable[[str, str], T], got: Page) -> T | None:
         return None
 
 
-class AnswerCache:
-    """The platforms' answers this process read last, by address, with their validators: a platform's data
-    is asked "changed since?" (ETag, Last-Modified) and a 304 reuses what was read. Bounded in bytes, the
-    oldest forgotten first; a new process asks in full again."""
+class KeptAnswers:
+    """The platform answers a source's last reading read, kept in the store: each is asked "changed
+    since?" (ETag, Last-Modified), in this process or after a restart, and a 304 reads it from here.
+    Loaded when the page is first found to draw from a platform; saved when every answer of a reading
+    was read and any of them changed. Without a store (a preview) nothing is kept."""
 
-    def __init__(self, limit: int = 32 * 1024 * 1024) -> None:
-        self.limit = limit
-        self._pages: dict[str, Page] = {}
-        self._size = 0
+    def __init__(self, store: Store | None, source_id: str) -> None:
+        self.store, self.source_id = store, source_id
+        self._rows: dict[str, dict[str, Any]] | None = None
 
-    def get(self, address: str) -> Page | None:
-        return self._pages.get(address)
+    async def get(self, address: str) -> Page | None:
+        if self.store is None:
+            return None
+        if self._rows is None:
+            self._rows = await asyncio.to_thread(self.store.platform_answers, self.source_id)
+        row = self._rows.get(address)
+        if row is None:
+            return None
+        text = row["text"]
+        return Page(
+            row["final_url"], 200, text, len(text.encode()), row["body_hash"], row["etag"], row["last_modified"]
+        )
 
-    def clear(self) -> None:
-        self._pages.clear()
-        self._size = 0
-
-    def keep(self, address: str, page: Page) -> None:
-        old = self._pages.pop(address, None)
-        self._size -= len(old.text) if old else 0
-        if not (page.etag or page.last_modified) or len(page.text) > self.limit:
-            return  # nothing to ask "changed since?" with
-        self._pages[address] = page
-        self._size += len(page.text)
-        while self._size > self.limit:
-            oldest = next(iter(self._pages))
-            self._size -= len(self._pages.pop(oldest).text)
-
-
-ANSWERS = AnswerCache()
+    async def save(self, read: dict[str, Page]) -> None:
+        if self.store is None:
+            return
+        if self._rows is None:
+            self._rows = await asyncio.to_thread(self.store.platform_answers, self.source_id)
+        rows = {
+            address: {
+                "url": address,
+                "final_url": page.url,
+                "etag": page.etag,
+                "last_modified": page.last_modified,
+                "body_hash": page.body_hash,
+                "checked_at": utcnow(),
+                "text": page.text,
+            }
+            for address, page in read.items()
+            if (page.etag or page.last_modified) and len(page.text) <= MAX_KEPT
+        }
+        same = {a: r["body_hash"] for a, r in rows.items()} == {a: r["body_hash"] for a, r in self._rows.items()}
+        if not same:
+            await asyncio.to_thread(self.store.save_platform_answers, self.source_id, list(rows.values()))
+            self._rows = rows
 
 
 def allowed(found: Found, address: str, page_url: str) -> bool:

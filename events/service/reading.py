@@ -29,7 +29,7 @@ from events.extract.platforms import Answer, may_show_a_platform
 from events.fetch.addresses import trusted
 from events.fetch.fetcher import Failure, Fetcher, NotModified, Page
 from events.record import Event
-from events.service.platform_data import platform_answers
+from events.service.platform_data import KeptAnswers, platform_answers
 from events.sources.fixes import Fixer
 from events.store import Store, utcnow
 from events.workers.child_process import ChildGone, WorkerPool
@@ -68,14 +68,20 @@ class Listing:
 
 
 async def read_listing(
-    fetcher: Fetcher, first: Page, source: Source, hosts: frozenset[str], notes: list[str]
+    fetcher: Fetcher,
+    first: Page,
+    source: Source,
+    hosts: frozenset[str],
+    notes: list[str],
+    store: Store | None = None,
 ) -> Listing | Failure:
     """The first page and, up to ``source.pages`` in all, the pages its "next" links lead to, with the
-    data of the platforms the first page draws its events from (``events.service.platform_data``)."""
+    data of the platforms the first page draws its events from (``events.service.platform_data``; the
+    answers read are kept in ``store``, None: a preview, nothing kept)."""
     if source.pages <= 1 and not may_show_a_platform(first.text, first.url):
         return Listing([(first, None)])  # parsed where it is read (a reader process)
     tree = await asyncio.to_thread(parse_html, first.text, notes)
-    answers = await platform_answers(fetcher, first.url, tree, hosts, notes)
+    answers = await platform_answers(fetcher, first.url, tree, hosts, notes, KeptAnswers(store, source.id))
     if isinstance(answers, str):
         return Failure(first.url, answers)
     listing = Listing([(first, tree)], answers)

@@ -5,8 +5,8 @@ and hands publishers the rows they need. Publishers only read.
 
 ``Store`` (below) is the face callers use; each concern is a module: ``database`` (the engine,
 transactions, content tokens), ``source_rows`` (sources and the claims on them), ``recording`` (a
-reading's fetch, events and changes), ``detail_pages``, ``pruning``, ``queries`` (a feed's events, an
-event's history, the change log) and ``rows`` (the types it hands out). ``schema`` and ``migrate``
+reading's fetch, events and changes), ``detail_pages``, ``platform_answers``, ``pruning``, ``queries``
+(a feed's events, an event's history, the change log) and ``rows`` (the types it hands out). ``schema`` and ``migrate``
 own the tables, ``backup`` export and import, ``served`` and ``uid_domain`` what the publishers keep
 in it. The Slack outbox's rows are read and written by ``feeds.outbox``.
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from events.store.database import CHANGES_LOCK, changes_lock, touch
 from events.store.detail_pages import DetailPages
+from events.store.platform_answers import PlatformAnswers
 from events.store.pruning import Pruning
 from events.store.queries import Queries
 from events.store.recording import Recording, new_event_row
@@ -36,5 +37,5 @@ __all__ = [
 ]
 
 
-class Store(SourceRows, Recording, DetailPages, Pruning, Queries):
+class Store(SourceRows, Recording, DetailPages, PlatformAnswers, Pruning, Queries):
     """One database, every concern's methods on the one object callers are handed."""

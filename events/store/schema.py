@@ -1,5 +1,5 @@
-"""The tables: sources' fetch state, the fetch history, events, their changes, event pages read,
-notifications.
+"""The tables: sources' fetch state, the fetch history, events, their changes, event pages and platform
+data read, notifications.
 
 This module describes the current schema for queries; ``migrations/`` (Alembic) creates and upgrades
 real databases, one revision per released change. An event row keeps the whole record as JSON
@@ -131,6 +131,22 @@ detail_pages = Table(
     Column("body_hash", String(64)),
     Column("checked_at", DateTime(timezone=True), nullable=False),
     Column("found", JSON, nullable=False),  # the events read from it, as records
+)
+
+# The answers of the platforms a source's page draws its events from (``events.extract.platforms``),
+# kept so that the next reading, in this process or after a restart, asks each "changed since?" and
+# reads an unchanged one from here: its validators and its text.
+platform_answers = Table(
+    "platform_answers",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("url", Text, primary_key=True),  # the address asked
+    Column("final_url", Text, nullable=False),  # where it answered from
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64), nullable=False),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
 )
 
 # Slack (and any later notifier): one row per message we mean to send. The unique key makes the
