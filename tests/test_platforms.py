@@ -168,6 +168,19 @@ def test_the_next_fetch_asks_the_platform_changed_since_and_keeps_its_events(tmp
     assert asked == [None, None, '"p1"', '"p2"']
 
 
+def test_a_platform_host_that_refuses_us_is_read_without_until_events_came_from_it() -> None:
+    """Some platforms' hosts refuse what is not a browser: such a refusal (and only a refusal, only by
+    another host than the page's) lets a page whose events never came from there be read without it."""
+    from events.fetch.fetcher import Failure
+    from events.service.platform_data import _refused
+
+    widget = "https://www.tickettailor.com/events/testunion/"
+    assert _refused(Failure(widget, "HTTP 403", 403), widget, "https://union.example/tickets")
+    assert not _refused(Failure(widget, "HTTP 500", 500), widget, "https://union.example/tickets")
+    own = "https://union.example/wp-json/tribe/events/v1/events"
+    assert not _refused(Failure(own, "HTTP 403", 403), own, "https://union.example/events/")
+
+
 def test_extract_and_sources_add_say_the_platform_and_read_it(tmp_path: Path, site: TestSite) -> None:
     serve_tec(site)
     config = write_config(tmp_path, f'[[sources]]\nid = "other"\nurl = "{site.url}/other/"\n')

@@ -59,12 +59,16 @@ async def platform_answers(
                 await kept.save(read)
                 return answers
             budget -= 1
-            got = await _answer(fetcher, found, address, hosts, await kept.get(address))
-            if isinstance(got, str):
-                if not detail:
-                    return got
-                notes.append(got)  # a detail that fails loses only that detail
-                continue
+            before = await kept.get(address)
+            got = await _answer(fetcher, found, address, hosts, before)
+            if isinstance(got, Failure):
+                if detail:
+                    notes.append(got.reason)  # a detail that fails loses only that detail
+                    continue
+                if before is None and _refused(got, address, url):
+                    notes.append(f"{got.reason}; the page is read without it")  # nothing was ever read from it
+                    continue
+                return got.reason
             read[address] = got
             answers.append(Answer(found.platform.name, got.url, got.text))
             following = _named(found.platform.next_address, got)
@@ -76,7 +80,9 @@ async def platform_answers(
     return answers
 
 
-async def _answer(fetcher: Fetcher, found: Found, address: str, hosts: frozenset[str], kept: Page | None) -> Page | str:
+async def _answer(
+    fetcher: Fetcher, found: Found, address: str, hosts: frozenset[str], kept: Page | None
+) -> Page | Failure:
     """One answer of a platform's data, asked "changed since?" when it was ``kept``; or why it could
     not be read."""
     got = await fetcher.fetch(
@@ -86,13 +92,18 @@ async def _answer(fetcher: Fetcher, found: Found, address: str, hosts: frozenset
         trusted=hosts,
         expect=found.platform.expect,
     )
+    said = f"{found.platform.title}: its data at {address} could not be read"
     if isinstance(got, Failure):
-        return f"{found.platform.title}: its data at {address} could not be read: {got.reason}"
+        return Failure(address, f"{said}: {got.reason}", got.status)
     if isinstance(got, NotModified):
-        if kept is None:
-            return f"{found.platform.title}: its data at {address} answered 304 to a plain request"
-        return kept  # unchanged since it was last read: the answer kept then
+        return kept or Failure(address, f"{said}: it answered 304 to a plain request", 304)
     return got
+
+
+def _refused(failure: Failure, address: str, page_url: str) -> bool:
+    """A platform's host that refuses us (some ask for a browser), which the page's own host does not:
+    a page whose events never came from there is read without it, rather than fail at every fetch."""
+    return failure.status in (401, 403, 451) and host_of(address) != host_of(page_url)
 
 
 def _named(addresses: Callable[[str, str], T], got: Page) -> T | None:
@@ -106,7 +117,8 @@ def _named(addresses: Callable[[str, str], T], got: Page) -> T | None:
 
 class KeptAnswers:
     """The platform answers a source's last reading read, kept in the store: each is asked "changed
-    since?" (ETag, Last-Modified), in this process or after a restart, and a 304 reads it from here.
+    since?" (ETag, Last-Modified), in this process or after a restart, and a 304 reads it from here;
+    one kept is one the source's events were read from, whose failure must fail the reading.
     Loaded when the page is first found to draw from a platform; saved when every answer of a reading
     was read and any of them changed. Without a store (a preview) nothing is kept."""
 
@@ -143,7 +155,7 @@ class KeptAnswers:
                 "text": page.text,
             }
             for address, page in read.items()
-            if (page.etag or page.last_modified) and len(page.text) <= MAX_KEPT
+            if len(page.text) <= MAX_KEPT
         }
         same = {a: r["body_hash"] for a, r in rows.items()} == {a: r["body_hash"] for a, r in self._rows.items()}
         if not same:
