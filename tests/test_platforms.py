@@ -775,7 +775,7 @@ def ticket_tailor_listing(base: str) -> str:
 
     saturday = date(YEAR, 7, 4) + timedelta(days=(5 - date(YEAR, 7, 4).weekday()) % 7)
     cards = [
-        card(101, f"{saturday:%a %d %b %Y} 7:30 PM - 11:00 PM", "Summer Social"),
+        card(101, f"{saturday:%a %d %b %Y} 9:30 PM - 1:00 AM", "Summer Social"),
         card(102, f"{saturday + timedelta(days=7):%a %d %b %Y} 7:00 PM", "Quiz Night", "<span>Sold out</span>"),
         card(103, "Multiple dates and times", "Walking Tours"),
     ]
@@ -788,7 +788,7 @@ def test_a_ticket_tailor_box_office_is_read_from_its_listing(tmp_path: Path, sit
     assert set(events) == {"Summer Social", "Quiz Night"}  # no day for the one of many dates
     social = events["Summer Social"]
     start, end = datetime.fromisoformat(social["start"]), datetime.fromisoformat(social["end"])
-    assert (start.hour, start.minute, end - start) == (19, 30, timedelta(hours=3, minutes=30))
+    assert (start.hour, start.minute, end - start) == (21, 30, timedelta(hours=3, minutes=30))  # past midnight
     assert (social["venue"], social["url"]) == ("The Crown, 1 High Street, Leeds", f"{site.url}/events/testunion/101")
     assert social["image"].endswith("/101.jpg") and events["Quiz Night"]["booking"] == "sold_out"
 
@@ -812,3 +812,26 @@ def test_a_ticket_tailor_widget_is_read_from_its_box_office_listing() -> None:
     ]
     checkout = page.replace("all-tickets/testunion/", "checkout/new-session/id/1979805/chk/f691/")
     assert detect(parse_html(checkout), "https://union.example/tickets") == []
+
+
+def test_a_platform_s_times_may_run_past_midnight() -> None:
+    from events.extract.platforms.platform import clock_end
+
+    start = datetime(YEAR, 7, 3, 21, 30, tzinfo=ZoneInfo("Europe/London"))
+    ends = {
+        text: clock_end(text, start)
+        for text in (
+            "Sat 3 Jul 9:30 PM - 1:00 AM",
+            "9:30 PM – 11:00 PM BST",
+            "21:30-01:00",
+            "9:30 PM",
+            "9:30pm, bar 1am",
+        )
+    }
+    assert ends == {
+        "Sat 3 Jul 9:30 PM - 1:00 AM": start + timedelta(hours=3, minutes=30),
+        "9:30 PM – 11:00 PM BST": start + timedelta(hours=1, minutes=30),
+        "21:30-01:00": start + timedelta(hours=3, minutes=30),
+        "9:30 PM": None,
+        "9:30pm, bar 1am": None,
+    }

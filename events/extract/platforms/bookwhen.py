@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
 from events.extract.platforms.calendar_file import calendar_events
-from events.extract.platforms.platform import Platform
+from events.extract.platforms.platform import Platform, clock_end
 from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.normalise.times import find_times
 from events.record import Event
@@ -126,12 +126,9 @@ def _event(ctx: PageContext, row: Any, base: str) -> Event | None:
     except ValueError:
         return None
     duration = row.css_first(".duration")
-    times = find_times(duration.text(separator=" ") if duration is not None else "")
-    end = None
-    if times and times[0].end is not None:
-        end = datetime.combine(start.date(), times[0].end)
-        end += timedelta(days=1) if end <= start else timedelta()
-    all_day = not times and start.time() == datetime.min.time()
+    said = duration.text(separator=" ") if duration is not None else ""
+    end = clock_end(said, start)
+    all_day = not find_times(said) and start.time() == datetime.min.time()
     title = row.css_first("button") or row.css_first("a[href]")
     link = row.css_first("a[href]")
     place = row.css_first(".location")

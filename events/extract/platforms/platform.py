@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +56,29 @@ class Answer:
 def uses_files(tree: LexborHTMLParser, path: str) -> bool:
     """Whether the page loads scripts or stylesheets from ``path`` (a WordPress plugin's folder)."""
     return any(path in (n.attrs.get("src") or n.attrs.get("href") or "") for n in tree.css("script[src], link[href]"))
+
+
+_THEN = re.compile(r"\s*[-–—]\s*|\s+(?:to|until)\s+", re.IGNORECASE)
+
+
+def clock_end(text: str, start: datetime) -> datetime | None:
+    """The end of the times a platform writes beside a start ("6:30 PM – 8:00 PM", "9:30 PM - 1:00 AM"):
+    on the next day when its clock is not after the start's. The reader's ranges stay within a day, a
+    box office's club night does not."""
+    from events.normalise.times import find_times
+
+    times = find_times(text)
+    if not times:
+        return None
+    clock = times[0].end
+    if clock is None:  # a range past midnight, which the reader's times leave without an end
+        parts = _THEN.split(text[times[0].span[0] :], maxsplit=1)
+        after = find_times(parts[1]) if len(parts) == 2 else []
+        if not after or after[0].span[0] != 0:
+            return None
+        clock = after[0].start
+    end = datetime.combine(start.date(), clock, tzinfo=start.tzinfo)
+    return end + timedelta(days=1) if end <= start else end
 
 
 def named_zone(name: object) -> ZoneInfo | None:

@@ -12,13 +12,15 @@ reads them documents; the clock is the box office's, which the cards do not name
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from events.extract.context import PageContext
-from events.extract.platforms.platform import Platform
+from events.extract.platforms.platform import Platform, clock_end
 from events.extract.structured.candidate import Candidate, clean_text, to_event
 from events.record import Event
 
@@ -77,7 +79,10 @@ def _event(ctx: PageContext, card: Any, base: str) -> Event | None:
         image=urljoin(base, image.attrs.get("src") or "") if image is not None else None,
         image_alt=clean_text(image.attrs.get("alt")) if image is not None else None,
     )
-    return to_event(ctx, candidate)
+    event = to_event(ctx, candidate)
+    if event is not None and event.end is None and isinstance(event.start, datetime):
+        event = replace(event, end=clock_end(candidate.when_text or "", event.start))  # "9:30 PM - 1:00 AM"
+    return event
 
 
 PLATFORM = Platform(
