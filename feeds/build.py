@@ -259,6 +259,7 @@ def feed_items(store: Store, feed: Feed, now: datetime, query: Query | None = No
     return store.events_between(*window(feed, query, now.date()))
 
 
+# a source's rows chosen from, the day, the feed, and the rows it shows with their keys
 Chosen = tuple[list[StoredEvent], date, Feed, list[tuple[StartKey, StoredEvent]]]
 
 
@@ -268,10 +269,7 @@ class RecordCache:
 
     def __init__(self) -> None:
         self._kept: dict[tuple[str, date | None, date | None], tuple[str | None, list[StoredEvent]]] = {}
-        # per source and feed: the rows chosen from, the day, the feed, and the rows it shows with their keys
-        self._chosen: dict[
-            tuple[str, str], tuple[list[StoredEvent], date, Feed, list[tuple[StartKey, StoredEvent]]]
-        ] = {}
+        self._chosen: dict[tuple[str, str], Chosen] = {}
 
     def items(self, store: Store, feed: Feed, now: datetime, versions: dict[str, str | None]) -> list[StoredEvent]:
         out: list[StoredEvent] = []

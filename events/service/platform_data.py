@@ -2,9 +2,8 @@
 the same polite fetcher as the page: robots.txt, delays, size caps. Only from the page's own host or a
 host the platform names, and a platform host must resolve to public addresses like any page a source
 leads to. Each answer is asked "changed since?" when the source's last reading read it (``KeptAnswers``,
-in the store). A
-listing read in part is no reading: when a platform request fails, the reading fails, as when a following
-page of the listing fails, so its events are not taken for gone.
+in the store). A listing read in part is no reading: when a platform request fails, the reading fails, as
+when a following page of the listing fails, so its events are not taken for gone.
 """
 
 from __future__ import annotations
@@ -126,12 +125,15 @@ class KeptAnswers:
         self.store, self.source_id = store, source_id
         self._rows: dict[str, dict[str, Any]] | None = None
 
+    async def _kept(self, store: Store) -> dict[str, dict[str, Any]]:
+        if self._rows is None:
+            self._rows = await asyncio.to_thread(store.platform_answers, self.source_id)
+        return self._rows
+
     async def get(self, address: str) -> Page | None:
         if self.store is None:
             return None
-        if self._rows is None:
-            self._rows = await asyncio.to_thread(self.store.platform_answers, self.source_id)
-        row = self._rows.get(address)
+        row = (await self._kept(self.store)).get(address)
         if row is None:
             return None
         text = row["text"]
@@ -142,8 +144,7 @@ class KeptAnswers:
     async def save(self, read: dict[str, Page]) -> None:
         if self.store is None:
             return
-        if self._rows is None:
-            self._rows = await asyncio.to_thread(self.store.platform_answers, self.source_id)
+        before = await self._kept(self.store)
         rows = {
             address: {
                 "url": address,
@@ -157,7 +158,7 @@ class KeptAnswers:
             for address, page in read.items()
             if len(page.text) <= MAX_KEPT
         }
-        same = {a: r["body_hash"] for a, r in rows.items()} == {a: r["body_hash"] for a, r in self._rows.items()}
+        same = {a: r["body_hash"] for a, r in rows.items()} == {a: r["body_hash"] for a, r in before.items()}
         if not same:
             await asyncio.to_thread(self.store.save_platform_answers, self.source_id, list(rows.values()))
             self._rows = rows

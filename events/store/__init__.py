@@ -6,9 +6,9 @@ and hands publishers the rows they need. Publishers only read.
 ``Store`` (below) is the face callers use; each concern is a module: ``database`` (the engine,
 transactions, content tokens), ``source_rows`` (sources and the claims on them), ``recording`` (a
 reading's fetch, events and changes), ``detail_pages``, ``platform_answers``, ``pruning``, ``queries``
-(a feed's events, an event's history, the change log) and ``rows`` (the types it hands out). ``schema`` and ``migrate``
-own the tables, ``backup`` export and import, ``served`` and ``uid_domain`` what the publishers keep
-in it. The Slack outbox's rows are read and written by ``feeds.outbox``.
+(a feed's events, an event's history, the change log) and ``rows`` (the types it hands out). ``schema``
+and ``migrate`` own the tables, ``backup`` export and import, ``served`` and ``uid_domain`` what the
+publishers keep in it. The Slack outbox's rows are read and written by ``feeds.outbox``.
 
 Imports ``events.record``, ``events.reconcile`` and ``events.errors``, nothing of the stages above it.
 """

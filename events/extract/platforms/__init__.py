@@ -12,7 +12,7 @@ and the page's text only fills in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -128,19 +128,19 @@ def read_answers(ctx: PageContext, answers: Sequence[Answer]) -> list[Event]:
     """The events in every answer, each read by its platform; an answer that is not what the platform
     writes (a login page, an error in JSON) yields nothing."""
     out: list[Event] = []
-    together: dict[str, list[Answer]] = {}
+    together: dict[str, tuple[Callable[[PageContext, Sequence[Answer]], list[Event]], list[Answer]]] = {}
     for answer in answers:
         platform = by_name(answer.platform)
         if platform.read_together is not None:
-            together.setdefault(platform.name, []).append(answer)
+            together.setdefault(platform.name, (platform.read_together, []))[1].append(answer)
             continue
         try:
             out.extend(platform.read(ctx, answer.text, answer.url))
         except Exception:
             continue
-    for name, theirs in together.items():
+    for read, theirs in together.values():
         try:
-            out.extend(by_name(name).read_together(ctx, theirs))  # type: ignore[misc]
+            out.extend(read(ctx, theirs))
         except Exception:
             continue
     return out

@@ -37,7 +37,7 @@ _JS_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 def detect(tree: LexborHTMLParser, url: str) -> list[str]:
     addresses = [feed for a in tree.css(f'a[href*="{FEEDS}/ical/"]') if (feed := _feed(a.attrs.get("href")))]
-    rows = [row for row in tree.css(_ROWS) if _STAMP.match(row.attrs.get("data-event") or "")]
+    rows = _stamped(tree)
     if len(rows) >= PAGE_ROWS and (more := _more(tree, url, len(rows))):
         addresses.append(more)
     return addresses
@@ -109,8 +109,13 @@ def read(ctx: PageContext, text: str, url: str) -> list[Event]:
     return [e for row in _rows(_markup(text)) if (e := _event(ctx, row, url))]
 
 
+def _stamped(tree: LexborHTMLParser) -> list[Any]:
+    """The page's agenda rows that carry their start (``ev-<entry>-<YYYYMMDDHHMMSS>``)."""
+    return [row for row in tree.css(_ROWS) if _STAMP.match(row.attrs.get("data-event") or "")]
+
+
 def shows(tree: LexborHTMLParser) -> bool:
-    return any(_STAMP.match(row.attrs.get("data-event") or "") for row in tree.css(_ROWS))
+    return bool(_stamped(tree))
 
 
 def in_page(ctx: PageContext, tree: LexborHTMLParser) -> list[Event]:
